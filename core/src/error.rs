@@ -1,0 +1,173 @@
+//! The one error type of the core.
+//!
+//! Every fallible function of the crate returns [`Error`]. An error carries a
+//! [`ErrorKind`] that programs can match on, a message in plain English with
+//! the Chinese term beside each domain word, and, where the problem sits in a
+//! file, its [`Location`] (file, row, column). Adapters (the CLI, the wasm
+//! module) only format these; they never invent their own messages for input
+//! problems.
+
+use std::fmt;
+
+/// What went wrong, for programs to match on. See SPEC.md §14.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file could not be read.
+    Io,
+    /// A CSV file is malformed (unbalanced quotes, bad UTF-8, ragged rows).
+    Csv,
+    /// A required column (`id`, `name`) is missing from a directory.
+    MissingColumn,
+    /// Two columns of one table map to the same field.
+    DuplicateColumn,
+    /// A directory has no data rows.
+    EmptyDirectory,
+    /// Two rows of one directory have the same id.
+    DuplicateId,
+    /// An id is empty or has characters an id may not have.
+    InvalidId,
+    /// A text field holds control characters.
+    InvalidText,
+    /// A field holds a value outside its allowed set (e.g. an unknown status).
+    InvalidValue,
+    /// A date could not be read, or lies outside the calendar's coverage.
+    InvalidDate,
+    /// The task file is malformed or breaks a task rule.
+    InvalidTask,
+    /// A seed source is malformed.
+    InvalidSeed,
+    /// An entity matches more than one stratum.
+    OverlappingStrata,
+    /// A stratum's fixed count is larger than its eligible entities.
+    QuotaExceedsStratum,
+    /// No inspector holds the task's enforcement fields at all.
+    NoQualifiedInspector,
+    /// A drawn entity could not be given a full team.
+    Infeasible,
+    /// The inputs differ from what the announcement committed to.
+    AnnouncementMismatch,
+    /// A record or announcement document is malformed.
+    InvalidRecord,
+    /// A date lies in a year the working-day calendar does not cover.
+    CalendarUncovered,
+}
+
+impl ErrorKind {
+    /// The kind's stable name, as used in SPEC.md §14 and in golden vectors.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "Io",
+            ErrorKind::Csv => "Csv",
+            ErrorKind::MissingColumn => "MissingColumn",
+            ErrorKind::DuplicateColumn => "DuplicateColumn",
+            ErrorKind::EmptyDirectory => "EmptyDirectory",
+            ErrorKind::DuplicateId => "DuplicateId",
+            ErrorKind::InvalidId => "InvalidId",
+            ErrorKind::InvalidText => "InvalidText",
+            ErrorKind::InvalidValue => "InvalidValue",
+            ErrorKind::InvalidDate => "InvalidDate",
+            ErrorKind::InvalidTask => "InvalidTask",
+            ErrorKind::InvalidSeed => "InvalidSeed",
+            ErrorKind::OverlappingStrata => "OverlappingStrata",
+            ErrorKind::QuotaExceedsStratum => "QuotaExceedsStratum",
+            ErrorKind::NoQualifiedInspector => "NoQualifiedInspector",
+            ErrorKind::Infeasible => "Infeasible",
+            ErrorKind::AnnouncementMismatch => "AnnouncementMismatch",
+            ErrorKind::InvalidRecord => "InvalidRecord",
+            ErrorKind::CalendarUncovered => "CalendarUncovered",
+        }
+    }
+}
+
+/// Where in an input a problem sits. Rows are 1-based and count the header
+/// row as row 1, as a spreadsheet shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or other source) name, as the user gave it.
+    pub file: Option<String>,
+    /// 1-based row number, header = row 1.
+    pub row: Option<u64>,
+    /// The column's header text as it appears in the file.
+    pub column: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(file.clone());
+        }
+        if let Some(row) = self.row {
+            parts.push(format!("row {row}"));
+        }
+        if let Some(col) = &self.column {
+            parts.push(format!("column \"{col}\""));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// The error type of every fallible function in this crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    location: Option<Location>,
+}
+
+impl Error {
+    /// A new error of `kind` with a plain-words `message` (what is wrong and
+    /// what to do).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    /// Attaches (or replaces) the location of the problem.
+    pub fn at(mut self, location: Location) -> Error {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the file name, keeping any row and column already known.
+    pub fn in_file(mut self, file: &str) -> Error {
+        let loc = self.location.get_or_insert_with(Location::default);
+        if loc.file.is_none() {
+            loc.file = Some(file.to_string());
+        }
+        self
+    }
+
+    /// The kind, for programs to match on.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message without the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where the problem sits, if it sits in a file.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) if loc != &Location::default() => write!(f, "{loc}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;
