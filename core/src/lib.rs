@@ -10,6 +10,32 @@
 //!   deadlines (公示期限).
 
 pub mod calendar;
+mod directory;
+mod draw;
 mod error;
+mod exclusions;
+mod hash;
+mod headers;
+mod record;
+mod seed;
+mod table;
+mod task;
+mod text;
+mod verify;
 
+pub use directory::{Entity, EntityDirectory, Inspector, InspectorDirectory, Status};
+pub use draw::{announce, draw, ticket, DrawInputs};
 pub use error::{Error, ErrorKind, Location, Result};
+pub use exclusions::Exclusions;
+pub use hash::{hex, Digest32};
+pub use record::{
+    canonical_json, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord,
+    StratumOutcome, TeamMember, PROTOCOL,
+};
+pub use seed::{SeedKind, SeedSource};
+pub use table::{CsvRows, RowSource};
+pub use task::{
+    AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
+};
+pub use text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
+pub use verify::{self_check, verify, verify_record, SelfCheck, Verification};

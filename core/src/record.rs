@@ -1,0 +1,277 @@
+//! The documents a draw publishes: the record (抽取记录, SPEC.md §11) and the
+//! announcement (抽查公告, §12), with canonical JSON (§1) and their digests.
+
+use crate::hash::{hex, tagged};
+use crate::seed::SeedSource;
+use crate::task::Task;
+use crate::{Error, ErrorKind, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The protocol version this crate implements.
+pub const PROTOCOL: &str = "shuangsui-draw/1";
+
+/// Canonical JSON (SPEC §1): keys sorted by bytes, no whitespace, only `"`
+/// and `\` escaped in normalized text.
+pub fn canonical_json(v: &Value) -> String {
+    // serde_json's `Map` is a BTreeMap (the `preserve_order` feature is not
+    // enabled), so keys come out sorted by bytes; its compact writer adds no
+    // whitespace and escapes exactly as SPEC §1 requires for normalized text.
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Row count and digest of a directory or exclusion list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestSummary {
+    /// Number of rows (distinct ids for exclusions).
+    pub count: u64,
+    /// The digest, lowercase hex.
+    pub digest: String,
+}
+
+/// The seed as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRecord {
+    /// The sources in order.
+    pub sources: Vec<SeedSource>,
+    /// `seed_digest`, lowercase hex.
+    pub digest: String,
+}
+
+/// One stratum's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StratumOutcome {
+    /// Zero-based index in task order.
+    pub index: u64,
+    /// The stratum's name.
+    pub name: String,
+    /// `stratum_key`, lowercase hex.
+    pub key: String,
+    /// Entities matching the stratum.
+    pub population: u64,
+    /// Of those, on the exclusion list.
+    pub excluded: u64,
+    /// population − excluded.
+    pub eligible: u64,
+    /// How many were drawn.
+    pub quota: u64,
+    /// The largest drawn ticket, or null when nothing was drawn.
+    pub threshold: Option<String>,
+}
+
+/// An entity as named in the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRef {
+    /// 统一社会信用代码.
+    pub id: String,
+    /// 企业名称.
+    pub name: String,
+}
+
+/// Role in the team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 组长: the first inspector drawn.
+    Leader,
+    /// 组员.
+    Member,
+}
+
+/// A team member as named in the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    /// 执法证号.
+    pub id: String,
+    /// 姓名.
+    pub name: String,
+    /// 单位/部门.
+    pub department: String,
+    /// Leader or member.
+    pub role: Role,
+}
+
+/// One drawn entity with its team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drawn {
+    /// Stratum index.
+    pub stratum: u64,
+    /// 1-based position in the stratum (ascending ticket).
+    pub position: u64,
+    /// The entity's ticket, lowercase hex.
+    pub ticket: String,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The team, leader first.
+    pub team: Vec<TeamMember>,
+}
+
+/// The draw record (抽取记录, SPEC §11): everything needed to check a draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawRecord {
+    /// `shuangsui-draw/1`.
+    pub protocol: String,
+    /// The canonical task.
+    pub task: Task,
+    /// Task digest, hex.
+    pub task_digest: String,
+    /// Entity directory summary.
+    pub entities: DigestSummary,
+    /// Inspector directory summary.
+    pub inspectors: DigestSummary,
+    /// Exclusion list summary.
+    pub exclusions: DigestSummary,
+    /// The published seed.
+    pub seed: SeedRecord,
+    /// Digest of the announcement the draw was checked against, if any.
+    pub announcement_digest: Option<String>,
+    /// The draw key, hex.
+    pub draw_key: String,
+    /// Entities matching no stratum.
+    pub unstratified: u64,
+    /// Per-stratum outcome.
+    pub strata: Vec<StratumOutcome>,
+    /// Drawn entities with their teams, in draw order.
+    pub draws: Vec<Drawn>,
+    /// The record's own digest, hex.
+    pub record_digest: String,
+}
+
+fn digest_without(v: &Value, tag: &str, key: &str) -> String {
+    let mut v = v.clone();
+    if let Value::Object(m) = &mut v {
+        m.remove(key);
+    }
+    hex(&tagged(tag, &[canonical_json(&v).as_bytes()]))
+}
+
+impl DrawRecord {
+    /// Computes `record_digest` over the record without that key (SPEC §11).
+    pub fn compute_digest(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or(Value::Null);
+        digest_without(&v, "shuangsui/1/record", "record_digest")
+    }
+
+    /// The record as pretty-printed JSON, as published.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Reads a record from JSON text, checking that its `record_digest`
+    /// matches its content (a hand-edited record fails here).
+    ///
+    /// # Errors
+    /// `InvalidRecord` when the text is not a record of this protocol, or
+    /// when its digest does not match (the message says so).
+    pub fn from_json(text: &str) -> Result<DrawRecord> {
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the record is not valid JSON: {e}"),
+            )
+        })?;
+        let claimed = v
+            .get("record_digest")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let proto = v.get("protocol").and_then(Value::as_str).unwrap_or("");
+        if proto != PROTOCOL {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the record's protocol is \"{proto}\"; this program verifies {PROTOCOL}"),
+            ));
+        }
+        let actual = digest_without(&v, "shuangsui/1/record", "record_digest");
+        if claimed != actual {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the record was changed after it was made: its record_digest is {claimed} but its content hashes to {actual}"
+                ),
+            ));
+        }
+        let r: DrawRecord = serde_json::from_value(v).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the record is malformed: {e}"),
+            )
+        })?;
+        Ok(r)
+    }
+}
+
+/// The announcement (抽查公告, SPEC §12), published before the seed exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Announcement {
+    /// `shuangsui-draw/1`.
+    pub protocol: String,
+    /// The canonical task.
+    pub task: Task,
+    /// Task digest, hex.
+    pub task_digest: String,
+    /// Entity directory summary.
+    pub entities: DigestSummary,
+    /// Inspector directory summary.
+    pub inspectors: DigestSummary,
+    /// Exclusion list summary.
+    pub exclusions: DigestSummary,
+    /// Where the seed will come from, in order.
+    pub seed_sources: Vec<String>,
+    /// The announcement's own digest, hex.
+    pub announcement_digest: String,
+}
+
+impl Announcement {
+    /// Computes `announcement_digest` (SPEC §12).
+    pub fn compute_digest(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or(Value::Null);
+        digest_without(&v, "shuangsui/1/announcement", "announcement_digest")
+    }
+
+    /// The announcement as pretty-printed JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Reads an announcement, checking its digest.
+    ///
+    /// # Errors
+    /// `InvalidRecord` when malformed or edited.
+    pub fn from_json(text: &str) -> Result<Announcement> {
+        let a: Announcement = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the announcement is malformed: {e}"),
+            )
+        })?;
+        if a.protocol != PROTOCOL {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the announcement's protocol is \"{}\"; this program uses {PROTOCOL}",
+                    a.protocol
+                ),
+            ));
+        }
+        let actual = a.compute_digest();
+        if actual != a.announcement_digest {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the announcement was changed after it was made: its digest is {} but its content hashes to {actual}",
+                    a.announcement_digest
+                ),
+            ));
+        }
+        Ok(a)
+    }
+}

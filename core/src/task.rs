@@ -1,0 +1,785 @@
+//! The task (抽查任务, SPEC.md §5): read from TOML, reduced to the canonical
+//! task whose canonical JSON is hashed into the task digest.
+
+use crate::exclusions::Exclusions;
+use crate::hash::{tagged, Digest32};
+use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
+use crate::{Error, ErrorKind, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A condition of a stratum: the entity's attribute is one of the values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Canonical attribute key (SPEC §3.3), or `id` / `name`.
+    pub attribute: String,
+    /// Allowed values, sorted by bytes, distinct.
+    #[serde(rename = "in")]
+    pub values: Vec<String>,
+}
+
+/// A stratum (分层): a filter on entity attributes and a quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stratum {
+    /// Display name, e.g. `信用风险等级=A`.
+    pub name: String,
+    /// Conditions, all of which must hold; empty matches every entity.
+    #[serde(rename = "where")]
+    pub conditions: Vec<Condition>,
+    /// Ratio in parts per million ("不少于", rounded up), or null.
+    pub ratio_ppm: Option<u64>,
+    /// A fixed count, or null.
+    pub count: Option<u64>,
+}
+
+/// How many inspectors one department contributes to every team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentQuota {
+    /// The department's name.
+    pub department: String,
+    /// Inspectors per team, at least 1.
+    pub count: u64,
+}
+
+/// The cross-area rule (异地交叉检查): these attributes may not be equal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvoidSame {
+    /// Entity attribute key.
+    pub entity: String,
+    /// Inspector attribute key.
+    pub inspector: String,
+}
+
+/// An explicit conflict of interest (回避): this pair may not meet.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conflict {
+    /// Entity id.
+    pub entity: String,
+    /// Inspector id (执法证号).
+    pub inspector: String,
+}
+
+/// Team rules (检查组, SPEC §5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamRules {
+    /// Inspectors per team, at least 2.
+    pub size: u64,
+    /// Joint inspection: inspectors per department, in order.
+    pub per_department: Vec<DepartmentQuota>,
+    /// Cap on teams per inspector in one draw.
+    pub max_per_inspector: Option<u64>,
+    /// Cross-area rules.
+    pub avoid_same: Vec<AvoidSame>,
+    /// Explicit conflict pairs, sorted.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The canonical task (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// 任务名称.
+    pub name: String,
+    /// 抽查事项.
+    pub item: String,
+    /// 执法领域 every team member must hold, sorted.
+    pub fields: Vec<String>,
+    /// 实施部门, in order.
+    pub departments: Vec<String>,
+    /// 抽取日期, `YYYY-MM-DD`.
+    pub draw_date: String,
+    /// Strata in order.
+    pub strata: Vec<Stratum>,
+    /// Team rules.
+    pub team: TeamRules,
+}
+
+/// A task file: the canonical task and its inline exclusions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFile {
+    /// The canonical task.
+    pub task: Task,
+    /// Ids listed under `exclusions` in the file.
+    pub exclusions: Exclusions,
+}
+
+fn invalid(source: &str, msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidTask, msg).in_file(source)
+}
+
+fn sort_bytes(v: &mut Vec<String>) {
+    v.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    v.dedup();
+}
+
+/// Parses a ratio such as `"3%"` or `"2.5%"` into parts per million.
+fn parse_ratio(s: &str) -> Option<u64> {
+    let t = normalize_text(s).ok()?;
+    let num = t.strip_suffix('%')?.trim();
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() || int.len() > 3 || frac.len() > 4 {
+        return None;
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: u64 = int.parse().ok()?;
+    let mut frac_ppm = 0u64;
+    for (i, d) in frac.bytes().enumerate() {
+        frac_ppm += u64::from(d - b'0') * 10u64.pow(3 - i as u32);
+    }
+    let ppm = int * 10_000 + frac_ppm;
+    (ppm <= 1_000_000).then_some(ppm)
+}
+
+fn entity_key(k: &str) -> String {
+    match entity_column(k) {
+        EntityColumn::Id | EntityColumn::LegacyId => "id".into(),
+        EntityColumn::Name => "name".into(),
+        EntityColumn::Attribute(a) => a,
+    }
+}
+
+fn inspector_key(k: &str) -> String {
+    match inspector_column(k) {
+        InspectorColumn::Id => "id".into(),
+        InspectorColumn::Name => "name".into(),
+        InspectorColumn::Department => "department".into(),
+        InspectorColumn::Fields => "fields".into(),
+        InspectorColumn::Status => "status".into(),
+        InspectorColumn::Expiry => "expiry".into(),
+        InspectorColumn::Attribute(a) => a,
+    }
+}
+
+/// A small reader over a TOML table that reports unknown keys.
+struct Reader<'a> {
+    source: &'a str,
+    path: String,
+    table: toml::Table,
+}
+
+impl<'a> Reader<'a> {
+    fn new(source: &'a str, path: &str, table: toml::Table) -> Self {
+        Reader {
+            source,
+            path: path.to_string(),
+            table,
+        }
+    }
+
+    fn key(&self, k: &str) -> String {
+        if self.path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{}.{k}", self.path)
+        }
+    }
+
+    fn take(&mut self, k: &str) -> Option<toml::Value> {
+        self.table.remove(k)
+    }
+
+    fn text(&mut self, k: &str, required: bool) -> Result<Option<String>> {
+        match self.take(k) {
+            None if required => Err(invalid(
+                self.source,
+                format!("the task needs `{}` (e.g. {} = \"…\")", self.key(k), k),
+            )),
+            None => Ok(None),
+            Some(toml::Value::String(s)) => {
+                let t = normalize_text(&s).map_err(|e| {
+                    invalid(self.source, format!("`{}`: {}", self.key(k), e.message()))
+                })?;
+                if t.is_empty() && required {
+                    return Err(invalid(self.source, format!("`{}` is empty", self.key(k))));
+                }
+                Ok(Some(t))
+            }
+            Some(_) => Err(invalid(
+                self.source,
+                format!("`{}` must be a text in quotes", self.key(k)),
+            )),
+        }
+    }
+
+    fn texts(&mut self, k: &str) -> Result<Vec<String>> {
+        match self.take(k) {
+            None => Ok(Vec::new()),
+            Some(v) => texts_of(self.source, &self.key(k), v),
+        }
+    }
+
+    fn uint(&mut self, k: &str) -> Result<Option<u64>> {
+        match self.take(k) {
+            None => Ok(None),
+            Some(toml::Value::Integer(i)) if i >= 0 => Ok(Some(i as u64)),
+            Some(_) => Err(invalid(
+                self.source,
+                format!("`{}` must be a whole number ≥ 0", self.key(k)),
+            )),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some(k) = self.table.keys().next() {
+            return Err(invalid(
+                self.source,
+                format!("unknown key `{}` in the task; check its spelling (see SPEC.md §5.3 for the keys)", self.key(k)),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn texts_of(source: &str, key: &str, v: toml::Value) -> Result<Vec<String>> {
+    let items = match v {
+        toml::Value::String(s) => vec![toml::Value::String(s)],
+        toml::Value::Array(a) => a,
+        _ => {
+            return Err(invalid(
+                source,
+                format!("`{key}` must be a text or a list of texts"),
+            ))
+        }
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            toml::Value::String(s) => {
+                let t = normalize_text(&s)
+                    .map_err(|e| invalid(source, format!("`{key}`: {}", e.message())))?;
+                if t.is_empty() {
+                    return Err(invalid(source, format!("`{key}` holds an empty text")));
+                }
+                out.push(t);
+            }
+            _ => return Err(invalid(source, format!("`{key}` must be a list of texts"))),
+        }
+    }
+    Ok(out)
+}
+
+fn table_of(source: &str, key: &str, v: toml::Value) -> Result<toml::Table> {
+    match v {
+        toml::Value::Table(t) => Ok(t),
+        _ => Err(invalid(
+            source,
+            format!("`{key}` must be a table, e.g. {key} = {{ … }}"),
+        )),
+    }
+}
+
+fn ratio_of(source: &str, key: &str, v: toml::Value) -> Result<u64> {
+    match v {
+        toml::Value::String(s) => parse_ratio(&s).ok_or_else(|| {
+            invalid(source, format!("`{key}` = \"{s}\" is not a percentage between 0% and 100% with at most four decimals, e.g. \"3%\" or \"2.5%\""))
+        }),
+        _ => Err(invalid(source, format!("`{key}` must be a percentage in quotes, e.g. \"3%\""))),
+    }
+}
+
+fn count_of(source: &str, key: &str, v: toml::Value) -> Result<u64> {
+    match v {
+        toml::Value::Integer(i) if i >= 0 => Ok(i as u64),
+        _ => Err(invalid(
+            source,
+            format!("`{key}` must be a whole number ≥ 0"),
+        )),
+    }
+}
+
+fn default_stratum_name(conditions: &[Condition]) -> String {
+    if conditions.is_empty() {
+        return "全部".to_string();
+    }
+    conditions
+        .iter()
+        .map(|c| format!("{}={}", c.attribute, c.values.join("|")))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn condition_values(attribute: &str, values: Vec<String>, source: &str) -> Result<Vec<String>> {
+    let mut v = if attribute == "id" {
+        values
+            .iter()
+            .map(|s| normalize_entity_id(s).map_err(|e| invalid(source, e.message())))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        values
+    };
+    sort_bytes(&mut v);
+    Ok(v)
+}
+
+impl TaskFile {
+    /// Reads a task file (TOML, SPEC §5.3).
+    ///
+    /// # Errors
+    /// `InvalidTask` naming the key that is wrong and what to write instead;
+    /// `InvalidId` for a malformed id in `exclusions` or `conflicts`.
+    ///
+    /// # Example
+    /// ```
+    /// let toml = r#"
+    /// name = "2026年食品经营者抽查"
+    /// item = "食品经营行为检查"
+    /// draw_date = 2026-12-01
+    /// strata_by = { attribute = "风险等级", ratios = { A = "3%", D = "100%" } }
+    /// "#;
+    /// let t = shuangsui::TaskFile::parse(toml, "task.toml").unwrap().task;
+    /// assert_eq!(t.strata[0].name, "信用风险等级=A");
+    /// assert_eq!(t.strata[0].ratio_ppm, Some(30000));
+    /// assert_eq!(t.team.size, 2);
+    /// ```
+    pub fn parse(text: &str, source: &str) -> Result<TaskFile> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            invalid(
+                source,
+                format!("the task file is not valid TOML: {}", e.message().trim()),
+            )
+            .at(crate::Location {
+                file: Some(source.to_string()),
+                row: e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1),
+                column: None,
+            })
+        })?;
+        let mut r = Reader::new(source, "", table);
+        let name = r.text("name", true)?.unwrap_or_default();
+        let item = r.text("item", true)?.unwrap_or_default();
+        let mut fields = r.texts("fields")?;
+        sort_bytes(&mut fields);
+        let mut departments = r.texts("departments")?;
+        let draw_date = match r.take("draw_date") {
+            None => {
+                return Err(invalid(
+                    source,
+                    "the task needs `draw_date` (e.g. draw_date = 2026-12-01)",
+                ))
+            }
+            Some(toml::Value::Datetime(d)) if d.date.is_some() && d.time.is_none() => {
+                let d = d.date.unwrap_or(toml::value::Date {
+                    year: 0,
+                    month: 0,
+                    day: 0,
+                });
+                canonical_date(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                    .map_err(|e| invalid(source, format!("`draw_date`: {}", e.message())))?
+            }
+            Some(toml::Value::String(s)) => canonical_date(&s)
+                .map_err(|e| invalid(source, format!("`draw_date`: {}", e.message())))?,
+            Some(_) => {
+                return Err(invalid(
+                    source,
+                    "`draw_date` must be a date, e.g. draw_date = 2026-12-01",
+                ))
+            }
+        };
+        let exclusions =
+            Exclusions::from_ids(r.texts("exclusions")?).map_err(|e| e.in_file(source))?;
+
+        // Strata (§5.1).
+        let strata_list = r.take("strata");
+        let strata_by = r.take("strata_by");
+        let mut strata = match (strata_list, strata_by) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    source,
+                    "the task has both `strata` and `strata_by`; keep one of them",
+                ))
+            }
+            (None, None) => vec![Stratum {
+                name: "全部".into(),
+                conditions: Vec::new(),
+                ratio_ppm: Some(1_000_000),
+                count: None,
+            }],
+            (None, Some(by)) => {
+                let mut by = Reader::new(source, "strata_by", table_of(source, "strata_by", by)?);
+                let attribute = entity_key(&by.text("attribute", true)?.unwrap_or_default());
+                let ratios = by.take("ratios");
+                let counts = by.take("counts");
+                by.finish()?;
+                let (table, is_ratio) = match (ratios, counts) {
+                    (Some(t), None) => (table_of(source, "strata_by.ratios", t)?, true),
+                    (None, Some(t)) => (table_of(source, "strata_by.counts", t)?, false),
+                    _ => {
+                        return Err(invalid(
+                            source,
+                            "`strata_by` needs either `ratios` (e.g. { A = \"3%\", B = \"5%\" }) or `counts`, not both",
+                        ))
+                    }
+                };
+                let mut out = Vec::new();
+                for (value, v) in table {
+                    let value = normalize_text(&value).map_err(|e| invalid(source, e.message()))?;
+                    let key = format!(
+                        "strata_by.{}.{value}",
+                        if is_ratio { "ratios" } else { "counts" }
+                    );
+                    let (ratio_ppm, count) = if is_ratio {
+                        (Some(ratio_of(source, &key, v)?), None)
+                    } else {
+                        (None, Some(count_of(source, &key, v)?))
+                    };
+                    let values = condition_values(&attribute, vec![value], source)?;
+                    out.push(Stratum {
+                        name: format!("{attribute}={}", values[0]),
+                        conditions: vec![Condition {
+                            attribute: attribute.clone(),
+                            values,
+                        }],
+                        ratio_ppm,
+                        count,
+                    });
+                }
+                out.sort_by(|a, b| {
+                    a.conditions[0].values[0]
+                        .as_bytes()
+                        .cmp(b.conditions[0].values[0].as_bytes())
+                });
+                out
+            }
+            (Some(list), None) => {
+                let items = match list {
+                    toml::Value::Array(a) => a,
+                    _ => {
+                        return Err(invalid(
+                            source,
+                            "`strata` must be a list of tables ([[strata]])",
+                        ))
+                    }
+                };
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    let path = format!("strata[{}]", i + 1);
+                    let mut s = Reader::new(source, &path, table_of(source, &path, item)?);
+                    let name = s.text("name", false)?;
+                    let mut conditions = Vec::new();
+                    if let Some(w) = s.take("where") {
+                        for (k, v) in table_of(source, &format!("{path}.where"), w)? {
+                            let attribute = entity_key(&k);
+                            let values = texts_of(source, &format!("{path}.where.{k}"), v)?;
+                            let values = condition_values(&attribute, values, source)?;
+                            if conditions
+                                .iter()
+                                .any(|c: &Condition| c.attribute == attribute)
+                            {
+                                return Err(invalid(
+                                    source,
+                                    format!("`{path}.where` names the attribute {attribute} twice (under two aliases); keep one"),
+                                ));
+                            }
+                            conditions.push(Condition { attribute, values });
+                        }
+                    }
+                    conditions.sort_by(|a, b| a.attribute.as_bytes().cmp(b.attribute.as_bytes()));
+                    let ratio = s.take("ratio");
+                    let count = s.take("count");
+                    let (ratio_ppm, count) = match (ratio, count) {
+                        (Some(v), None) => (Some(ratio_of(source, &format!("{path}.ratio"), v)?), None),
+                        (None, Some(v)) => (None, Some(count_of(source, &format!("{path}.count"), v)?)),
+                        _ => {
+                            return Err(invalid(
+                                source,
+                                format!("`{path}` needs either `ratio` (e.g. ratio = \"5%\") or `count` (e.g. count = 10), not both"),
+                            ))
+                        }
+                    };
+                    s.finish()?;
+                    let name = name
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| default_stratum_name(&conditions));
+                    out.push(Stratum {
+                        name,
+                        conditions,
+                        ratio_ppm,
+                        count,
+                    });
+                }
+                if out.is_empty() {
+                    return Err(invalid(
+                        source,
+                        "`strata` is empty; list at least one stratum or leave it out",
+                    ));
+                }
+                out
+            }
+        };
+        let mut names = BTreeSet::new();
+        for s in &strata {
+            if !names.insert(s.name.clone()) {
+                return Err(invalid(
+                    source,
+                    format!(
+                        "two strata are named \"{}\"; give each a distinct name",
+                        s.name
+                    ),
+                ));
+            }
+        }
+        strata.shrink_to_fit();
+
+        // Team rules (§5.2).
+        let mut team = TeamRules {
+            size: 2,
+            per_department: Vec::new(),
+            max_per_inspector: None,
+            avoid_same: Vec::new(),
+            conflicts: Vec::new(),
+        };
+        if let Some(t) = r.take("team") {
+            let mut t = Reader::new(source, "team", table_of(source, "team", t)?);
+            team.size = t.uint("size")?.unwrap_or(2);
+            team.max_per_inspector = t.uint("max_per_inspector")?;
+            if let Some(a) = t.take("avoid_same") {
+                let items = match a {
+                    toml::Value::Array(a) => a,
+                    other => vec![other],
+                };
+                for item in items {
+                    match item {
+                        toml::Value::String(k) => {
+                            team.avoid_same.push(AvoidSame { entity: entity_key(&k), inspector: inspector_key(&k) })
+                        }
+                        toml::Value::Table(tb) => {
+                            let mut a = Reader::new(source, "team.avoid_same", tb);
+                            let entity = entity_key(&a.text("entity", true)?.unwrap_or_default());
+                            let inspector = inspector_key(&a.text("inspector", true)?.unwrap_or_default());
+                            a.finish()?;
+                            team.avoid_same.push(AvoidSame { entity, inspector });
+                        }
+                        _ => {
+                            return Err(invalid(
+                                source,
+                                "`team.avoid_same` lists attribute names, e.g. avoid_same = [\"所属区域\"]",
+                            ))
+                        }
+                    }
+                }
+                team.avoid_same.sort_by(|a, b| {
+                    (a.entity.as_bytes(), a.inspector.as_bytes())
+                        .cmp(&(b.entity.as_bytes(), b.inspector.as_bytes()))
+                });
+                team.avoid_same.dedup();
+            }
+            if let Some(c) = t.take("conflicts") {
+                let items = match c {
+                    toml::Value::Array(a) => a,
+                    _ => {
+                        return Err(invalid(
+                            source,
+                            "`team.conflicts` must be a list of { inspector = …, entity = … }",
+                        ))
+                    }
+                };
+                for item in items {
+                    let mut c = Reader::new(
+                        source,
+                        "team.conflicts",
+                        table_of(source, "team.conflicts", item)?,
+                    );
+                    let inspector = c.text("inspector", true)?.unwrap_or_default();
+                    let entity = c.text("entity", true)?.unwrap_or_default();
+                    c.finish()?;
+                    team.conflicts.push(Conflict {
+                        entity: normalize_entity_id(&entity).map_err(|e| {
+                            invalid(source, format!("`team.conflicts`: {}", e.message()))
+                        })?,
+                        inspector: normalize_inspector_id(&inspector).map_err(|e| {
+                            invalid(source, format!("`team.conflicts`: {}", e.message()))
+                        })?,
+                    });
+                }
+                team.conflicts.sort_by(|a, b| {
+                    (a.entity.as_bytes(), a.inspector.as_bytes())
+                        .cmp(&(b.entity.as_bytes(), b.inspector.as_bytes()))
+                });
+                team.conflicts.dedup();
+            }
+            if let Some(d) = t.take("departments") {
+                let items = match d {
+                    toml::Value::Array(a) => a,
+                    _ => {
+                        return Err(invalid(
+                            source,
+                            "`team.departments` must be a list of [[team.departments]] tables",
+                        ))
+                    }
+                };
+                for item in items {
+                    let mut d = Reader::new(
+                        source,
+                        "team.departments",
+                        table_of(source, "team.departments", item)?,
+                    );
+                    let department = d.text("name", true)?.unwrap_or_default();
+                    let count = d.uint("count")?.unwrap_or(0);
+                    d.finish()?;
+                    team.per_department
+                        .push(DepartmentQuota { department, count });
+                }
+            }
+            t.finish()?;
+        }
+        r.finish()?;
+        if departments.is_empty() {
+            departments = team
+                .per_department
+                .iter()
+                .map(|d| d.department.clone())
+                .collect();
+        }
+        let task = Task {
+            name,
+            item,
+            fields,
+            departments,
+            draw_date,
+            strata,
+            team,
+        };
+        task.validate().map_err(|e| e.in_file(source))?;
+        Ok(TaskFile { task, exclusions })
+    }
+}
+
+impl Task {
+    /// Checks the rules of SPEC §5 that are not about syntax.
+    ///
+    /// # Errors
+    /// `InvalidTask` saying which rule is broken.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::new(ErrorKind::InvalidTask, m));
+        if self.name.is_empty() || self.item.is_empty() {
+            return bad("the task needs a `name` and an `item` (抽查事项)".into());
+        }
+        let mut seen = BTreeSet::new();
+        for d in &self.departments {
+            if !seen.insert(d) {
+                return bad(format!(
+                    "the department \"{d}\" is listed twice in `departments`"
+                ));
+            }
+        }
+        if self.strata.is_empty() {
+            return bad("the task has no strata".into());
+        }
+        for s in &self.strata {
+            if s.ratio_ppm.is_some() == s.count.is_some() {
+                return bad(format!(
+                    "stratum \"{}\" needs exactly one of a ratio and a count",
+                    s.name
+                ));
+            }
+            if s.ratio_ppm.is_some_and(|r| r > 1_000_000) {
+                return bad(format!("stratum \"{}\": the ratio is above 100%", s.name));
+            }
+        }
+        let t = &self.team;
+        if t.size < 2 {
+            return bad(format!(
+                "`team.size` is {}; a team needs at least 2 inspectors (行政处罚法 第四十二条)",
+                t.size
+            ));
+        }
+        if !t.per_department.is_empty() {
+            let mut sum = 0u64;
+            let mut seen = BTreeSet::new();
+            for d in &t.per_department {
+                if d.count == 0 {
+                    return bad(format!(
+                        "`team.departments`: \"{}\" needs a `count` of at least 1",
+                        d.department
+                    ));
+                }
+                if !self.departments.contains(&d.department) {
+                    return bad(format!(
+                        "`team.departments` names \"{}\", which is not in the task's `departments`",
+                        d.department
+                    ));
+                }
+                if !seen.insert(&d.department) {
+                    return bad(format!(
+                        "`team.departments` lists \"{}\" twice",
+                        d.department
+                    ));
+                }
+                sum = sum.saturating_add(d.count);
+            }
+            if sum != t.size {
+                return bad(format!(
+                    "the counts in `team.departments` add up to {sum}, but `team.size` is {}; make them equal",
+                    t.size
+                ));
+            }
+        }
+        if t.max_per_inspector == Some(0) {
+            return bad(
+                "`team.max_per_inspector` is 0: nobody could inspect; remove it or raise it".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The canonical JSON of the task (SPEC §1, §5).
+    pub fn canonical_json(&self) -> String {
+        crate::record::canonical_json(
+            &serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// `task_digest = H("shuangsui/1/task", canonical_json(task))`.
+    pub fn digest(&self) -> Digest32 {
+        tagged("shuangsui/1/task", &[self.canonical_json().as_bytes()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_are_exact_parts_per_million() {
+        assert_eq!(parse_ratio("3%"), Some(30_000));
+        assert_eq!(parse_ratio("2.5%"), Some(25_000));
+        assert_eq!(parse_ratio("0.0001%"), Some(1));
+        assert_eq!(parse_ratio("100%"), Some(1_000_000));
+        assert_eq!(parse_ratio(" ３％ "), Some(30_000));
+        assert_eq!(parse_ratio("100.5%"), None);
+        assert_eq!(parse_ratio("3"), None);
+        assert_eq!(parse_ratio("0.00001%"), None);
+        assert_eq!(parse_ratio("-1%"), None);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let e = TaskFile::parse(
+            "name='a'\nitem='b'\ndraw_date=2026-01-01\nteam={sise=3}\n",
+            "t.toml",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidTask);
+        assert!(e.to_string().contains("team.sise"), "{e}");
+    }
+
+    #[test]
+    fn team_needs_two() {
+        let e = TaskFile::parse(
+            "name='a'\nitem='b'\ndraw_date=2026-01-01\n[team]\nsize=1\n",
+            "t.toml",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("第四十二条"), "{e}");
+    }
+}

@@ -1,0 +1,241 @@
+//! Text normalization (SPEC.md §2) and the small value parsers shared by the
+//! directories, the task and the seed.
+//!
+//! Normalization is spelled out character by character in the SPEC instead
+//! of calling a Unicode library's NFKC, so that the canonical bytes of a
+//! directory never depend on the Unicode version a library was built with.
+
+use crate::{Error, ErrorKind, Result};
+
+/// SPEC §2 step 2: the characters that count as whitespace.
+pub(crate) fn is_spec_whitespace(c: char) -> bool {
+    matches!(c,
+        '\u{0009}'..='\u{000D}'
+        | '\u{0020}'
+        | '\u{0085}'
+        | '\u{00A0}'
+        | '\u{1680}'
+        | '\u{2000}'..='\u{200A}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}'
+        | '\u{FEFF}')
+}
+
+/// SPEC §2 step 1: the full-width fold.
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Normalizes a text field as SPEC §2 says: full-width fold, whitespace
+/// trimmed and inner runs collapsed to one space.
+///
+/// # Errors
+/// `InvalidText` when the result contains a control character.
+///
+/// # Example
+/// ```
+/// assert_eq!(shuangsui::normalize_text(" ９１６５　０１ ").unwrap(), "9165 01");
+/// ```
+pub fn normalize_text(s: &str) -> Result<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars().map(fold) {
+        if is_spec_whitespace(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if (c as u32) < 0x20 || c as u32 == 0x7F {
+            return Err(Error::new(
+                ErrorKind::InvalidText,
+                format!(
+                    "the text contains the control character U+{:04X}; remove it and save the file again",
+                    c as u32
+                ),
+            ));
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Normalizes an entity id (统一社会信用代码 or 注册号), SPEC §3.1: normalized
+/// text, ASCII letters upper-cased, then only `0-9A-Z` allowed.
+///
+/// # Errors
+/// `InvalidId` when the id is empty or has other characters.
+pub fn normalize_entity_id(s: &str) -> Result<String> {
+    let t = normalize_text(s)
+        .map_err(|e| Error::new(ErrorKind::InvalidId, e.message().to_string()))?
+        .to_ascii_uppercase();
+    if t.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidId,
+            "the id (统一社会信用代码) is empty; every entity needs its code",
+        ));
+    }
+    if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(Error::new(
+            ErrorKind::InvalidId,
+            format!(
+                "the id (统一社会信用代码) \"{t}\" contains \"{bad}\"; a code has only digits 0-9 and letters A-Z"
+            ),
+        ));
+    }
+    Ok(t)
+}
+
+/// Normalizes an inspector id (执法证号), SPEC §3.2: normalized text, ASCII
+/// letters upper-cased, non-empty.
+///
+/// # Errors
+/// `InvalidId` when the id is empty or holds control characters.
+pub fn normalize_inspector_id(s: &str) -> Result<String> {
+    let t = normalize_text(s)
+        .map_err(|e| Error::new(ErrorKind::InvalidId, e.message().to_string()))?
+        .to_ascii_uppercase();
+    if t.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidId,
+            "the certificate number (执法证号) is empty; every inspector needs one",
+        ));
+    }
+    Ok(t)
+}
+
+/// Parses a date written as `2027-06-30`, `2027/6/30`, `2027.6.30` or
+/// `2027年6月30日` (after normalization) into canonical `YYYY-MM-DD`.
+///
+/// # Errors
+/// `InvalidDate` when the text is not such a date or the day does not exist.
+pub fn canonical_date(s: &str) -> Result<String> {
+    let t = normalize_text(s).map_err(|e| Error::new(ErrorKind::InvalidDate, e.message()))?;
+    let bad = || {
+        Error::new(
+            ErrorKind::InvalidDate,
+            format!("\"{t}\" is not a date; write it as YYYY-MM-DD, e.g. 2027-06-30"),
+        )
+    };
+    let parts: Vec<&str> = if let Some(rest) = t.strip_suffix('日') {
+        rest.split(['年', '月']).collect()
+    } else {
+        t.split(['-', '/', '.']).collect()
+    };
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    if parts[0].len() != 4 || parts[1].len() > 2 || parts[2].len() > 2 {
+        return Err(bad());
+    }
+    let y: u32 = parts[0].parse().map_err(|_| bad())?;
+    let m: u32 = parts[1].parse().map_err(|_| bad())?;
+    let d: u32 = parts[2].parse().map_err(|_| bad())?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days_in_month {
+        return Err(Error::new(
+            ErrorKind::InvalidDate,
+            format!("{t}: that day does not exist (month {m} has {days_in_month} days)"),
+        ));
+    }
+    Ok(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The key under which a header is looked up (SPEC §3.3): normalized, ASCII
+/// lower-cased, with spaces, `_` and `-` removed.
+pub(crate) fn header_match_key(header: &str) -> String {
+    normalize_text(header)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_examples_from_the_spec() {
+        assert_eq!(normalize_text(" ９１６５ ０１ ").unwrap(), "9165 01");
+        assert_eq!(
+            normalize_text("阜康市　天池\t商贸（有限）").unwrap(),
+            "阜康市 天池 商贸(有限)"
+        );
+        assert_eq!(normalize_text("\u{FEFF}名称\r\n").unwrap(), "名称");
+        assert_eq!(normalize_text("   ").unwrap(), "");
+        assert_eq!(
+            normalize_text("a\u{0001}b").unwrap_err().kind(),
+            ErrorKind::InvalidText
+        );
+    }
+
+    #[test]
+    fn entity_ids_are_folded_and_checked() {
+        assert_eq!(
+            normalize_entity_id(" ９１６５２３０２ma７ ").unwrap(),
+            "91652302MA7"
+        );
+        assert_eq!(
+            normalize_entity_id("").unwrap_err().kind(),
+            ErrorKind::InvalidId
+        );
+        assert_eq!(
+            normalize_entity_id("9165-23").unwrap_err().kind(),
+            ErrorKind::InvalidId
+        );
+        assert_eq!(
+            normalize_entity_id("9165 23").unwrap_err().kind(),
+            ErrorKind::InvalidId
+        );
+    }
+
+    #[test]
+    fn dates_in_the_usual_spellings() {
+        for s in [
+            "2027-06-30",
+            "2027/6/30",
+            "2027.06.30",
+            "2027年6月30日",
+            "２０２７－０６－３０",
+        ] {
+            assert_eq!(canonical_date(s).unwrap(), "2027-06-30", "{s}");
+        }
+        for s in [
+            "2027-02-29",
+            "2027-13-01",
+            "27-01-01",
+            "2027-1",
+            "tomorrow",
+            "",
+        ] {
+            assert_eq!(
+                canonical_date(s).unwrap_err().kind(),
+                ErrorKind::InvalidDate,
+                "{s}"
+            );
+        }
+        assert_eq!(canonical_date("2028-02-29").unwrap(), "2028-02-29");
+    }
+}

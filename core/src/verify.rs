@@ -1,0 +1,306 @@
+//! Verification (核验, SPEC.md §13): re-running a published draw and naming
+//! the first difference in plain words; and the single-entity self-check.
+
+use crate::directory::{EntityDirectory, InspectorDirectory};
+use crate::draw::{draw_with, stratum_key, ticket, DrawInputs};
+use crate::exclusions::Exclusions;
+use crate::hash::{hex, parse_digest};
+use crate::record::{DigestSummary, DrawRecord, Drawn};
+use crate::{Error, ErrorKind, Result};
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// The draw was re-run and gave exactly the record.
+    Reproduced,
+    /// The record does not match; the text names the first difference.
+    Differs(String),
+}
+
+fn differs(msg: String) -> Result<Verification> {
+    Ok(Verification::Differs(msg))
+}
+
+fn summary_differs(
+    what: &str,
+    recorded: &DigestSummary,
+    count: usize,
+    digest: String,
+) -> Option<String> {
+    (recorded.digest != digest || recorded.count != count as u64).then(|| {
+        format!(
+            "the {what} you gave is not the one the draw used: the record says {} rows with digest {}, the file you gave has {count} rows with digest {digest}. A single changed, added or removed row changes the digest",
+            recorded.count, recorded.digest
+        )
+    })
+}
+
+fn describe(d: &Drawn) -> String {
+    format!("{} ({})", d.entity.id, d.entity.name)
+}
+
+/// Re-runs the draw of `record_json` on the given directories and exclusion
+/// list and compares (SPEC §13).
+///
+/// A record whose digest does not match its content (edited by hand) is
+/// reported as [`Verification::Differs`], as are different directories; a
+/// record that cannot be read at all is an error.
+///
+/// # Errors
+/// `InvalidRecord` when the text is not a record of this protocol; the
+/// task-rule errors when the recorded task is itself invalid.
+pub fn verify(
+    record_json: &str,
+    entities: &EntityDirectory,
+    inspectors: &InspectorDirectory,
+    exclusions: &Exclusions,
+) -> Result<Verification> {
+    let record = match DrawRecord::from_json(record_json) {
+        Ok(r) => r,
+        Err(e) if e.message().starts_with("the record was changed") => {
+            return differs(e.message().to_string());
+        }
+        Err(e) => return Err(e),
+    };
+    verify_record(&record, entities, inspectors, exclusions)
+}
+
+/// As [`verify`], for a record already read (its digest is recomputed).
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_record(
+    record: &DrawRecord,
+    entities: &EntityDirectory,
+    inspectors: &InspectorDirectory,
+    exclusions: &Exclusions,
+) -> Result<Verification> {
+    let computed = record.compute_digest();
+    if computed != record.record_digest {
+        return differs(format!(
+            "the record was changed after it was made: its record_digest is {} but its content hashes to {computed}",
+            record.record_digest
+        ));
+    }
+    if let Some(m) = summary_differs(
+        "entity directory (检查对象名录库)",
+        &record.entities,
+        entities.len(),
+        entities.digest_hex(),
+    ) {
+        return differs(m);
+    }
+    if let Some(m) = summary_differs(
+        "inspector directory (执法检查人员名录库)",
+        &record.inspectors,
+        inspectors.len(),
+        inspectors.digest_hex(),
+    ) {
+        return differs(m);
+    }
+    if let Some(m) = summary_differs(
+        "exclusion list (排除名单)",
+        &record.exclusions,
+        exclusions.len(),
+        exclusions.digest_hex(),
+    ) {
+        return differs(m);
+    }
+    let inputs = DrawInputs {
+        task: &record.task,
+        entities,
+        inspectors,
+        exclusions,
+        seed: &record.seed.sources,
+        announcement: None,
+    };
+    let again = match draw_with(
+        &inputs,
+        record.seed.sources.clone(),
+        record.announcement_digest.clone(),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            return differs(format!(
+                "re-running the recorded draw fails, so the record cannot be right: {e}"
+            ))
+        }
+    };
+    Ok(first_difference(record, &again).map_or(Verification::Reproduced, Verification::Differs))
+}
+
+/// The first difference between a published record and the re-run, in
+/// plain words; `None` when they are equal.
+fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<String> {
+    if published.task != again.task || published.task_digest != again.task_digest {
+        return Some(format!(
+            "the recorded task is not in canonical form (its digest is {}, recomputed {})",
+            published.task_digest, again.task_digest
+        ));
+    }
+    if published.seed != again.seed {
+        return Some(format!(
+            "the seed digest is {} but the seed sources hash to {}",
+            published.seed.digest, again.seed.digest
+        ));
+    }
+    if published.draw_key != again.draw_key {
+        return Some(format!(
+            "the draw key is {} but the inputs give {}",
+            published.draw_key, again.draw_key
+        ));
+    }
+    if published.unstratified != again.unstratified {
+        return Some(format!(
+            "the record says {} entities match no stratum; re-running gives {}",
+            published.unstratified, again.unstratified
+        ));
+    }
+    for (p, a) in published.strata.iter().zip(&again.strata) {
+        if p != a {
+            let field = if p.population != a.population {
+                format!("population {} (re-run: {})", p.population, a.population)
+            } else if p.excluded != a.excluded {
+                format!("excluded {} (re-run: {})", p.excluded, a.excluded)
+            } else if p.quota != a.quota {
+                format!("quota {} (re-run: {})", p.quota, a.quota)
+            } else if p.threshold != a.threshold {
+                format!("threshold {:?} (re-run: {:?})", p.threshold, a.threshold)
+            } else {
+                "its name, key or counts".to_string()
+            };
+            return Some(format!(
+                "stratum {} \"{}\" differs: {field}",
+                p.index, p.name
+            ));
+        }
+    }
+    if published.strata.len() != again.strata.len() {
+        return Some(format!(
+            "the record has {} strata; the task has {}",
+            published.strata.len(),
+            again.strata.len()
+        ));
+    }
+    for (p, a) in published.draws.iter().zip(&again.draws) {
+        let stratum = again
+            .strata
+            .get(a.stratum as usize)
+            .map(|s| s.name.as_str())
+            .unwrap_or("?");
+        let place = format!("stratum \"{stratum}\", position {}", a.position);
+        if p.entity != a.entity || p.stratum != a.stratum || p.position != a.position {
+            return Some(format!(
+                "{place}: the record names {}, the re-run draws {}",
+                describe(p),
+                describe(a)
+            ));
+        }
+        if p.ticket != a.ticket {
+            return Some(format!(
+                "{place}: the ticket of {} is recorded as {}, recomputed {}",
+                describe(a),
+                p.ticket,
+                a.ticket
+            ));
+        }
+        for (slot, (pm, am)) in p.team.iter().zip(&a.team).enumerate() {
+            if pm != am {
+                return Some(format!(
+                    "{place}, entity {}: team member {} is recorded as {} {} ({}, {:?}), the re-run gives {} {} ({}, {:?})",
+                    describe(a),
+                    slot + 1,
+                    pm.id,
+                    pm.name,
+                    pm.department,
+                    pm.role,
+                    am.id,
+                    am.name,
+                    am.department,
+                    am.role
+                ));
+            }
+        }
+        if p.team.len() != a.team.len() {
+            return Some(format!(
+                "{place}: the team has {} members; the re-run gives {}",
+                p.team.len(),
+                a.team.len()
+            ));
+        }
+    }
+    if published.draws.len() != again.draws.len() {
+        return Some(format!(
+            "the record lists {} drawn entities; the re-run draws {}",
+            published.draws.len(),
+            again.draws.len()
+        ));
+    }
+    if published.announcement_digest != again.announcement_digest {
+        return Some("the announcement digest differs".to_string());
+    }
+    if published != again {
+        return Some("the record differs from the re-run in a field not covered above".to_string());
+    }
+    None
+}
+
+/// A single entity's own check against a published record (SPEC §13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfCheck {
+    /// The stratum index checked.
+    pub stratum: u64,
+    /// The entity's ticket in that stratum, hex.
+    pub ticket: String,
+    /// The stratum's threshold, hex, if anything was drawn.
+    pub threshold: Option<String>,
+    /// Whether the ticket is at or below the threshold.
+    pub below_threshold: bool,
+    /// Whether the record lists the entity among the drawn.
+    pub listed: bool,
+}
+
+/// Computes an entity's ticket for stratum `stratum` of a record from its id
+/// alone and compares it with the threshold. With `stratum` = None every
+/// stratum is checked (an entity usually knows its own class, 信用风险等级,
+/// but need not).
+///
+/// # Errors
+/// `InvalidRecord` when the record's key is malformed or the stratum does
+/// not exist; `InvalidId` for a malformed id.
+pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result<Vec<SelfCheck>> {
+    let id = crate::text::normalize_entity_id(id)?;
+    let key = parse_digest(&record.draw_key).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidRecord,
+            "the record's draw_key is not 64 hex digits",
+        )
+    })?;
+    let strata: Vec<u64> = match stratum {
+        Some(s) if (s as usize) < record.strata.len() => vec![s],
+        Some(s) => {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the record has no stratum {s}"),
+            ))
+        }
+        None => (0..record.strata.len() as u64).collect(),
+    };
+    Ok(strata
+        .into_iter()
+        .map(|s| {
+            let t = hex(&ticket(&stratum_key(&key, s), &id));
+            let threshold = record.strata[s as usize].threshold.clone();
+            SelfCheck {
+                stratum: s,
+                below_threshold: threshold.as_deref().is_some_and(|th| t.as_str() <= th),
+                ticket: t,
+                threshold,
+                listed: record
+                    .draws
+                    .iter()
+                    .any(|d| d.stratum == s && d.entity.id == id),
+            }
+        })
+        .collect())
+}
