@@ -16,11 +16,14 @@ mod error;
 mod exclusions;
 mod hash;
 mod headers;
+mod publish;
 mod record;
 mod seed;
 mod table;
 mod task;
+pub mod synth;
 mod text;
+pub mod uscc;
 mod verify;
 
 pub use directory::{Entity, EntityDirectory, Inspector, InspectorDirectory, Status};
@@ -32,6 +35,7 @@ pub use record::{
     canonical_json, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord,
     StratumOutcome, TeamMember, PROTOCOL,
 };
+pub use publish::*;
 pub use seed::{SeedKind, SeedSource};
 pub use table::{CsvRows, RowSource};
 pub use task::{
