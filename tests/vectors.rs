@@ -7,18 +7,30 @@
 //! case that has none yet; it never overwrites one, because a changed
 //! result is a new protocol version, not an edited vector.
 
-use shuangsui::{draw, verify, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory, SeedSource, TaskFile, Verification};
+use shuangsui::{
+    draw, verify, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory, SeedSource,
+    TaskFile, Verification,
+};
 use shuangsui_tests::vector_cases;
 use std::path::Path;
 
 fn run_case(dir: &Path) -> shuangsui::Result<shuangsui::DrawRecord> {
-    let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()));
-    let task_file = TaskFile::parse(&String::from_utf8(read("task.toml")).expect("UTF-8 task"), "task.toml")?;
+    let read = |name: &str| {
+        std::fs::read(dir.join(name))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+    };
+    let task_file = TaskFile::parse(
+        &String::from_utf8(read("task.toml")).expect("UTF-8 task"),
+        "task.toml",
+    )?;
     let entities = EntityDirectory::from_csv(&read("entities.csv"), "entities.csv")?;
     let inspectors = InspectorDirectory::from_csv(&read("inspectors.csv"), "inspectors.csv")?;
     let mut exclusions = task_file.exclusions.clone();
     if dir.join("exclusions.csv").exists() {
-        exclusions = exclusions.union(&Exclusions::from_csv(&read("exclusions.csv"), "exclusions.csv")?);
+        exclusions = exclusions.union(&Exclusions::from_csv(
+            &read("exclusions.csv"),
+            "exclusions.csv",
+        )?);
     }
     let seed: Vec<SeedSource> = String::from_utf8(read("seed.txt"))
         .expect("UTF-8 seed")
@@ -36,7 +48,12 @@ fn run_case(dir: &Path) -> shuangsui::Result<shuangsui::DrawRecord> {
     })?;
     // Every successful vector must also verify against its own inputs.
     assert_eq!(
-        verify(&record.to_json_pretty(), &entities, &inspectors, &exclusions)?,
+        verify(
+            &record.to_json_pretty(),
+            &entities,
+            &inspectors,
+            &exclusions
+        )?,
         Verification::Reproduced,
         "{}",
         dir.display()
@@ -47,7 +64,11 @@ fn run_case(dir: &Path) -> shuangsui::Result<shuangsui::DrawRecord> {
 #[test]
 fn every_golden_vector_reproduces() {
     let cases = vector_cases();
-    assert!(cases.len() >= 12, "expected at least 12 vector cases, found {}", cases.len());
+    assert!(
+        cases.len() >= 12,
+        "expected at least 12 vector cases, found {}",
+        cases.len()
+    );
     let bless = std::env::var_os("SHUANGSUI_BLESS").is_some();
     let mut failures = Vec::new();
     for dir in &cases {
@@ -65,13 +86,20 @@ fn every_golden_vector_reproduces() {
                     Err(_) => serde_json::to_string_pretty(&actual).unwrap() + "\n",
                 };
                 std::fs::write(&expected_path, text).unwrap();
-                eprintln!("blessed {name}");
+                eprintln!(
+                    "blessed {name}: {}",
+                    result
+                        .as_ref()
+                        .map(|_| "record".to_string())
+                        .unwrap_or_else(|e| e.to_string())
+                );
                 continue;
             }
             failures.push(format!("{name}: no expected.json"));
             continue;
         }
-        let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(&expected_path).unwrap()).unwrap();
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&expected_path).unwrap()).unwrap();
         if expected != actual {
             let detail = match &result {
                 Err(e) => format!("error {e}"),
@@ -80,7 +108,11 @@ fn every_golden_vector_reproduces() {
             failures.push(format!("{name}: {detail}"));
         }
     }
-    assert!(failures.is_empty(), "golden vectors differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden vectors differ:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn first_json_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> String {
@@ -89,7 +121,9 @@ fn first_json_difference(a: &serde_json::Value, b: &serde_json::Value, path: &st
         (Object(x), Object(y)) => {
             for (k, v) in x {
                 match y.get(k) {
-                    Some(w) if v != w => return first_json_difference(v, w, &format!("{path}.{k}")),
+                    Some(w) if v != w => {
+                        return first_json_difference(v, w, &format!("{path}.{k}"))
+                    }
                     None => return format!("{path}.{k} missing in actual"),
                     _ => {}
                 }

@@ -342,15 +342,29 @@ impl TaskFile {
     /// ```
     pub fn parse(text: &str, source: &str) -> Result<TaskFile> {
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            // toml reports a byte span; turn it into the line a user sees.
+            let row = e
+                .span()
+                .and_then(|sp| text.get(..sp.start))
+                .map(|before| before.matches('\n').count());
+            let line = row.and_then(|r| text.lines().nth(r)).unwrap_or("");
+            // Text outside quotes that is not ASCII can only be a bare key.
+            let unquoted: String = line.split('"').step_by(2).collect();
+            let hint = if !unquoted.is_ascii() {
+                " (a Chinese key must be written in quotes, e.g. \"信用风险等级\" = \"C\")"
+            } else {
+                ""
+            };
             invalid(
                 source,
-                format!("the task file is not valid TOML: {}", e.message().trim()),
+                format!(
+                    "the task file is not valid TOML: {}{hint}",
+                    e.message().trim()
+                ),
             )
             .at(crate::Location {
                 file: Some(source.to_string()),
-                row: e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1),
+                row: row.map(|r| r as u64 + 1),
                 column: None,
             })
         })?;
@@ -771,6 +785,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidTask);
         assert!(e.to_string().contains("team.sise"), "{e}");
+    }
+
+    #[test]
+    fn unquoted_chinese_keys_get_a_hint() {
+        let text = "name='a'\nitem='b'\ndraw_date=2026-01-01\n[[strata]]\nwhere = { 信用风险等级 = \"A\" }\nratio=\"3%\"\n";
+        let e = TaskFile::parse(text, "t.toml").unwrap_err();
+        assert!(e.to_string().contains("in quotes"), "{e}");
+        assert_eq!(e.location().and_then(|l| l.row), Some(5));
     }
 
     #[test]
