@@ -141,6 +141,20 @@ fn cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
     normalize_text(value).map_err(|e| e.at(loc(source, row, header)))
 }
 
+/// A cell of a key column (id, name, department, …). A line break there
+/// almost always means a quote was left open and the following rows were
+/// swallowed into this cell, so it is an error rather than a space.
+fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
+    if value.contains(['\n', '\r']) {
+        return Err(Error::new(
+            ErrorKind::Csv,
+            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
+        )
+        .at(loc(source, row, header)));
+    }
+    cell(source, row, header, value)
+}
+
 /// Interns attribute keys so that ten million rows share one allocation per
 /// column name.
 fn interned(keys: &mut BTreeMap<String, Arc<str>>, key: &str) -> Arc<str> {
@@ -306,11 +320,11 @@ impl EntityDirectory {
         let mut row = Vec::new();
         while let Some(line) = rows.next_row(&mut row)? {
             let primary = match id_col {
-                Some(c) => cell(&source, line, &headers[c], &row[c])?,
+                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
                 None => String::new(),
             };
             let legacy = match legacy_col {
-                Some(c) => cell(&source, line, &headers[c], &row[c])?,
+                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
                 None => String::new(),
             };
             let (raw_id, id_header) = if !primary.is_empty() || legacy_col.is_none() {
@@ -318,9 +332,10 @@ impl EntityDirectory {
             } else {
                 (legacy.as_str(), &headers[legacy_col.unwrap_or(0)])
             };
-            let id =
-                normalize_entity_id(raw_id).map_err(|e| e.at(loc(&source, line, id_header)))?;
-            let name = cell(&source, line, &headers[name_col], &row[name_col])?;
+            let id = key_cell(&source, line, id_header, raw_id).and_then(|id| {
+                normalize_entity_id(&id).map_err(|e| e.at(loc(&source, line, id_header)))
+            })?;
+            let name = key_cell(&source, line, &headers[name_col], &row[name_col])?;
             if name.is_empty() {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
@@ -485,9 +500,10 @@ impl InspectorDirectory {
         let mut inspectors = Vec::new();
         let mut row = Vec::new();
         while let Some(line) = rows.next_row(&mut row)? {
+            key_cell(&source, line, &headers[id_col], &row[id_col])?;
             let id = normalize_inspector_id(&row[id_col])
                 .map_err(|e| e.at(loc(&source, line, &headers[id_col])))?;
-            let name = cell(&source, line, &headers[name_col], &row[name_col])?;
+            let name = key_cell(&source, line, &headers[name_col], &row[name_col])?;
             if name.is_empty() {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
@@ -496,19 +512,19 @@ impl InspectorDirectory {
                 .at(loc(&source, line, &headers[name_col])));
             }
             let department = match dept_col {
-                Some(c) => cell(&source, line, &headers[c], &row[c])?,
+                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
                 None => String::new(),
             };
             let fields = match fields_col {
                 Some(c) => {
-                    cell(&source, line, &headers[c], &row[c])?;
+                    key_cell(&source, line, &headers[c], &row[c])?;
                     split_fields(&row[c])
                 }
                 None => Vec::new(),
             };
             let status = match status_col {
                 Some(c) => {
-                    let v = cell(&source, line, &headers[c], &row[c])?;
+                    let v = key_cell(&source, line, &headers[c], &row[c])?;
                     parse_status(&v).ok_or_else(|| {
                         Error::new(
                             ErrorKind::InvalidValue,
@@ -521,7 +537,7 @@ impl InspectorDirectory {
             };
             let expiry = match expiry_col {
                 Some(c) => {
-                    let v = cell(&source, line, &headers[c], &row[c])?;
+                    let v = key_cell(&source, line, &headers[c], &row[c])?;
                     if v.is_empty() {
                         None
                     } else {
