@@ -1,1 +1,60 @@
-//! Working-day calendar (工作日) and deadlines. See issue 4.
+//! Working-day calendar (工作日) and publication deadlines (公示期限).
+//!
+//! This module answers "by which day must this be published?" the way
+//! Chinese law counts, on the official calendar of days off and make-up
+//! working days (调休上班) that the State Council General Office fixes each
+//! year, with regional overlays (Xinjiang's 肉孜节 and 古尔邦节) and the
+//! user's own calendar files on top. It is specified in SPEC.md §16.
+//!
+//! - [`Date`]: civil dates, parsed from `YYYY-MM-DD` and Chinese forms.
+//! - [`WorkingDayCalendar`]: which days are working days, year by year; a
+//!   year the calendar does not cover is an error
+//!   ([`ErrorKind::CalendarUncovered`](crate::ErrorKind::CalendarUncovered)),
+//!   never a weekends-only guess.
+//! - [`WorkingDayCalendar::add_working_days`],
+//!   [`WorkingDayCalendar::add_natural_days`],
+//!   [`WorkingDayCalendar::working_days_between`]: counting periods
+//!   (民法典 第二百零一条、第二百零三条).
+//! - [`Rule`]: named deadline rules with their legal basis.
+//! - [`check_ledger`]: the case ledger check (台账核查).
+//! - [`MonthGrid`]: month views for the terminal and the web page.
+//!
+//! Nothing here reads the clock or the file system: "today" and every file's
+//! contents are arguments.
+//!
+//! # Example
+//!
+//! ```
+//! use shuangsui::calendar::{Date, Rule, WorkingDayCalendar};
+//!
+//! let cal = WorkingDayCalendar::national()?;
+//! let rule = Rule::find("处罚结果公示")?;
+//! let d = cal.apply_rule(&rule, Date::parse("2026-02-13")?)?;
+//! assert_eq!(d.due.to_string(), "2026-03-02");
+//! assert_eq!(d.skipped_holidays(), ["春节"]);
+//! # Ok::<(), shuangsui::Error>(())
+//! ```
+
+mod count;
+mod data;
+mod date;
+mod days;
+mod grid;
+mod ledger;
+mod rules;
+
+pub use count::{Deadline, Period};
+pub use data::{
+    parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo, NATIONAL, REGIONS,
+};
+pub use date::{Date, Weekday};
+pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
+pub use grid::MonthGrid;
+pub use ledger::{check_ledger, CaseResult, CaseStatus, LedgerReport, LedgerSummary};
+pub use rules::{Rule, StartEvent};
+
+/// The shipped calendar files, (file name, contents), e.g. for an adapter
+/// that offers them as templates or lists their sources.
+pub fn shipped_files() -> &'static [(&'static str, &'static str)] {
+    data::SHIPPED
+}

@@ -1,0 +1,397 @@
+//! Civil dates (proleptic Gregorian) without a date library.
+//!
+//! The calendar needs only whole days: parse, print, compare, step by days
+//! and tell the weekday. That is a few lines of integer arithmetic (Howard
+//! Hinnant's `days_from_civil`), so the crate carries no date dependency and
+//! never reads the clock: "today" is always a value the caller passes in.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::{Error, ErrorKind, Result};
+
+/// A calendar date (year, month, day) in the proleptic Gregorian calendar,
+/// years 1 to 9999.
+///
+/// Dates order chronologically, print as `YYYY-MM-DD` and serialize to JSON
+/// as that string.
+///
+/// # Example
+///
+/// ```
+/// use shuangsui::calendar::{Date, Weekday};
+///
+/// let d: Date = "2026年2月13日".parse()?;
+/// assert_eq!(d.to_string(), "2026-02-13");
+/// assert_eq!(d.weekday(), Weekday::Friday);
+/// assert_eq!(d.add_days(16).to_string(), "2026-03-01");
+/// # Ok::<(), shuangsui::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    /// 星期一
+    Monday,
+    /// 星期二
+    Tuesday,
+    /// 星期三
+    Wednesday,
+    /// 星期四
+    Thursday,
+    /// 星期五
+    Friday,
+    /// 星期六
+    Saturday,
+    /// 星期日
+    Sunday,
+}
+
+impl Weekday {
+    /// Monday = 0 … Sunday = 6.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// True for Saturday and Sunday, the ordinary rest days (公休日).
+    pub fn is_weekend(self) -> bool {
+        matches!(self, Weekday::Saturday | Weekday::Sunday)
+    }
+
+    /// The one-character Chinese name used in calendars: 一 … 六, 日.
+    pub fn short_zh(self) -> &'static str {
+        ["一", "二", "三", "四", "五", "六", "日"][self.index()]
+    }
+
+    /// The English three-letter abbreviation: Mon … Sun.
+    pub fn short_en(self) -> &'static str {
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][self.index()]
+    }
+
+    fn from_index(i: i64) -> Weekday {
+        const ALL: [Weekday; 7] = [
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+            Weekday::Friday,
+            Weekday::Saturday,
+            Weekday::Sunday,
+        ];
+        ALL[i.rem_euclid(7) as usize]
+    }
+}
+
+/// Number of days in `month` of `year`.
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+                29
+            } else {
+                28
+            }
+        }
+    }
+}
+
+impl Date {
+    /// The earliest date this type holds, 0001-01-01.
+    pub const MIN: Date = Date {
+        year: 1,
+        month: 1,
+        day: 1,
+    };
+    /// The latest date this type holds, 9999-12-31.
+    pub const MAX: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+
+    /// The date `year`-`month`-`day`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidDate`] when the year is outside 1–9999 or the day
+    /// does not exist (2026-02-29, 2026-13-01).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shuangsui::calendar::Date;
+    /// assert!(Date::new(2024, 2, 29).is_ok());
+    /// assert!(Date::new(2026, 2, 29).is_err());
+    /// ```
+    pub fn new(year: i32, month: u32, day: u32) -> Result<Date> {
+        if !(1..=9999).contains(&year) {
+            return Err(Error::new(
+                ErrorKind::InvalidDate,
+                format!("year {year} is outside 1–9999"),
+            ));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(Error::new(
+                ErrorKind::InvalidDate,
+                format!("month {month} does not exist (months are 1–12)"),
+            ));
+        }
+        let month = month as u8;
+        let last = days_in_month(year, month);
+        if day < 1 || day > u32::from(last) {
+            return Err(Error::new(
+                ErrorKind::InvalidDate,
+                format!("{year}-{month:02} has no day {day} (it has {last} days)"),
+            ));
+        }
+        Ok(Date {
+            year,
+            month,
+            day: day as u8,
+        })
+    }
+
+    /// Reads a date written as `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.M.D` or
+    /// `YYYY年M月D日`. Surrounding whitespace is ignored; months and days
+    /// may have one or two digits; full-width digits (`２０２６`) are accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidDate`] when the text is in none of these forms or
+    /// names a day that does not exist.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shuangsui::calendar::Date;
+    /// for s in ["2026-10-08", "2026/10/8", "2026.10.8", "2026年10月8日"] {
+    ///     assert_eq!(Date::parse(s)?.to_string(), "2026-10-08");
+    /// }
+    /// # Ok::<(), shuangsui::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Date> {
+        let folded: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '－' => '-',
+                '／' => '/',
+                '．' => '.',
+                _ => c,
+            })
+            .collect();
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidDate,
+                format!(
+                    "\"{}\" is not a date; write it as YYYY-MM-DD (also accepted: YYYY/M/D, YYYY.M.D, YYYY年M月D日)",
+                    text.trim()
+                ),
+            )
+        };
+        let parts: Vec<&str> = if let Some(rest) = folded.strip_suffix('日') {
+            let (y, rest) = rest.split_once('年').ok_or_else(bad)?;
+            let (m, d) = rest.split_once('月').ok_or_else(bad)?;
+            vec![y, m, d]
+        } else {
+            let sep = ['-', '/', '.']
+                .into_iter()
+                .find(|s| folded.contains(*s))
+                .ok_or_else(bad)?;
+            folded.split(sep).collect()
+        };
+        if parts.len() != 3 {
+            return Err(bad());
+        }
+        let num = |s: &str, max_len: usize| -> Result<u32> {
+            let s = s.trim();
+            if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            s.parse().map_err(|_| bad())
+        };
+        if parts[0].trim().len() != 4 {
+            return Err(bad());
+        }
+        let y = num(parts[0], 4)?;
+        let m = num(parts[1], 2)?;
+        let d = num(parts[2], 2)?;
+        Date::new(y as i32, m, d).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidDate,
+                format!("\"{}\": {}", text.trim(), e.message()),
+            )
+        })
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub fn month(self) -> u32 {
+        u32::from(self.month)
+    }
+
+    /// The day of the month, 1–31.
+    pub fn day(self) -> u32 {
+        u32::from(self.day)
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    pub fn to_days(self) -> i64 {
+        // Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let m = i64::from(self.month);
+        let d = i64::from(self.day);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01, clamped to
+    /// [`Date::MIN`]..=[`Date::MAX`].
+    pub fn from_days(days: i64) -> Date {
+        if days <= Date::MIN.to_days() {
+            return Date::MIN;
+        }
+        if days >= Date::MAX.to_days() {
+            return Date::MAX;
+        }
+        // Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date {
+            year: y as i32,
+            month: m as u8,
+            day: d as u8,
+        }
+    }
+
+    /// The date `n` days later (earlier for negative `n`), clamped to
+    /// [`Date::MIN`]..=[`Date::MAX`].
+    pub fn add_days(self, n: i64) -> Date {
+        Date::from_days(self.to_days().saturating_add(n))
+    }
+
+    /// The next day.
+    pub fn succ(self) -> Date {
+        self.add_days(1)
+    }
+
+    /// Days from `earlier` to `self` (negative if `self` is earlier).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.to_days() - earlier.to_days()
+    }
+
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        // 1970-01-01 was a Thursday (index 3).
+        Weekday::from_index(self.to_days() + 3)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl FromStr for Date {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Date> {
+        Date::parse(s)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_day_of_four_centuries() {
+        let start = Date::new(1900, 1, 1).unwrap().to_days();
+        let mut prev: Option<Date> = None;
+        for n in start..start + 146_097 {
+            let d = Date::from_days(n);
+            assert_eq!(d.to_days(), n);
+            assert!(Date::new(d.year, d.month(), d.day()).is_ok());
+            if let Some(p) = prev {
+                assert!(p < d);
+            }
+            prev = Some(d);
+        }
+    }
+
+    #[test]
+    fn known_weekdays() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().weekday(), Weekday::Thursday);
+        assert_eq!(Date::new(2026, 10, 1).unwrap().weekday(), Weekday::Thursday);
+        assert_eq!(Date::new(2000, 2, 29).unwrap().weekday(), Weekday::Tuesday);
+        assert_eq!(Date::new(1, 1, 1).unwrap().weekday(), Weekday::Monday);
+    }
+
+    #[test]
+    fn parse_forms_and_rejections() {
+        let want = Date::new(2026, 3, 2).unwrap();
+        for s in [
+            "2026-03-02",
+            " 2026-3-2 ",
+            "2026/3/2",
+            "2026.03.02",
+            "2026年3月2日",
+            "２０２６年３月２日",
+        ] {
+            assert_eq!(Date::parse(s).unwrap(), want, "{s}");
+        }
+        for s in [
+            "",
+            "2026",
+            "26-03-02",
+            "2026-3",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-1-1",
+            "2026年3月2",
+            "2026-03-02x",
+            "+2026-03-02",
+        ] {
+            let e = Date::parse(s).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidDate, "{s}");
+        }
+    }
+
+    #[test]
+    fn clamps_at_the_ends() {
+        assert_eq!(Date::MAX.add_days(10), Date::MAX);
+        assert_eq!(Date::MIN.add_days(-10), Date::MIN);
+    }
+}

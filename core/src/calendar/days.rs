@@ -1,0 +1,398 @@
+//! The working-day calendar: which days are working days (工作日).
+//!
+//! A [`WorkingDayCalendar`] stacks layers of [`CalendarFile`]s: the shipped
+//! national arrangement, the shipped overlay of one region if one is chosen,
+//! then the user's own files in the order given. A later layer's row for a
+//! date replaces an earlier one. A day no row names is a working day from
+//! Monday to Friday and a day off on Saturday and Sunday, but only in a year
+//! the calendar *covers*: every other year is an error, never a guess.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::data::{
+    parse_calendar_file, CalendarFile, EntryKind, RegionInfo, NATIONAL, REGIONS, SHIPPED,
+};
+use super::date::{Date, Weekday};
+use crate::{Error, ErrorKind, Result};
+
+/// What kind of day a date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// An ordinary working day, Monday to Friday.
+    Working,
+    /// An ordinary Saturday or Sunday (公休日).
+    Weekend,
+    /// A day off by a holiday notice (放假), on any weekday.
+    HolidayOff,
+    /// A Saturday or Sunday made a working day by a notice (调休上班).
+    MakeUpWorking,
+}
+
+impl DayKind {
+    /// True for [`DayKind::Working`] and [`DayKind::MakeUpWorking`].
+    pub fn is_working(self) -> bool {
+        matches!(self, DayKind::Working | DayKind::MakeUpWorking)
+    }
+}
+
+/// One date with its kind and, for notice days, the holiday's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Day {
+    /// The date.
+    pub date: Date,
+    /// The weekday.
+    pub weekday: Weekday,
+    /// Working, weekend, holiday off or make-up working day.
+    pub kind: DayKind,
+    /// The holiday (`国庆节`) for holiday-off and make-up days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The notice that fixed the day (`国办发明电〔2025〕7号`), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+impl Day {
+    /// True when people work that day.
+    pub fn is_working(&self) -> bool {
+        self.kind.is_working()
+    }
+}
+
+/// A user's calendar file handed in as text: its name (for messages) and
+/// its contents, in the format of SPEC.md §16.
+#[derive(Debug, Clone, Copy)]
+pub struct UserCalendar<'a> {
+    /// The file name as the user gave it.
+    pub name: &'a str,
+    /// The file's contents.
+    pub text: &'a str,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: EntryKind,
+    name: String,
+    notice: String,
+}
+
+/// The official working-day calendar (工作日历) of China, or of one region.
+///
+/// # Example
+///
+/// ```
+/// use shuangsui::calendar::{Date, DayKind, WorkingDayCalendar};
+///
+/// let cal = WorkingDayCalendar::national()?;
+/// let day = cal.day(Date::parse("2026-02-14")?)?;
+/// assert_eq!(day.kind, DayKind::MakeUpWorking);
+/// assert_eq!(day.name.as_deref(), Some("春节"));
+///
+/// // 2017 is not shipped: an error, not a weekends-only guess.
+/// assert!(cal.day(Date::parse("2017-06-01")?).is_err());
+/// # Ok::<(), shuangsui::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct WorkingDayCalendar {
+    region: Option<String>,
+    entries: BTreeMap<Date, Entry>,
+    national_covers: BTreeSet<i32>,
+    region_covers: BTreeSet<i32>,
+    sources: Vec<String>,
+}
+
+impl WorkingDayCalendar {
+    /// The shipped national calendar (years 2018–2026).
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the shipped files are checked by the test suite.
+    /// The `Result` is kept so that a damaged build reports rather than
+    /// panics.
+    pub fn national() -> Result<WorkingDayCalendar> {
+        WorkingDayCalendar::load(None, &[])
+    }
+
+    /// The calendar of `region` (`None` or `Some("cn")` for the national
+    /// one), with the user's calendar files laid over the shipped data in
+    /// the order given.
+    ///
+    /// A user file without a `# region:` line belongs to the national layer;
+    /// one with `# region: ID` must name the chosen region. A region that no
+    /// shipped file has (e.g. `ningxia`) is accepted when a user file
+    /// supplies it.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::InvalidValue`] for an unknown region, or a user file
+    ///   of another region than the chosen one;
+    /// - any error of [`parse_calendar_file`](super::parse_calendar_file)
+    ///   for a malformed user file.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shuangsui::calendar::{Date, UserCalendar, WorkingDayCalendar};
+    ///
+    /// let next_year = "# covers: 2027\ndate,kind,name\n2027-01-01,off,元旦\n";
+    /// let cal = WorkingDayCalendar::load(
+    ///     Some("xinjiang"),
+    ///     &[UserCalendar { name: "cn-2027.csv", text: next_year }],
+    /// )?;
+    /// // The national 2027 file alone does not cover Xinjiang's 2027.
+    /// assert!(cal.day(Date::parse("2027-03-01")?).is_err());
+    /// # Ok::<(), shuangsui::Error>(())
+    /// ```
+    pub fn load(region: Option<&str>, user: &[UserCalendar<'_>]) -> Result<WorkingDayCalendar> {
+        let region = region
+            .map(|r| r.trim().to_ascii_lowercase())
+            .filter(|r| r != NATIONAL && !r.is_empty());
+        let user_files = user
+            .iter()
+            .map(|u| parse_calendar_file(u.name, u.text))
+            .collect::<Result<Vec<_>>>()?;
+        for f in &user_files {
+            if f.region != NATIONAL && Some(&f.region) != region.as_ref() {
+                let chosen = match &region {
+                    Some(r) => format!("the calendar is for region `{r}`"),
+                    None => "no region was chosen".to_string(),
+                };
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "this file is for region `{}` but {chosen}; choose region `{}` or remove its `# region:` line",
+                        f.region, f.region
+                    ),
+                )
+                .in_file(&f.source));
+            }
+        }
+        let shipped = SHIPPED
+            .iter()
+            .map(|(name, text)| parse_calendar_file(name, text))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(r) = &region {
+            let known = REGIONS.iter().any(|k| k.id == r)
+                || shipped.iter().chain(&user_files).any(|f| &f.region == r);
+            if !known {
+                let ids: Vec<&str> = REGIONS.iter().map(|k| k.id).collect();
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "unknown region `{r}`; known regions: {} (or supply a calendar file with `# region: {r}`)",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut cal = WorkingDayCalendar {
+            region: region.clone(),
+            entries: BTreeMap::new(),
+            national_covers: BTreeSet::new(),
+            region_covers: BTreeSet::new(),
+            sources: Vec::new(),
+        };
+        let layers = shipped
+            .iter()
+            .filter(|f| f.region == NATIONAL)
+            .chain(
+                shipped
+                    .iter()
+                    .filter(|f| Some(&f.region) == region.as_ref()),
+            )
+            .chain(&user_files);
+        for f in layers {
+            cal.add_layer(f);
+        }
+        Ok(cal)
+    }
+
+    fn add_layer(&mut self, f: &CalendarFile) {
+        if f.region == NATIONAL {
+            self.national_covers.extend(&f.covers);
+        } else {
+            self.region_covers.extend(&f.covers);
+        }
+        for e in &f.entries {
+            self.entries.insert(
+                e.date,
+                Entry {
+                    kind: e.kind,
+                    name: e.name.clone(),
+                    notice: e.notice.clone(),
+                },
+            );
+        }
+        self.sources.push(f.source.clone());
+    }
+
+    /// The chosen region's id, `None` for the national calendar.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The names of the files the calendar was built from, in layer order.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// The years this calendar covers, ascending.
+    pub fn covered_years(&self) -> Vec<i32> {
+        match &self.region {
+            None => self.national_covers.iter().copied().collect(),
+            Some(_) => self
+                .national_covers
+                .intersection(&self.region_covers)
+                .copied()
+                .collect(),
+        }
+    }
+
+    /// True when every day of `year` is known.
+    pub fn covers(&self, year: i32) -> bool {
+        self.national_covers.contains(&year)
+            && (self.region.is_none() || self.region_covers.contains(&year))
+    }
+
+    /// Fails unless the calendar covers `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CalendarUncovered`], naming the year and saying how to
+    /// supply it.
+    pub fn check_covered(&self, year: i32) -> Result<()> {
+        if self.covers(year) {
+            return Ok(());
+        }
+        let how = format!(
+            "Supply it as a calendar file (`# covers: {year}` then `date,kind,name,notice` rows, \
+             one per day off and per make-up working day; see SPEC.md §16). \
+             Working days are never guessed from weekends alone."
+        );
+        let msg = if !self.national_covers.contains(&year) {
+            format!(
+                "the working-day calendar does not cover {year}: the State Council's holiday notice \
+                 for {year} (国务院办公厅关于{year}年部分节假日安排的通知) is not in the calendar \
+                 (covered: {}). {how}",
+                year_list(&self.national_covers)
+            )
+        } else {
+            let r = self.region.as_deref().unwrap_or_default();
+            let info = REGIONS.iter().find(|k| k.id == r);
+            let (name, holidays) = info
+                .map(|k: &RegionInfo| (k.name_zh, k.holidays))
+                .unwrap_or((r, "regional holidays"));
+            format!(
+                "the {r} ({name}) calendar does not cover {year}: the dates of {holidays} that the \
+                 regional government fixed for {year} are not in the calendar (covered: {}). \
+                 Supply them as a calendar file with `# region: {r}` and `# covers: {year}` then \
+                 `date,kind,name,notice` rows (see SPEC.md §16).",
+                year_list(&self.region_covers)
+            )
+        };
+        Err(Error::new(ErrorKind::CalendarUncovered, msg))
+    }
+
+    /// The kind of `date`, with the holiday's name on notice days.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CalendarUncovered`] when the calendar does not cover the
+    /// date's year.
+    pub fn day(&self, date: Date) -> Result<Day> {
+        self.check_covered(date.year())?;
+        let weekday = date.weekday();
+        Ok(match self.entries.get(&date) {
+            Some(e) => Day {
+                date,
+                weekday,
+                kind: match e.kind {
+                    EntryKind::Off => DayKind::HolidayOff,
+                    EntryKind::Work if weekday.is_weekend() => DayKind::MakeUpWorking,
+                    EntryKind::Work => DayKind::Working,
+                },
+                name: Some(e.name.clone()).filter(|n| !n.is_empty()),
+                notice: Some(e.notice.clone()).filter(|n| !n.is_empty()),
+            },
+            None => Day {
+                date,
+                weekday,
+                kind: if weekday.is_weekend() {
+                    DayKind::Weekend
+                } else {
+                    DayKind::Working
+                },
+                name: None,
+                notice: None,
+            },
+        })
+    }
+
+    /// True when `date` is a working day.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CalendarUncovered`] as for [`WorkingDayCalendar::day`].
+    pub fn is_working_day(&self, date: Date) -> Result<bool> {
+        Ok(self.day(date)?.is_working())
+    }
+}
+
+/// "2018–2026" or "2022, 2023, 2025" or "none".
+fn year_list(years: &BTreeSet<i32>) -> String {
+    let v: Vec<i32> = years.iter().copied().collect();
+    if v.is_empty() {
+        return "none".to_string();
+    }
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i + 1 {
+            format!("{}–{}", v[i], v[j])
+        } else if j == i + 1 {
+            format!("{}, {}", v[i], v[j])
+        } else {
+            v[i].to_string()
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_lists() {
+        assert_eq!(year_list(&BTreeSet::from([2018, 2019, 2020])), "2018–2020");
+        assert_eq!(
+            year_list(&BTreeSet::from([2022, 2023, 2025])),
+            "2022, 2023, 2025"
+        );
+        assert_eq!(year_list(&BTreeSet::new()), "none");
+    }
+
+    #[test]
+    fn later_layers_override() {
+        let local = "# covers: none\ndate,kind,name\n2026-10-09,off,本地调整\n";
+        let cal = WorkingDayCalendar::load(
+            None,
+            &[UserCalendar {
+                name: "l.csv",
+                text: local,
+            }],
+        )
+        .unwrap();
+        let d = cal.day(Date::new(2026, 10, 9).unwrap()).unwrap();
+        assert_eq!(d.kind, DayKind::HolidayOff);
+        assert_eq!(d.name.as_deref(), Some("本地调整"));
+    }
+}

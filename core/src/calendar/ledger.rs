@@ -1,0 +1,671 @@
+//! The case ledger check (台账核查): which publications are due, late or
+//! overdue.
+//!
+//! The input is the text of a CSV table with one case a row. The check
+//! never fails because of one bad row: each row gets its own result, with
+//! its errors, and the other rows are still checked. Only a table that
+//! cannot be read at all (malformed CSV, a required column missing) is an
+//! error of the whole check. The input text is only read; the report keeps
+//! every original cell so that the CSV output passes unknown columns through
+//! untouched.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use super::count::Period;
+use super::date::Date;
+use super::days::WorkingDayCalendar;
+use super::rules::{Rule, StartEvent};
+use crate::{Error, ErrorKind, Location, Result};
+
+/// Where a case stands on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Not yet published and `today` is after the due date.
+    Overdue {
+        /// Working days past the due date (at least 1).
+        working_days: i64,
+    },
+    /// The row could not be checked; see its errors.
+    Error,
+    /// Not yet published and still in time.
+    Pending {
+        /// Working days from today (exclusive) to the due date (inclusive);
+        /// 0 means due today.
+        working_days_left: i64,
+    },
+    /// Published after the due date.
+    Late {
+        /// Working days past the due date (at least 1).
+        working_days: i64,
+    },
+    /// Published on or before the due date.
+    OnTime,
+}
+
+impl CaseStatus {
+    /// The stable code: `overdue`, `error`, `pending`, `late`, `on_time`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStatus::Overdue { .. } => "overdue",
+            CaseStatus::Error => "error",
+            CaseStatus::Pending { .. } => "pending",
+            CaseStatus::Late { .. } => "late",
+            CaseStatus::OnTime => "on_time",
+        }
+    }
+
+    /// The Chinese label shown to officials.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CaseStatus::Overdue { .. } => "逾期未公示",
+            CaseStatus::Error => "数据有误",
+            CaseStatus::Pending { .. } => "待公示",
+            CaseStatus::Late { .. } => "逾期公示",
+            CaseStatus::OnTime => "按时公示",
+        }
+    }
+
+    fn rank(self) -> (u8, i64) {
+        match self {
+            CaseStatus::Overdue { working_days } => (0, -working_days),
+            CaseStatus::Error => (1, 0),
+            CaseStatus::Pending { working_days_left } => (2, working_days_left),
+            CaseStatus::Late { working_days } => (3, -working_days),
+            CaseStatus::OnTime => (4, 0),
+        }
+    }
+}
+
+/// The result for one row of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseResult {
+    /// The row in the file (1-based, the header is row 1).
+    pub row: u64,
+    /// 案件编号.
+    pub case_number: String,
+    /// 当事人 / 企业名称 (empty when the ledger has no such column).
+    pub entity: String,
+    /// The rule id applied (`penalty-publicity`), if it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The rule's Chinese name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+    /// The day the period runs from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    /// The due date (last day in time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// The publication date, if the case was published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    /// Where the case stands.
+    #[serde(flatten)]
+    pub status: CaseStatus,
+    /// Names of the holidays inside the period.
+    pub holidays_in_period: Vec<String>,
+    /// What is wrong with the row (empty unless the status is `error`).
+    #[serde(serialize_with = "serialize_errors")]
+    pub errors: Vec<Error>,
+    /// Every cell of the row as read, in the file's column order.
+    #[serde(skip)]
+    pub cells: Vec<String>,
+}
+
+fn serialize_errors<S: Serializer>(errors: &[Error], s: S) -> std::result::Result<S::Ok, S::Error> {
+    struct E<'a>(&'a Error);
+    impl Serialize for E<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            let loc = self.0.location();
+            let mut st = s.serialize_struct("Error", 4)?;
+            st.serialize_field("kind", self.0.kind().name())?;
+            st.serialize_field("row", &loc.and_then(|l| l.row))?;
+            st.serialize_field("column", &loc.and_then(|l| l.column.as_deref()))?;
+            st.serialize_field("message", self.0.message())?;
+            st.end()
+        }
+    }
+    s.collect_seq(errors.iter().map(E))
+}
+
+/// Counts of cases by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LedgerSummary {
+    /// All rows.
+    pub total: usize,
+    /// Overdue, not published.
+    pub overdue: usize,
+    /// Rows with errors.
+    pub errors: usize,
+    /// Pending, in time.
+    pub pending: usize,
+    /// Published late.
+    pub late: usize,
+    /// Published in time.
+    pub on_time: usize,
+}
+
+/// The outcome of a ledger check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerReport {
+    /// The ledger's name as given.
+    pub source: String,
+    /// The date the check was made for.
+    pub today: Date,
+    /// The calendar's region, `None` for national.
+    pub region: Option<String>,
+    /// Counts by status.
+    pub summary: LedgerSummary,
+    /// One result per row, most urgent first: overdue (most overdue first),
+    /// rows with errors, pending (soonest due first), late, on time.
+    pub cases: Vec<CaseResult>,
+    /// The ledger's header row as read.
+    #[serde(skip)]
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    CaseNumber,
+    Entity,
+    Decision,
+    Effective,
+    Published,
+    Rule,
+}
+
+impl Field {
+    fn label(self) -> &'static str {
+        match self {
+            Field::CaseNumber => "案件编号 (case number)",
+            Field::Entity => "当事人 (entity)",
+            Field::Decision => "决定日期 (decision date)",
+            Field::Effective => "生效日期 (effective date)",
+            Field::Published => "公示日期 (published date)",
+            Field::Rule => "规则 (rule)",
+        }
+    }
+
+    fn from_header(h: &str) -> Option<Field> {
+        let key: String = h
+            .trim_start_matches('\u{feff}')
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '　'))
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        Some(match key.as_str() {
+            "案件编号"
+            | "案号"
+            | "编号"
+            | "处罚决定书文号"
+            | "决定书文号"
+            | "文号"
+            | "case"
+            | "casenumber"
+            | "caseno"
+            | "caseid" => Field::CaseNumber,
+            "当事人" | "当事人名称" | "企业名称" | "名称" | "市场主体" | "市场主体名称"
+            | "entity" | "party" | "company" | "name" => Field::Entity,
+            "决定日期" | "处罚决定日期" | "作出决定日期" | "决定作出日期" | "作出日期"
+            | "decision" | "decisiondate" | "decided" => Field::Decision,
+            "生效日期" | "决定生效日期" | "生效时间" | "effective" | "effectivedate" => {
+                Field::Effective
+            }
+            "公示日期" | "公开日期" | "发布日期" | "公示时间" | "published" | "publisheddate"
+            | "publicationdate" => Field::Published,
+            "规则" | "期限规则" | "公示规则" | "rule" => Field::Rule,
+            _ => return None,
+        })
+    }
+}
+
+/// Checks a case ledger (台账) on `today`.
+///
+/// `source` is the ledger's name for messages; `text` its contents (UTF-8
+/// CSV, a leading byte-order mark is ignored). Columns are found by header,
+/// Chinese or English (`案件编号`/`case_number`, `当事人`/`企业名称`/`entity`,
+/// `决定日期`/`decision_date`, `生效日期`/`effective_date`,
+/// `公示日期`/`published_date`, `规则`/`rule`); other columns are kept as
+/// they are. A row's `rule` cell names a rule as [`Rule::find`] reads it;
+/// empty means `default_rule` (处罚结果公示 when `None`).
+///
+/// # Errors
+///
+/// Only for the ledger as a whole:
+/// - [`ErrorKind::Csv`] when the text is not a CSV table;
+/// - [`ErrorKind::MissingColumn`] when the case number, decision date or
+///   effective date column is missing;
+/// - [`ErrorKind::DuplicateColumn`] when two columns mean the same field.
+///
+/// A bad row is reported in its [`CaseResult::errors`] (status `error`)
+/// with the row and column; the other rows are still checked.
+///
+/// # Example
+///
+/// ```
+/// use shuangsui::calendar::{check_ledger, Date, WorkingDayCalendar};
+///
+/// let cal = WorkingDayCalendar::national()?;
+/// let csv = "案件编号,当事人,决定日期,生效日期,公示日期\n\
+///            A-1,某商贸公司,2026-09-25,2026-09-28,2026-10-16\n\
+///            A-2,某餐饮店,2026-09-25,2026-09-28,\n";
+/// let report = check_ledger(&cal, "台账.csv", csv, Date::parse("2026-10-14")?, None)?;
+/// let a1 = report.cases.iter().find(|c| c.case_number == "A-1").unwrap();
+/// assert_eq!(a1.due.unwrap().to_string(), "2026-10-13");
+/// assert_eq!(a1.status.code(), "late");
+/// assert_eq!(report.cases[0].case_number, "A-2"); // overdue comes first
+/// # Ok::<(), shuangsui::Error>(())
+/// ```
+pub fn check_ledger(
+    cal: &WorkingDayCalendar,
+    source: &str,
+    text: &str,
+    today: Date,
+    default_rule: Option<&Rule>,
+) -> Result<LedgerReport> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| {
+        Error::new(
+            ErrorKind::Csv,
+            format!("the ledger is not a readable CSV table: {e}"),
+        )
+        .at(Location {
+            file: Some(source.to_string()),
+            row: e.position().map(|p| p.line()),
+            column: None,
+        })
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut columns: Vec<(Field, usize)> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(f) = Field::from_header(h) {
+            if let Some((_, j)) = columns.iter().find(|(g, _)| *g == f) {
+                return Err(Error::new(
+                    ErrorKind::DuplicateColumn,
+                    format!(
+                        "columns \"{}\" and \"{h}\" both mean {}; keep one",
+                        headers[*j],
+                        f.label()
+                    ),
+                )
+                .at(Location {
+                    file: Some(source.to_string()),
+                    row: Some(1),
+                    column: Some(h.clone()),
+                }));
+            }
+            columns.push((f, i));
+        }
+    }
+    let col = |f: Field| columns.iter().find(|(g, _)| *g == f).map(|(_, i)| *i);
+    for f in [Field::CaseNumber, Field::Decision, Field::Effective] {
+        if col(f).is_none() {
+            return Err(Error::new(
+                ErrorKind::MissingColumn,
+                format!(
+                    "the ledger has no {} column; its header must name at least 案件编号, 决定日期 and 生效日期 (or case_number, decision_date, effective_date)",
+                    f.label()
+                ),
+            )
+            .in_file(source));
+        }
+    }
+    let default_rule = default_rule.cloned().unwrap_or_else(Rule::default_rule);
+
+    let mut cases = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_err)?;
+        let row = record.position().map(|p| p.line()).unwrap_or(0);
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        cases.push(check_row(
+            cal,
+            source,
+            &headers,
+            &col,
+            row,
+            cells,
+            today,
+            &default_rule,
+        ));
+    }
+    cases.sort_by(|a, b| {
+        a.status
+            .rank()
+            .cmp(&b.status.rank())
+            .then(a.due.cmp(&b.due))
+            .then(a.row.cmp(&b.row))
+    });
+    let mut summary = LedgerSummary {
+        total: cases.len(),
+        ..LedgerSummary::default()
+    };
+    for c in &cases {
+        match c.status {
+            CaseStatus::Overdue { .. } => summary.overdue += 1,
+            CaseStatus::Error => summary.errors += 1,
+            CaseStatus::Pending { .. } => summary.pending += 1,
+            CaseStatus::Late { .. } => summary.late += 1,
+            CaseStatus::OnTime => summary.on_time += 1,
+        }
+    }
+    Ok(LedgerReport {
+        source: source.to_string(),
+        today,
+        region: cal.region().map(str::to_string),
+        summary,
+        cases,
+        headers,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_row(
+    cal: &WorkingDayCalendar,
+    source: &str,
+    headers: &[String],
+    col: &dyn Fn(Field) -> Option<usize>,
+    row: u64,
+    cells: Vec<String>,
+    today: Date,
+    default_rule: &Rule,
+) -> CaseResult {
+    let mut errors: Vec<Error> = Vec::new();
+    let at = |i: Option<usize>| Location {
+        file: Some(source.to_string()),
+        row: Some(row),
+        column: i.and_then(|i| headers.get(i)).cloned(),
+    };
+    let cell = |f: Field| -> &str {
+        col(f)
+            .and_then(|i| cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    };
+    if cells.len() != headers.len() {
+        errors.push(
+            Error::new(
+                ErrorKind::Csv,
+                format!(
+                    "this row has {} cells but the header has {}",
+                    cells.len(),
+                    headers.len()
+                ),
+            )
+            .at(at(None)),
+        );
+    }
+    let case_number = cell(Field::CaseNumber).to_string();
+    if case_number.is_empty() {
+        errors.push(
+            Error::new(
+                ErrorKind::InvalidValue,
+                "the case number (案件编号) is empty",
+            )
+            .at(at(col(Field::CaseNumber))),
+        );
+    }
+    let mut date_of = |f: Field| -> Option<Date> {
+        let v = cell(f);
+        if v.is_empty() {
+            return None;
+        }
+        match Date::parse(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e.at(at(col(f))));
+                None
+            }
+        }
+    };
+    let decision = date_of(Field::Decision);
+    let effective = date_of(Field::Effective);
+    let published = date_of(Field::Published);
+    if let (Some(d), Some(e)) = (decision, effective) {
+        if e < d {
+            errors.push(
+                Error::new(
+                    ErrorKind::InvalidDate,
+                    format!("the decision takes effect ({e}) before it is made ({d})"),
+                )
+                .at(at(col(Field::Effective))),
+            );
+        }
+    }
+    let rule = match cell(Field::Rule) {
+        "" => Some(default_rule.clone()),
+        name => match Rule::find(name) {
+            Ok(r) if r.minimum => {
+                errors.push(
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "{} is a minimum period (the earliest end), not a publication deadline; check it with the deadline command",
+                            r.name_zh
+                        ),
+                    )
+                    .at(at(col(Field::Rule))),
+                );
+                None
+            }
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(e.at(at(col(Field::Rule))));
+                None
+            }
+        },
+    };
+    let mut result = CaseResult {
+        row,
+        case_number,
+        entity: cell(Field::Entity).to_string(),
+        rule: rule.as_ref().map(|r| r.id.clone()),
+        rule_name: rule.as_ref().map(|r| r.name_zh.clone()),
+        start: None,
+        due: None,
+        published,
+        status: CaseStatus::Error,
+        holidays_in_period: Vec::new(),
+        errors: Vec::new(),
+        cells: Vec::new(),
+    };
+    if let Some(rule) = &rule {
+        let (start_field, start) = match rule.start {
+            StartEvent::Effective => (Field::Effective, effective),
+            StartEvent::Decision | StartEvent::Event => (Field::Decision, decision),
+        };
+        let start_col = col(start_field);
+        match start {
+            None if cell(start_field).is_empty() => errors.push(
+                Error::new(
+                    ErrorKind::InvalidDate,
+                    format!(
+                        "{} is empty; rule {} counts from it ({})",
+                        start_field.label(),
+                        rule.name_zh,
+                        rule.start_label
+                    ),
+                )
+                .at(at(start_col)),
+            ),
+            None => {}
+            Some(start) => {
+                result.start = Some(start);
+                match cal.apply_rule(rule, start) {
+                    Ok(d) => {
+                        result.due = Some(d.due);
+                        result.holidays_in_period = d
+                            .skipped_holidays()
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect();
+                    }
+                    Err(e) => errors.push(e.at(at(start_col))),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        if let Some(due) = result.due {
+            let late_by = |x: Date| cal.working_days_between(due, x).map(|n| n.max(1));
+            let status = match published {
+                Some(p) if p <= due => Ok(CaseStatus::OnTime),
+                Some(p) => late_by(p)
+                    .map(|working_days| CaseStatus::Late { working_days })
+                    .map_err(|e| e.at(at(col(Field::Published)))),
+                None if today <= due => cal
+                    .working_days_between(today, due)
+                    .map(|working_days_left| CaseStatus::Pending { working_days_left })
+                    .map_err(|e| e.at(at(None))),
+                None => late_by(today)
+                    .map(|working_days| CaseStatus::Overdue { working_days })
+                    .map_err(|e| e.at(at(None))),
+            };
+            match status {
+                Ok(s) => result.status = s,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    result.errors = errors;
+    result.cells = cells;
+    result
+}
+
+fn period_text(p: Period) -> String {
+    match p {
+        Period::WorkingDays(n) => format!("{n}个工作日"),
+        Period::NaturalDays(n) => format!("{n}日"),
+        Period::QuarterlyBy10th => "季后10日前".to_string(),
+    }
+}
+
+impl CaseResult {
+    /// A one-line explanation in Chinese, as the CSV's 说明 column shows it.
+    pub fn explanation(&self) -> String {
+        let due = self.due.map(|d| d.to_string()).unwrap_or_default();
+        let mut s = match self.status {
+            CaseStatus::Overdue { working_days } => {
+                format!("已超过截止日期{due} {working_days}个工作日，尚未公示")
+            }
+            CaseStatus::Error => self
+                .errors
+                .iter()
+                .map(|e| {
+                    let col = e
+                        .location()
+                        .and_then(|l| l.column.as_deref())
+                        .map(|c| format!("{c}: "))
+                        .unwrap_or_default();
+                    format!("{col}{}", e.message())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            CaseStatus::Pending {
+                working_days_left: 0,
+            } => format!("今天（{due}）是最后一天"),
+            CaseStatus::Pending { working_days_left } => {
+                format!("截止{due}，还有{working_days_left}个工作日")
+            }
+            CaseStatus::Late { working_days } => {
+                format!("截止{due}，晚{working_days}个工作日公示")
+            }
+            CaseStatus::OnTime => format!("截止{due}，已按时公示"),
+        };
+        if !self.holidays_in_period.is_empty() && self.status != CaseStatus::Error {
+            s.push_str(&format!("（期间含{}）", self.holidays_in_period.join("、")));
+        }
+        s
+    }
+}
+
+impl LedgerReport {
+    /// True when any case is overdue (the CLI exits 1 then).
+    pub fn has_overdue(&self) -> bool {
+        self.summary.overdue > 0
+    }
+
+    /// The report as CSV: every original column untouched, then
+    /// `适用规则,期限,起算日期,截止日期,状态,status,工作日数,说明`, rows in
+    /// the report's order (most urgent first).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] only if writing to memory fails, which does not
+    /// happen in practice.
+    pub fn to_csv(&self) -> Result<String> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let io = |e: csv::Error| Error::new(ErrorKind::Io, format!("could not write CSV: {e}"));
+        let mut header: Vec<String> = self.headers.clone();
+        header.extend(
+            [
+                "适用规则",
+                "期限",
+                "起算日期",
+                "截止日期",
+                "状态",
+                "status",
+                "工作日数",
+                "说明",
+            ]
+            .map(str::to_string),
+        );
+        w.write_record(&header).map_err(io)?;
+        for c in &self.cases {
+            let mut rec = c.cells.clone();
+            rec.resize(self.headers.len().max(rec.len()), String::new());
+            let days = match c.status {
+                CaseStatus::Overdue { working_days } | CaseStatus::Late { working_days } => {
+                    working_days.to_string()
+                }
+                CaseStatus::Pending { working_days_left } => working_days_left.to_string(),
+                _ => String::new(),
+            };
+            let period = c
+                .rule
+                .as_deref()
+                .and_then(|id| Rule::find(id).ok())
+                .map(|r| period_text(r.period))
+                .unwrap_or_default();
+            rec.extend([
+                c.rule_name.clone().unwrap_or_default(),
+                period,
+                c.start.map(|d| d.to_string()).unwrap_or_default(),
+                c.due.map(|d| d.to_string()).unwrap_or_default(),
+                c.status.label_zh().to_string(),
+                c.status.code().to_string(),
+                days,
+                c.explanation(),
+            ]);
+            w.write_record(&rec).map_err(io)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write CSV: {e}")))?;
+        String::from_utf8(bytes)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write CSV: {e}")))
+    }
+
+    /// The report as pretty-printed JSON (the serde form of this struct).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] only if serialization fails, which does not happen
+    /// in practice.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))
+    }
+}

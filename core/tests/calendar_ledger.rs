@@ -1,0 +1,132 @@
+//! The case ledger check (台账核查), golden: one ledger with on-time, late,
+//! pending, overdue and bad rows, checked on 2026-10-14.
+
+use shuangsui::calendar::{check_ledger, CaseStatus, Date, WorkingDayCalendar};
+use shuangsui::ErrorKind;
+
+const LEDGER: &str = "\u{feff}案件编号,当事人,决定日期,生效日期,公示日期,规则,备注
+A-001,阜康市某商贸有限公司,2026-09-25,2026-09-28,2026-10-12,,按时
+A-002,阜康市某餐饮店,2026-09-25,2026-09-28,2026/10/16,,晚了
+A-003,阜康市某超市,2026-10-09,2026-10-09,,,待办
+A-004,阜康市某药店,2026-09-18,2026-09-21,,,\"逾期, 需催办\"
+A-005,阜康市某加油站,2026-09-18,2026-13-01,,,日期写错
+A-006,阜康市某建材店,2026-09-21,2026-09-21,,行政处罚信息公示,国家公示系统
+A-007,阜康市某酒店,2026-09-01,2026-09-05,,7个工作日,自定义
+";
+
+const EXPECTED_CSV: &str = "案件编号,当事人,决定日期,生效日期,公示日期,规则,备注,适用规则,期限,起算日期,截止日期,状态,status,工作日数,说明
+A-007,阜康市某酒店,2026-09-01,2026-09-05,,7个工作日,自定义,7个工作日,7个工作日,2026-09-01,2026-09-10,逾期未公示,overdue,20,已超过截止日期2026-09-10 20个工作日，尚未公示
+A-004,阜康市某药店,2026-09-18,2026-09-21,,,\"逾期, 需催办\",处罚结果公示,7个工作日,2026-09-21,2026-10-08,逾期未公示,overdue,5,已超过截止日期2026-10-08 5个工作日，尚未公示（期间含中秋节、国庆节）
+A-005,阜康市某加油站,2026-09-18,2026-13-01,,,日期写错,处罚结果公示,7个工作日,,,数据有误,error,,\"生效日期: \"\"2026-13-01\"\": month 13 does not exist (months are 1–12)\"
+A-003,阜康市某超市,2026-10-09,2026-10-09,,,待办,处罚结果公示,7个工作日,2026-10-09,2026-10-19,待公示,pending,3,截止2026-10-19，还有3个工作日
+A-006,阜康市某建材店,2026-09-21,2026-09-21,,行政处罚信息公示,国家公示系统,行政处罚信息公示,20个工作日,2026-09-21,2026-10-26,待公示,pending,8,截止2026-10-26，还有8个工作日（期间含中秋节、国庆节）
+A-002,阜康市某餐饮店,2026-09-25,2026-09-28,2026/10/16,,晚了,处罚结果公示,7个工作日,2026-09-28,2026-10-13,逾期公示,late,3,截止2026-10-13，晚3个工作日公示（期间含国庆节）
+A-001,阜康市某商贸有限公司,2026-09-25,2026-09-28,2026-10-12,,按时,处罚结果公示,7个工作日,2026-09-28,2026-10-13,按时公示,on_time,,截止2026-10-13，已按时公示（期间含国庆节）
+";
+
+fn today() -> Date {
+    Date::parse("2026-10-14").unwrap()
+}
+
+#[test]
+fn golden_csv() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let report = check_ledger(&cal, "台账.csv", LEDGER, today(), None).unwrap();
+    let csv = report.to_csv().unwrap();
+    assert_eq!(csv, EXPECTED_CSV, "\n--- got ---\n{csv}");
+    let s = report.summary;
+    assert_eq!(
+        (s.total, s.overdue, s.errors, s.pending, s.late, s.on_time),
+        (7, 2, 1, 2, 1, 1)
+    );
+    assert!(report.has_overdue());
+}
+
+#[test]
+fn bad_row_names_its_row_and_column() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let report = check_ledger(&cal, "台账.csv", LEDGER, today(), None).unwrap();
+    let bad = report
+        .cases
+        .iter()
+        .find(|c| c.case_number == "A-005")
+        .unwrap();
+    assert_eq!(bad.status, CaseStatus::Error);
+    assert_eq!(bad.errors.len(), 1);
+    let e = &bad.errors[0];
+    assert_eq!(e.kind(), ErrorKind::InvalidDate);
+    let loc = e.location().unwrap();
+    assert_eq!(loc.file.as_deref(), Some("台账.csv"));
+    assert_eq!(loc.row, Some(6));
+    assert_eq!(loc.column.as_deref(), Some("生效日期"));
+    assert_eq!(e.to_string(), "台账.csv, row 6, column \"生效日期\": \"2026-13-01\": month 13 does not exist (months are 1–12)");
+}
+
+#[test]
+fn json_form() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let report = check_ledger(&cal, "台账.csv", LEDGER, today(), None).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
+    assert_eq!(v["today"], "2026-10-14");
+    assert_eq!(v["summary"]["overdue"], 2);
+    let first = &v["cases"][0];
+    assert_eq!(first["case_number"], "A-007");
+    assert_eq!(first["status"], "overdue");
+    assert_eq!(first["working_days"], 20);
+    assert_eq!(first["due"], "2026-09-10");
+    let bad = &v["cases"][2];
+    assert_eq!(bad["status"], "error");
+    assert_eq!(bad["errors"][0]["kind"], "InvalidDate");
+    assert_eq!(bad["errors"][0]["row"], 6);
+    assert_eq!(bad["errors"][0]["column"], "生效日期");
+    let pending = &v["cases"][3];
+    assert_eq!(
+        (
+            pending["status"].as_str(),
+            pending["working_days_left"].as_i64()
+        ),
+        (Some("pending"), Some(3))
+    );
+}
+
+#[test]
+fn english_headers_and_whole_file_errors() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let csv = "case_number,entity,decision_date,effective_date,published_date\nB-1,X,2026-09-25,2026-09-28,2026-10-13\n";
+    let r = check_ledger(&cal, "l.csv", csv, today(), None).unwrap();
+    assert_eq!(r.cases[0].status, CaseStatus::OnTime);
+
+    let e = check_ledger(&cal, "l.csv", "case_number,entity\nB-1,X\n", today(), None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MissingColumn);
+    let e = check_ledger(
+        &cal,
+        "l.csv",
+        "案件编号,case_number,决定日期,生效日期\n",
+        today(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateColumn);
+}
+
+#[test]
+fn uncovered_today_and_publication_on_a_day_off() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    // Published on Sunday 10-18 after a 10-13 due date: late by the working
+    // days after the due date up to the publication, 10-14..16 → 3.
+    let csv = "案件编号,决定日期,生效日期,公示日期\nC-1,2026-09-28,2026-09-28,2026-10-18\nC-2,2026-12-28,2026-12-28,\n";
+    let r = check_ledger(&cal, "l.csv", csv, today(), None).unwrap();
+    let c1 = r.cases.iter().find(|c| c.case_number == "C-1").unwrap();
+    assert_eq!(c1.status, CaseStatus::Late { working_days: 3 });
+    // Published on Saturday 10-17 after a Friday 10-16 due date: no working
+    // day in between, still late by at least 1.
+    let csv1 = "案件编号,决定日期,生效日期,公示日期\nC-3,2026-10-08,2026-10-08,2026-10-17\n";
+    let r1 = check_ledger(&cal, "l.csv", csv1, today(), None).unwrap();
+    assert_eq!(r1.cases[0].due, Some(Date::parse("2026-10-16").unwrap()));
+    assert_eq!(r1.cases[0].status, CaseStatus::Late { working_days: 1 });
+    // C-2's period runs into 2027, which is not covered: a row error.
+    let c2 = r.cases.iter().find(|c| c.case_number == "C-2").unwrap();
+    assert_eq!(c2.status, CaseStatus::Error);
+    assert_eq!(c2.errors[0].kind(), ErrorKind::CalendarUncovered);
+    assert_eq!(c2.errors[0].location().unwrap().row, Some(3));
+}
