@@ -428,7 +428,9 @@ fn parse_status(v: &str) -> Option<Status> {
 
 /// Splits a 执法领域 cell into its fields (SPEC §3.2).
 pub(crate) fn split_fields(v: &str) -> Vec<String> {
-    let mut fields: Vec<String> = v
+    // Fold first, so that full-width separators (；，／｜) split too.
+    let folded = normalize_text(v).unwrap_or_default();
+    let mut fields: Vec<String> = folded
         .split([';', ',', '、', '|', '/'])
         .filter_map(|p| normalize_text(p).ok())
         .filter(|p| !p.is_empty())
@@ -452,6 +454,9 @@ impl InspectorDirectory {
     /// let csv = "执法证号,姓名,部门,执法领域,状态,有效期\nZF001,王伟,市场监管局,食品安全;价格监管,有效,2027-12-31\n";
     /// let dir = shuangsui::InspectorDirectory::from_csv(csv.as_bytes(), "inspectors.csv").unwrap();
     /// assert_eq!(dir.inspectors()[0].fields, vec!["价格监管", "食品安全"]);
+    /// let csv = "执法证号,姓名,执法领域\nZF002,李娜,食品安全；特种设备、 价格监管 \n";
+    /// let dir = shuangsui::InspectorDirectory::from_csv(csv.as_bytes(), "inspectors.csv").unwrap();
+    /// assert_eq!(dir.inspectors()[0].fields, vec!["价格监管", "特种设备", "食品安全"]);
     /// ```
     pub fn from_csv(bytes: &[u8], source: &str) -> Result<InspectorDirectory> {
         InspectorDirectory::from_rows(&mut CsvRows::from_bytes(bytes, source)?)
