@@ -4,7 +4,7 @@
 
 use crate::hash::{hex, Digest32, Tagged};
 use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
-use crate::table::{CsvRows, RowSource};
+use crate::table::{ReadOptions, RowSource, Table};
 use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
 use crate::{Error, ErrorKind, Location, Result};
 use sha2::{Digest, Sha256};
@@ -120,6 +120,7 @@ impl Inspector {
 pub struct EntityDirectory {
     entities: Vec<Entity>,
     digest: Digest32,
+    warnings: Vec<Error>,
 }
 
 /// The inspector directory in canonical form: sorted by id, with its digest.
@@ -127,6 +128,79 @@ pub struct EntityDirectory {
 pub struct InspectorDirectory {
     inspectors: Vec<Inspector>,
     digest: Digest32,
+}
+
+/// What to do with an id that is not a valid 统一社会信用代码 (GB 32100-2015)
+/// nor a 15-digit 注册号.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// Refuse the file, listing every invalid code (the default).
+    #[default]
+    Error,
+    /// Accept it, listing every invalid code as a warning.
+    Warn,
+    /// Do not check.
+    Off,
+}
+
+/// How to load a directory: the file's format and how its columns map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Encoding and worksheet.
+    pub read: ReadOptions,
+    /// Explicit column mappings for unusual headers: (the header as written
+    /// in the file, the field it holds — `id`, `name`, `department`,
+    /// `fields`, `status`, `expiry`, any alias of SPEC §3.3, or an
+    /// attribute name).
+    pub columns: Vec<(String, String)>,
+    /// The check of entity codes.
+    pub codes: CodeCheck,
+}
+
+/// How many problems of one file are listed before giving up.
+const MAX_PROBLEMS: usize = 100;
+
+/// Collects the problems of one file so that all are reported together.
+struct Problems {
+    source: String,
+    list: Vec<Error>,
+    truncated: bool,
+}
+
+impl Problems {
+    fn new(source: &str) -> Problems {
+        Problems {
+            source: source.to_string(),
+            list: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    /// Records a problem; false once the list is full.
+    fn push(&mut self, e: Error) -> bool {
+        if self.list.len() >= MAX_PROBLEMS {
+            self.truncated = true;
+            return false;
+        }
+        self.list.push(e);
+        true
+    }
+
+    fn full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.list.len() {
+            0 => Ok(()),
+            1 if !self.truncated => Err(self
+                .list
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Error::new(ErrorKind::InvalidValue, "unknown problem"))),
+            _ => Err(Error::problems(&self.source, self.list, self.truncated)),
+        }
+    }
 }
 
 fn loc(source: &str, row: u64, column: &str) -> Location {
@@ -150,9 +224,85 @@ fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String>
             ErrorKind::Csv,
             "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
         )
+        .zh("该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
         .at(loc(source, row, header)));
     }
     cell(source, row, header, value)
+}
+
+/// Whether a text looks like a number Excel wrote in scientific notation
+/// (`9.14403E+17`): the digits of the code are lost.
+fn looks_scientific(v: &str) -> bool {
+    let t = v.trim();
+    let Some((mantissa, exp)) = t.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && !exp.is_empty()
+        && exp.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The error for a code that Excel turned into a number.
+fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidId,
+        format!(
+            "the {what} \"{value}\" was stored as a number, which loses digits; in Excel select the column, format it as Text (设置单元格格式 → 文本) and enter the codes again (or export them again from the registration system)"
+        ),
+    )
+    .zh(format!(
+        "{what}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
+    ))
+    .at(loc(source, row, header))
+}
+
+/// Checks an entity id against GB 32100-2015 (18 characters) or the legacy
+/// 15-digit 注册号; the problem in words, if any.
+pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
+    use crate::uscc::{uscc_check, validate, UsccProblem};
+    if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if id.len() != 18 {
+        return Some((
+            format!("\"{id}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
+            format!("“{id}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
+        ));
+    }
+    match validate(id) {
+        Ok(()) => None,
+        Err(UsccProblem::Character) | Err(UsccProblem::Length) => Some((
+            format!("\"{id}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
+            format!("“{id}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
+        )),
+        Err(UsccProblem::OrgCheck) => Some((
+            format!("\"{id}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
+            format!("“{id}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
+        )),
+        Err(UsccProblem::Check) => {
+            let expected = uscc_check(&id.as_bytes()[..17]).map(|c| c as char).unwrap_or('?');
+            Some((
+                format!("\"{id}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
+                format!("“{id}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
+            ))
+        }
+    }
+}
+
+/// The value of a cell check, or None with the problem recorded and the row
+/// marked bad.
+fn take<T>(ok: &mut bool, r: Result<T>, problems: &mut Problems) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            *ok = false;
+            problems.push(e);
+            None
+        }
+    }
 }
 
 /// Interns attribute keys so that ten million rows share one allocation per
@@ -166,11 +316,12 @@ fn interned(keys: &mut BTreeMap<String, Arc<str>>, key: &str) -> Arc<str> {
 fn missing_column(source: &str, what: &str, aliases: &str) -> Error {
     Error::new(
         ErrorKind::MissingColumn,
-        format!("no {what} column; the header row needs one of: {aliases}"),
+        format!("no {what} column; the header row needs one of: {aliases} (or map your column to it explicitly)"),
     )
+    .zh(format!("缺少{what}列；表头需含以下之一：{aliases}（或手工指定对应列）"))
     .at(Location {
         file: Some(source.to_string()),
-        row: Some(1),
+        row: None,
         column: None,
     })
 }
@@ -180,7 +331,12 @@ fn duplicate_column(source: &str, first: &str, second: &str) -> Error {
         ErrorKind::DuplicateColumn,
         format!("the columns \"{first}\" and \"{second}\" mean the same field; delete or rename one of them"),
     )
-    .at(Location { file: Some(source.to_string()), row: Some(1), column: Some(second.to_string()) })
+    .zh(format!("“{first}”与“{second}”两列含义相同；请删除或改名其中一列"))
+    .at(Location {
+        file: Some(source.to_string()),
+        row: None,
+        column: Some(second.to_string()),
+    })
 }
 
 fn empty_directory(source: &str) -> Error {
@@ -188,13 +344,14 @@ fn empty_directory(source: &str) -> Error {
         ErrorKind::EmptyDirectory,
         "the directory has a header row but no data rows",
     )
+    .zh("名录只有表头，没有数据行")
     .at(Location {
         file: Some(source.to_string()),
         ..Location::default()
     })
 }
 
-/// Splits rows into two halves and computes their leaves on two threads.
+/// Splits rows into parts and computes their leaves on all cores.
 fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Digest32> {
     if items.len() < 4096 {
         return items.iter().map(&leaf).collect();
@@ -233,36 +390,140 @@ fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> 
         ErrorKind::DuplicateId,
         format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
     )
-    .at(Location { file: Some(source.to_string()), row: Some(second), column: None })
+    .zh(format!("{what}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"))
+    .at(Location {
+        file: Some(source.to_string()),
+        row: Some(second),
+        column: None,
+    })
+}
+
+/// Finds the target of an explicit column mapping for `header`.
+fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
+    let h = normalize_text(header).unwrap_or_default();
+    columns
+        .iter()
+        .find(|(from, _)| normalize_text(from).unwrap_or_default() == h)
+        .map(|(_, to)| to.as_str())
+}
+
+fn entity_role(columns: &[(String, String)], header: &str) -> EntityColumn {
+    entity_column(mapped(columns, header).unwrap_or(header))
+}
+
+fn inspector_role(columns: &[(String, String)], header: &str) -> InspectorColumn {
+    inspector_column(mapped(columns, header).unwrap_or(header))
+}
+
+/// Reads a table for a directory, finding its header row by `is_header`.
+fn open<'a>(
+    bytes: &'a [u8],
+    source: &str,
+    options: &LoadOptions,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Table<'a>> {
+    Table::from_bytes(bytes, source, &options.read, is_header)
+}
+
+/// Drains a row source, collecting the problems of each row: `each` gets
+/// the row and its number and returns the problems it found.
+fn for_each_row(
+    rows: &mut dyn RowSource,
+    problems: &mut Problems,
+    mut each: impl FnMut(&dyn RowSource, &[String], u64, &mut Problems),
+) {
+    let mut row = Vec::new();
+    let mut last_error_row: Option<Option<u64>> = None;
+    loop {
+        if problems.full() {
+            problems.truncated = true;
+            return;
+        }
+        match rows.next_row(&mut row) {
+            Ok(None) => return,
+            Ok(Some(line)) => {
+                last_error_row = None;
+                each(&*rows, &row, line, problems);
+            }
+            Err(e) => {
+                let here = e.location().and_then(|l| l.row);
+                // The same error twice without progress: the reader cannot
+                // go on past it.
+                if last_error_row == Some(here) || here.is_none() {
+                    problems.push(e);
+                    return;
+                }
+                last_error_row = Some(here);
+                problems.push(e);
+            }
+        }
+    }
 }
 
 impl EntityDirectory {
-    /// Reads an entity directory from UTF-8 CSV bytes.
+    /// Reads an entity directory from a CSV file's bytes (UTF-8 or GBK, see
+    /// [`EntityDirectory::load`]) with the default options.
     ///
     /// # Errors
-    /// `Csv`, `MissingColumn`, `DuplicateColumn`, `EmptyDirectory`,
-    /// `DuplicateId`, `InvalidId`, `InvalidText`, each with file, row and
-    /// column.
+    /// As [`EntityDirectory::load`].
     ///
     /// # Example
     /// ```
-    /// let csv = "统一社会信用代码,企业名称,信用风险等级\n91652302MA77Q8XK1D,阜康市天池商贸有限公司,A\n";
+    /// let csv = "统一社会信用代码,企业名称,信用风险等级\n91350100M000100Y43,阜康市天池商贸有限公司,A\n";
     /// let dir = shuangsui::EntityDirectory::from_csv(csv.as_bytes(), "entities.csv").unwrap();
     /// assert_eq!(dir.len(), 1);
     /// assert_eq!(dir.entities()[0].attribute("信用风险等级"), Some("A"));
     /// ```
     pub fn from_csv(bytes: &[u8], source: &str) -> Result<EntityDirectory> {
-        EntityDirectory::from_rows(&mut CsvRows::from_bytes(bytes, source)?)
+        EntityDirectory::load(bytes, source, &LoadOptions::default())
+    }
+
+    /// Reads an entity directory from a file's bytes: CSV (UTF-8 or GBK,
+    /// comma or tab) or an Excel workbook, finding the header row below any
+    /// title rows.
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `MissingColumn`, `DuplicateColumn`, `EmptyDirectory`;
+    /// and, all rows' problems listed together in one error (see
+    /// [`Error::details`]): `DuplicateId`, `InvalidId` (including an invalid
+    /// code under [`CodeCheck::Error`] and a code Excel turned into a
+    /// number), `InvalidText`, `InvalidValue`, each with file, row and
+    /// column.
+    pub fn load(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<EntityDirectory> {
+        let mut rows = EntityDirectory::table(bytes, source, options)?;
+        EntityDirectory::from_rows(&mut rows, options)
+    }
+
+    /// Opens a file's bytes as a table with the entity directory's header row
+    /// found, for callers that wrap the rows (e.g. to show progress) before
+    /// [`EntityDirectory::from_rows`].
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `EmptyDirectory`.
+    pub fn table<'a>(bytes: &'a [u8], source: &str, options: &LoadOptions) -> Result<Table<'a>> {
+        let columns = options.columns.clone();
+        let is_header = move |cells: &[String]| {
+            cells.iter().any(|c| {
+                matches!(
+                    entity_role(&columns, c),
+                    EntityColumn::Id | EntityColumn::LegacyId
+                )
+            })
+        };
+        open(bytes, source, options, &is_header)
     }
 
     /// Reads an entity directory from any [`RowSource`].
     ///
     /// # Errors
-    /// As [`EntityDirectory::from_csv`].
-    pub fn from_rows(rows: &mut dyn RowSource) -> Result<EntityDirectory> {
+    /// As [`EntityDirectory::load`].
+    pub fn from_rows(rows: &mut dyn RowSource, options: &LoadOptions) -> Result<EntityDirectory> {
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let roles: Vec<EntityColumn> = headers.iter().map(|h| entity_column(h)).collect();
+        let roles: Vec<EntityColumn> = headers
+            .iter()
+            .map(|h| entity_role(&options.columns, h))
+            .collect();
         let find = |want: &dyn Fn(&EntityColumn) -> bool| -> Result<Option<usize>> {
             let mut found: Option<usize> = None;
             for (i, r) in roles.iter().enumerate() {
@@ -317,67 +578,136 @@ impl EntityDirectory {
         }
 
         let mut entities = Vec::new();
-        let mut row = Vec::new();
-        while let Some(line) = rows.next_row(&mut row)? {
+        let mut problems = Problems::new(&source);
+        let mut warnings = Problems::new(&source);
+        for_each_row(rows, &mut problems, |rows, row, line, problems| {
+            let mut row_ok = true;
+            let id_cell = |c: usize, problems: &mut Problems| -> Option<String> {
+                if rows.cell_is_number(c) || looks_scientific(&row[c]) {
+                    problems.push(mangled_code(
+                        &source,
+                        line,
+                        &headers[c],
+                        &row[c],
+                        "code (统一社会信用代码)",
+                    ));
+                    return None;
+                }
+                match key_cell(&source, line, &headers[c], &row[c]) {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        problems.push(e);
+                        None
+                    }
+                }
+            };
             let primary = match id_col {
-                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
-                None => String::new(),
+                Some(c) => id_cell(c, problems),
+                None => Some(String::new()),
             };
             let legacy = match legacy_col {
-                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
-                None => String::new(),
+                Some(c) => id_cell(c, problems),
+                None => Some(String::new()),
+            };
+            let (Some(primary), Some(legacy)) = (primary, legacy) else {
+                return;
             };
             let (raw_id, id_header) = if !primary.is_empty() || legacy_col.is_none() {
                 (primary.as_str(), &headers[id_col.unwrap_or(0)])
             } else {
                 (legacy.as_str(), &headers[legacy_col.unwrap_or(0)])
             };
-            let id = key_cell(&source, line, id_header, raw_id).and_then(|id| {
-                normalize_entity_id(&id).map_err(|e| e.at(loc(&source, line, id_header)))
-            })?;
-            let name = key_cell(&source, line, &headers[name_col], &row[name_col])?;
-            if name.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::InvalidValue,
-                    "the name (企业名称) is empty; fill it in",
-                )
-                .at(loc(&source, line, &headers[name_col])));
+            let id = take(
+                &mut row_ok,
+                normalize_entity_id(raw_id).map_err(|e| e.at(loc(&source, line, id_header))),
+                problems,
+            );
+            if let Some(id) = &id {
+                if options.codes != CodeCheck::Off {
+                    if let Some((en, zh)) = code_problem(id) {
+                        let e = Error::new(ErrorKind::InvalidId, en)
+                            .zh(zh)
+                            .at(loc(&source, line, id_header));
+                        if options.codes == CodeCheck::Error {
+                            row_ok = false;
+                            problems.push(e);
+                        } else {
+                            warnings.push(e);
+                        }
+                    }
+                }
+            }
+            let name = take(
+                &mut row_ok,
+                key_cell(&source, line, &headers[name_col], &row[name_col]),
+                problems,
+            );
+            if name.as_deref() == Some("") {
+                row_ok = false;
+                problems.push(
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        "the name (企业名称) is empty; fill it in",
+                    )
+                    .zh("企业名称为空，请补全")
+                    .at(loc(&source, line, &headers[name_col])),
+                );
             }
             let mut attributes = Vec::with_capacity(attr_cols.len() + 1);
             for (c, key) in &attr_cols {
-                let v = cell(&source, line, &headers[*c], &row[*c])?;
-                if !v.is_empty() {
-                    attributes.push((key.clone(), v));
+                if let Some(v) = take(
+                    &mut row_ok,
+                    cell(&source, line, &headers[*c], &row[*c]),
+                    problems,
+                ) {
+                    if !v.is_empty() {
+                        attributes.push((key.clone(), v));
+                    }
                 }
             }
             if id_col.is_some() && legacy_col.is_some() && !legacy.is_empty() {
                 attributes.push((legacy_key.clone(), legacy.clone()));
             }
-            attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            entities.push(Entity {
-                id,
-                name,
-                attributes,
-                row: line,
-            });
-        }
-        if entities.is_empty() {
+            if let (true, Some(id), Some(name)) = (row_ok, id, name) {
+                attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                entities.push(Entity {
+                    id,
+                    name,
+                    attributes,
+                    row: line,
+                });
+            }
+        });
+        if entities.is_empty() && problems.list.is_empty() {
             return Err(empty_directory(&source));
         }
         entities
             .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        if let Some(w) = entities.windows(2).find(|w| w[0].id == w[1].id) {
-            return Err(duplicate_id(
-                &source,
-                "the id (统一社会信用代码)",
-                &w[0].id,
-                w[0].row,
-                w[1].row,
-            ));
+        for w in entities.windows(2) {
+            if w[0].id == w[1].id {
+                problems.push(duplicate_id(
+                    &source,
+                    "the id (统一社会信用代码)",
+                    &w[0].id,
+                    w[0].row,
+                    w[1].row,
+                ));
+            }
         }
+        problems.finish()?;
         let leaves = leaves(&entities, Entity::leaf);
         let digest = directory_digest("shuangsui/1/entities", &leaves);
-        Ok(EntityDirectory { entities, digest })
+        Ok(EntityDirectory {
+            entities,
+            digest,
+            warnings: warnings.list,
+        })
+    }
+
+    /// Problems that did not stop the loading (invalid codes under
+    /// [`CodeCheck::Warn`]).
+    pub fn warnings(&self) -> &[Error] {
+        &self.warnings
     }
 
     /// The entities in canonical order (sorted by id bytes).
@@ -441,13 +771,11 @@ pub(crate) fn split_fields(v: &str) -> Vec<String> {
 }
 
 impl InspectorDirectory {
-    /// Reads an inspector directory from UTF-8 CSV bytes.
+    /// Reads an inspector directory from a CSV file's bytes with the default
+    /// options.
     ///
     /// # Errors
-    /// `Csv`, `MissingColumn`, `DuplicateColumn`, `EmptyDirectory`,
-    /// `DuplicateId`, `InvalidId`, `InvalidText`, `InvalidValue` (an unknown
-    /// status), `InvalidDate` (an unreadable expiry), each with file, row and
-    /// column.
+    /// As [`InspectorDirectory::load`].
     ///
     /// # Example
     /// ```
@@ -459,17 +787,51 @@ impl InspectorDirectory {
     /// assert_eq!(dir.inspectors()[0].fields, vec!["价格监管", "特种设备", "食品安全"]);
     /// ```
     pub fn from_csv(bytes: &[u8], source: &str) -> Result<InspectorDirectory> {
-        InspectorDirectory::from_rows(&mut CsvRows::from_bytes(bytes, source)?)
+        InspectorDirectory::load(bytes, source, &LoadOptions::default())
+    }
+
+    /// Reads an inspector directory from a file's bytes: CSV (UTF-8 or GBK)
+    /// or an Excel workbook.
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `MissingColumn`, `DuplicateColumn`, `EmptyDirectory`;
+    /// and, all rows' problems listed together: `DuplicateId`, `InvalidId`,
+    /// `InvalidText`, `InvalidValue` (an unknown status), `InvalidDate` (an
+    /// unreadable expiry), each with file, row and column.
+    pub fn load(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<InspectorDirectory> {
+        let mut rows = InspectorDirectory::table(bytes, source, options)?;
+        InspectorDirectory::from_rows(&mut rows, options)
+    }
+
+    /// Opens a file's bytes as a table with the inspector directory's header
+    /// row found (see [`EntityDirectory::table`]).
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `EmptyDirectory`.
+    pub fn table<'a>(bytes: &'a [u8], source: &str, options: &LoadOptions) -> Result<Table<'a>> {
+        let columns = options.columns.clone();
+        let is_header = move |cells: &[String]| {
+            cells
+                .iter()
+                .any(|c| inspector_role(&columns, c) == InspectorColumn::Id)
+        };
+        open(bytes, source, options, &is_header)
     }
 
     /// Reads an inspector directory from any [`RowSource`].
     ///
     /// # Errors
-    /// As [`InspectorDirectory::from_csv`].
-    pub fn from_rows(rows: &mut dyn RowSource) -> Result<InspectorDirectory> {
+    /// As [`InspectorDirectory::load`].
+    pub fn from_rows(
+        rows: &mut dyn RowSource,
+        options: &LoadOptions,
+    ) -> Result<InspectorDirectory> {
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let roles: Vec<InspectorColumn> = headers.iter().map(|h| inspector_column(h)).collect();
+        let roles: Vec<InspectorColumn> = headers
+            .iter()
+            .map(|h| inspector_role(&options.columns, h))
+            .collect();
         let mut by_role: BTreeMap<String, usize> = BTreeMap::new();
         let mut keys = BTreeMap::new();
         let mut attr_cols: Vec<(usize, Arc<str>)> = Vec::new();
@@ -503,90 +865,158 @@ impl InspectorDirectory {
         let expiry_col = col(&InspectorColumn::Expiry);
 
         let mut inspectors = Vec::new();
-        let mut row = Vec::new();
-        while let Some(line) = rows.next_row(&mut row)? {
-            key_cell(&source, line, &headers[id_col], &row[id_col])?;
-            let id = normalize_inspector_id(&row[id_col])
-                .map_err(|e| e.at(loc(&source, line, &headers[id_col])))?;
-            let name = key_cell(&source, line, &headers[name_col], &row[name_col])?;
-            if name.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::InvalidValue,
-                    "the name (姓名) is empty; fill it in",
+        let mut problems = Problems::new(&source);
+        for_each_row(rows, &mut problems, |rows, row, line, problems| {
+            let mut row_ok = true;
+            let id = if rows.cell_is_number(id_col) || looks_scientific(&row[id_col]) {
+                problems.push(mangled_code(
+                    &source,
+                    line,
+                    &headers[id_col],
+                    &row[id_col],
+                    "certificate number (执法证号)",
+                ));
+                None
+            } else {
+                take(
+                    &mut row_ok,
+                    key_cell(&source, line, &headers[id_col], &row[id_col]).and_then(|v| {
+                        normalize_inspector_id(&v)
+                            .map_err(|e| e.at(loc(&source, line, &headers[id_col])))
+                    }),
+                    problems,
                 )
-                .at(loc(&source, line, &headers[name_col])));
+            };
+            let name = take(
+                &mut row_ok,
+                key_cell(&source, line, &headers[name_col], &row[name_col]),
+                problems,
+            );
+            if name.as_deref() == Some("") {
+                row_ok = false;
+                problems.push(
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        "the name (姓名) is empty; fill it in",
+                    )
+                    .zh("姓名为空，请补全")
+                    .at(loc(&source, line, &headers[name_col])),
+                );
             }
             let department = match dept_col {
-                Some(c) => key_cell(&source, line, &headers[c], &row[c])?,
-                None => String::new(),
+                Some(c) => take(
+                    &mut row_ok,
+                    key_cell(&source, line, &headers[c], &row[c]),
+                    problems,
+                ),
+                None => Some(String::new()),
             };
             let fields = match fields_col {
-                Some(c) => {
-                    key_cell(&source, line, &headers[c], &row[c])?;
-                    split_fields(&row[c])
-                }
-                None => Vec::new(),
+                Some(c) => take(
+                    &mut row_ok,
+                    key_cell(&source, line, &headers[c], &row[c]),
+                    problems,
+                )
+                .map(|v| split_fields(&v)),
+                None => Some(Vec::new()),
             };
             let status = match status_col {
-                Some(c) => {
-                    let v = key_cell(&source, line, &headers[c], &row[c])?;
-                    parse_status(&v).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::InvalidValue,
-                            format!("the status (状态) \"{v}\" is not known; write 有效 (active) or 失效 (inactive)"),
-                        )
-                        .at(loc(&source, line, &headers[c]))
-                    })?
-                }
-                None => Status::Active,
+                Some(c) => match take(
+                    &mut row_ok,
+                    key_cell(&source, line, &headers[c], &row[c]),
+                    problems,
+                ) {
+                    Some(v) => match parse_status(&v) {
+                        Some(s) => Some(s),
+                        None => {
+                            row_ok = false;
+                            problems.push(
+                                Error::new(
+                                    ErrorKind::InvalidValue,
+                                    format!("the status (状态) \"{v}\" is not known; write 有效 (active) or 失效 (inactive)"),
+                                )
+                                .zh(format!("状态“{v}”无法识别；请填写“有效”或“失效”"))
+                                .at(loc(&source, line, &headers[c])),
+                            );
+                            None
+                        }
+                    },
+                    None => None,
+                },
+                None => Some(Status::Active),
             };
             let expiry = match expiry_col {
-                Some(c) => {
-                    let v = key_cell(&source, line, &headers[c], &row[c])?;
-                    if v.is_empty() {
-                        None
-                    } else {
-                        Some(
-                            canonical_date(&v)
-                                .map_err(|e| e.at(loc(&source, line, &headers[c])))?,
-                        )
-                    }
-                }
-                None => None,
+                Some(c) => match take(
+                    &mut row_ok,
+                    key_cell(&source, line, &headers[c], &row[c]),
+                    problems,
+                ) {
+                    Some(v) if v.is_empty() => Some(None),
+                    Some(v) => take(
+                        &mut row_ok,
+                        canonical_date(&v).map_err(|e| {
+                            e.zh(format!("“{v}”不是日期；请写成 YYYY-MM-DD，如 2027-06-30"))
+                                .at(loc(&source, line, &headers[c]))
+                        }),
+                        problems,
+                    )
+                    .map(Some),
+                    None => None,
+                },
+                None => Some(None),
             };
             let mut attributes = Vec::with_capacity(attr_cols.len());
             for (c, key) in &attr_cols {
-                let v = cell(&source, line, &headers[*c], &row[*c])?;
-                if !v.is_empty() {
-                    attributes.push((key.clone(), v));
+                if let Some(v) = take(
+                    &mut row_ok,
+                    cell(&source, line, &headers[*c], &row[*c]),
+                    problems,
+                ) {
+                    if !v.is_empty() {
+                        attributes.push((key.clone(), v));
+                    }
                 }
             }
-            attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            inspectors.push(Inspector {
-                id,
-                name,
-                department,
-                fields,
-                status,
-                expiry,
-                attributes,
-                row: line,
-            });
-        }
-        if inspectors.is_empty() {
+            if let (
+                true,
+                Some(id),
+                Some(name),
+                Some(department),
+                Some(fields),
+                Some(status),
+                Some(expiry),
+            ) = (row_ok, id, name, department, fields, status, expiry)
+            {
+                attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                inspectors.push(Inspector {
+                    id,
+                    name,
+                    department,
+                    fields,
+                    status,
+                    expiry,
+                    attributes,
+                    row: line,
+                });
+            }
+        });
+        if inspectors.is_empty() && problems.list.is_empty() {
             return Err(empty_directory(&source));
         }
         inspectors
             .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        if let Some(w) = inspectors.windows(2).find(|w| w[0].id == w[1].id) {
-            return Err(duplicate_id(
-                &source,
-                "the certificate number (执法证号)",
-                &w[0].id,
-                w[0].row,
-                w[1].row,
-            ));
+        for w in inspectors.windows(2) {
+            if w[0].id == w[1].id {
+                problems.push(duplicate_id(
+                    &source,
+                    "the certificate number (执法证号)",
+                    &w[0].id,
+                    w[0].row,
+                    w[1].row,
+                ));
+            }
         }
+        problems.finish()?;
         let leaves = leaves(&inspectors, Inspector::leaf);
         let digest = directory_digest("shuangsui/1/inspectors", &leaves);
         Ok(InspectorDirectory { inspectors, digest })
@@ -615,5 +1045,29 @@ impl InspectorDirectory {
     /// The digest as lowercase hex.
     pub fn digest_hex(&self) -> String {
         hex(&self.digest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scientific_notation_is_recognized() {
+        assert!(looks_scientific("9.14403E+17"));
+        assert!(looks_scientific("9.14403e17"));
+        assert!(!looks_scientific("91440300MA5EXXXX1E"));
+        assert!(!looks_scientific("E+17"));
+    }
+
+    #[test]
+    fn codes_are_checked() {
+        assert_eq!(code_problem("91350100M000100Y43"), None);
+        assert_eq!(code_problem("652302000123456"), None);
+        assert!(code_problem("91350100M000100Y44")
+            .unwrap()
+            .0
+            .contains("should be 3"));
+        assert!(code_problem("A1").unwrap().0.contains("2 characters"));
     }
 }

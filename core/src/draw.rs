@@ -325,6 +325,11 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
 /// `QuotaExceedsStratum`, `NoQualifiedInspector`, `Infeasible`,
 /// `AnnouncementMismatch`.
 pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
+    let exclusions = all_exclusions(inputs.task, inputs.exclusions)?;
+    let inputs = &DrawInputs {
+        exclusions: &exclusions,
+        ..*inputs
+    };
     let mut seed: Vec<SeedSource> = inputs.seed.to_vec();
     let task_digest = inputs.task.digest();
     let announcement_digest = match inputs.announcement {
@@ -342,6 +347,12 @@ pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
     draw_with(inputs, seed, announcement_digest)
 }
 
+/// The exclusion list of a draw: the task's own ids and the list given
+/// beside it, united (SPEC §4).
+pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusions> {
+    Ok(Exclusions::from_ids(&task.exclusions)?.union(given))
+}
+
 pub(crate) fn draw_with(
     inputs: &DrawInputs,
     seed: Vec<SeedSource>,
@@ -349,6 +360,11 @@ pub(crate) fn draw_with(
 ) -> Result<DrawRecord> {
     let task = inputs.task;
     task.validate()?;
+    let exclusions = all_exclusions(task, inputs.exclusions)?;
+    let inputs = &DrawInputs {
+        exclusions: &exclusions,
+        ..*inputs
+    };
     if seed.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidSeed,
@@ -490,6 +506,7 @@ pub fn announce(
     seed_sources: &[String],
 ) -> Result<Announcement> {
     task.validate()?;
+    let exclusions = &all_exclusions(task, exclusions)?;
     let sources: Vec<String> = seed_sources
         .iter()
         .map(|s| {

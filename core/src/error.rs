@@ -113,7 +113,9 @@ impl fmt::Display for Location {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    zh: Option<String>,
     location: Option<Location>,
+    details: Vec<Error>,
 }
 
 impl Error {
@@ -123,8 +125,55 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            zh: None,
             location: None,
+            details: Vec::new(),
         }
+    }
+
+    /// Adds the message in Chinese, for the web page.
+    pub fn zh(mut self, message: impl Into<String>) -> Error {
+        self.zh = Some(message.into());
+        self
+    }
+
+    /// Bundles all the problems found in one file into one error, so that
+    /// they can all be fixed in one pass. The kind is the first problem's.
+    /// `truncated` says that more problems were found than are listed.
+    pub fn problems(source: &str, problems: Vec<Error>, truncated: bool) -> Error {
+        let kind = problems.first().map_or(ErrorKind::InvalidValue, |p| p.kind);
+        let n = problems.len();
+        let more = if truncated {
+            " (only the first are listed)"
+        } else {
+            ""
+        };
+        let more_zh = if truncated {
+            "（仅列出前面部分）"
+        } else {
+            ""
+        };
+        Error {
+            kind,
+            message: format!("{n} problem(s){more}; fix them all and load the file again"),
+            zh: Some(format!("发现 {n} 处问题{more_zh}；请全部改正后重新载入")),
+            location: Some(Location {
+                file: Some(source.to_string()),
+                ..Location::default()
+            }),
+            details: problems,
+        }
+    }
+
+    /// The message in Chinese when there is one, else the English one.
+    pub fn message_zh(&self) -> &str {
+        self.zh.as_deref().unwrap_or(&self.message)
+    }
+
+    /// The individual problems of a bundled error (see [`Error::problems`]);
+    /// empty for a single problem.
+    pub fn details(&self) -> &[Error] {
+        &self.details
     }
 
     /// Attaches (or replaces) the location of the problem.
@@ -159,11 +208,17 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// One line per problem: the location, then what is wrong and what to
+    /// do. A bundled error lists each problem on its own indented line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
-            Some(loc) if loc != &Location::default() => write!(f, "{loc}: {}", self.message),
-            _ => f.write_str(&self.message),
+            Some(loc) if loc != &Location::default() => write!(f, "{loc}: {}", self.message)?,
+            _ => f.write_str(&self.message)?,
         }
+        for d in &self.details {
+            write!(f, "\n  - {d}")?;
+        }
+        Ok(())
     }
 }
 

@@ -1,10 +1,12 @@
 //! The exclusion list (排除名单, SPEC.md §4): entity ids that may not be
 //! drawn, e.g. those inspected within the last 12 months.
 
+use crate::directory::LoadOptions;
 use crate::hash::{hex, Digest32};
 use crate::headers::{entity_column, EntityColumn};
-use crate::table::{CsvRows, RowSource};
+use crate::table::{RowSource, Table};
 use crate::text::normalize_entity_id;
+use crate::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -13,6 +15,7 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Exclusions {
     ids: BTreeSet<String>,
+    warnings: Vec<Error>,
 }
 
 impl Exclusions {
@@ -31,7 +34,10 @@ impl Exclusions {
         for id in ids {
             set.insert(normalize_entity_id(id.as_ref())?);
         }
-        Ok(Exclusions { ids: set })
+        Ok(Exclusions {
+            ids: set,
+            warnings: Vec::new(),
+        })
     }
 
     /// Reads an exclusion list from CSV: a header row with an id column
@@ -39,43 +45,132 @@ impl Exclusions {
     /// ignored; empty id cells are skipped.
     ///
     /// # Errors
-    /// `Csv`, `MissingColumn`, `InvalidId` with file, row and column.
+    /// As [`Exclusions::load`].
     pub fn from_csv(bytes: &[u8], source: &str) -> Result<Exclusions> {
-        let mut rows = CsvRows::from_bytes(bytes, source)?;
-        let headers = rows.headers().to_vec();
-        let col = headers
+        Exclusions::load(bytes, source, &LoadOptions::default())
+    }
+
+    /// Reads an exclusion list from a file's bytes (CSV in UTF-8 or GBK, or
+    /// an Excel workbook), finding the header row below any title rows. A
+    /// code that is not a valid 统一社会信用代码 is kept (it may be a typo, or
+    /// a legacy id) and listed in [`Exclusions::warnings`].
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `MissingColumn`; all rows' `InvalidId` problems (an
+    /// unreadable id, a code Excel turned into a number) listed together.
+    pub fn load(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<Exclusions> {
+        // An empty file is an empty list: nothing is excluded.
+        if bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(bytes)
             .iter()
-            .position(|h| entity_column(h) == EntityColumn::Id)
-            .or_else(|| headers.iter().position(|h| entity_column(h) == EntityColumn::LegacyId))
-            .ok_or_else(|| {
+            .all(u8::is_ascii_whitespace)
+        {
+            return Ok(Exclusions::none());
+        }
+        let role = |h: &str| {
+            let target = options
+                .columns
+                .iter()
+                .find(|(from, _)| normalize_text(from).ok() == normalize_text(h).ok())
+                .map(|(_, to)| to.as_str())
+                .unwrap_or(h);
+            entity_column(target)
+        };
+        let is_header = |cells: &[String]| {
+            cells
+                .iter()
+                .any(|c| matches!(role(c), EntityColumn::Id | EntityColumn::LegacyId))
+        };
+        let mut rows = Table::from_bytes(bytes, source, &options.read, &is_header)?;
+        let source = rows.source().to_string();
+        let headers = rows.headers().to_vec();
+        let primary = headers.iter().position(|h| role(h) == EntityColumn::Id);
+        let legacy = headers
+            .iter()
+            .position(|h| role(h) == EntityColumn::LegacyId);
+        primary.or(legacy).ok_or_else(|| {
                 Error::new(
                     ErrorKind::MissingColumn,
                     "no id column; the exclusion list needs a header row with 统一社会信用代码 (or 注册号, id)",
                 )
-                .at(Location { file: Some(source.into()), row: Some(1), column: None })
+                .zh("缺少代码列；排除名单需要含“统一社会信用代码”（或“注册号”）的表头")
+                .at(Location {
+                    file: Some(source.clone()),
+                    row: None,
+                    column: None,
+                })
             })?;
         let mut ids = BTreeSet::new();
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
         let mut row = Vec::new();
         while let Some(line) = rows.next_row(&mut row)? {
+            // As in the directory (SPEC §3.1): the 统一社会信用代码, or the
+            // 注册号 when that is empty.
+            let col = match (primary, legacy) {
+                (Some(p), Some(l)) if row[p].trim().is_empty() => l,
+                (Some(p), _) => p,
+                (None, Some(l)) => l,
+                // Not reached: the header row has one of the two.
+                (None, None) => continue,
+            };
             if row[col].trim().is_empty() {
                 continue;
             }
-            let id = normalize_entity_id(&row[col]).map_err(|e| {
-                e.at(Location {
-                    file: Some(source.into()),
-                    row: Some(line),
-                    column: Some(headers[col].clone()),
-                })
-            })?;
-            ids.insert(id);
+            let here = Location {
+                file: Some(source.clone()),
+                row: Some(line),
+                column: Some(headers[col].clone()),
+            };
+            if rows.cell_is_number(col) {
+                problems.push(
+                    Error::new(
+                        ErrorKind::InvalidId,
+                        format!("the code \"{}\" was stored as a number, which loses digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again", row[col]),
+                    )
+                    .zh(format!("代码“{}”被 Excel 存成了数字，已丢失位数；请将该列设置为“文本”后重新录入", row[col]))
+                    .at(here),
+                );
+                continue;
+            }
+            match normalize_entity_id(&row[col]) {
+                Ok(id) => {
+                    if let Some((en, zh)) = crate::directory::code_problem(&id) {
+                        if warnings.len() < 100 {
+                            warnings.push(Error::new(ErrorKind::InvalidId, en).zh(zh).at(here));
+                        }
+                    }
+                    ids.insert(id);
+                }
+                Err(e) => problems.push(e.at(here)),
+            }
+            if problems.len() >= 100 {
+                break;
+            }
         }
-        Ok(Exclusions { ids })
+        match problems.len() {
+            0 => Ok(Exclusions { ids, warnings }),
+            1 => Err(problems.remove(0)),
+            _ => Err(Error::problems(&source, problems, false)),
+        }
+    }
+
+    /// Codes on the list that are not valid 统一社会信用代码 (possible typos).
+    pub fn warnings(&self) -> &[Error] {
+        &self.warnings
     }
 
     /// The union of two lists.
     pub fn union(&self, other: &Exclusions) -> Exclusions {
         Exclusions {
             ids: self.ids.union(&other.ids).cloned().collect(),
+            warnings: self
+                .warnings
+                .iter()
+                .chain(&other.warnings)
+                .cloned()
+                .collect(),
         }
     }
 

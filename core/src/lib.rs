@@ -19,25 +19,27 @@ mod headers;
 mod publish;
 mod record;
 mod seed;
+pub mod synth;
 mod table;
 mod task;
-pub mod synth;
 mod text;
 pub mod uscc;
 mod verify;
 
-pub use directory::{Entity, EntityDirectory, Inspector, InspectorDirectory, Status};
+pub use directory::{
+    CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,
+};
 pub use draw::{announce, draw, ticket, DrawInputs};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use exclusions::Exclusions;
 pub use hash::{hex, Digest32};
+pub use publish::*;
 pub use record::{
     canonical_json, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord,
     StratumOutcome, TeamMember, PROTOCOL,
 };
-pub use publish::*;
 pub use seed::{SeedKind, SeedSource};
-pub use table::{CsvRows, RowSource};
+pub use table::{CsvRows, ReadOptions, RowSource, Table, TextEncoding};
 pub use task::{
     AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
 };

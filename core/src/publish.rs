@@ -1,1 +1,487 @@
-//! (in progress)
+//! What a regulator publishes after a draw (一公开): the result table for
+//! Excel (抽查结果, [`result_csv`]) and the printable public notice
+//! (抽查结果公告, [`notice_html`]).
+//!
+//! Both are pure functions of a [`DrawRecord`]: they read no file and no
+//! clock, so the command line and the browser page produce the same bytes
+//! from the same record. Everything a reader needs to check the draw (the
+//! seed, the digests, the draw key) comes from the record itself.
+
+use crate::record::{DrawRecord, Drawn, Role};
+use crate::seed::SeedKind;
+use std::fmt::Write as _;
+
+/// Writes one CSV cell: quoted when it holds a comma, a quote or a line
+/// break; prefixed with `'` when a spreadsheet would take it for a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return), so that
+/// a hostile entity name cannot run anything in Excel (CSV injection).
+fn csv_cell(out: &mut String, value: &str) {
+    let guard = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = guard || value.contains([',', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
+    }
+    if guard {
+        out.push('\'');
+    }
+    for c in value.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    if quote {
+        out.push('"');
+    }
+}
+
+fn csv_row(out: &mut String, cells: &[&str]) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_cell(out, c);
+    }
+    out.push_str("\r\n");
+}
+
+fn stratum_name(record: &DrawRecord, d: &Drawn) -> String {
+    record
+        .strata
+        .get(d.stratum as usize)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| d.stratum.to_string())
+}
+
+/// The drawn entities with their teams as CSV, for Excel (抽查结果).
+///
+/// UTF-8 with a byte-order mark (without it, Chinese Excel reads the file
+/// as GBK and shows garbage), CRLF line ends, Chinese headers, one row per
+/// drawn entity in draw order. Team members after the leader share the
+/// 组员 columns, joined with `、`. Cells that a spreadsheet would take for
+/// a formula are prefixed with `'`.
+///
+/// Columns: 序号, 分层, 分层内序号, 统一社会信用代码, 企业名称, 检查组长,
+/// 组长执法证号, 组长单位, 组员, 组员执法证号, 组员单位, 抽签值 (the
+/// entity's ticket, SPEC.md §8).
+///
+/// # Example
+/// ```
+/// let demo = shuangsui::synth::demo().unwrap();
+/// let csv = shuangsui::result_csv(&demo.record);
+/// assert!(csv.starts_with("\u{feff}序号,分层,"));
+/// assert_eq!(csv.lines().count(), demo.record.draws.len() + 1);
+/// ```
+pub fn result_csv(record: &DrawRecord) -> String {
+    let mut out = String::from("\u{feff}");
+    csv_row(
+        &mut out,
+        &[
+            "序号",
+            "分层",
+            "分层内序号",
+            "统一社会信用代码",
+            "企业名称",
+            "检查组长",
+            "组长执法证号",
+            "组长单位",
+            "组员",
+            "组员执法证号",
+            "组员单位",
+            "抽签值",
+        ],
+    );
+    for (n, d) in record.draws.iter().enumerate() {
+        let leader = d.team.iter().find(|m| m.role == Role::Leader);
+        let members: Vec<_> = d.team.iter().filter(|m| m.role != Role::Leader).collect();
+        let join = |f: &dyn Fn(&crate::record::TeamMember) -> &str| {
+            members.iter().map(|m| f(m)).collect::<Vec<_>>().join("、")
+        };
+        let seq = (n + 1).to_string();
+        let pos = d.position.to_string();
+        let stratum = stratum_name(record, d);
+        let names = join(&|m| &m.name);
+        let ids = join(&|m| &m.id);
+        let depts = join(&|m| &m.department);
+        csv_row(
+            &mut out,
+            &[
+                &seq,
+                &stratum,
+                &pos,
+                &d.entity.id,
+                &d.entity.name,
+                leader.map_or("", |m| &m.name),
+                leader.map_or("", |m| &m.id),
+                leader.map_or("", |m| &m.department),
+                &names,
+                &ids,
+                &depts,
+                &d.ticket,
+            ],
+        );
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn ratio_text(ppm: Option<u64>, count: Option<u64>) -> String {
+    match (ppm, count) {
+        (_, Some(c)) => format!("{c} 户"),
+        (Some(p), None) => {
+            let whole = p / 10_000;
+            let frac = p % 10_000;
+            if frac == 0 {
+                format!("不少于 {whole}%")
+            } else {
+                let f = format!("{frac:04}");
+                format!("不少于 {whole}.{}%", f.trim_end_matches('0'))
+            }
+        }
+        (None, None) => String::new(),
+    }
+}
+
+fn seed_kind(kind: SeedKind) -> &'static str {
+    match kind {
+        SeedKind::Text => "公开文本 (text)",
+        SeedKind::Lottery => "彩票开奖号码 (lottery)",
+        SeedKind::Beacon => "随机信标 (beacon)",
+    }
+}
+
+const NOTICE_CSS: &str = "
+@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+* { box-sizing: border-box; }
+body { font-family: \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif; font-size: 11pt;
+       line-height: 1.6; color: #000; max-width: 178mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 18pt; text-align: center; margin: 0 0 4mm; font-weight: bold; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm; border-bottom: 1px solid #000; }
+p { margin: 2mm 0; text-indent: 2em; }
+table { width: 100%; border-collapse: collapse; margin: 2mm 0; page-break-inside: auto; }
+tr { page-break-inside: avoid; }
+thead { display: table-header-group; }
+th, td { border: 1px solid #000; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #eee; font-weight: bold; }
+td.num, th.num { text-align: right; }
+table.list { table-layout: fixed; }
+.sub { display: block; font-size: 8.5pt; color: #333; }
+.id { font-family: \"Consolas\", \"DejaVu Sans Mono\", monospace; font-size: 8.5pt; white-space: nowrap; }
+.hash, code { font-family: \"Consolas\", \"DejaVu Sans Mono\", monospace; font-size: 8.5pt; word-break: break-all; }
+dl { display: grid; grid-template-columns: 34mm 1fr; gap: 0.5mm 3mm; margin: 2mm 0; }
+dt { font-weight: bold; } dd { margin: 0; }
+pre { white-space: pre-wrap; word-break: break-all; border: 1px solid #999; padding: 2mm; font-size: 9pt; }
+.foot { margin-top: 8mm; font-size: 9pt; color: #333; text-indent: 0; }
+@media print { h2 { page-break-after: avoid; } }
+";
+
+/// The public notice of the result (抽查结果公告) as a self-contained,
+/// printable HTML page (A4).
+///
+/// It states the task, the counts per stratum, the drawn entities with
+/// their teams, the seed sources and every digest, and how anyone can
+/// check the draw (`shuangsui verify`, an independent implementation such
+/// as `seeds/verify.py`, and SPEC.md). All text from the record is
+/// HTML-escaped; the page loads nothing from elsewhere.
+///
+/// # Example
+/// ```
+/// let demo = shuangsui::synth::demo().unwrap();
+/// let html = shuangsui::notice_html(&demo.record);
+/// assert!(html.contains("抽查结果公告"));
+/// assert!(html.contains(&demo.record.record_digest));
+/// ```
+pub fn notice_html(record: &DrawRecord) -> String {
+    let t = &record.task;
+    let mut h = String::new();
+    let drawn = record.draws.len();
+    let population: u64 = record.strata.iter().map(|s| s.population).sum();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} 抽查结果公告</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
+        esc(&t.name)
+    );
+    let _ = writeln!(h, "<h1>{}<br>抽查结果公告</h1>", esc(&t.name));
+    let departments = if t.departments.is_empty() {
+        "本机关".to_string()
+    } else {
+        t.departments.join("、")
+    };
+    let _ = writeln!(
+        h,
+        "<p>根据“双随机、一公开”监管工作要求，{}于 {} 以事先公告的公开随机种子，从检查对象名录库（{} 户）中随机抽取检查对象 {} 户，并从执法检查人员名录库（{} 人）中随机匹配执法检查人员组成检查组。抽取结果公告如下。</p>",
+        esc(&departments),
+        esc(&t.draw_date),
+        record.entities.count,
+        drawn,
+        record.inspectors.count
+    );
+
+    h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
+    let mut item = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    };
+    item("任务名称", &t.name);
+    item("抽查事项", &t.item);
+    item("抽取日期", &t.draw_date);
+    item("实施部门", &departments);
+    if !t.fields.is_empty() {
+        item("执法领域", &t.fields.join("、"));
+    }
+    let mut team = format!("每组 {} 人，第一人为组长", t.team.size);
+    if !t.team.per_department.is_empty() {
+        let parts: Vec<String> = t
+            .team
+            .per_department
+            .iter()
+            .map(|d| format!("{} {} 人", d.department, d.count))
+            .collect();
+        let _ = write!(team, "；跨部门联合检查：{}", parts.join("，"));
+    }
+    if let Some(cap) = t.team.max_per_inspector {
+        let _ = write!(team, "；每人至多参加 {cap} 个检查组");
+    }
+    if !t.team.avoid_same.is_empty() {
+        let parts: Vec<String> = t
+            .team
+            .avoid_same
+            .iter()
+            .map(|a| {
+                if a.entity == a.inspector {
+                    a.entity.clone()
+                } else {
+                    format!("{}/{}", a.entity, a.inspector)
+                }
+            })
+            .collect();
+        let _ = write!(team, "；异地交叉检查（{}不同）", parts.join("、"));
+    }
+    if !t.team.conflicts.is_empty() {
+        let _ = write!(team, "；回避关系 {} 对", t.team.conflicts.len());
+    }
+    item("检查组", &team);
+    h.push_str("</dl>\n");
+
+    h.push_str("<h2>二、分层抽取情况</h2>\n<table>\n<thead><tr><th>分层</th><th>抽取比例</th><th class=\"num\">主体数</th><th class=\"num\">排除</th><th class=\"num\">可抽取</th><th class=\"num\">抽取</th></tr></thead>\n<tbody>\n");
+    for (s, o) in t.strata.iter().zip(&record.strata) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&o.name),
+            esc(&ratio_text(s.ratio_ppm, s.count)),
+            o.population,
+            o.excluded,
+            o.eligible,
+            o.quota
+        );
+    }
+    let excluded: u64 = record.strata.iter().map(|s| s.excluded).sum();
+    let eligible: u64 = record.strata.iter().map(|s| s.eligible).sum();
+    let _ = writeln!(
+        h,
+        "<tr><th>合计</th><th></th><th class=\"num\">{population}</th><th class=\"num\">{excluded}</th><th class=\"num\">{eligible}</th><th class=\"num\">{drawn}</th></tr>\n</tbody>\n</table>"
+    );
+    if record.unstratified > 0 {
+        let _ = writeln!(
+            h,
+            "<p>另有 {} 户不属于任何分层，未参加抽取。</p>",
+            record.unstratified
+        );
+    }
+    if record.exclusions.count > 0 {
+        let _ = writeln!(
+            h,
+            "<p>排除名单（如近 12 个月内已检查的主体）共 {} 户，不参加抽取。</p>",
+            record.exclusions.count
+        );
+    }
+
+    h.push_str("<h2>三、抽查名单及检查组</h2>\n<table class=\"list\">\n<colgroup><col style=\"width:7%\"><col style=\"width:13%\"><col style=\"width:22%\"><col style=\"width:22%\"><col style=\"width:18%\"><col style=\"width:18%\"></colgroup>\n<thead><tr><th class=\"num\">序号</th><th>分层</th><th>统一社会信用代码</th><th>企业名称</th><th>检查组长</th><th>组员</th></tr></thead>\n<tbody>\n");
+    for (n, d) in record.draws.iter().enumerate() {
+        let person = |m: &crate::record::TeamMember| {
+            if m.department.is_empty() {
+                format!("{}<span class=\"sub\">{}</span>", esc(&m.name), esc(&m.id))
+            } else {
+                format!(
+                    "{}<span class=\"sub\">{}<br>{}</span>",
+                    esc(&m.name),
+                    esc(&m.id),
+                    esc(&m.department)
+                )
+            }
+        };
+        let leader: Vec<String> = d
+            .team
+            .iter()
+            .filter(|m| m.role == Role::Leader)
+            .map(person)
+            .collect();
+        let members: Vec<String> = d
+            .team
+            .iter()
+            .filter(|m| m.role != Role::Leader)
+            .map(person)
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            n + 1,
+            esc(&stratum_name(record, d)),
+            esc(&d.entity.id),
+            esc(&d.entity.name),
+            leader.join("<br>"),
+            members.join("<br>")
+        );
+    }
+    if record.draws.is_empty() {
+        h.push_str("<tr><td colspan=\"6\">本次未抽取任何检查对象。</td></tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+
+    h.push_str("<h2>四、随机种子与数据摘要</h2>\n<table>\n<thead><tr><th>来源</th><th>种子值</th><th>说明</th></tr></thead>\n<tbody>\n");
+    for s in &record.seed.sources {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"hash\">{}</td><td>{}</td></tr>",
+            seed_kind(s.kind),
+            esc(&s.value),
+            esc(&s.description)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n<dl>\n");
+    let mut digest = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd class=\"hash\">{}</dd>", esc(k), esc(v));
+    };
+    digest("协议版本", &record.protocol);
+    digest("任务摘要", &record.task_digest);
+    digest(
+        "检查对象名录库",
+        &format!(
+            "{} 户，摘要 {}",
+            record.entities.count, record.entities.digest
+        ),
+    );
+    digest(
+        "执法检查人员名录库",
+        &format!(
+            "{} 人，摘要 {}",
+            record.inspectors.count, record.inspectors.digest
+        ),
+    );
+    digest(
+        "排除名单",
+        &format!(
+            "{} 户，摘要 {}",
+            record.exclusions.count, record.exclusions.digest
+        ),
+    );
+    digest("随机种子摘要", &record.seed.digest);
+    digest(
+        "抽查公告摘要",
+        record
+            .announcement_digest
+            .as_deref()
+            .unwrap_or("（未经事先公告）"),
+    );
+    digest("抽取密钥", &record.draw_key);
+    digest("抽取记录摘要", &record.record_digest);
+    h.push_str("</dl>\n");
+
+    h.push_str("<h2>五、如何核验</h2>\n");
+    h.push_str("<p>本次抽取的结果完全由上述公开数据决定：抽查任务、两个名录库和排除名单在随机种子产生之前已经公告其摘要，任何人都无法在得知种子之后更改它们；种子来自公开的开奖号码或文本，抽取单位无法预先控制。任何人都可以取得抽取记录（record.json）和两个名录库，自行重算并与本公告比对：</p>\n");
+    let mut cmd = String::from(
+        "shuangsui verify record.json --entities entities.csv --inspectors inspectors.csv",
+    );
+    if record.exclusions.count > 0 {
+        cmd.push_str(" --exclude exclusions.csv");
+    }
+    let _ = writeln!(h, "<pre>{}</pre>", esc(&cmd));
+    h.push_str("<p>结果一致时该命令报告“reproduced”并以 0 退出；不一致时指出第一处差异。核验不必信任本程序：抽取算法在 SPEC.md（协议 shuangsui-draw/1）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。单个市场主体还可以只凭自己的统一社会信用代码和本公告中的抽取密钥，计算自己的抽签值并与所在分层的阈值比较，确认自己是否应被抽中（SPEC.md 第 13 节）。</p>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"foot\">本公告由 shuangsui 根据抽取记录生成。抽取记录摘要：<span class=\"hash\">{}</span></p>\n</body>\n</html>",
+        esc(&record.record_digest)
+    );
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{announce, draw, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory};
+
+    fn record_with_names(entity_name: &str) -> DrawRecord {
+        let entities = format!(
+            "统一社会信用代码,企业名称\n91350100M000100Y43,\"{}\"\n91110000600037341L,普通公司\n",
+            entity_name.replace('"', "\"\"")
+        );
+        let e = EntityDirectory::from_csv(entities.as_bytes(), "e.csv").unwrap();
+        let i = InspectorDirectory::from_csv(
+            "执法证号,姓名,部门\nZF1,王伟,局\nZF2,=HYPERLINK(\"x\"),局\n".as_bytes(),
+            "i.csv",
+        )
+        .unwrap();
+        let t = crate::TaskFile::parse(
+            "name='<b>任务</b>'\nitem='检查'\ndraw_date=2026-01-01\n",
+            "t.toml",
+        )
+        .unwrap();
+        let x = Exclusions::none();
+        let a = announce(&t.task, &e, &i, &x, &["text".to_string()]).unwrap();
+        draw(&DrawInputs {
+            task: &t.task,
+            entities: &e,
+            inspectors: &i,
+            exclusions: &x,
+            seed: &[crate::SeedSource::parse("text:x").unwrap()],
+            announcement: Some(&a),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn html_escapes_everything() {
+        let r = record_with_names("<img src=x onerror=alert(1)>");
+        let h = notice_html(&r);
+        assert!(!h.contains("<img"), "{h}");
+        assert!(h.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(!h.contains("<b>任务"));
+        assert!(!h.contains("http"), "no external resources");
+        assert!(!h.contains("<script"));
+    }
+
+    #[test]
+    fn csv_is_bom_crlf_and_injection_safe() {
+        let r = record_with_names("=cmd|' /C calc'!A0");
+        let c = result_csv(&r);
+        assert!(c.starts_with('\u{feff}'));
+        assert!(c.ends_with("\r\n"));
+        assert_eq!(c.matches("\r\n").count(), 3);
+        assert!(c.contains("\"'=cmd|' /C calc'!A0\""), "{c}");
+        assert!(c.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{c}");
+        assert!(!c.contains(",=") && !c.contains(",\"="));
+    }
+
+    #[test]
+    fn ratios_read_as_chinese() {
+        assert_eq!(ratio_text(Some(30_000), None), "不少于 3%");
+        assert_eq!(ratio_text(Some(25_000), None), "不少于 2.5%");
+        assert_eq!(ratio_text(Some(1), None), "不少于 0.0001%");
+        assert_eq!(ratio_text(None, Some(5)), "5 户");
+    }
+}

@@ -1,9 +1,11 @@
 //! The task (抽查任务, SPEC.md §5): read from TOML, reduced to the canonical
 //! task whose canonical JSON is hashed into the task digest.
 
+use crate::directory::{CodeCheck, LoadOptions};
 use crate::exclusions::Exclusions;
 use crate::hash::{tagged, Digest32};
 use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::table::ReadOptions;
 use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
@@ -95,6 +97,9 @@ pub struct Task {
     pub departments: Vec<String>,
     /// 抽取日期, `YYYY-MM-DD`.
     pub draw_date: String,
+    /// Entity ids listed in the task file that may not be drawn (SPEC §4),
+    /// sorted, distinct; united with any exclusion list given beside it.
+    pub exclusions: Vec<String>,
     /// Strata in order.
     pub strata: Vec<Stratum>,
     /// Team rules.
@@ -106,8 +111,47 @@ pub struct Task {
 pub struct TaskFile {
     /// The canonical task.
     pub task: Task,
-    /// Ids listed under `exclusions` in the file.
+    /// Ids listed under `exclusions` in the file (also in `task.exclusions`).
     pub exclusions: Exclusions,
+    /// `invalid_codes`: how invalid entity codes are treated when reading
+    /// the directories for this task (not part of the canonical task).
+    pub codes: CodeCheck,
+    /// `[columns.entities]`: explicit header mappings for the entity
+    /// directory.
+    pub entity_columns: Vec<(String, String)>,
+    /// `[columns.inspectors]`.
+    pub inspector_columns: Vec<(String, String)>,
+    /// `[columns.exclusions]`.
+    pub exclusion_columns: Vec<(String, String)>,
+}
+
+impl TaskFile {
+    /// The options to read this task's entity directory with.
+    pub fn entity_options(&self, read: ReadOptions) -> LoadOptions {
+        LoadOptions {
+            read,
+            columns: self.entity_columns.clone(),
+            codes: self.codes,
+        }
+    }
+
+    /// The options to read this task's inspector directory with.
+    pub fn inspector_options(&self, read: ReadOptions) -> LoadOptions {
+        LoadOptions {
+            read,
+            columns: self.inspector_columns.clone(),
+            codes: self.codes,
+        }
+    }
+
+    /// The options to read this task's exclusion lists with.
+    pub fn exclusion_options(&self, read: ReadOptions) -> LoadOptions {
+        LoadOptions {
+            read,
+            columns: self.exclusion_columns.clone(),
+            codes: self.codes,
+        }
+    }
 }
 
 fn invalid(source: &str, msg: impl Into<String>) -> Error {
@@ -123,7 +167,11 @@ fn sort_bytes(v: &mut Vec<String>) {
 fn parse_ratio(s: &str) -> Option<u64> {
     let t = normalize_text(s).ok()?;
     let num = t.strip_suffix('%')?.trim();
-    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    let (int, frac) = match num.split_once('.') {
+        Some((_, "")) => return None, // "5.%": a dot needs digits after it
+        Some(parts) => parts,
+        None => (num, ""),
+    };
     if int.is_empty() || int.len() > 3 || frac.len() > 4 {
         return None;
     }
@@ -399,8 +447,43 @@ impl TaskFile {
                 ))
             }
         };
-        let exclusions =
-            Exclusions::from_ids(r.texts("exclusions")?).map_err(|e| e.in_file(source))?;
+        let codes = match r.text("invalid_codes", false)?.as_deref() {
+            None | Some("error") => CodeCheck::Error,
+            Some("warn") => CodeCheck::Warn,
+            Some(other) => {
+                return Err(invalid(
+                    source,
+                    format!("`invalid_codes` = \"{other}\" is not known; write \"error\" (the default) or \"warn\""),
+                ))
+            }
+        };
+        let (mut entity_columns, mut inspector_columns, mut exclusion_columns) =
+            (Vec::new(), Vec::new(), Vec::new());
+        if let Some(c) = r.take("columns") {
+            let mut c = Reader::new(source, "columns", table_of(source, "columns", c)?);
+            for (key, out) in [
+                ("entities", &mut entity_columns),
+                ("inspectors", &mut inspector_columns),
+                ("exclusions", &mut exclusion_columns),
+            ] {
+                if let Some(t) = c.take(key) {
+                    for (from, to) in table_of(source, &format!("columns.{key}"), t)? {
+                        match to {
+                            toml::Value::String(to) => out.push((from, to)),
+                            _ => {
+                                return Err(invalid(
+                                    source,
+                                    format!("`columns.{key}.{from}` must name a field in quotes, e.g. \"id\" or \"所属区域\""),
+                                ))
+                            }
+                        }
+                    }
+                }
+            }
+            c.finish()?;
+        }
+        let exclusions = Exclusions::from_ids(r.texts("exclusions")?)
+            .map_err(|e| invalid(source, format!("`exclusions`: {}", e.message())))?;
 
         // Strata (§5.1).
         let strata_list = r.take("strata");
@@ -660,11 +743,19 @@ impl TaskFile {
             fields,
             departments,
             draw_date,
+            exclusions: exclusions.ids().map(str::to_string).collect(),
             strata,
             team,
         };
         task.validate().map_err(|e| e.in_file(source))?;
-        Ok(TaskFile { task, exclusions })
+        Ok(TaskFile {
+            task,
+            exclusions,
+            codes,
+            entity_columns,
+            inspector_columns,
+            exclusion_columns,
+        })
     }
 }
 
@@ -688,6 +779,13 @@ impl Task {
         }
         if self.strata.is_empty() {
             return bad("the task has no strata".into());
+        }
+        if self
+            .exclusions
+            .windows(2)
+            .any(|w| w[0].as_bytes() >= w[1].as_bytes())
+        {
+            return bad("the task's `exclusions` are not sorted and distinct".into());
         }
         for s in &self.strata {
             if s.ratio_ppm.is_some() == s.count.is_some() {
@@ -774,6 +872,8 @@ mod tests {
         assert_eq!(parse_ratio("3"), None);
         assert_eq!(parse_ratio("0.00001%"), None);
         assert_eq!(parse_ratio("-1%"), None);
+        assert_eq!(parse_ratio("5.%"), None);
+        assert_eq!(parse_ratio("3 %"), Some(30_000));
     }
 
     #[test]

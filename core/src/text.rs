@@ -51,7 +51,7 @@ pub fn normalize_text(s: &str) -> Result<String> {
             pending_space = !out.is_empty();
             continue;
         }
-        if (c as u32) < 0x20 || c as u32 == 0x7F {
+        if (c as u32) < 0x20 || (0x7F..=0x9F).contains(&(c as u32)) {
             return Err(Error::new(
                 ErrorKind::InvalidText,
                 format!(

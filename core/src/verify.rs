@@ -2,7 +2,7 @@
 //! the first difference in plain words; and the single-entity self-check.
 
 use crate::directory::{EntityDirectory, InspectorDirectory};
-use crate::draw::{draw_with, stratum_key, ticket, DrawInputs};
+use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
 use crate::exclusions::Exclusions;
 use crate::hash::{hex, parse_digest};
 use crate::record::{DigestSummary, DrawRecord, Drawn};
@@ -98,11 +98,15 @@ pub fn verify_record(
     ) {
         return differs(m);
     }
+    let all = match all_exclusions(&record.task, exclusions) {
+        Ok(all) => all,
+        Err(e) => return differs(format!("the recorded task's exclusions are malformed: {e}")),
+    };
     if let Some(m) = summary_differs(
-        "exclusion list (排除名单)",
+        "exclusion list (排除名单, the task's own ids and the list you gave, united)",
         &record.exclusions,
-        exclusions.len(),
-        exclusions.digest_hex(),
+        all.len(),
+        all.digest_hex(),
     ) {
         return differs(m);
     }

@@ -36,14 +36,14 @@ fn missing_id_column() {
 
 #[test]
 fn duplicate_id_names_both_rows() {
-    let e = entities("统一社会信用代码,企业名称\nAAA1,甲\nBBB2,乙\naaa1 ,丙\n").unwrap_err();
+    let e = entities("统一社会信用代码,企业名称\n91350100M000100Y43,甲\n91110000600037341L,乙\n91350100m000100y43 ,丙\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DuplicateId);
     assert!(e.to_string().contains("rows 2 and 4"), "{e}");
 }
 
 #[test]
 fn bad_cells_name_row_and_column() {
-    let e = entities("统一社会信用代码,企业名称\nAAA1,甲\nBB-2,乙\n").unwrap_err();
+    let e = entities("统一社会信用代码,企业名称\n91350100M000100Y43,甲\nBB-2,乙\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidId);
     let loc = e.location().unwrap();
     assert_eq!(
@@ -57,13 +57,16 @@ fn bad_cells_name_row_and_column() {
     let e = InspectorDirectory::from_csv("执法证号,姓名,有效期\nZF1,王,明年\n".as_bytes(), "i.csv")
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidDate);
-    let e = entities("统一社会信用代码,企业名称\nAAA1,\"甲\n").unwrap_err();
+    let e = entities("统一社会信用代码,企业名称\n91350100M000100Y43,\"甲\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Csv);
-    let e = entities("统一社会信用代码,企业名称\nAAA1,甲,多余\n").unwrap_err();
+    let e = entities("统一社会信用代码,企业名称\n91350100M000100Y43,甲,多余\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Csv);
     assert_eq!(e.location().unwrap().row, Some(2));
-    let e = EntityDirectory::from_csv(b"id,\xc6\xf3\xd2\xb5\xc3\xfb\xb3\xc6\nA1,x\n", "gbk.csv").unwrap_err();
+    // Bytes that are neither UTF-8 nor GBK.
+    let e = EntityDirectory::from_csv(b"id,name\n91350100M000100Y43,\xff\xfe\xff\n", "bad.csv")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Csv);
+    assert!(e.to_string().contains("neither UTF-8 nor GBK"), "{e}");
     let e = entities("信用代码,注册号,企业名称,统一社会信用代码\nA,B,C,D\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DuplicateColumn);
 }
@@ -86,7 +89,7 @@ fn run(task: &str, ents: &str, insps: &str) -> shuangsui::Result<shuangsui::Draw
 fn count_larger_than_its_stratum() {
     let e = run(
         &format!("{TASK}[[strata]]\ncount = 3\n"),
-        "统一社会信用代码,企业名称\nA1,甲\nB2,乙\n",
+        "统一社会信用代码,企业名称\n91350100M000100Y43,甲\n91110000600037341L,乙\n",
         INSPECTORS,
     )
     .unwrap_err();
@@ -98,7 +101,12 @@ fn count_larger_than_its_stratum() {
 fn nobody_qualified_for_the_item() {
     let insps =
         "执法证号,姓名,部门,执法领域\nZF1,王伟,市场监管局,价格监管\nZF2,李娜,市场监管局,价格监管\n";
-    let e = run(TASK, "统一社会信用代码,企业名称\nA1,甲\n", insps).unwrap_err();
+    let e = run(
+        TASK,
+        "统一社会信用代码,企业名称\n91350100M000100Y43,甲\n",
+        insps,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NoQualifiedInspector);
     assert!(e.to_string().contains("2 without the field"), "{e}");
 }
@@ -106,11 +114,16 @@ fn nobody_qualified_for_the_item() {
 #[test]
 fn infeasible_names_the_entity_and_the_rules() {
     let insps = "执法证号,姓名,部门,执法领域,状态\nZF1,王伟,市场监管局,食品安全,有效\nZF2,李娜,市场监管局,食品安全,失效\n";
-    let e = run(TASK, "统一社会信用代码,企业名称\nA1,甲公司\n", insps).unwrap_err();
+    let e = run(
+        TASK,
+        "统一社会信用代码,企业名称\n91350100M000100Y43,甲公司\n",
+        insps,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Infeasible);
     let m = e.to_string();
     assert!(
-        m.contains("A1 (甲公司)")
+        m.contains("91350100M000100Y43 (甲公司)")
             && m.contains("1 inactive")
             && m.contains("1 already on this team"),
         "{m}"
@@ -119,7 +132,7 @@ fn infeasible_names_the_entity_and_the_rules() {
 
 #[test]
 fn a_changed_record_or_row_does_not_verify() {
-    let ents = "统一社会信用代码,企业名称,所属区域\nA1,甲,城关镇\nB2,乙,城关镇\nC3,丙,城关镇\n";
+    let ents = "统一社会信用代码,企业名称,所属区域\n91350100M000100Y43,甲,城关镇\n91110000600037341L,乙,城关镇\n91652302MA7B8C9DXF,丙,城关镇\n";
     let record = run(&format!("{TASK}[[strata]]\ncount = 2\n"), ents, INSPECTORS).unwrap();
     let e = entities(ents).unwrap();
     let i = InspectorDirectory::from_csv(INSPECTORS.as_bytes(), "i.csv").unwrap();

@@ -53,7 +53,11 @@ fn case() -> impl Strategy<Value = Case> {
                 ids.into_iter()
                     .zip(attrs)
                     .map(|(id, (c, a))| Ent {
-                        id: format!("9165{id:08}A1"),
+                        id: String::from_utf8_lossy(
+                            &shuangsui::uscc::complete(format!("91652302{id:08}").as_bytes())
+                                .unwrap(),
+                        )
+                        .into_owned(),
                         class: b"ABCD"[c] as char,
                         area: a,
                     })

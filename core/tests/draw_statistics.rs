@@ -25,7 +25,8 @@ fn setup(
 ) -> (shuangsui::Task, EntityDirectory, InspectorDirectory) {
     let mut e = String::from("统一社会信用代码,企业名称\n");
     for i in 0..n {
-        e += &format!("91652302{i:09}X,企业{i}\n");
+        let code = shuangsui::uscc::complete(format!("91652302{i:08}").as_bytes()).unwrap();
+        e += &format!("{},企业{i}\n", String::from_utf8_lossy(&code));
     }
     let mut p = String::from("执法证号,姓名\n");
     for i in 0..inspectors {
