@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// Every golden-vector case folder under `seeds/`, sorted by name (folders
@@ -14,8 +17,63 @@ pub fn vector_cases() -> Vec<PathBuf> {
         .expect("seeds/ exists")
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
+        .filter(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+        })
         .collect();
     cases.sort();
     cases
+}
+
+/// The `shuangsui` binary, built once per test process.
+///
+/// The CLI is another package, so Cargo does not build it for these tests
+/// (`CARGO_BIN_EXE_*` exists only within one package). This runs `cargo
+/// build -p shuangsui-cli --bin shuangsui` with the profile the tests were
+/// built with, and returns the binary beside the test executable's own
+/// profile folder (`<target>/<profile>/deps/cli-…` → `<target>/<profile>/`),
+/// so a `CARGO_TARGET_DIR` in the environment is respected. Under
+/// `cargo test --workspace` the binary is already fresh and the build is a
+/// no-op.
+pub fn cli_binary() -> &'static std::path::Path {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test executable's path");
+        let profile_dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("the test executable lives in <target>/<profile>/deps")
+            .to_path_buf();
+        let profile = profile_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("debug");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+        let mut cmd = std::process::Command::new(cargo);
+        cmd.current_dir(repo_root()).args([
+            "build",
+            "--quiet",
+            "-p",
+            "shuangsui-cli",
+            "--bin",
+            "shuangsui",
+        ]);
+        match profile {
+            "debug" => {}
+            "release" => {
+                cmd.arg("--release");
+            }
+            other => {
+                cmd.args(["--profile", other]);
+            }
+        }
+        let status = cmd.status().expect("cargo runs");
+        assert!(status.success(), "building the shuangsui binary failed");
+        let bin = profile_dir.join(format!("shuangsui{}", std::env::consts::EXE_SUFFIX));
+        assert!(bin.exists(), "{} was not built", bin.display());
+        bin
+    })
 }

@@ -16,6 +16,7 @@ use super::count::Period;
 use super::date::Date;
 use super::days::WorkingDayCalendar;
 use super::rules::{Rule, StartEvent};
+use crate::table::{ReadOptions, RowSource, Table};
 use crate::{Error, ErrorKind, Location, Result};
 
 /// Where a case stands on `today`.
@@ -266,27 +267,40 @@ pub fn check_ledger(
     today: Date,
     default_rule: Option<&Rule>,
 ) -> Result<LedgerReport> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        Error::new(
-            ErrorKind::Csv,
-            format!("the ledger is not a readable CSV table: {e}"),
-        )
-        .at(Location {
-            file: Some(source.to_string()),
-            row: e.position().map(|p| p.line()),
-            column: None,
-        })
+    check_ledger_file(
+        cal,
+        source,
+        text.as_bytes(),
+        &ReadOptions::default(),
+        today,
+        default_rule,
+    )
+}
+
+/// As [`check_ledger`], for a ledger file's bytes in any format the
+/// directories accept: CSV in UTF-8 or GBK (comma or tab), or an Excel
+/// workbook (`.xlsx`, `.xls`; the sheet chosen in `read`), with title rows
+/// above the header skipped (SPEC §3.0).
+///
+/// # Errors
+/// As [`check_ledger`]; also `Csv` when the file cannot be decoded.
+pub fn check_ledger_file(
+    cal: &WorkingDayCalendar,
+    source: &str,
+    bytes: &[u8],
+    read: &ReadOptions,
+    today: Date,
+    default_rule: Option<&Rule>,
+) -> Result<LedgerReport> {
+    let is_header = |cells: &[String]| {
+        cells
+            .iter()
+            .any(|c| Field::from_header(c) == Some(Field::CaseNumber))
     };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let mut table = Table::from_bytes(bytes, source, read, &is_header)?;
+    let source_name = table.source().to_string();
+    let source = source_name.as_str();
+    let headers: Vec<String> = table.headers().to_vec();
     let mut columns: Vec<(Field, usize)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(f) = Field::from_header(h) {
@@ -324,10 +338,9 @@ pub fn check_ledger(
     let default_rule = default_rule.cloned().unwrap_or_else(Rule::default_rule);
 
     let mut cases = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_err)?;
-        let row = record.position().map(|p| p.line()).unwrap_or(0);
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+    let mut cells_buf = Vec::new();
+    while let Some(row) = table.next_row(&mut cells_buf)? {
+        let cells: Vec<String> = cells_buf.clone();
         cases.push(check_row(
             cal,
             source,

@@ -50,7 +50,9 @@ pub use data::{
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
 pub use grid::MonthGrid;
-pub use ledger::{check_ledger, CaseResult, CaseStatus, LedgerReport, LedgerSummary};
+pub use ledger::{
+    check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
+};
 pub use rules::{Rule, StartEvent};
 
 /// The shipped calendar files, (file name, contents), e.g. for an adapter

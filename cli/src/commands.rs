@@ -1,0 +1,660 @@
+//! One function per command: read the files named on the command line,
+//! make one call into the core, and turn the result into a [`Report`].
+//! No rule of the draw lives here.
+
+use crate::flags::{
+    AnnounceArgs, DemoArgs, DigestArgs, DigestKind, DrawArgs, DrawFiles, GenArgs, GenKind,
+    VerifyArgs,
+};
+use crate::progress::{Counting, Progress};
+use serde_json::{json, Value};
+use shuangsui::{
+    Announcement, DrawInputs, DrawRecord, EntityDirectory, Error, ErrorKind, Exclusions,
+    InspectorDirectory, Location, Result, Role, SeedSource, TaskFile, Verification,
+};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// What a command produced: text for people, JSON for programs, and the
+/// exit code (0 ok, 1 a check failed).
+pub struct Report {
+    pub text: String,
+    pub json: Value,
+    pub code: u8,
+}
+
+impl Report {
+    fn ok(text: String, json: Value) -> Report {
+        Report {
+            text,
+            json,
+            code: 0,
+        }
+    }
+}
+
+fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    let hint = match e.kind() {
+        std::io::ErrorKind::NotFound => "; check the path",
+        std::io::ErrorKind::PermissionDenied => "; check the file's permissions",
+        _ => "",
+    };
+    Error::new(ErrorKind::Io, format!("cannot {what} the file: {e}{hint}")).at(Location {
+        file: Some(name(path)),
+        ..Location::default()
+    })
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read", e))?;
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
+    String::from_utf8(bytes).map_err(|_| {
+        Error::new(
+            ErrorKind::Io,
+            "the file is not UTF-8 text; save it as UTF-8",
+        )
+        .at(Location {
+            file: Some(name(path)),
+            ..Location::default()
+        })
+    })
+}
+
+/// Opens a CSV table for streaming, with a progress bar over its bytes.
+fn open_table(
+    path: &Path,
+    label: &str,
+) -> Result<(
+    shuangsui::CsvRows<Counting<BufReader<std::fs::File>>>,
+    Progress,
+)> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, "open", e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let progress = Progress::new(label, size, true);
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let bom = reader
+        .fill_buf()
+        .map_err(|e| io_error(path, "read", e))?
+        .starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        reader.consume(3);
+    }
+    let rows = shuangsui::CsvRows::new(Counting::new(reader, progress.clone()), &name(path))?;
+    Ok((rows, progress))
+}
+
+fn load_entities(path: &Path) -> Result<EntityDirectory> {
+    let (mut rows, progress) = open_table(path, "reading entities (检查对象)")?;
+    progress.message("reading and hashing entities (检查对象)");
+    let dir = EntityDirectory::from_rows(&mut rows, &shuangsui::LoadOptions::default());
+    progress.finish();
+    dir
+}
+
+fn load_inspectors(path: &Path) -> Result<InspectorDirectory> {
+    let (mut rows, progress) = open_table(path, "reading inspectors (执法检查人员)")?;
+    let dir = InspectorDirectory::from_rows(&mut rows, &shuangsui::LoadOptions::default());
+    progress.finish();
+    dir
+}
+
+fn load_exclusions(paths: &[PathBuf]) -> Result<Exclusions> {
+    let mut all = Exclusions::none();
+    for p in paths {
+        let bytes = std::fs::read(p).map_err(|e| io_error(p, "read", e))?;
+        all = all.union(&Exclusions::from_csv(&bytes, &name(p))?);
+    }
+    Ok(all)
+}
+
+/// Refuses to overwrite any of `paths` unless `force`.
+fn check_new(paths: &[&Path], force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    for p in paths {
+        if p.exists() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                "the file already exists; pass --force to overwrite it, or choose another --out",
+            )
+            .at(Location {
+                file: Some(name(p)),
+                ..Location::default()
+            }));
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
+}
+
+fn create_dir(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).map_err(|e| io_error(path, "create the folder for", e))
+}
+
+fn seeds(args: &[String]) -> Result<Vec<SeedSource>> {
+    args.iter()
+        .map(|s| {
+            SeedSource::parse(s).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidSeed,
+                    format!("--seed \"{s}\": {}", e.message()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The task, the directories and the united exclusion list.
+struct Loaded {
+    task: TaskFile,
+    entities: EntityDirectory,
+    inspectors: InspectorDirectory,
+    exclusions: Exclusions,
+}
+
+fn load(files: &DrawFiles) -> Result<Loaded> {
+    let task = TaskFile::parse(&read_text(&files.task)?, &name(&files.task))?;
+    let entities = load_entities(&files.entities)?;
+    let inspectors = load_inspectors(&files.inspectors)?;
+    let exclusions = task.exclusions.union(&load_exclusions(&files.exclude)?);
+    Ok(Loaded {
+        task,
+        entities,
+        inspectors,
+        exclusions,
+    })
+}
+
+fn member(m: &shuangsui::TeamMember) -> String {
+    if m.department.is_empty() {
+        format!("{} ({})", m.name, m.id)
+    } else {
+        format!("{} ({}, {})", m.name, m.id, m.department)
+    }
+}
+
+/// The strata and the drawn entities with their teams, as text; at most
+/// `limit` drawn entities are listed.
+fn draw_table(record: &DrawRecord, limit: usize) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Strata (分层):");
+    for s in &record.strata {
+        let _ = writeln!(
+            t,
+            "  {}: {} entities, {} excluded, {} eligible, {} drawn",
+            s.name, s.population, s.excluded, s.eligible, s.quota
+        );
+    }
+    if record.unstratified > 0 {
+        let _ = writeln!(
+            t,
+            "  ({} entities match no stratum and were not drawn)",
+            record.unstratified
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\nDrawn entities (抽查名单) with their teams (检查组), leader (组长) first:"
+    );
+    for (n, d) in record.draws.iter().take(limit).enumerate() {
+        let stratum = record
+            .strata
+            .get(d.stratum as usize)
+            .map_or("", |s| s.name.as_str());
+        let _ = writeln!(
+            t,
+            "  {:>3}. [{stratum}] {} {}",
+            n + 1,
+            d.entity.id,
+            d.entity.name
+        );
+        let leader: Vec<String> = d
+            .team
+            .iter()
+            .filter(|m| m.role == Role::Leader)
+            .map(member)
+            .collect();
+        let members: Vec<String> = d
+            .team
+            .iter()
+            .filter(|m| m.role != Role::Leader)
+            .map(member)
+            .collect();
+        let _ = writeln!(
+            t,
+            "       组长 {}; 组员 {}",
+            leader.join(", "),
+            members.join(", ")
+        );
+    }
+    if record.draws.len() > limit {
+        let _ = writeln!(
+            t,
+            "  … and {} more: see result.csv",
+            record.draws.len() - limit
+        );
+    }
+    if record.draws.is_empty() {
+        let _ = writeln!(t, "  (none)");
+    }
+    t
+}
+
+fn verify_command(dir: &str, exclusions: bool) -> String {
+    let mut c = format!(
+        "shuangsui verify {dir}/record.json --entities {dir}/entities.csv --inspectors {dir}/inspectors.csv"
+    );
+    if exclusions {
+        c.push_str(&format!(" --exclude {dir}/exclusions.csv"));
+    }
+    c
+}
+
+/// `shuangsui demo`.
+pub fn demo(args: &DemoArgs) -> Result<Report> {
+    let d = shuangsui::synth::demo()?;
+    let mut files = Vec::new();
+    if let Some(dir) = &args.out {
+        let contents: [(&str, &[u8]); 7] = [
+            ("entities.csv", d.entities_csv.as_bytes()),
+            ("inspectors.csv", d.inspectors_csv.as_bytes()),
+            ("task.toml", d.task_toml.as_bytes()),
+            ("announcement.json", &[]),
+            ("record.json", &[]),
+            ("result.csv", d.result_csv.as_bytes()),
+            ("notice.html", d.notice_html.as_bytes()),
+        ];
+        let paths: Vec<PathBuf> = contents.iter().map(|(f, _)| dir.join(f)).collect();
+        check_new(
+            &paths.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+            args.force,
+        )?;
+        create_dir(dir)?;
+        let announcement = d.announcement.to_json_pretty();
+        let record = d.record.to_json_pretty();
+        for ((file, bytes), path) in contents.iter().zip(&paths) {
+            let bytes = match *file {
+                "announcement.json" => announcement.as_bytes(),
+                "record.json" => record.as_bytes(),
+                _ => bytes,
+            };
+            write_file(path, bytes)?;
+            files.push(name(path));
+        }
+    }
+    let reproduced = d.verification == Verification::Reproduced;
+    let dir = args.out.as_deref().map(name);
+    let command = verify_command(dir.as_deref().unwrap_or("demo"), false);
+    let r = &d.record;
+
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "shuangsui demo — a verifiable double-random draw (双随机、一公开) on sample data\n"
+    );
+    let _ = writeln!(
+        t,
+        "1. Directories (名录库): {} market entities (检查对象) of 阜康市 with credit classes A–D, {} inspectors (执法检查人员) in three departments (one certificate expired, one inactive).",
+        r.entities.count, r.inspectors.count
+    );
+    let _ = writeln!(
+        t,
+        "2. Task (抽查任务): {} — {}, draw date {}; strata by 信用风险等级 (A 3%, B 5%, C 10%, D 100%); teams of {} from two departments (跨部门联合), nobody from the entity's own area (异地交叉), {} declared conflicts (回避).",
+        r.task.name,
+        r.task.item,
+        r.task.draw_date,
+        r.task.team.size,
+        r.task.team.conflicts.len()
+    );
+    let _ = writeln!(
+        t,
+        "3. Announcement (抽查公告) before the seed exists: digest {}\n   seed to come from: {}",
+        d.announcement.announcement_digest,
+        d.announcement.seed_sources.join("; ")
+    );
+    let _ = writeln!(
+        t,
+        "4. Draw (抽取) with the published seed (随机种子) {} → {} of {} entities drawn.\n",
+        d.seed_args.join(" "),
+        r.draws.len(),
+        r.entities.count
+    );
+    t.push_str(&draw_table(r, usize::MAX));
+    let _ = writeln!(
+        t,
+        "\n5. Verification (核验): {}",
+        match &d.verification {
+            Verification::Reproduced =>
+                "reproduced — re-running the draw gives exactly this record".to_string(),
+            Verification::Differs(why) => format!("DIFFERS: {why}"),
+        }
+    );
+    let _ = writeln!(t, "   record digest (抽取记录摘要): {}", r.record_digest);
+    if let Some(dir) = &dir {
+        let _ = writeln!(
+            t,
+            "\nWrote {} files to {dir}/. Check the draw yourself:\n  {command}",
+            files.len()
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "\nTo check it yourself, write the files and verify them:\n  shuangsui demo --out demo\n  {command}"
+        );
+    }
+    let json = json!({
+        "reproduced": reproduced,
+        "verify_command": command,
+        "files": files,
+        "announcement": d.announcement,
+        "record": d.record,
+    });
+    Ok(Report {
+        text: t,
+        json,
+        code: if reproduced { 0 } else { 1 },
+    })
+}
+
+/// `shuangsui gen`.
+pub fn gen(args: &GenArgs) -> Result<Report> {
+    let kind = match args.kind {
+        GenKind::Entities => shuangsui::synth::Kind::Entities,
+        GenKind::Inspectors => shuangsui::synth::Kind::Inspectors,
+    };
+    let what = match args.kind {
+        GenKind::Entities => "entities (检查对象)",
+        GenKind::Inspectors => "inspectors (执法检查人员)",
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let progress = Progress::new(&format!("generating {what}"), args.count, false);
+    let start = std::time::Instant::now();
+    match &args.out {
+        Some(path) => {
+            check_new(&[path], args.force)?;
+            let file = std::fs::File::create(path).map_err(|e| io_error(path, "create", e))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            shuangsui::synth::write(kind, &args.seed, args.count, threads, &mut out, &mut |n| {
+                progress.set(n)
+            })
+            .map_err(|e| e.in_file(&name(path)))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            shuangsui::synth::write(kind, &args.seed, args.count, threads, &mut out, &mut |n| {
+                progress.set(n)
+            })?;
+            out.flush()
+                .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+        }
+    }
+    progress.finish();
+    let seconds = start.elapsed().as_secs_f64();
+    match &args.out {
+        // The CSV itself went to stdout: print nothing else there.
+        None => Ok(Report {
+            text: String::new(),
+            json: Value::Null,
+            code: 0,
+        }),
+        Some(path) => Ok(Report::ok(
+            format!(
+                "wrote {} {what} to {} (seed \"{}\") in {seconds:.1} s\n",
+                args.count,
+                name(path),
+                args.seed
+            ),
+            json!({
+                "kind": match args.kind { GenKind::Entities => "entities", GenKind::Inspectors => "inspectors" },
+                "file": name(path),
+                "rows": args.count,
+                "seed": args.seed,
+                "seconds": seconds,
+            }),
+        )),
+    }
+}
+
+/// `shuangsui digest`.
+pub fn digest(args: &DigestArgs) -> Result<Report> {
+    let (kind, what, count, digest) = match args.kind {
+        DigestKind::Entities => {
+            let d = load_entities(&args.file)?;
+            ("entities", "entities (检查对象)", d.len(), d.digest_hex())
+        }
+        DigestKind::Inspectors => {
+            let d = load_inspectors(&args.file)?;
+            (
+                "inspectors",
+                "inspectors (执法检查人员)",
+                d.len(),
+                d.digest_hex(),
+            )
+        }
+        DigestKind::Exclusions => {
+            let d = load_exclusions(std::slice::from_ref(&args.file))?;
+            (
+                "exclusions",
+                "excluded ids (排除名单)",
+                d.len(),
+                d.digest_hex(),
+            )
+        }
+    };
+    Ok(Report::ok(
+        format!(
+            "{}: {count} {what}\ndigest (摘要): {digest}\n",
+            name(&args.file)
+        ),
+        json!({ "kind": kind, "file": name(&args.file), "count": count, "digest": digest }),
+    ))
+}
+
+fn summary_lines(t: &mut String, a: &Announcement) {
+    let _ = writeln!(
+        t,
+        "task (抽查任务): {}  digest {}",
+        a.task.name, a.task_digest
+    );
+    let _ = writeln!(
+        t,
+        "entities (检查对象): {} rows, digest {}",
+        a.entities.count, a.entities.digest
+    );
+    let _ = writeln!(
+        t,
+        "inspectors (执法检查人员): {} rows, digest {}",
+        a.inspectors.count, a.inspectors.digest
+    );
+    let _ = writeln!(
+        t,
+        "exclusions (排除名单): {} ids, digest {}",
+        a.exclusions.count, a.exclusions.digest
+    );
+}
+
+/// `shuangsui announce`.
+pub fn announce(args: &AnnounceArgs) -> Result<Report> {
+    check_new(&[&args.out], args.force)?;
+    let l = load(&args.files)?;
+    let a = shuangsui::announce(
+        &l.task.task,
+        &l.entities,
+        &l.inspectors,
+        &l.exclusions,
+        &args.seed_source,
+    )?;
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dir(parent)?;
+    }
+    write_file(&args.out, a.to_json_pretty().as_bytes())?;
+    let mut t = format!("announcement (抽查公告) written to {}\n", name(&args.out));
+    summary_lines(&mut t, &a);
+    let _ = writeln!(
+        t,
+        "seed sources (随机种子来源): {}",
+        a.seed_sources.join("; ")
+    );
+    let _ = writeln!(
+        t,
+        "announcement digest (公告摘要): {}",
+        a.announcement_digest
+    );
+    let _ = writeln!(
+        t,
+        "\nPublish it before the seed exists. Then: shuangsui draw … --announcement {} --seed …",
+        name(&args.out)
+    );
+    Ok(Report::ok(
+        t,
+        json!({ "file": name(&args.out), "announcement": a }),
+    ))
+}
+
+/// `shuangsui draw`.
+pub fn draw(args: &DrawArgs) -> Result<Report> {
+    let record_path = args.out.join("record.json");
+    let result_path = args.out.join("result.csv");
+    let notice_path = args.out.join("notice.html");
+    check_new(&[&record_path, &result_path, &notice_path], args.force)?;
+    let seed = seeds(&args.seed)?;
+    let announcement = match &args.announcement {
+        Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
+        None => None,
+    };
+    let l = load(&args.files)?;
+    let record = shuangsui::draw(&DrawInputs {
+        task: &l.task.task,
+        entities: &l.entities,
+        inspectors: &l.inspectors,
+        exclusions: &l.exclusions,
+        seed: &seed,
+        announcement: announcement.as_ref(),
+    })
+    .map_err(|e| match (&args.announcement, e.kind()) {
+        (Some(p), ErrorKind::AnnouncementMismatch) => e.in_file(&name(p)),
+        _ => e,
+    })?;
+    create_dir(&args.out)?;
+    write_file(&record_path, record.to_json_pretty().as_bytes())?;
+    write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
+    write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
+
+    let mut t = format!(
+        "draw made (抽取完成): {} of {} entities (检查对象) drawn, teams of {}\n",
+        record.draws.len(),
+        record.entities.count,
+        record.task.team.size
+    );
+    let _ = writeln!(
+        t,
+        "seed (随机种子): {}",
+        record
+            .seed
+            .sources
+            .iter()
+            .map(|s| format!("{}:{}", s.kind.name(), s.value))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    match &record.announcement_digest {
+        Some(a) => {
+            let _ = writeln!(t, "matches the announcement (抽查公告) {a}");
+        }
+        None => {
+            let _ = writeln!(
+                t,
+                "no announcement given: publish the digests before the seed next time (--announcement)"
+            );
+        }
+    }
+    t.push('\n');
+    t.push_str(&draw_table(&record, 30));
+    let _ = writeln!(
+        t,
+        "\nrecord digest (抽取记录摘要): {}",
+        record.record_digest
+    );
+    let _ = writeln!(t, "wrote:");
+    let _ = writeln!(
+        t,
+        "  {}  抽取记录 (draw record): publish it",
+        name(&record_path)
+    );
+    let _ = writeln!(
+        t,
+        "  {}  抽查结果 (result table for Excel)",
+        name(&result_path)
+    );
+    let _ = writeln!(
+        t,
+        "  {}  抽查结果公告 (public notice, print or post)",
+        name(&notice_path)
+    );
+    let mut check = format!(
+        "shuangsui verify {} --entities {} --inspectors {}",
+        name(&record_path),
+        name(&args.files.entities),
+        name(&args.files.inspectors)
+    );
+    for x in &args.files.exclude {
+        check.push_str(&format!(" --exclude {}", name(x)));
+    }
+    let _ = writeln!(t, "anyone can check it:\n  {check}");
+    Ok(Report::ok(
+        t,
+        json!({
+            "files": {
+                "record": name(&record_path),
+                "result": name(&result_path),
+                "notice": name(&notice_path),
+            },
+            "verify_command": check,
+            "record": record,
+        }),
+    ))
+}
+
+/// `shuangsui verify`.
+pub fn verify(args: &VerifyArgs) -> Result<Report> {
+    let text = read_text(&args.record)?;
+    let entities = load_entities(&args.entities)?;
+    let inspectors = load_inspectors(&args.inspectors)?;
+    let exclusions = load_exclusions(&args.exclude)?;
+    let v = shuangsui::verify(&text, &entities, &inspectors, &exclusions)
+        .map_err(|e| e.in_file(&name(&args.record)))?;
+    // The record parsed, so its summary can be read for the report.
+    let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let drawn = record["draws"].as_array().map_or(0, |d| d.len());
+    let digest = record["record_digest"].as_str().unwrap_or("").to_string();
+    Ok(match v {
+        Verification::Reproduced => Report::ok(
+            format!(
+                "reproduced (核验通过): re-running the draw gives exactly {} ({drawn} drawn entities)\nrecord digest (抽取记录摘要): {digest}\n",
+                name(&args.record)
+            ),
+            json!({ "reproduced": true, "difference": null, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
+        ),
+        Verification::Differs(why) => Report {
+            text: format!(
+                "NOT reproduced (核验不通过): {}\nfirst difference: {why}\n",
+                name(&args.record)
+            ),
+            json: json!({ "reproduced": false, "difference": why, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
+            code: 1,
+        },
+    })
+}
