@@ -25,6 +25,7 @@ mod task;
 mod text;
 pub mod uscc;
 mod verify;
+pub mod xlsx;
 
 pub use directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,

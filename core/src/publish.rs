@@ -74,54 +74,63 @@ fn stratum_name(record: &DrawRecord, d: &Drawn) -> String {
 /// ```
 pub fn result_csv(record: &DrawRecord) -> String {
     let mut out = String::from("\u{feff}");
-    csv_row(
-        &mut out,
-        &[
-            "序号",
-            "分层",
-            "分层内序号",
-            "统一社会信用代码",
-            "企业名称",
-            "检查组长",
-            "组长执法证号",
-            "组长单位",
-            "组员",
-            "组员执法证号",
-            "组员单位",
-            "抽签值",
-        ],
-    );
-    for (n, d) in record.draws.iter().enumerate() {
-        let leader = d.team.iter().find(|m| m.role == Role::Leader);
-        let members: Vec<_> = d.team.iter().filter(|m| m.role != Role::Leader).collect();
-        let join = |f: &dyn Fn(&crate::record::TeamMember) -> &str| {
-            members.iter().map(|m| f(m)).collect::<Vec<_>>().join("、")
-        };
-        let seq = (n + 1).to_string();
-        let pos = d.position.to_string();
-        let stratum = stratum_name(record, d);
-        let names = join(&|m| &m.name);
-        let ids = join(&|m| &m.id);
-        let depts = join(&|m| &m.department);
-        csv_row(
-            &mut out,
-            &[
-                &seq,
-                &stratum,
-                &pos,
-                &d.entity.id,
-                &d.entity.name,
-                leader.map_or("", |m| &m.name),
-                leader.map_or("", |m| &m.id),
-                leader.map_or("", |m| &m.department),
-                &names,
-                &ids,
-                &depts,
-                &d.ticket,
-            ],
-        );
+    let (header, rows) = result_table(record);
+    let header: Vec<&str> = header.to_vec();
+    csv_row(&mut out, &header);
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        csv_row(&mut out, &cells);
     }
     out
+}
+
+/// The columns of the result table (see [`result_csv`]).
+pub const RESULT_COLUMNS: [&str; 12] = [
+    "序号",
+    "分层",
+    "分层内序号",
+    "统一社会信用代码",
+    "企业名称",
+    "检查组长",
+    "组长执法证号",
+    "组长单位",
+    "组员",
+    "组员执法证号",
+    "组员单位",
+    "抽签值",
+];
+
+/// The result table (抽查结果): [`RESULT_COLUMNS`] and one row per drawn
+/// entity in draw order. [`result_csv`] and the Excel result write exactly
+/// this.
+pub fn result_table(record: &DrawRecord) -> ([&'static str; 12], Vec<Vec<String>>) {
+    let rows = record
+        .draws
+        .iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let leader = d.team.iter().find(|m| m.role == Role::Leader);
+            let members: Vec<_> = d.team.iter().filter(|m| m.role != Role::Leader).collect();
+            let join = |f: &dyn Fn(&crate::record::TeamMember) -> &str| {
+                members.iter().map(|m| f(m)).collect::<Vec<_>>().join("、")
+            };
+            vec![
+                (n + 1).to_string(),
+                stratum_name(record, d),
+                d.position.to_string(),
+                d.entity.id.clone(),
+                d.entity.name.clone(),
+                leader.map_or("", |m| &m.name).to_string(),
+                leader.map_or("", |m| &m.id).to_string(),
+                leader.map_or("", |m| &m.department).to_string(),
+                join(&|m| &m.name),
+                join(&|m| &m.id),
+                join(&|m| &m.department),
+                d.ticket.clone(),
+            ]
+        })
+        .collect();
+    (RESULT_COLUMNS, rows)
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -608,19 +608,11 @@ impl LedgerReport {
         self.summary.overdue > 0
     }
 
-    /// The report as CSV: every original column untouched, then
-    /// `适用规则,期限,起算日期,截止日期,状态,status,工作日数,说明`, rows in
-    /// the report's order (most urgent first).
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Io`] only if writing to memory fails, which does not
-    /// happen in practice.
-    pub fn to_csv(&self) -> Result<String> {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(Vec::new());
-        let io = |e: csv::Error| Error::new(ErrorKind::Io, format!("could not write CSV: {e}"));
+    /// The report as a table: the ledger's own columns untouched, then the
+    /// report's (适用规则, 期限, 起算日期, 截止日期, 状态, status, 工作日数,
+    /// 说明), one row per case in urgency order. [`LedgerReport::to_csv`]
+    /// and the Excel report write exactly this.
+    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let mut header: Vec<String> = self.headers.clone();
         header.extend(
             [
@@ -635,34 +627,57 @@ impl LedgerReport {
             ]
             .map(str::to_string),
         );
+        let rows =
+            self.cases
+                .iter()
+                .map(|c| {
+                    let mut rec = c.cells.clone();
+                    rec.resize(self.headers.len().max(rec.len()), String::new());
+                    let days = match c.status {
+                        CaseStatus::Overdue { working_days }
+                        | CaseStatus::Late { working_days } => working_days.to_string(),
+                        CaseStatus::Pending { working_days_left } => working_days_left.to_string(),
+                        _ => String::new(),
+                    };
+                    let period = c
+                        .rule
+                        .as_deref()
+                        .and_then(|id| Rule::find(id).ok())
+                        .map(|r| period_text(r.period))
+                        .unwrap_or_default();
+                    rec.extend([
+                        c.rule_name.clone().unwrap_or_default(),
+                        period,
+                        c.start.map(|d| d.to_string()).unwrap_or_default(),
+                        c.due.map(|d| d.to_string()).unwrap_or_default(),
+                        c.status.label_zh().to_string(),
+                        c.status.code().to_string(),
+                        days,
+                        c.explanation(),
+                    ]);
+                    rec
+                })
+                .collect();
+        (header, rows)
+    }
+
+    /// The report as CSV: every original column untouched, then
+    /// `适用规则,期限,起算日期,截止日期,状态,status,工作日数,说明`, rows in
+    /// the report's order (most urgent first).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] only if writing to memory fails, which does not
+    /// happen in practice.
+    pub fn to_csv(&self) -> Result<String> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let io = |e: csv::Error| Error::new(ErrorKind::Io, format!("could not write CSV: {e}"));
+        let (header, rows) = self.table();
         w.write_record(&header).map_err(io)?;
-        for c in &self.cases {
-            let mut rec = c.cells.clone();
-            rec.resize(self.headers.len().max(rec.len()), String::new());
-            let days = match c.status {
-                CaseStatus::Overdue { working_days } | CaseStatus::Late { working_days } => {
-                    working_days.to_string()
-                }
-                CaseStatus::Pending { working_days_left } => working_days_left.to_string(),
-                _ => String::new(),
-            };
-            let period = c
-                .rule
-                .as_deref()
-                .and_then(|id| Rule::find(id).ok())
-                .map(|r| period_text(r.period))
-                .unwrap_or_default();
-            rec.extend([
-                c.rule_name.clone().unwrap_or_default(),
-                period,
-                c.start.map(|d| d.to_string()).unwrap_or_default(),
-                c.due.map(|d| d.to_string()).unwrap_or_default(),
-                c.status.label_zh().to_string(),
-                c.status.code().to_string(),
-                days,
-                c.explanation(),
-            ]);
-            w.write_record(&rec).map_err(io)?;
+        for rec in &rows {
+            w.write_record(rec).map_err(io)?;
         }
         let bytes = w
             .into_inner()

@@ -1,0 +1,209 @@
+//! Excel out (rust_xlsxwriter): the draw result with its notice details,
+//! and the ledger report, as `.xlsx` workbooks made for printing — column
+//! widths set, the header row frozen and repeated on every printed page, A4
+//! landscape fitted to the page width, and codes stored as text so that
+//! Excel never turns a 统一社会信用代码 into `9.14403E+17`.
+//!
+//! The workbooks carry a fixed creation date (the draw date, or the
+//! ledger's "today"), so the same record gives the same bytes on every
+//! machine, in the command line and in the browser.
+
+use crate::calendar::{Date, LedgerReport};
+use crate::publish::result_table;
+use crate::record::DrawRecord;
+use crate::{Error, ErrorKind, Result};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+fn xerr(e: XlsxError) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!("could not write the Excel file: {e}"),
+    )
+}
+
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDE6F0))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+}
+
+fn cell_format() -> Format {
+    Format::new().set_border(FormatBorder::Thin)
+}
+
+/// A display width for a column: the widest cell, CJK characters counting
+/// double, within sensible bounds.
+fn width(texts: impl Iterator<Item = usize>) -> f64 {
+    texts.max().unwrap_or(8).clamp(6, 60) as f64 + 2.0
+}
+
+fn display_len(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn properties(title: &str, date: &str) -> Result<DocProperties> {
+    let when = ExcelDateTime::parse_from_str(date).map_err(xerr)?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("shuangsui")
+        .set_creation_datetime(&when))
+}
+
+/// Writes a table with a frozen, repeated header and fitted columns.
+fn write_table(ws: &mut Worksheet, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let hf = header_format();
+    let cf = cell_format();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &hf)
+            .map_err(xerr)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string_with_format(r as u32 + 1, c as u16, v, &cf)
+                .map_err(xerr)?;
+        }
+    }
+    for c in 0..header.len() {
+        let w = width(
+            std::iter::once(display_len(header[c]))
+                .chain(rows.iter().map(|r| r.get(c).map_or(0, |v| display_len(v)))),
+        );
+        ws.set_column_width(c as u16, w).map_err(xerr)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    ws.set_repeat_rows(0, 0).map_err(xerr)?;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    if !rows.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)
+            .map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// The draw result as a workbook: sheet 抽查结果 (the table of
+/// [`crate::result_csv`]) and sheet 公告信息 (task, counts per stratum,
+/// seed, digests and how to check — the public notice's facts).
+///
+/// # Errors
+/// `Io` if the workbook cannot be assembled (it cannot, in practice).
+///
+/// # Example
+/// ```
+/// let demo = shuangsui::synth::demo().unwrap();
+/// let bytes = shuangsui::xlsx::result_xlsx(&demo.record).unwrap();
+/// assert!(bytes.starts_with(b"PK"));
+/// ```
+pub fn result_xlsx(record: &DrawRecord) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(
+        &format!("抽查结果 {}", record.task.name),
+        &record.task.draw_date,
+    )?);
+    let (header, rows) = result_table(record);
+    let ws = wb.add_worksheet();
+    ws.set_name("抽查结果").map_err(xerr)?;
+    ws.set_header(format!("&C{}", record.task.name.replace('&', "&&")));
+    ws.set_footer("&C第 &P 页 / 共 &N 页");
+    write_table(ws, &header, &rows)?;
+
+    let mut facts: Vec<Vec<String>> = vec![
+        vec!["抽查任务".into(), record.task.name.clone()],
+        vec!["抽查事项".into(), record.task.item.clone()],
+        vec!["实施部门".into(), record.task.departments.join("、")],
+        vec!["抽取日期".into(), record.task.draw_date.clone()],
+        vec![
+            "检查对象名录库".into(),
+            format!(
+                "{} 户，摘要 {}",
+                record.entities.count, record.entities.digest
+            ),
+        ],
+        vec![
+            "执法检查人员名录库".into(),
+            format!(
+                "{} 人，摘要 {}",
+                record.inspectors.count, record.inspectors.digest
+            ),
+        ],
+        vec![
+            "排除名单".into(),
+            format!(
+                "{} 户，摘要 {}",
+                record.exclusions.count, record.exclusions.digest
+            ),
+        ],
+    ];
+    for s in &record.strata {
+        facts.push(vec![
+            format!("分层 {}", s.name),
+            format!(
+                "共 {} 户，排除 {} 户，可抽 {} 户，抽取 {} 户",
+                s.population, s.excluded, s.eligible, s.quota
+            ),
+        ]);
+    }
+    for (i, s) in record.seed.sources.iter().enumerate() {
+        let what = if s.description.is_empty() {
+            s.kind.name().to_string()
+        } else {
+            s.description.clone()
+        };
+        facts.push(vec![
+            format!("随机种子 {}", i + 1),
+            format!("{what}：{}", s.value),
+        ]);
+    }
+    facts.push(vec!["抽取密钥".into(), record.draw_key.clone()]);
+    facts.push(vec!["抽取记录摘要".into(), record.record_digest.clone()]);
+    facts.push(vec![
+        "如何核验".into(),
+        "任何人可用 shuangsui verify record.json --entities 名录 --inspectors 人员名录 重算，或按 SPEC.md 自行编写程序核验".into(),
+    ]);
+    let ws = wb.add_worksheet();
+    ws.set_name("公告信息").map_err(xerr)?;
+    write_table(ws, &["项目", "内容"], &facts)?;
+    wb.save_to_buffer().map_err(xerr)
+}
+
+/// The ledger report (台账核查) as a workbook: the ledger's own columns,
+/// then the report's, one row per case in urgency order, the status cell
+/// coloured (red overdue, orange late, yellow due soon, green on time, grey
+/// errors).
+///
+/// # Errors
+/// `Io` if the workbook cannot be assembled.
+pub fn ledger_xlsx(report: &LedgerReport) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let today: Date = report.today;
+    wb.set_properties(&properties("公示期限台账核查", &today.to_string())?);
+    let (header, rows) = report.table();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let ws = wb.add_worksheet();
+    ws.set_name("台账核查").map_err(xerr)?;
+    ws.set_footer("&C第 &P 页 / 共 &N 页");
+    write_table(ws, &header, &rows)?;
+    let status_col = header.iter().rposition(|h| *h == "status");
+    if let Some(sc) = status_col {
+        for (r, row) in rows.iter().enumerate() {
+            let colour = match row.get(sc).map(String::as_str) {
+                Some("overdue") => 0xF4B6B6,
+                Some("late") => 0xF8D3A8,
+                Some("pending") => 0xFFF2B3,
+                Some("on_time") => 0xC9E7C1,
+                _ => 0xDDDDDD,
+            };
+            let f = cell_format().set_background_color(Color::RGB(colour));
+            for c in [sc - 1, sc] {
+                ws.write_string_with_format(r as u32 + 1, c as u16, &row[c], &f)
+                    .map_err(xerr)?;
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(xerr)
+}

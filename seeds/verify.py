@@ -1,0 +1,1953 @@
+#!/usr/bin/env python3
+"""Independent verifier for the shuangsui draw protocol `shuangsui-draw/1`.
+
+This file is a second implementation of SPEC.md, written from that document
+alone (not from the Rust code).  It uses the Python 3.11 standard library
+only; ChaCha20 is implemented below in pure Python (SPEC §9), cross-checked
+against the `cryptography` package when that happens to be installed.
+
+Usage
+  python3 seeds/verify.py                 run every case folder under seeds/
+  python3 seeds/verify.py seeds/05-xyz    run one case folder
+  python3 seeds/verify.py --record R.json --entities E.csv --inspectors I.csv
+                          [--exclude X.csv ...] [--announcement A.json]
+                                          verify a published record (SPEC §13)
+
+Tables are read as CSV only (UTF-8, or GBK/GB18030 when the file is not valid
+UTF-8; comma- or tab-separated; SPEC §3.0).  Excel files (.xlsx, .xls) are
+not read: open them in Excel or WPS and save them as CSV first.
+
+A case folder holds entities.csv, inspectors.csv, task.toml, seed.txt,
+optionally exclusions.csv and announcement.json, and expected.json (either
+the full expected record, SPEC §11, or {"error": "<ErrorKind>"}, SPEC §14).
+
+Exit status: 0 when everything reproduced, 1 on a difference, 2 on an input
+error (record verification only).  Warnings (for instance an id that fails
+the GB 32100 code check where that is only a warning) go to stderr.
+
+Every function cites the section of SPEC.md it implements.  Where SPEC.md
+leaves a choice open, the choice made here is marked "CHOICE:".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import hashlib
+import io
+import json
+import re
+import struct
+import sys
+import tomllib
+from pathlib import Path
+
+PROTOCOL = "shuangsui-draw/1"
+
+
+# ---------------------------------------------------------------------------
+# SPEC §14: errors
+# ---------------------------------------------------------------------------
+
+ERROR_KINDS = {
+    "Io", "Csv", "MissingColumn", "DuplicateColumn", "EmptyDirectory",
+    "DuplicateId", "InvalidId", "InvalidText", "InvalidValue", "InvalidDate",
+    "InvalidTask", "InvalidSeed", "OverlappingStrata", "QuotaExceedsStratum",
+    "NoQualifiedInspector", "Infeasible", "AnnouncementMismatch",
+    "InvalidRecord",
+}
+
+
+class DrawError(Exception):
+    """An error of one of the SPEC §14 kinds, with a human-readable message."""
+
+    def __init__(self, kind: str, message: str):
+        assert kind in ERROR_KINDS, kind
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+
+
+# ---------------------------------------------------------------------------
+# SPEC §1: notation
+# ---------------------------------------------------------------------------
+
+def u64be(x: int) -> bytes:
+    """SPEC §1: 8-byte big-endian unsigned integer."""
+    return struct.pack(">Q", x)
+
+
+def lp(b: bytes) -> bytes:
+    """SPEC §1: length prefix, u64be(len(b)) ‖ b."""
+    return u64be(len(b)) + b
+
+
+def sha256(b: bytes) -> bytes:
+    return hashlib.sha256(b).digest()
+
+
+def _as_bytes(f) -> bytes:
+    return f.encode("utf-8") if isinstance(f, str) else bytes(f)
+
+
+def H(tag: str, *fields) -> bytes:
+    """SPEC §1: H(tag, f1, …, fn) = SHA256(lp(tag) ‖ lp(f1) ‖ … ‖ lp(fn)).
+    Text fields are taken by their UTF-8 bytes, digests by their raw bytes."""
+    assert tag.startswith("shuangsui/1/")
+    return sha256(b"".join(lp(_as_bytes(f)) for f in (tag,) + fields))
+
+
+def canonical_json(value) -> str:
+    """SPEC §1: canonical JSON (keys sorted by bytes, no whitespace, UTF-8).
+    Python compares str by code point, which equals UTF-8 byte order."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+
+
+def by_bytes(s: str) -> bytes:
+    """SPEC §1: sort key "by bytes" (UTF-8 bytes, lexicographic)."""
+    return s.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# SPEC §2: text normalization
+# ---------------------------------------------------------------------------
+
+# Step 1: U+FF01…U+FF5E → U+0021…U+007E; U+3000 → U+0020.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+# Step 2: the whitespace set of SPEC §2.
+_WS = ("\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029"
+       "\u202f\u205f\u3000\ufeff")
+_WS_RUN = re.compile(f"[{_WS}]+")
+_WS_EDGES = re.compile(f"^[{_WS}]+|[{_WS}]+$")
+# Step 3: control characters (C0, DEL and C1).
+_CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")
+
+
+def normalize(text: str, where: str = "") -> str:
+    """SPEC §2: full-width fold, whitespace trim/collapse, control check."""
+    if not isinstance(text, str):
+        raise DrawError("InvalidText", f"{where}: expected text, got {text!r}")
+    s = text.translate(_FOLD)
+    s = _WS_EDGES.sub("", s)
+    s = _WS_RUN.sub(" ", s)
+    m = _CONTROL.search(s)
+    if m:
+        raise DrawError("InvalidText",
+                        f"{where}: control character U+{ord(m.group()):04X} "
+                        f"in {s!r}; remove it from the file")
+    return s
+
+
+def ascii_upper(s: str) -> str:
+    """SPEC §3.1: upper-case ASCII letters only (no Unicode case mapping)."""
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+
+
+def ascii_lower(s: str) -> str:
+    """SPEC §3.2/§3.3: lower-case ASCII letters only."""
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
+
+
+# ---------------------------------------------------------------------------
+# SPEC §3.3: headers
+# ---------------------------------------------------------------------------
+
+def header_match_form(normalized_header: str) -> str:
+    """SPEC §3.3: ASCII lower-case, then remove spaces, '_' and '-'."""
+    s = ascii_lower(normalized_header)
+    return s.replace(" ", "").replace("_", "").replace("-", "")
+
+
+ID_PRIMARY, ID_LEGACY = "id", "id(legacy)"   # internal roles of id columns
+
+_ENTITY_ROWS = [
+    (ID_PRIMARY, "统一社会信用代码 统一信用代码 社会信用代码 信用代码 id code uscc creditcode"),
+    (ID_LEGACY, "注册号 regno registrationnumber"),
+    ("name", "企业名称 主体名称 市场主体名称 名称 name entityname"),
+]
+_ENTITY_ATTRIBUTE_ROWS = [
+    ("所属区域", "所属区域 区域 所属地区 地区 区划 乡镇街道 region area"),
+    ("行业", "行业 行业门类 所属行业 industry"),
+    ("信用风险等级", "信用风险等级 风险等级 信用等级 信用风险分类 creditclass riskclass creditrisk"),
+    ("企业类型", "企业类型 市场主体类型 主体类型 entitytype"),
+    ("登记机关", "登记机关 registrationauthority"),
+    ("法定代表人", "法定代表人 负责人 经营者 legalrepresentative"),
+    ("住所", "住所 经营场所 地址 address"),
+    ("管辖单位", "管辖单位 属地监管所 supervisingunit"),
+]
+_INSPECTOR_ROWS = [
+    ("id", "执法证号 执法证件号 证号 执法证编号 id certificateno certificate"),
+    ("name", "姓名 名称 name"),
+    ("department", "单位 部门 所属部门 所属单位 执法单位 department"),
+    ("fields", "执法领域 执法类别 执法事项 执法门类 fields field"),
+    ("status", "状态 人员状态 status"),
+    ("expiry", "有效期 证件有效期 有效期至 证件有效期至 expiry validuntil"),
+]
+
+
+def _table(rows):
+    return {header_match_form(alias): key
+            for key, aliases in rows for alias in aliases.split()}
+
+
+ENTITY_ATTRIBUTE_HEADERS = _table(_ENTITY_ATTRIBUTE_ROWS)
+ENTITY_HEADERS = {**_table(_ENTITY_ROWS), **ENTITY_ATTRIBUTE_HEADERS}
+# "other — looked up in the attribute rows of the entity table"
+INSPECTOR_HEADERS = {**ENTITY_ATTRIBUTE_HEADERS, **_table(_INSPECTOR_ROWS)}
+
+
+def entity_key(normalized: str) -> str:
+    """SPEC §3.3/§5.1: map a key (header, `where` key, strata_by attribute,
+    avoid_same entity key) through the entity table.  Both id rows mean
+    `id` (CHOICE: a `where` key 注册号 means the entity id, see report)."""
+    key = ENTITY_HEADERS.get(header_match_form(normalized), normalized)
+    return "id" if key in (ID_PRIMARY, ID_LEGACY) else key
+
+
+def inspector_key(normalized: str) -> str:
+    """SPEC §3.3/§5.2: map an avoid_same inspector key via the inspector table."""
+    return INSPECTOR_HEADERS.get(header_match_form(normalized), normalized)
+
+
+# ---------------------------------------------------------------------------
+# Reading a table (SPEC §3.0): CSV in UTF-8 or GB18030, comma or tab
+# ---------------------------------------------------------------------------
+
+class Inputs:
+    """How the input tables are read (SPEC §3.1 code check, §5.3 reading
+    keys), and the warnings collected while reading them.
+
+    `invalid_codes` is "error" or "warn" (task key, SPEC §3.1); `columns`
+    maps "entities" / "inspectors" / "exclusions" to {header match form:
+    target text} (task tables [columns.*], SPEC §5.3)."""
+
+    def __init__(self, invalid_codes: str = "error", columns=None):
+        self.invalid_codes = invalid_codes
+        self.columns = columns or {}
+        self.warnings: list[str] = []
+
+    def warn(self, message: str):
+        self.warnings.append(message)
+
+
+def _blank(cell: str) -> bool:
+    """SPEC §3.0: a cell that is empty or whitespace (§2 fold, §2 set)."""
+    return _WS_EDGES.sub("", cell.translate(_FOLD)) == ""
+
+
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def decode_table(path: Path) -> str:
+    """SPEC §3.0: the text of a CSV file.  UTF-8 when the bytes (after an
+    optional UTF-8 BOM) are valid UTF-8, else GB18030 (a superset of GBK).
+    CHOICE: a file that starts with a UTF-8 BOM but is not valid UTF-8 is an
+    error rather than GB18030 (the BOM says what the file meant to be).
+    Excel workbooks are refused with a hint: this verifier reads CSV only."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise DrawError("Io", f"{path}: cannot read ({e.strerror})")
+    if (raw.startswith(_EXCEL_MAGIC)
+            or Path(path).suffix.lower() in (".xlsx", ".xls", ".xlsm")):
+        raise DrawError("Io", f"{path}: an Excel workbook; verify.py reads CSV "
+                              "only — open it in Excel/WPS and save it as "
+                              "CSV (UTF-8) first")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise DrawError("Csv", f"{path}: starts with a UTF-8 byte-order "
+                                   f"mark but is not UTF-8 (byte {e.start + 3})")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise DrawError("Csv", f"{path}: neither UTF-8 nor GBK/GB18030 text "
+                               f"(byte {e.start}); save the file as UTF-8 CSV")
+
+
+def _delimiter(text: str) -> str:
+    """Tab when the file's first line has more tabs than commas, else comma.
+    CHOICE (not stated in SPEC.md, which only says "comma- or
+    tab-separated"): the first physical line of the file decides."""
+    first = re.split("\r\n|\r|\n", text, maxsplit=1)[0]
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+def parse_csv(path: Path):
+    """Return [(line number, cells)] for every record of the file, the line
+    number being the file line on which the record starts (SPEC §3.0)."""
+    text = decode_table(path)
+    rows = []
+    reader = csv.reader(io.StringIO(text, newline=""),
+                        delimiter=_delimiter(text), strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise DrawError("Csv", f"{path}: line {reader.line_num}: {e} (a quote "
+                               "left open or a stray quote?)")
+    return rows
+
+
+def _header_key(cell: str, table: dict, mapping: dict):
+    """SPEC §3.3 and §5.3 [columns.*]: the key of a header cell, or None for
+    an empty header (ignored, SPEC §3.0).  A header named in the mapping is
+    read as if it were the mapped field or alias; a header that is neither
+    in the mapping nor in the table is an attribute keyed by its normalized
+    text.  CHOICE: mapping keys are matched like table aliases (ASCII case,
+    spaces, '_' and '-' ignored)."""
+    norm = normalize(cell)
+    if norm == "":
+        return None
+    form = header_match_form(norm)
+    if form in mapping:
+        norm = mapping[form]
+        form = header_match_form(norm)
+    return table.get(form, norm)
+
+
+def read_table(path: Path, table: dict, id_keys, label: str, mapping=None,
+               lenient: bool = False):
+    """SPEC §3.0: find the header row, pad short rows, refuse extra cells.
+
+    Returns (header row number, [(column index, header text, key)],
+    iterator of (row number, cells)) with the ignored (empty-header)
+    columns left out of the column list; or None when the file has no
+    non-empty row.  The header row is the first of the first 30 non-empty
+    rows with a cell whose key is one of `id_keys`; failing that the first
+    non-empty row (the caller then reports the missing id column).  With `lenient` (a table
+    whose other columns are ignored, §4), a header cell that is not valid
+    text (§2) makes an ignored column instead of an error."""
+    mapping = mapping or {}
+    rows = [(n, cells) for n, cells in parse_csv(path)
+            if not all(_blank(c) for c in cells)]
+    if not rows:
+        return None
+
+    def key_or_none(cell):
+        try:
+            return _header_key(cell, table, mapping)
+        except DrawError:
+            return None
+
+    at = 0
+    for i, (_, cells) in enumerate(rows[:30]):
+        if any(key_or_none(c) in id_keys for c in cells):
+            at = i
+            break
+    header_row, header = rows[at]
+    columns = []
+    for i, cell in enumerate(header):
+        # InvalidText on a header that is not valid text, unless lenient
+        key = key_or_none(cell) if lenient else _header_key(cell, table,
+                                                             mapping)
+        if key is not None:
+            columns.append((i, cell, key))
+    return header_row, columns, _data_rows(path, label, header,
+                                           rows[at + 1:])
+
+
+def _data_rows(path, label, header, rows):
+    """SPEC §3.0: the data rows below the header, short rows padded with
+    empty cells; a non-empty cell beyond the header's last column is `Csv`.
+    A generator, so that the caller checks the columns (MissingColumn,
+    DuplicateColumn) before any row."""
+    for n, cells in rows:
+        extra = [j for j in range(len(header), len(cells))
+                 if not _blank(cells[j])]
+        if extra:
+            raise DrawError("Csv", f"{path}: row {n} has a value in column "
+                                   f"{extra[0] + 1}, beyond the header's last "
+                                   f"column ({len(header)}) in the {label}; "
+                                   "remove it or give the column a header")
+        yield n, cells + [""] * (len(header) - len(cells))
+
+
+def check_line_breaks(path, n, header_text, cell):
+    """SPEC §3.0: a line break in a key column is an error (`Csv`)."""
+    if "\n" in cell or "\r" in cell:
+        raise DrawError("Csv", f"{path}: row {n}, column {header_text!r}: the "
+                               "cell spans several lines — most likely a "
+                               "quote (\") left open swallowed the rows after "
+                               "it; close or remove the quote")
+
+
+_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*)?[Ee][+-]?[0-9]+")
+
+
+def check_not_scientific(path, n, header_text, text):
+    """SPEC §3.0: an id whose text is a number in scientific notation such as
+    9.14403E+17 is `InvalidId` (the digits are lost).  CHOICE: the pattern
+    is digits, optional fraction, E or e, optional sign, digits (checked on
+    the normalized cell, before ASCII upper-casing)."""
+    if _SCIENTIFIC.fullmatch(text):
+        raise DrawError("InvalidId", f"{path}: row {n}, column {header_text!r}: "
+                                     f"{text!r} is a number in scientific "
+                                     "notation (Excel turned the code into a "
+                                     "number and lost its digits); format the "
+                                     "column as text and enter the codes again")
+
+
+def map_columns(path, columns, name: str):
+    """SPEC §3.3: two columns that map to the same key are `DuplicateColumn`
+    (the id pair of §3.1 has two distinct internal keys, so it passes).
+    Returns {key: column index}."""
+    seen = {}
+    for i, text, key in columns:
+        if key in seen:
+            raise DrawError("DuplicateColumn",
+                            f"{path}: columns {seen[key] + 1} and {i + 1} both "
+                            f"mean {key!r} in the {name}; keep one of them")
+        seen[key] = i
+    return seen
+
+
+# ---------------------------------------------------------------------------
+# SPEC §3.1: the code check (GB 32100-2015 with its GB 11714 part)
+# ---------------------------------------------------------------------------
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def code_is_valid(s: str) -> bool:
+    """SPEC §3.1: a valid 统一社会信用代码 (18 characters, both check
+    characters right) or a legacy 注册号 of 15 digits."""
+    if len(s) == 15 and s.isascii() and s.isdigit():
+        return True
+    if len(s) != 18 or any(c not in _USCC_ALPHABET for c in s):
+        return False
+    # characters 9–17 (1-based) are the organisation code; 17 is its check
+    org = s[8:16]
+    total = sum(w * (int(c) if c.isdigit() else ord(c) - ord("A") + 10)
+                for w, c in zip(_ORG_WEIGHTS, org))
+    c = 11 - total % 11
+    if s[16] != ("X" if c == 10 else "0" if c == 11 else str(c)):
+        return False
+    total = sum(pow(3, i, 31) * _USCC_ALPHABET.index(s[i]) for i in range(17))
+    return s[17] == _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def code_check(eid: str, where: str, inputs: Inputs, error: bool):
+    """SPEC §3.1: an id that fails the check is `InvalidId` when `error`,
+    otherwise a warning."""
+    if code_is_valid(eid):
+        return
+    msg = (f"{where}: {eid!r} is neither a valid 统一社会信用代码 (GB 32100, "
+           "check characters wrong or wrong length/characters) nor a 15-digit "
+           "注册号")
+    if error:
+        raise DrawError("InvalidId", msg + "; correct it, or write "
+                                           "invalid_codes = \"warn\" in the task")
+    inputs.warn(msg)
+
+
+# ---------------------------------------------------------------------------
+# SPEC §3.1: entity directory
+# ---------------------------------------------------------------------------
+
+_ENTITY_ID = re.compile(r"[0-9A-Z]+")
+
+
+def entity_id(text: str, where: str) -> str:
+    """SPEC §3.1: normalize, upper-case ASCII, require [0-9A-Z]+."""
+    s = ascii_upper(normalize(text, where))
+    if not _ENTITY_ID.fullmatch(s):
+        raise DrawError("InvalidId",
+                        f"{where}: entity id {s!r} must be non-empty and use "
+                        "only 0-9 and A-Z (统一社会信用代码 or 注册号)")
+    return s
+
+
+def inspector_id(text: str, where: str) -> str:
+    """SPEC §3.2: normalize, upper-case ASCII, non-empty (CHOICE: no charset
+    restriction, the SPEC states none for inspector ids)."""
+    s = ascii_upper(normalize(text, where))
+    if not s:
+        raise DrawError("InvalidId", f"{where}: empty 执法证号")
+    return s
+
+
+class Entity:
+    __slots__ = ("id", "name", "attrs", "row")
+
+    def __init__(self, id_, name, attrs, row):
+        self.id, self.name, self.attrs, self.row = id_, name, attrs, row
+
+    def value(self, key: str):
+        """Value of `key` for conditions (SPEC §5.1): id, name or attribute."""
+        if key == "id":
+            return self.id
+        if key == "name":
+            return self.name
+        return self.attrs.get(key)
+
+    def leaf(self) -> bytes:
+        """SPEC §3.1: H("shuangsui/1/entity", id, name, k1, v1, …)."""
+        kv = []
+        for k in sorted(self.attrs, key=by_bytes):
+            kv += [k, self.attrs[k]]
+        return H("shuangsui/1/entity", self.id, self.name, *kv)
+
+
+def load_entities(path: Path, inputs: Inputs):
+    """SPEC §3.0, §3.1, §3.3: read the entity directory; return {id: Entity}.
+    The code check is an error unless `inputs.invalid_codes` is "warn"."""
+    table = read_table(path, ENTITY_HEADERS, (ID_PRIMARY, ID_LEGACY),
+                       "entity directory", inputs.columns.get("entities"))
+    if table is None:
+        raise DrawError("EmptyDirectory", f"{path}: the file is empty")
+    header_row, columns, rows = table
+    keys = map_columns(path, columns, "entity directory")
+    if ID_PRIMARY not in keys and ID_LEGACY not in keys:
+        raise DrawError("MissingColumn", f"{path}: no 统一社会信用代码/注册号 "
+                                         "(id) column in the first 30 non-empty "
+                                         "rows; name the id column's header, "
+                                         "or map it with [columns.entities]")
+    if "name" not in keys:
+        raise DrawError("MissingColumn", f"{path}: no 企业名称 (name) column "
+                                         f"in the header row {header_row}")
+    both = ID_PRIMARY in keys and ID_LEGACY in keys
+    entities = {}
+    for n, cells in rows:
+        primary = legacy = name = ""
+        primary_col = legacy_col = ""
+        attrs = {}
+        for i, text, key in columns:
+            cell = cells[i]
+            if key in (ID_PRIMARY, ID_LEGACY, "name"):
+                check_line_breaks(path, n, text, cell)
+            v = normalize(cell, f"{path}: row {n}, column {text!r}")
+            if key == ID_PRIMARY:
+                primary, primary_col = v, text
+            elif key == ID_LEGACY:
+                legacy, legacy_col = v, text
+            elif key == "name":
+                name = v
+            elif v:
+                attrs[key] = v
+        where = f"{path}: row {n}"
+        if both:
+            raw_id, col = (primary, primary_col) if primary else (legacy,
+                                                                  legacy_col)
+            if legacy:
+                # CHOICE: the 注册号 attribute keeps the normalized text (not
+                # upper-cased), as every other attribute value.
+                attrs["注册号"] = legacy
+        elif ID_PRIMARY in keys:
+            raw_id, col = primary, primary_col
+        else:
+            raw_id, col = legacy, legacy_col
+        check_not_scientific(path, n, col, raw_id)
+        eid = entity_id(raw_id, f"{where}, column {col!r}")
+        code_check(eid, f"{where}, column {col!r}", inputs,
+                   error=inputs.invalid_codes == "error")
+        if not name:
+            # CHOICE: SPEC §3.1 says "must be non-empty" without a kind.
+            raise DrawError("InvalidValue", f"{where}: empty 企业名称 (name)")
+        if eid in entities:
+            raise DrawError("DuplicateId", f"{path}: rows {entities[eid].row} "
+                                           f"and {n} both have id {eid}")
+        entities[eid] = Entity(eid, name, attrs, n)
+    if not entities:
+        raise DrawError("EmptyDirectory", f"{path}: no data rows")
+    return entities
+
+
+# ---------------------------------------------------------------------------
+# SPEC §3.2: inspector directory
+# ---------------------------------------------------------------------------
+
+_FIELD_SEPARATORS = re.compile("[;；,，、|/]")
+_ACTIVE = {"有效", "在职", "在岗", "正常", "启用", "active", "valid"}
+_INACTIVE = {"失效", "无效", "停用", "注销", "离职", "调离", "暂停", "inactive",
+             "invalid", "suspended"}
+_DATE_FORMS = [re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+               re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+               re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+               re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")]
+
+
+def canonical_fields(text: str, where: str) -> str:
+    """SPEC §3.2: split on ; ； , ， 、 | /, normalize parts, drop empty,
+    sort by bytes, de-duplicate, join with ';'."""
+    parts = {normalize(p, where) for p in _FIELD_SEPARATORS.split(text)}
+    parts.discard("")
+    return ";".join(sorted(parts, key=by_bytes))
+
+
+def canonical_status(text: str, where: str) -> str:
+    """SPEC §3.2: `active` / `inactive`; empty means active."""
+    s = ascii_lower(text)
+    if s == "" or s in _ACTIVE:
+        return "active"
+    if s in _INACTIVE:
+        return "inactive"
+    raise DrawError("InvalidValue", f"{where}: status {text!r} is not one of "
+                                    "有效/在职/…/失效/停用/… (SPEC §3.2)")
+
+
+def canonical_date(text: str, where: str) -> str:
+    """SPEC §3.2: 2027-06-30, 2027/6/30, 2027.6.30, 2027年6月30日 → YYYY-MM-DD.
+    CHOICE: 4-digit year, 1 or 2 digit month/day in every form; the date must
+    exist in the proleptic Gregorian calendar."""
+    for form in _DATE_FORMS:
+        m = form.fullmatch(text)
+        if m:
+            try:
+                d = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                break
+            return d.isoformat()
+    raise DrawError("InvalidDate", f"{where}: {text!r} is not a date such as "
+                                   "2027-06-30 or 2027年6月30日")
+
+
+class Inspector:
+    __slots__ = ("id", "name", "department", "fields", "field_set", "status",
+                 "expiry", "attrs", "row")
+
+    def value(self, key: str):
+        """Value of `key` for avoid_same (SPEC §5.2).  CHOICE: the core
+        columns (id, name, department, …) are usable as keys too."""
+        if key in ("id", "name", "department", "fields", "status", "expiry"):
+            return getattr(self, key)
+        return self.attrs.get(key)
+
+    def leaf(self) -> bytes:
+        """SPEC §3.2: H("shuangsui/1/inspector", id, name, department, fields,
+        status, expiry, k1, v1, …)."""
+        kv = []
+        for k in sorted(self.attrs, key=by_bytes):
+            kv += [k, self.attrs[k]]
+        return H("shuangsui/1/inspector", self.id, self.name, self.department,
+                 self.fields, self.status, self.expiry, *kv)
+
+
+_INSPECTOR_CORE = ("id", "name", "department", "fields", "status", "expiry")
+
+
+def load_inspectors(path: Path, inputs: Inputs):
+    """SPEC §3.0, §3.2, §3.3: read the inspector directory; return
+    {id: Inspector}."""
+    table = read_table(path, INSPECTOR_HEADERS, ("id",), "inspector directory",
+                       inputs.columns.get("inspectors"))
+    if table is None:
+        raise DrawError("EmptyDirectory", f"{path}: the file is empty")
+    header_row, columns, rows = table
+    keys = map_columns(path, columns, "inspector directory")
+    if "id" not in keys:
+        raise DrawError("MissingColumn", f"{path}: no 执法证号 (id) column in "
+                                         "the first 30 non-empty rows; name "
+                                         "the id column's header, or map it "
+                                         "with [columns.inspectors]")
+    if "name" not in keys:
+        raise DrawError("MissingColumn", f"{path}: no 姓名 (name) column in "
+                                         f"the header row {header_row}")
+    inspectors = {}
+    for n, cells in rows:
+        where = f"{path}: row {n}"
+        ins = Inspector()
+        ins.row, ins.attrs = n, {}
+        raw, col = {}, {}
+        for i, text, key in columns:
+            cell = cells[i]
+            if key in _INSPECTOR_CORE:
+                check_line_breaks(path, n, text, cell)
+            v = normalize(cell, f"{where}, column {text!r}")
+            if key in _INSPECTOR_CORE:
+                raw[key], col[key] = v, text
+            elif v:
+                ins.attrs[key] = v
+        check_not_scientific(path, n, col["id"], raw["id"])
+        ins.id = inspector_id(raw["id"], f"{where}, column {col['id']!r}")
+        ins.name = raw["name"]
+        if not ins.name:
+            raise DrawError("InvalidValue", f"{where}: empty 姓名 (name)")
+        ins.department = raw.get("department", "")
+        ins.fields = canonical_fields(raw.get("fields", ""), where)
+        ins.field_set = set(ins.fields.split(";")) if ins.fields else set()
+        ins.status = canonical_status(raw.get("status", ""), where)
+        ins.expiry = (canonical_date(raw["expiry"], where)
+                      if raw.get("expiry") else "")
+        if ins.id in inspectors:
+            raise DrawError("DuplicateId", f"{path}: rows {inspectors[ins.id].row}"
+                                           f" and {n} both have id {ins.id}")
+        inspectors[ins.id] = ins
+    if not inspectors:
+        raise DrawError("EmptyDirectory", f"{path}: no data rows")
+    return inspectors
+
+
+# ---------------------------------------------------------------------------
+# SPEC §3.4: directory digests
+# ---------------------------------------------------------------------------
+
+def directory_digest(tag: str, rows: dict) -> bytes:
+    """SPEC §3.4: SHA256(lp(tag) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n), leaves
+    sorted by the id bytes of their rows."""
+    ids = sorted(rows, key=by_bytes)
+    return sha256(lp(tag.encode()) + u64be(len(ids))
+                  + b"".join(rows[i].leaf() for i in ids))
+
+
+# ---------------------------------------------------------------------------
+# SPEC §4: exclusions
+# ---------------------------------------------------------------------------
+
+def load_exclusions(path: Path, inputs: Inputs) -> set:
+    """SPEC §4: a table (§3.0) whose header row has an id column found by
+    the entity headers (primary or legacy id); other columns are ignored.
+    With both columns, a row's id is its 统一社会信用代码, or its 注册号 when
+    that is empty; rows without either are skipped.  An empty file is an
+    empty list.  Codes that fail the §3.1 check are kept, with a warning."""
+    table = read_table(path, ENTITY_HEADERS, (ID_PRIMARY, ID_LEGACY),
+                       "exclusion list", inputs.columns.get("exclusions"),
+                       lenient=True)
+    if table is None:
+        return set()
+    _, columns, rows = table
+    ids_cols = [(i, text, key) for i, text, key in columns
+                if key in (ID_PRIMARY, ID_LEGACY)]
+    cols = map_columns(path, ids_cols, "exclusion list")
+    if not cols:
+        raise DrawError("MissingColumn", f"{path}: no 统一社会信用代码/注册号 "
+                                         "(id) column in the first 30 non-empty "
+                                         "rows; name the id column's header, "
+                                         "or map it with [columns.exclusions]")
+    ids = set()
+    for n, cells in rows:
+        found = {}
+        for i, text, key in ids_cols:
+            check_line_breaks(path, n, text, cells[i])
+            found[key] = (normalize(cells[i], f"{path}: row {n}, column "
+                                              f"{text!r}"), text)
+        raw, col = found.get(ID_PRIMARY, ("", ""))
+        if not raw:
+            raw, col = found.get(ID_LEGACY, ("", ""))
+        if not raw:
+            continue
+        where = f"{path}: row {n}, column {col!r}"
+        check_not_scientific(path, n, col, raw)
+        eid = entity_id(raw, where)
+        code_check(eid, where, inputs, error=False)
+        ids.add(eid)
+    return ids
+
+
+def exclusions_digest(ids: set) -> bytes:
+    """SPEC §4: SHA256(lp(tag) ‖ u64be(e) ‖ lp(id_1) ‖ … ‖ lp(id_e))."""
+    ordered = sorted(ids, key=by_bytes)
+    return sha256(lp(b"shuangsui/1/exclusions") + u64be(len(ordered))
+                  + b"".join(lp(i.encode()) for i in ordered))
+
+
+# ---------------------------------------------------------------------------
+# SPEC §5: the task
+# ---------------------------------------------------------------------------
+
+def _bad(msg: str):
+    raise DrawError("InvalidTask", msg)
+
+
+def _check_keys(table, allowed, where):
+    """SPEC §5.3: unknown keys are an error."""
+    if not isinstance(table, dict):
+        _bad(f"{where} must be a table")
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        _bad(f"{where}: unknown key(s) {', '.join(unknown)} (misspelt?)")
+
+
+def _text(v, where, nonempty=True) -> str:
+    if not isinstance(v, str):
+        _bad(f"{where} must be a text")
+    s = normalize(v, where)
+    if nonempty and not s:
+        _bad(f"{where} must not be empty")
+    return s
+
+
+def _text_or_list(v, where) -> list:
+    """SPEC §5.3: `fields`, `departments`, `exclusions` and each `where`
+    value are a text or a list of texts.  CHOICE: a single text is one item
+    (it is not split on separators); empty texts are refused."""
+    if isinstance(v, str):
+        return [_text(v, where)]
+    if not isinstance(v, list):
+        _bad(f"{where} must be a text or a list of texts")
+    return [_text(x, f"{where}[{i}]") for i, x in enumerate(v)]
+
+
+def _int(v, where, minimum) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+        _bad(f"{where} must be an integer ≥ {minimum}")
+    return v
+
+
+_RATIO = re.compile(r"([0-9]{1,3})(?:\.([0-9]{1,4}))? ?%")
+
+
+def ratio_ppm(v, where) -> int:
+    """SPEC §5.1, §5.3: after §2 normalization, 1–3 digits, optionally '.'
+    and 1–4 digits, optionally a space, then '%'; stored in parts per
+    million ("2.5%" → 25000); at most 100%."""
+    s = _text(v, where)
+    m = _RATIO.fullmatch(s)
+    if not m:
+        _bad(f"{where}: ratio {s!r} must look like \"3%\" or \"2.5%\"")
+    ppm = int(m[1]) * 10000 + int((m[2] or "").ljust(4, "0"))
+    if ppm > 1_000_000:
+        _bad(f"{where}: ratio {s!r} is above 100%")
+    return ppm
+
+
+def _where(v, where) -> list:
+    """SPEC §5.1: conditions {attribute, in}, keys mapped via §3.3, values
+    sorted and distinct, conditions sorted by attribute, each attribute once."""
+    if not isinstance(v, dict):
+        _bad(f"{where} must be a table such as {{ \"信用风险等级\" = \"C\" }}")
+    conds = {}
+    for raw_key, raw_vals in v.items():
+        key = entity_key(_text(raw_key, f"{where} key"))
+        if key in conds:
+            _bad(f"{where}: attribute {key!r} appears twice")
+        vals = _text_or_list(raw_vals, f"{where}.{raw_key}")
+        if key == "id":    # SPEC §5.1: values of an id condition are ids
+            vals = [entity_id(x, f"{where}.{raw_key}") for x in vals]
+        if not vals:
+            _bad(f"{where}.{raw_key}: empty list of values")
+        conds[key] = sorted(set(vals), key=by_bytes)
+    return [{"attribute": k, "in": conds[k]} for k in sorted(conds, key=by_bytes)]
+
+
+def _default_stratum_name(conds) -> str:
+    """SPEC §5.3: `key=value|value;key=value` in canonical order, or 全部."""
+    if not conds:
+        return "全部"
+    return ";".join(f"{c['attribute']}={'|'.join(c['in'])}" for c in conds)
+
+
+def _strata(doc) -> list:
+    """SPEC §5.1, §5.3: `[[strata]]`, `strata_by`, or the default 全部."""
+    if "strata" in doc and "strata_by" in doc:
+        _bad("give either strata_by or [[strata]], not both")
+    out = []
+    if "strata_by" in doc:
+        sb = doc["strata_by"]
+        _check_keys(sb, {"attribute", "ratios", "counts"}, "strata_by")
+        if "attribute" not in sb:
+            _bad("strata_by: missing attribute")
+        attr = entity_key(_text(sb["attribute"], "strata_by.attribute"))
+        if ("ratios" in sb) == ("counts" in sb):
+            _bad("strata_by needs exactly one of ratios and counts")
+        use_ratio = "ratios" in sb
+        table = sb["ratios" if use_ratio else "counts"]
+        if not isinstance(table, dict):
+            _bad("strata_by.ratios/counts must be a table")
+        values = {}
+        for raw_value, q in table.items():
+            value = _text(raw_value, "strata_by value")
+            if attr == "id":   # SPEC §5.1: values of an id condition are ids
+                value = entity_id(value, "strata_by value")
+            if value in values:
+                _bad(f"strata_by: value {value!r} listed twice")
+            values[value] = q
+        for value in sorted(values, key=by_bytes):
+            w = f"strata_by.{value}"
+            out.append({
+                "name": f"{attr}={value}",
+                "where": [{"attribute": attr, "in": [value]}],
+                "ratio_ppm": ratio_ppm(values[value], w) if use_ratio else None,
+                "count": None if use_ratio else _int(values[value], w, 0),
+            })
+    elif "strata" in doc:
+        if not isinstance(doc["strata"], list):
+            _bad("strata must be a list of tables ([[strata]])")
+        for i, st in enumerate(doc["strata"]):
+            w = f"strata[{i}]"
+            _check_keys(st, {"name", "where", "ratio", "count"}, w)
+            conds = _where(st.get("where", {}), f"{w}.where")
+            if ("ratio" in st) == ("count" in st):
+                _bad(f"{w}: give exactly one of ratio and count")
+            # SPEC §5.3: a missing or empty name gets the default name
+            name = (_text(st["name"], f"{w}.name", nonempty=False)
+                    if "name" in st else "")
+            out.append({
+                "name": name or _default_stratum_name(conds),
+                "where": conds,
+                "ratio_ppm": ratio_ppm(st["ratio"], f"{w}.ratio")
+                if "ratio" in st else None,
+                "count": _int(st["count"], f"{w}.count", 0)
+                if "count" in st else None,
+            })
+    else:
+        out.append({"name": "全部", "where": [], "ratio_ppm": 1_000_000,
+                    "count": None})
+    if not out:
+        _bad("the task needs at least one stratum")
+    return out
+
+
+def _team(doc) -> dict:
+    """SPEC §5.2, §5.3: team rules with defaults."""
+    t = doc.get("team", {})
+    _check_keys(t, {"size", "max_per_inspector", "avoid_same", "conflicts",
+                    "departments"}, "team")
+    size = _int(t.get("size", 2), "team.size", 2)
+    per_dep, seen = [], set()
+    deps = t.get("departments", [])
+    if not isinstance(deps, list):
+        _bad("team.departments must be a list of tables ([[team.departments]])")
+    for i, d in enumerate(deps):
+        w = f"team.departments[{i}]"
+        _check_keys(d, {"name", "count"}, w)
+        if "name" not in d or "count" not in d:
+            _bad(f"{w} needs name and count")
+        name = _text(d["name"], f"{w}.name")
+        if name in seen:   # SPEC §5.3: a department listed twice is an error
+            _bad(f"{w}: department {name!r} listed twice")
+        seen.add(name)
+        per_dep.append({"department": name,
+                        "count": _int(d["count"], f"{w}.count", 1)})
+    if per_dep and sum(d["count"] for d in per_dep) != size:
+        _bad(f"team.departments counts add up to "
+             f"{sum(d['count'] for d in per_dep)}, but team.size is {size}")
+    cap = t.get("max_per_inspector")
+    if cap is not None:
+        cap = _int(cap, "team.max_per_inspector", 1)   # CHOICE: ≥ 1
+    avoid = set()
+    raw_avoid = t.get("avoid_same", [])
+    if not isinstance(raw_avoid, list):
+        _bad("team.avoid_same must be a list")
+    for i, a in enumerate(raw_avoid):
+        w = f"team.avoid_same[{i}]"
+        if isinstance(a, str):
+            k = _text(a, w)
+            ek, ik = k, k
+        else:
+            _check_keys(a, {"entity", "inspector"}, w)
+            if "entity" not in a or "inspector" not in a:
+                _bad(f"{w} needs entity and inspector")
+            ek = _text(a["entity"], f"{w}.entity")
+            ik = _text(a["inspector"], f"{w}.inspector")
+        avoid.add((entity_key(ek), inspector_key(ik)))
+    # SPEC §5.2: sorted by (entity, inspector), distinct (after mapping)
+    avoid = [{"entity": e, "inspector": i} for e, i in
+             sorted(avoid, key=lambda p: (by_bytes(p[0]), by_bytes(p[1])))]
+    conflicts = set()
+    raw_conf = t.get("conflicts", [])
+    if not isinstance(raw_conf, list):
+        _bad("team.conflicts must be a list")
+    for i, c in enumerate(raw_conf):
+        w = f"team.conflicts[{i}]"
+        _check_keys(c, {"entity", "inspector"}, w)
+        if "entity" not in c or "inspector" not in c:
+            _bad(f"{w} needs entity and inspector")
+        if not isinstance(c["entity"], str) or not isinstance(c["inspector"], str):
+            _bad(f"{w}: ids must be texts")
+        conflicts.add((entity_id(c["entity"], f"{w}.entity"),
+                       inspector_id(c["inspector"], f"{w}.inspector")))
+    return {
+        "size": size,
+        "per_department": per_dep,
+        "max_per_inspector": cap,
+        "avoid_same": avoid,
+        "conflicts": [{"entity": e, "inspector": i} for e, i in
+                      sorted(conflicts, key=lambda p: (by_bytes(p[0]),
+                                                       by_bytes(p[1])))],
+    }
+
+
+def _draw_date(v) -> str:
+    """SPEC §5.3: a TOML date or a text in any date form of §3.2; anything
+    else is `InvalidTask`."""
+    if isinstance(v, (datetime.datetime, datetime.time)):
+        _bad("draw_date must be a date without time, e.g. 2026-12-01")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    s = _text(v, "draw_date")
+    try:
+        return canonical_date(s, "draw_date")
+    except DrawError:
+        _bad(f"draw_date {s!r} is not a date such as 2026-12-01, 2026/12/1 "
+             "or 2026年12月1日")
+
+
+def _exclusions(v, inputs) -> list:
+    """SPEC §4, §5: the task's own exclusion ids, normalized as entity ids,
+    sorted by bytes, distinct.  A malformed id is `InvalidTask`; an id that
+    fails the §3.1 code check is kept with a warning (as in §4)."""
+    ids = set()
+    for i, x in enumerate(_text_or_list(v, "exclusions")):
+        eid = entity_id(x, f"exclusions[{i}]")
+        code_check(eid, f"task exclusions[{i}]", inputs, error=False)
+        ids.add(eid)
+    return sorted(ids, key=by_bytes)
+
+
+def _reading_options(doc) -> Inputs:
+    """SPEC §5.3: the keys about reading the inputs, not part of the
+    canonical task: invalid_codes and [columns.*]."""
+    mode = doc.get("invalid_codes", "error")
+    if not isinstance(mode, str) or normalize(mode, "invalid_codes") not in (
+            "error", "warn"):
+        _bad("invalid_codes must be \"error\" or \"warn\"")
+    columns = {}
+    raw = doc.get("columns", {})
+    _check_keys(raw, {"entities", "inspectors", "exclusions"}, "columns")
+    for table, mapping in raw.items():
+        w = f"columns.{table}"
+        if not isinstance(mapping, dict):
+            _bad(f"{w} must be a table of header = field, e.g. "
+                 "\"纳税人识别号\" = \"id\"")
+        out = {}
+        for header, target in mapping.items():
+            h = header_match_form(_text(header, f"{w} key"))
+            if h in out:
+                _bad(f"{w}: header {header!r} is mapped twice")
+            out[h] = _text(target, f"{w}.{header}")
+        columns[table] = out
+    return Inputs(normalize(mode), columns)
+
+
+TASK_KEYS = {"name", "item", "fields", "departments", "draw_date",
+             "exclusions", "strata_by", "strata", "team", "invalid_codes",
+             "columns"}
+
+
+def build_task(doc: dict):
+    """SPEC §5, §5.3: reduce a parsed task file to (canonical task, reading
+    options).  Every problem is `InvalidTask` (SPEC §5.3)."""
+    try:
+        return _build_task(doc)
+    except DrawError as e:
+        if e.kind == "InvalidTask":
+            raise
+        raise DrawError("InvalidTask", f"{e.kind}: {e.message}")
+
+
+def _build_task(doc: dict):
+    _check_keys(doc, TASK_KEYS, "task")
+    for required in ("name", "item", "draw_date"):
+        if required not in doc:
+            _bad(f"task: missing required key {required}")
+    inputs = _reading_options(doc)
+    team = _team(doc)
+    if "departments" in doc:
+        departments = []
+        for d in _text_or_list(doc["departments"], "departments"):
+            if d in departments:   # SPEC §5.3: listed twice is an error
+                _bad(f"departments: {d!r} listed twice")
+            departments.append(d)
+    else:
+        departments = [d["department"] for d in team["per_department"]]
+    for d in team["per_department"]:
+        if d["department"] not in departments:
+            _bad(f"team.departments: {d['department']!r} is not one of the "
+                 "task's departments")
+    task = {
+        "name": _text(doc["name"], "name"),
+        "item": _text(doc["item"], "item"),
+        "fields": sorted(set(_text_or_list(doc.get("fields", []), "fields")),
+                         key=by_bytes),
+        "departments": departments,
+        "draw_date": _draw_date(doc["draw_date"]),
+        "exclusions": _exclusions(doc.get("exclusions", []), inputs),
+        "strata": _strata(doc),
+        "team": team,
+    }
+    return task, inputs
+
+
+def load_task(path: Path):
+    """SPEC §5.3: read task.toml; return (canonical task, reading options)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise DrawError("Io", f"{path}: cannot read ({e.strerror})")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise DrawError("InvalidTask", f"{path}: not UTF-8 (byte {e.start})")
+    except tomllib.TOMLDecodeError as e:
+        hint = ""
+        if "key" in str(e).lower() and not raw.isascii():
+            hint = (" (TOML 1.0 needs keys outside ASCII quoted: "
+                    "\"所属区域\" = …)")
+        raise DrawError("InvalidTask", f"{path}: not valid TOML: {e}{hint}")
+    task, inputs = build_task(doc)
+    return task, inputs
+
+
+CANONICAL_TASK_KEYS = {"name", "item", "fields", "departments", "draw_date",
+                       "exclusions", "strata", "team"}
+
+
+def task_from_canonical(obj) -> dict:
+    """SPEC §11/§13: re-derive a canonical task from the canonical task in a
+    record, by writing it back in task-file form and running build_task.
+    The caller compares the result with `obj`.  Problems are InvalidRecord."""
+    try:
+        if not isinstance(obj, dict) or set(obj) != CANONICAL_TASK_KEYS:
+            raise DrawError("InvalidRecord", "the record's task must have "
+                            f"exactly the keys {sorted(CANONICAL_TASK_KEYS)}")
+        doc = {k: obj[k] for k in ("name", "item", "fields", "departments",
+                                   "draw_date", "exclusions")}
+        doc["strata"] = []
+        for st in obj["strata"]:
+            if set(st) != {"name", "where", "ratio_ppm", "count"}:
+                raise DrawError("InvalidRecord", "a stratum of the record's "
+                                "task must have name, where, ratio_ppm, count")
+            s = {"name": st["name"],
+                 "where": {c["attribute"]: c["in"] for c in st["where"]}}
+            if len(s["where"]) != len(st["where"]):
+                _bad("an attribute appears twice in a stratum")
+            if st["ratio_ppm"] is not None:
+                ppm = _int(st["ratio_ppm"], "ratio_ppm", 0)
+                s["ratio"] = f"{ppm // 10000}.{ppm % 10000:04d}%"
+            if st["count"] is not None:
+                s["count"] = st["count"]
+            doc["strata"].append(s)
+        t = obj["team"]
+        if set(t) != {"size", "per_department", "max_per_inspector",
+                      "avoid_same", "conflicts"}:
+            raise DrawError("InvalidRecord", "the record's team must have size, "
+                            "per_department, max_per_inspector, avoid_same, "
+                            "conflicts")
+        doc["team"] = {
+            "size": t["size"],
+            "departments": [{"name": d["department"], "count": d["count"]}
+                            for d in t["per_department"]],
+            "avoid_same": [dict(a) for a in t["avoid_same"]],
+            "conflicts": [dict(c) for c in t["conflicts"]],
+        }
+        if t["max_per_inspector"] is not None:
+            doc["team"]["max_per_inspector"] = t["max_per_inspector"]
+        # Quiet: the record's own exclusion ids are checked again in step 2.
+        task, _ = build_task(doc)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise DrawError("InvalidRecord", f"the record's task is malformed ({e!r})")
+    except DrawError as e:
+        if e.kind == "InvalidRecord":
+            raise
+        raise DrawError("InvalidRecord", f"the record's task is not a valid "
+                                         f"task: {e.message}")
+    return task
+
+
+# ---------------------------------------------------------------------------
+# SPEC §6: the seed
+# ---------------------------------------------------------------------------
+
+_LOTTERY_OTHER = re.compile(r"[^0-9 ,\-.;、+|]")
+
+
+def canonical_source(kind: str, raw: str, where: str = "seed"):
+    """SPEC §6: canonical (kind, value) of one seed source.  `kind` is text,
+    lottery, lottery-unordered or beacon."""
+    value = normalize(raw, where)
+    if kind == "text":
+        if not value:
+            raise DrawError("InvalidSeed", f"{where}: empty text source")
+        return "text", value
+    if kind in ("lottery", "lottery-unordered"):
+        # SPEC §6: runs of ASCII digits separated by any of space , - . ; 、
+        # + |; any other character is an error.  CHOICE: separators may also
+        # lead, trail and repeat ("1,,2" is 1.2./).
+        bad = _LOTTERY_OTHER.search(value)
+        if bad:
+            raise DrawError("InvalidSeed", f"{where}: {bad.group()!r} in the "
+                                           f"lottery numbers {value!r} is "
+                                           "neither a digit nor a separator "
+                                           "(space , - . ; 、 + |); a letter O "
+                                           "for a zero?")
+        numbers = [int(x) for x in re.findall(r"[0-9]+", value)]
+        if not numbers:
+            raise DrawError("InvalidSeed", f"{where}: no lottery numbers in "
+                                           f"{value!r}")
+        if kind == "lottery-unordered":
+            numbers.sort()
+        return "lottery", "".join(f"{n}." for n in numbers) + "/"
+    if kind == "beacon":
+        hexs = _WS_RUN.sub("", value).lower()
+        if hexs.startswith("0x"):
+            hexs = hexs[2:]
+        if not hexs or len(hexs) % 2 or not re.fullmatch(r"[0-9a-f]+", hexs):
+            raise DrawError("InvalidSeed", f"{where}: beacon value must be an "
+                                           "even, non-zero number of hex digits")
+        return "beacon", hexs
+    raise DrawError("InvalidSeed", f"{where}: unknown seed kind {kind!r}")
+
+
+_SEED_KINDS = ("text", "lottery", "lottery-unordered", "beacon")
+
+
+def parse_seed_line(line: str, where: str):
+    """SPEC §6: `kind:value`, the kind matched without regard to (ASCII)
+    case or surrounding spaces; without a known kind, the whole line is a
+    `text` source.  CHOICE: the line is normalized (§2) first, so a
+    full-width colon or full-width kind letters also work."""
+    s = normalize(line, where)
+    kind, colon, value = s.partition(":")
+    kind = ascii_lower(kind.strip(" "))
+    if colon and kind in _SEED_KINDS:
+        return canonical_source(kind, value, where)
+    return canonical_source("text", s, where)
+
+
+def load_seed(path: Path):
+    """seed.txt: one source per non-empty line; returns [(kind, value)]."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as e:
+        raise DrawError("Io", f"{path}: cannot read ({e.strerror})")
+    except UnicodeDecodeError:
+        raise DrawError("InvalidSeed", f"{path}: not UTF-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sources = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if normalize(line, f"{path}: line {n}") == "":
+            continue
+        sources.append(parse_seed_line(line, f"{path}: line {n}"))
+    if not sources:
+        raise DrawError("InvalidSeed", f"{path}: no seed source")
+    return sources
+
+
+def seed_digest(sources) -> bytes:
+    """SPEC §6: H("shuangsui/1/seed", kind_1, value_1, …)."""
+    fields = []
+    for s in sources:
+        fields += [s["kind"], s["value"]]
+    return H("shuangsui/1/seed", *fields)
+
+
+# ---------------------------------------------------------------------------
+# SPEC §9: ChaCha20 (RFC 8439 block function) and bounded integers
+# ---------------------------------------------------------------------------
+
+_M32 = 0xFFFFFFFF
+
+
+def _quarter(s, a, b, c, d):
+    """RFC 8439 §2.1 quarter round on the state list s."""
+    s[a] = (s[a] + s[b]) & _M32; s[d] ^= s[a]; s[d] = ((s[d] << 16) | (s[d] >> 16)) & _M32
+    s[c] = (s[c] + s[d]) & _M32; s[b] ^= s[c]; s[b] = ((s[b] << 12) | (s[b] >> 20)) & _M32
+    s[a] = (s[a] + s[b]) & _M32; s[d] ^= s[a]; s[d] = ((s[d] << 8) | (s[d] >> 24)) & _M32
+    s[c] = (s[c] + s[d]) & _M32; s[b] ^= s[c]; s[b] = ((s[b] << 7) | (s[b] >> 25)) & _M32
+
+
+def chacha20_block(key: bytes, counter: int, nonce: bytes) -> bytes:
+    """RFC 8439 §2.3: one 64-byte ChaCha20 block (20 rounds)."""
+    state = ([0x61707865, 0x3320646E, 0x79622D32, 0x6B206574]
+             + list(struct.unpack("<8L", key)) + [counter & _M32]
+             + list(struct.unpack("<3L", nonce)))
+    w = state[:]
+    for _ in range(10):
+        _quarter(w, 0, 4, 8, 12); _quarter(w, 1, 5, 9, 13)
+        _quarter(w, 2, 6, 10, 14); _quarter(w, 3, 7, 11, 15)
+        _quarter(w, 0, 5, 10, 15); _quarter(w, 1, 6, 11, 12)
+        _quarter(w, 2, 7, 8, 13); _quarter(w, 3, 4, 9, 14)
+    return struct.pack("<16L", *((x + y) & _M32 for x, y in zip(w, state)))
+
+
+def _chacha20_self_test():
+    """RFC 8439 §2.3.2 test vector; runs on every invocation."""
+    key = bytes(range(32))
+    nonce = bytes.fromhex("000000090000004a00000000")
+    expected = bytes.fromhex(
+        "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
+        "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e")
+    if chacha20_block(key, 1, nonce) != expected:
+        sys.exit("ChaCha20 self-test failed (RFC 8439 §2.3.2)")
+
+
+try:   # optional cross-check (SPEC §9: "encrypt zero bytes … zero nonce")
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+
+    def _library_first_block(key: bytes) -> bytes:
+        enc = Cipher(algorithms.ChaCha20(key, bytes(16)), mode=None).encryptor()
+        return enc.update(bytes(64))
+except Exception:      # not installed: the pure-Python code stands alone
+    _library_first_block = None
+
+
+class ChaChaStream:
+    """SPEC §9: ChaCha20 keystream under team_key, zero nonce, counter from
+    0, read as little-endian 64-bit words."""
+
+    def __init__(self, key: bytes):
+        self.key, self.counter, self.buf, self.pos = key, 0, b"", 0
+
+    def next_u64(self) -> int:
+        if self.pos == len(self.buf):
+            self.buf = chacha20_block(self.key, self.counter, bytes(12))
+            if self.counter == 0 and _library_first_block is not None:
+                if _library_first_block(self.key) != self.buf:
+                    sys.exit("ChaCha20 disagrees with the cryptography package")
+            self.counter += 1
+            self.pos = 0
+        word = int.from_bytes(self.buf[self.pos:self.pos + 8], "little")
+        self.pos += 8
+        return word
+
+    def uniform(self, n: int) -> int:
+        """SPEC §9: t = 2^64 mod n; draw x until x ≥ t; return x mod n."""
+        assert n >= 1
+        t = (1 << 64) % n
+        while True:
+            x = self.next_u64()
+            if x >= t:
+                return x % n
+
+
+# ---------------------------------------------------------------------------
+# SPEC §7, §8, §10, §11: the draw
+# ---------------------------------------------------------------------------
+
+def assign_strata(task, entities):
+    """SPEC §5.1: the stratum index of every entity (None if unstratified)."""
+    conds = [[(c["attribute"], set(c["in"])) for c in st["where"]]
+             for st in task["strata"]]
+    out = {}
+    for eid in sorted(entities, key=by_bytes):
+        e = entities[eid]
+        hits = [s for s, cs in enumerate(conds)
+                if all(e.value(k) in vals for k, vals in cs)]
+        if len(hits) > 1:
+            names = [task["strata"][s]["name"] for s in hits[:2]]
+            raise DrawError("OverlappingStrata",
+                            f"entity {eid} matches both strata {names[0]!r} "
+                            f"and {names[1]!r}; make the conditions disjoint")
+        out[eid] = hits[0] if hits else None
+    return out
+
+
+def quota(stratum, eligible: int, index: int) -> int:
+    """SPEC §5.1: count, or ceil(eligible × r / 10^6) in integers."""
+    if stratum["count"] is not None:
+        if stratum["count"] > eligible:
+            raise DrawError("QuotaExceedsStratum",
+                            f"stratum {index} ({stratum['name']}) asks for "
+                            f"{stratum['count']} but only {eligible} entities "
+                            "are eligible")
+        return stratum["count"]
+    return (eligible * stratum["ratio_ppm"] + 999_999) // 1_000_000
+
+
+def qualification_failure(ins, task, draw_date):
+    """SPEC §10: the first general rule an inspector fails, or None."""
+    if ins.status != "active":
+        return "inactive"
+    if ins.expiry and ins.expiry < draw_date:
+        return "certificate expired"
+    if not set(task["fields"]) <= ins.field_set:
+        return "missing field"
+    if task["departments"] and ins.department not in task["departments"]:
+        return "department not in the task"
+    return None
+
+
+# SPEC §10: the order in which an Infeasible error counts the exclusions.
+INFEASIBLE_RULES = ["inactive", "certificate expired", "missing field",
+                    "department not in the task",
+                    "wrong department for the slot", "explicit conflict",
+                    "same avoid_same value", "already on the team",
+                    "at the cap"]
+
+
+def form_teams(task, entities, inspectors, draws, draw_key):
+    """SPEC §10: fill each drawn entity's team slot by slot."""
+    team_rules = task["team"]
+    canon = [inspectors[i] for i in sorted(inspectors, key=by_bytes)]
+    general = {ins.id: qualification_failure(ins, task, task["draw_date"])
+               for ins in canon}
+    # SPEC §14: NoQualifiedInspector when at least one entity is drawn and
+    # no inspector is qualified in the sense of §10 (checked before any team
+    # is formed).
+    if draws and all(why is not None for why in general.values()):
+        raise DrawError("NoQualifiedInspector",
+                        "no inspector is qualified for this task (active, "
+                        "certificate valid on the draw date, holding the "
+                        f"fields {task['fields']}, in the task's departments)")
+    conflicts = {(c["entity"], c["inspector"]) for c in team_rules["conflicts"]}
+    cap = team_rules["max_per_inspector"]
+    slots = ([d["department"] for d in team_rules["per_department"]
+              for _ in range(d["count"])] or [None] * team_rules["size"])
+    load = {ins.id: 0 for ins in canon}
+    for d in draws:
+        e = entities[d["entity"]["id"]]
+        stream = ChaChaStream(H("shuangsui/1/team", draw_key, e.id))
+        team, on_team = [], set()
+        for slot, dept in enumerate(slots):
+            reasons = {}
+            candidates = []
+            for ins in canon:
+                why = general[ins.id]
+                if why is None and dept is not None and ins.department != dept:
+                    why = "wrong department for the slot"
+                if why is None and (e.id, ins.id) in conflicts:
+                    why = "explicit conflict"
+                if why is None and any(
+                        e.value(a["entity"]) and
+                        e.value(a["entity"]) == ins.value(a["inspector"])
+                        for a in team_rules["avoid_same"]):
+                    why = "same avoid_same value"
+                if why is None and ins.id in on_team:
+                    why = "already on the team"
+                if why is None and cap is not None and load[ins.id] >= cap:
+                    why = "at the cap"
+                if why is None:
+                    candidates.append(ins)
+                else:
+                    reasons[why] = reasons.get(why, 0) + 1
+            if not candidates:
+                detail = ", ".join(f"{k}: {reasons[k]}" for k in
+                                   INFEASIBLE_RULES if k in reasons)
+                raise DrawError("Infeasible",
+                                f"entity {e.id}, team slot {slot + 1}"
+                                f"{' (' + dept + ')' if dept else ''}: no "
+                                f"candidate inspector ({detail}); raise "
+                                "max_per_inspector or add inspectors")
+            least = min(load[c.id] for c in candidates)
+            candidates = [c for c in candidates if load[c.id] == least]
+            pick = candidates[stream.uniform(len(candidates))]
+            load[pick.id] += 1
+            on_team.add(pick.id)
+            team.append({"id": pick.id, "name": pick.name,
+                         "department": pick.department,
+                         "role": "leader" if slot == 0 else "member"})
+        d["team"] = team
+
+
+def run_draw(task, entities, inspectors, exclusion_ids, sources,
+             announcement_digest=None) -> dict:
+    """SPEC §7–§11: make the record.  `sources` is a list of
+    {"kind", "value", "description"} already canonical."""
+    task_digest = H("shuangsui/1/task", canonical_json(task))
+    ent_digest = directory_digest("shuangsui/1/entities", entities)
+    ins_digest = directory_digest("shuangsui/1/inspectors", inspectors)
+    exc_digest = exclusions_digest(exclusion_ids)
+    sd = seed_digest(sources)
+    # SPEC §7
+    draw_key = H("shuangsui/1/draw-key", PROTOCOL, task_digest, ent_digest,
+                 ins_digest, exc_digest, sd)
+    # SPEC §5.1, §8
+    where = assign_strata(task, entities)
+    strata_out, draws = [], []
+    for s, st in enumerate(task["strata"]):
+        members = [eid for eid, idx in where.items() if idx == s]
+        eligible = [eid for eid in members if eid not in exclusion_ids]
+        k = quota(st, len(eligible), s)
+        skey = H("shuangsui/1/stratum", draw_key, u64be(s))
+        tickets = sorted((sha256(skey + eid.encode()), by_bytes(eid), eid)
+                         for eid in eligible)
+        chosen = tickets[:k]
+        strata_out.append({
+            "index": s, "name": st["name"], "key": skey.hex(),
+            "population": len(members),
+            "excluded": len(members) - len(eligible),
+            "eligible": len(eligible), "quota": k,
+            "threshold": chosen[-1][0].hex() if k else None,
+        })
+        for p, (ticket, _, eid) in enumerate(chosen, start=1):
+            draws.append({"stratum": s, "position": p, "ticket": ticket.hex(),
+                          "entity": {"id": eid, "name": entities[eid].name},
+                          "team": []})
+    # SPEC §10
+    form_teams(task, entities, inspectors, draws, draw_key)
+    # SPEC §11
+    record = {
+        "protocol": PROTOCOL,
+        "task": task,
+        "task_digest": task_digest.hex(),
+        "entities": {"count": len(entities), "digest": ent_digest.hex()},
+        "inspectors": {"count": len(inspectors), "digest": ins_digest.hex()},
+        "exclusions": {"count": len(exclusion_ids), "digest": exc_digest.hex()},
+        "seed": {"sources": sources, "digest": sd.hex()},
+        "announcement_digest": announcement_digest,
+        "draw_key": draw_key.hex(),
+        "unstratified": sum(1 for idx in where.values() if idx is None),
+        "strata": strata_out,
+        "draws": draws,
+    }
+    record["record_digest"] = record_digest(record)
+    return record
+
+
+def record_digest(record: dict) -> str:
+    """SPEC §11: H("shuangsui/1/record", canonical_json(record − record_digest))."""
+    body = {k: v for k, v in record.items() if k != "record_digest"}
+    return H("shuangsui/1/record", canonical_json(body)).hex()
+
+
+# ---------------------------------------------------------------------------
+# SPEC §12: the announcement
+# ---------------------------------------------------------------------------
+
+def announcement_digest(ann: dict) -> str:
+    """SPEC §12: H("shuangsui/1/announcement", canonical_json(ann − digest))."""
+    body = {k: v for k, v in ann.items() if k != "announcement_digest"}
+    return H("shuangsui/1/announcement", canonical_json(body)).hex()
+
+
+def announcement_self_check(ann, where="announcement") -> str:
+    """SPEC §12: an announcement whose `protocol` is not this one, or whose
+    own `announcement_digest` does not match its content, is refused
+    (`InvalidRecord`).  Returns the digest."""
+    if not isinstance(ann, dict):
+        raise DrawError("InvalidRecord", f"{where}: not a JSON object")
+    if ann.get("protocol") != PROTOCOL:
+        raise DrawError("InvalidRecord", f"{where}: protocol "
+                                         f"{ann.get('protocol')!r} is not "
+                                         f"{PROTOCOL}")
+    digest = announcement_digest(ann)
+    if ann.get("announcement_digest") != digest:
+        raise DrawError("InvalidRecord",
+                        f"{where}: announcement_digest says "
+                        f"{ann.get('announcement_digest')!r}, but its content "
+                        f"hashes to {digest}; the announcement was edited")
+    return digest
+
+
+def _seed_descriptions(ann, n_sources, mismatch):
+    """SPEC §6, §12: the descriptions of the seed sources, from the
+    announcement's `seed_sources` (one text per source, in order)."""
+    descriptions = ann.get("seed_sources")
+    if not isinstance(descriptions, list):
+        raise DrawError("InvalidRecord", "announcement: seed_sources must be "
+                                         "a list of texts")
+    if len(descriptions) != n_sources:
+        mismatch("number of seed sources", len(descriptions), n_sources)
+    out = []
+    for i, d in enumerate(descriptions):
+        if not isinstance(d, str):
+            raise DrawError("InvalidRecord", f"announcement: seed_sources[{i}]"
+                                             " must be a text")
+        out.append(normalize(d, f"announcement seed_sources[{i}]"))
+    return out
+
+
+def check_announcement(ann, task, entities, inspectors, exclusion_ids, n_sources):
+    """SPEC §12: refuse an announcement that does not check out by itself
+    (`InvalidRecord`), or whose task digest, directory digests, exclusion
+    digest or number of seed sources differ from this draw's
+    (`AnnouncementMismatch`).  Returns (digest, seed source descriptions).
+    CHOICE: the counts beside the digests are compared as well."""
+    digest = announcement_self_check(ann)
+
+    def mismatch(what, announced, here):
+        raise DrawError("AnnouncementMismatch",
+                        f"the announcement's {what} ({_show(announced)}) "
+                        f"differs from this draw's ({_show(here)}); the inputs "
+                        "changed after the announcement")
+    task_digest = H("shuangsui/1/task", canonical_json(task)).hex()
+    if ann.get("task_digest") != task_digest:
+        mismatch("task_digest", ann.get("task_digest"), task_digest)
+    expect = {
+        "entities": {"count": len(entities), "digest":
+                     directory_digest("shuangsui/1/entities", entities).hex()},
+        "inspectors": {"count": len(inspectors), "digest":
+                       directory_digest("shuangsui/1/inspectors", inspectors).hex()},
+        "exclusions": {"count": len(exclusion_ids),
+                       "digest": exclusions_digest(exclusion_ids).hex()},
+    }
+    for key, value in expect.items():
+        if ann.get(key) != value:
+            mismatch(f"{key} count/digest", ann.get(key, _MISSING), value)
+    return digest, _seed_descriptions(ann, n_sources, mismatch)
+
+
+# ---------------------------------------------------------------------------
+# Vector cases (seeds/NN-*/)
+# ---------------------------------------------------------------------------
+
+def draw_case(folder: Path, inputs_out: list | None = None) -> dict:
+    """Run the draw of one case folder and return the record.  The reading
+    options (with their warnings) are appended to `inputs_out`."""
+    task, inputs = load_task(folder / "task.toml")
+    if inputs_out is not None:
+        inputs_out.append(inputs)
+    entities = load_entities(folder / "entities.csv", inputs)
+    inspectors = load_inspectors(folder / "inspectors.csv", inputs)
+    # SPEC §4: the task's own exclusions united with the list beside it
+    exclusion_ids = set(task["exclusions"])
+    if (folder / "exclusions.csv").exists():
+        exclusion_ids |= load_exclusions(folder / "exclusions.csv", inputs)
+    raw_sources = load_seed(folder / "seed.txt")
+    descriptions = [""] * len(raw_sources)
+    ann_digest = None
+    if (folder / "announcement.json").exists():
+        ann = load_json(folder / "announcement.json", "InvalidRecord")
+        ann_digest, descriptions = check_announcement(
+            ann, task, entities, inspectors, exclusion_ids, len(raw_sources))
+    sources = [{"kind": k, "value": v, "description": d}
+               for (k, v), d in zip(raw_sources, descriptions)]
+    return run_draw(task, entities, inspectors, exclusion_ids, sources,
+                    ann_digest)
+
+
+def load_json(path: Path, kind: str):
+    try:
+        return json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except OSError as e:
+        raise DrawError("Io", f"{path}: cannot read ({e.strerror})")
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DrawError(kind, f"{path}: not valid JSON ({e})")
+
+
+_MISSING = object()
+
+# order in which record fields are compared (SPEC §11 listing order)
+_RECORD_ORDER = ["protocol", "task", "task_digest", "entities", "inspectors",
+                 "exclusions", "seed", "announcement_digest", "draw_key",
+                 "unstratified", "strata", "draws", "record_digest"]
+
+
+def first_difference(a, b, path=()):
+    """Depth-first first difference between two JSON values, or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = sorted(set(a) | set(b), key=lambda k: (
+            _RECORD_ORDER.index(k) if not path and k in _RECORD_ORDER else 99,
+            by_bytes(k)))
+        for k in keys:
+            d = first_difference(a.get(k, _MISSING), b.get(k, _MISSING),
+                                 path + (k,))
+            if d:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, path + (i,))
+            if d:
+                return d
+        if len(a) != len(b):
+            return path + ("(number of items)",), len(a), len(b)
+        return None
+    if type(a) is not type(b) or a != b:
+        return path, a, b
+    return None
+
+
+def describe(path, record) -> str:
+    """Plain words for a path into a record (SPEC §13 step 3)."""
+    words, node = [], record
+    for i, step in enumerate(path):
+        prev = path[i - 1] if i else None
+        if isinstance(step, int) and prev == "draws":
+            d = node[step] if isinstance(node, list) and step < len(node) else {}
+            words.append(f"draw #{step + 1} (stratum {d.get('stratum')}, "
+                         f"position {d.get('position')})")
+        elif isinstance(step, int) and prev == "team":
+            words.append(f"team slot {step + 1}")
+        elif isinstance(step, int) and prev == "strata" and i == 1:
+            words.append(f"stratum {step}")
+        elif isinstance(step, int):
+            words.append(f"item {step + 1}")
+        elif step in ("draws", "team") or (step == "strata" and i == 0):
+            pass
+        else:
+            words.append(str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return " → ".join(words) or "(whole record)"
+
+
+def _show(v) -> str:
+    return "(absent)" if v is _MISSING else canonical_json(v)
+
+
+def _print_warnings(inputs_list, prefix=""):
+    for inputs in inputs_list:
+        for w in inputs.warnings:
+            print(f"{prefix}warning: {w}", file=sys.stderr)
+
+
+def run_case(folder: Path):
+    """Run one case folder; return (ok, message)."""
+    try:
+        expected = json.loads((folder / "expected.json").read_bytes()
+                              .decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        return False, f"cannot read expected.json ({e})"
+    want_error = expected.get("error") if isinstance(expected, dict) and \
+        set(expected) == {"error"} else None
+    inputs = []
+    try:
+        record = draw_case(folder, inputs)
+    except DrawError as e:
+        if want_error == e.kind:
+            return True, ""
+        if want_error:
+            return False, f"expected error {want_error}, got {e}"
+        return False, f"expected a record, got error {e}"
+    finally:
+        _print_warnings(inputs, f"{folder.name}: ")
+    if want_error:
+        return False, f"expected error {want_error}, but the draw succeeded"
+    if canonical_json(record) != canonical_json(expected):
+        diff = first_difference(expected, record)
+        p, exp, got = diff
+        return False, (f"first difference at {describe(p, expected)}: "
+                       f"expected {_show(exp)}, computed {_show(got)}")
+    if record_digest(expected) != expected.get("record_digest"):
+        return False, ("expected.json's record_digest does not match its own "
+                       "contents")
+    return True, ""
+
+
+def run_cases(folders) -> int:
+    passed = failed = 0
+    for folder in folders:
+        ok, msg = run_case(folder)
+        if ok:
+            passed += 1
+            print(f"ok   {folder.name}", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL {folder.name} : {msg}", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+# ---------------------------------------------------------------------------
+# SPEC §13: verification of a published record
+# ---------------------------------------------------------------------------
+
+class Difference(Exception):
+    """A verification difference (exit status 1)."""
+
+
+_LOTTERY_VALUE = re.compile(r"(?:(?:0|[1-9][0-9]*)\.)+/")
+
+
+def record_source(i: int, s) -> dict:
+    """SPEC §6, §11: one seed source of a record, checked to be canonical.
+    The value is in canonical form already (a lottery value is `3.0.7./`),
+    so it is checked, not re-derived from raw numbers."""
+    if not isinstance(s, dict) or set(s) != {"kind", "value", "description"}:
+        raise DrawError("InvalidRecord", f"seed source {i + 1} must have "
+                                         "kind, value and description")
+    kind, value, description = s["kind"], s["value"], s["description"]
+    if not all(isinstance(x, str) for x in (kind, value, description)):
+        raise DrawError("InvalidRecord", f"seed source {i + 1}: kind, value "
+                                         "and description must be texts")
+    if kind == "text":
+        ok = value != "" and normalize(value, f"seed source {i + 1}") == value
+    elif kind == "lottery":
+        ok = _LOTTERY_VALUE.fullmatch(value) is not None
+    elif kind == "beacon":
+        ok = (re.fullmatch(r"(?:[0-9a-f]{2})+", value) is not None)
+    else:
+        raise DrawError("InvalidRecord", f"seed source {i + 1}: unknown kind "
+                                         f"{kind!r} (text, lottery or beacon)")
+    if not ok:
+        raise Difference(f"seed source {i + 1} ({kind}) value {value!r} is not "
+                         "in canonical form (SPEC §6)")
+    if normalize(description, f"seed source {i + 1}") != description:
+        raise Difference(f"seed source {i + 1}: description {description!r} "
+                         "is not normalized text (SPEC §2)")
+    return {"kind": kind, "value": value, "description": description}
+
+
+def verify_announcement(ann_path, record):
+    """SPEC §13 step 4: the announcement (published before the seed) has the
+    record's announcement_digest, and its task digest, directory and
+    exclusion digests and counts are the record's.
+    CHOICE: the announcement's task object, its number of seed sources and
+    their descriptions are compared with the record's as well; an edited
+    announcement (own digest wrong) is a difference (exit 1), one of another
+    protocol an input error (exit 2)."""
+    ann = load_json(ann_path, "InvalidRecord")
+    if not isinstance(ann, dict):
+        raise DrawError("InvalidRecord", f"{ann_path}: not a JSON object")
+    if ann.get("protocol") != PROTOCOL:
+        raise DrawError("InvalidRecord", f"{ann_path}: protocol "
+                                         f"{ann.get('protocol')!r} is not "
+                                         f"{PROTOCOL}")
+    digest = announcement_digest(ann)
+    if ann.get("announcement_digest") != digest:
+        raise Difference(f"announcement {ann_path}: its announcement_digest "
+                         f"says {_show(ann.get('announcement_digest', _MISSING))}"
+                         f" but its content hashes to {digest}; the "
+                         "announcement was changed after it was published")
+    if record["announcement_digest"] is None:
+        raise Difference(f"the record was made without an announcement "
+                         f"(announcement_digest is null), but {ann_path} "
+                         f"has digest {digest}")
+    if record["announcement_digest"] != digest:
+        raise Difference(f"the record's announcement_digest "
+                         f"{record['announcement_digest']} is not the digest "
+                         f"of {ann_path} ({digest}): the draw was not made "
+                         "under this announcement")
+    for key in ("task_digest", "task", "entities", "inspectors",
+                "exclusions"):
+        if ann.get(key, _MISSING) != record[key]:
+            raise Difference(f"the announcement's {key} "
+                             f"{_show(ann.get(key, _MISSING))} is not the "
+                             f"record's {_show(record[key])}: the inputs "
+                             "changed between the announcement and the draw")
+    sources = record["seed"]["sources"]
+    descriptions = ann.get("seed_sources")
+    if not isinstance(descriptions, list) or len(descriptions) != len(sources):
+        raise Difference(f"the announcement names "
+                         f"{_show(descriptions if descriptions is not None else _MISSING)}"
+                         f" as seed sources, the record has {len(sources)}")
+    for i, (d, s) in enumerate(zip(descriptions, sources)):
+        if not isinstance(d, str) or normalize(d) != s["description"]:
+            raise Difference(f"seed source {i + 1}: the announcement says "
+                             f"{_show(d)}, the record's description is "
+                             f"{_show(s['description'])}")
+
+
+def verify_record(record_path, entities_path, inspectors_path, exclude_paths,
+                  announcement_path=None, inputs=None):
+    """SPEC §13.  Raises DrawError (input error, exit 2) or Difference
+    (exit 1); returns normally when the record is reproduced.  The code
+    check of §3.1 gives warnings only (collected in `inputs`)."""
+    inputs = inputs if inputs is not None else Inputs()
+    inputs.invalid_codes = "warn"
+    record = load_json(record_path, "InvalidRecord")
+    required = set(_RECORD_ORDER)
+    if not isinstance(record, dict) or not required <= set(record):
+        missing = sorted(required - set(record)) if isinstance(record, dict) else []
+        raise DrawError("InvalidRecord", f"{record_path}: not a record "
+                                         f"(missing {', '.join(missing)})")
+    if record["protocol"] != PROTOCOL:
+        raise DrawError("InvalidRecord", f"{record_path}: protocol "
+                                         f"{record['protocol']!r} is not {PROTOCOL}")
+    # Step 1: the record's own digest.
+    digest = record_digest(record)
+    if digest != record["record_digest"]:
+        raise Difference(f"record_digest: the record says "
+                         f"{record['record_digest']}, but its contents hash to "
+                         f"{digest}; the record was changed after it was made")
+    # The record's task, checked to be canonical (needed in step 2 for its
+    # exclusions, and in step 3).
+    task = task_from_canonical(record["task"])
+    if task != record["task"]:
+        p, exp, got = first_difference(record["task"], task)
+        raise Difference(f"the record's task is not in canonical form at "
+                         f"{'.'.join(map(str, p))}: {_show(exp)} should be "
+                         f"{_show(got)}")
+    # Step 2: the directories and the exclusion list given, the latter
+    # united with the record's task.exclusions (SPEC §4, §13).
+    entities = load_entities(entities_path, inputs)
+    inspectors = load_inspectors(inspectors_path, inputs)
+    exclusion_ids = set(task["exclusions"])
+    for path in exclude_paths:
+        exclusion_ids |= load_exclusions(path, inputs)
+    exclude_label = (", ".join(map(str, exclude_paths)) or "(no file given)") \
+        + " with the task's own exclusions"
+    for key, label, value in (
+            ("entities", f"entity directory {entities_path}",
+             {"count": len(entities), "digest": directory_digest(
+                 "shuangsui/1/entities", entities).hex()}),
+            ("inspectors", f"inspector directory {inspectors_path}",
+             {"count": len(inspectors), "digest": directory_digest(
+                 "shuangsui/1/inspectors", inspectors).hex()}),
+            ("exclusions", f"exclusion list {exclude_label}",
+             {"count": len(exclusion_ids),
+              "digest": exclusions_digest(exclusion_ids).hex()})):
+        if record[key] != value:
+            hint = ""
+            if key == "exclusions":
+                hint = ("; give the exclusion list published beside the task "
+                        "with --exclude")
+            raise Difference(
+                f"the {label} is not the one in the record: the record says "
+                f"{_show(record[key])}, the files give {_show(value)}{hint}")
+    # Step 3: re-run the draw from the record's task and seed sources.
+    seed = record["seed"]
+    if not isinstance(seed, dict) or not isinstance(seed.get("sources"), list):
+        raise DrawError("InvalidRecord", "the record's seed must be "
+                                         "{\"sources\": [...], \"digest\": …}")
+    sources = [record_source(i, s) for i, s in enumerate(seed["sources"])]
+    try:
+        rerun = run_draw(task, entities, inspectors, exclusion_ids, sources,
+                         record["announcement_digest"])
+    except DrawError as e:
+        raise Difference(f"the draw cannot be re-run from the record: {e}")
+    diff = first_difference(record, rerun)
+    if diff:
+        p, exp, got = diff
+        raise Difference(f"{describe(p, record)}: the record says {_show(exp)}, "
+                         f"the re-run gives {_show(got)}")
+    # Step 4: the announcement, when given.
+    if announcement_path is not None:
+        verify_announcement(announcement_path, record)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    _chacha20_self_test()
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Tables are read as CSV only (UTF-8, or GBK/GB18030; comma- or "
+               "tab-separated). Excel files (.xlsx, .xls) are not read: save "
+               "them as CSV first.")
+    ap.add_argument("case", nargs="?", help="one case folder to run")
+    ap.add_argument("--record", help="published record (JSON) to verify")
+    ap.add_argument("--entities", help="entity directory (CSV only)")
+    ap.add_argument("--inspectors", help="inspector directory (CSV only)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="exclusion list (CSV only) published beside the task; "
+                         "the record's task.exclusions are added to it; "
+                         "repeat for several")
+    ap.add_argument("--announcement",
+                    help="the announcement (JSON) published before the seed; "
+                         "checks SPEC §13 step 4")
+    args = ap.parse_args(argv)
+    if (args.record or args.entities or args.inspectors or args.exclude
+            or args.announcement):
+        if not (args.record and args.entities and args.inspectors) or args.case:
+            ap.error("--record needs --entities and --inspectors (and no case)")
+        inputs = Inputs(invalid_codes="warn")
+        try:
+            verify_record(args.record, args.entities, args.inspectors,
+                          args.exclude, args.announcement, inputs)
+        except DrawError as e:
+            _print_warnings([inputs])
+            print(f"input error: {e}")
+            return 2
+        except Difference as e:
+            _print_warnings([inputs])
+            print(f"NOT reproduced: {e}")
+            return 1
+        _print_warnings([inputs])
+        print("reproduced" + (" (announcement checked)"
+                              if args.announcement else ""))
+        return 0
+    if args.case:
+        folder = Path(args.case)
+        if not folder.is_dir():
+            ap.error(f"{folder} is not a folder")
+        return run_cases([folder])
+    here = Path(__file__).resolve().parent
+    folders = sorted((p for p in here.iterdir()
+                      if p.is_dir() and p.name[:1].isdigit()),
+                     key=lambda p: by_bytes(p.name))
+    return run_cases(folders)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
