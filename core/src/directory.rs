@@ -415,16 +415,6 @@ fn inspector_role(columns: &[(String, String)], header: &str) -> InspectorColumn
     inspector_column(mapped(columns, header).unwrap_or(header))
 }
 
-/// Reads a table for a directory, finding its header row by `is_header`.
-fn open<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    options: &LoadOptions,
-    is_header: &dyn Fn(&[String]) -> bool,
-) -> Result<Table<'a>> {
-    Table::from_bytes(bytes, source, &options.read, is_header)
-}
-
 /// Drains a row source, collecting the problems of each row: `each` gets
 /// the row and its number and returns the problems it found.
 fn for_each_row(
@@ -501,6 +491,19 @@ impl EntityDirectory {
     /// # Errors
     /// `Io`, `Csv`, `EmptyDirectory`.
     pub fn table<'a>(bytes: &'a [u8], source: &str, options: &LoadOptions) -> Result<Table<'a>> {
+        EntityDirectory::table_from_reader(bytes, source, options)
+    }
+
+    /// As [`EntityDirectory::table`], streaming from a reader (a CSV file of
+    /// millions of rows is never held in memory; a workbook is).
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `EmptyDirectory`.
+    pub fn table_from_reader<'a>(
+        reader: impl std::io::Read + 'a,
+        source: &str,
+        options: &LoadOptions,
+    ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
         let is_header = move |cells: &[String]| {
             cells.iter().any(|c| {
@@ -510,7 +513,7 @@ impl EntityDirectory {
                 )
             })
         };
-        open(bytes, source, options, &is_header)
+        Table::from_reader(reader, source, &options.read, &is_header)
     }
 
     /// Reads an entity directory from any [`RowSource`].
@@ -809,13 +812,25 @@ impl InspectorDirectory {
     /// # Errors
     /// `Io`, `Csv`, `EmptyDirectory`.
     pub fn table<'a>(bytes: &'a [u8], source: &str, options: &LoadOptions) -> Result<Table<'a>> {
+        InspectorDirectory::table_from_reader(bytes, source, options)
+    }
+
+    /// As [`InspectorDirectory::table`], streaming from a reader.
+    ///
+    /// # Errors
+    /// `Io`, `Csv`, `EmptyDirectory`.
+    pub fn table_from_reader<'a>(
+        reader: impl std::io::Read + 'a,
+        source: &str,
+        options: &LoadOptions,
+    ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
         let is_header = move |cells: &[String]| {
             cells
                 .iter()
                 .any(|c| inspector_role(&columns, c) == InspectorColumn::Id)
         };
-        open(bytes, source, options, &is_header)
+        Table::from_reader(reader, source, &options.read, &is_header)
     }
 
     /// Reads an inspector directory from any [`RowSource`].
