@@ -492,12 +492,19 @@ class Entity:
             return self.name
         return self.attrs.get(key)
 
-    def leaf(self) -> bytes:
-        """SPEC §3.1: H("shuangsui/1/entity", id, name, k1, v1, …)."""
-        kv = []
-        for k in sorted(self.attrs, key=by_bytes):
-            kv += [k, self.attrs[k]]
-        return H("shuangsui/1/entity", self.id, self.name, *kv)
+    def leaf(self, keys) -> bytes:
+        """SPEC §3.1: SHA256("shuangsui/1/entity" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖
+        v_1 ‖ 0 ‖ … ‖ v_m ‖ 0), v_i the value for the directory's i-th
+        attribute key (empty when absent)."""
+        fields = [self.id, self.name] + [self.attrs.get(k, "") for k in keys]
+        return sha256(b"shuangsui/1/entity\0"
+                      + b"".join(f.encode() + b"\0" for f in fields))
+
+
+class Directory(dict):
+    """{id: row} with the directory's attribute keys k_1 … k_m (SPEC §3.1):
+    the canonical keys of all attribute columns, sorted by bytes."""
+    attr_keys: list = []
 
 
 def load_entities(path: Path, inputs: Inputs):
@@ -518,7 +525,10 @@ def load_entities(path: Path, inputs: Inputs):
         raise DrawError("MissingColumn", f"{path}: no 企业名称 (name) column "
                                          f"in the header row {header_row}")
     both = ID_PRIMARY in keys and ID_LEGACY in keys
-    entities = {}
+    entities = Directory()
+    entities.attr_keys = sorted(
+        {k for k in keys if k not in (ID_PRIMARY, ID_LEGACY, "name")}
+        | ({"注册号"} if both else set()), key=by_bytes)
     for n, cells in rows:
         primary = legacy = name = ""
         primary_col = legacy_col = ""
@@ -624,14 +634,15 @@ class Inspector:
             return getattr(self, key)
         return self.attrs.get(key)
 
-    def leaf(self) -> bytes:
-        """SPEC §3.2: H("shuangsui/1/inspector", id, name, department, fields,
-        status, expiry, k1, v1, …)."""
-        kv = []
-        for k in sorted(self.attrs, key=by_bytes):
-            kv += [k, self.attrs[k]]
-        return H("shuangsui/1/inspector", self.id, self.name, self.department,
-                 self.fields, self.status, self.expiry, *kv)
+    def leaf(self, keys) -> bytes:
+        """SPEC §3.2: SHA256("shuangsui/1/inspector" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖
+        department ‖ 0 ‖ fields ‖ 0 ‖ status ‖ 0 ‖ expiry ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖
+        v_m ‖ 0)."""
+        fields = [self.id, self.name, self.department, self.fields,
+                  self.status, self.expiry] + [self.attrs.get(k, "")
+                                               for k in keys]
+        return sha256(b"shuangsui/1/inspector\0"
+                      + b"".join(f.encode() + b"\0" for f in fields))
 
 
 _INSPECTOR_CORE = ("id", "name", "department", "fields", "status", "expiry")
@@ -654,7 +665,9 @@ def load_inspectors(path: Path, inputs: Inputs):
     if "name" not in keys:
         raise DrawError("MissingColumn", f"{path}: no 姓名 (name) column in "
                                          f"the header row {header_row}")
-    inspectors = {}
+    inspectors = Directory()
+    inspectors.attr_keys = sorted(
+        {k for k in keys if k not in _INSPECTOR_CORE}, key=by_bytes)
     for n, cells in rows:
         where = f"{path}: row {n}"
         ins = Inspector()
@@ -693,12 +706,16 @@ def load_inspectors(path: Path, inputs: Inputs):
 # SPEC §3.4: directory digests
 # ---------------------------------------------------------------------------
 
-def directory_digest(tag: str, rows: dict) -> bytes:
-    """SPEC §3.4: SHA256(lp(tag) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n), leaves
-    sorted by the id bytes of their rows."""
+def directory_digest(tag: str, rows: "Directory") -> bytes:
+    """SPEC §3.4: SHA256(lp(tag) ‖ u64be(m) ‖ lp(k_1) ‖ … ‖ lp(k_m) ‖
+    u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n), leaves sorted by the id bytes of their
+    rows."""
+    keys = rows.attr_keys
     ids = sorted(rows, key=by_bytes)
-    return sha256(lp(tag.encode()) + u64be(len(ids))
-                  + b"".join(rows[i].leaf() for i in ids))
+    return sha256(lp(tag.encode()) + u64be(len(keys))
+                  + b"".join(lp(k.encode()) for k in keys)
+                  + u64be(len(ids))
+                  + b"".join(rows[i].leaf(keys) for i in ids))
 
 
 # ---------------------------------------------------------------------------

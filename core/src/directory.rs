@@ -2,7 +2,7 @@
 //! inspectors (执法检查人员名录库), brought to the canonical form of SPEC.md
 //! §3 and hashed into their digests (§3.4).
 
-use crate::hash::{hex, Digest32, Tagged};
+use crate::hash::{hex, Digest32};
 use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
 use crate::table::{ReadOptions, RowSource, Table};
 use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
@@ -40,13 +40,35 @@ impl Entity {
         }
     }
 
-    fn leaf(&self) -> Digest32 {
-        let mut t = Tagged::new("shuangsui/1/entity");
-        t.field(self.id.as_bytes()).field(self.name.as_bytes());
-        for (k, v) in &self.attributes {
-            t.field(k.as_bytes()).field(v.as_bytes());
+    /// SPEC §3.4: `SHA256("shuangsui/1/entity" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`,
+    /// the values in the order of the directory's attribute keys.
+    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
+        let mut h = Sha256::new();
+        h.update(b"shuangsui/1/entity\0");
+        h.update(self.id.as_bytes());
+        h.update([0]);
+        h.update(self.name.as_bytes());
+        h.update([0]);
+        attribute_values(&mut h, &self.attributes, keys);
+        h.finalize().into()
+    }
+}
+
+/// Feeds the values of `attributes` (sorted by key) in the order of `keys`,
+/// each followed by a zero byte, an absent value as the empty text.
+fn attribute_values(h: &mut Sha256, attributes: &[(Arc<str>, String)], keys: &[Arc<str>]) {
+    let mut it = attributes.iter().peekable();
+    for k in keys {
+        while it
+            .peek()
+            .is_some_and(|(ak, _)| ak.as_bytes() < k.as_bytes())
+        {
+            it.next();
         }
-        t.finish()
+        if let Some((_, v)) = it.next_if(|(ak, _)| ak == k) {
+            h.update(v.as_bytes());
+        }
+        h.update([0]);
     }
 }
 
@@ -97,21 +119,27 @@ impl Inspector {
         }
     }
 
-    fn leaf(&self) -> Digest32 {
-        let mut t = Tagged::new("shuangsui/1/inspector");
-        t.field(self.id.as_bytes())
-            .field(self.name.as_bytes())
-            .field(self.department.as_bytes())
-            .field(self.fields.join(";").as_bytes())
-            .field(match self.status {
-                Status::Active => b"active",
-                Status::Inactive => b"inactive",
-            })
-            .field(self.expiry.as_deref().unwrap_or("").as_bytes());
-        for (k, v) in &self.attributes {
-            t.field(k.as_bytes()).field(v.as_bytes());
+    /// SPEC §3.4: `SHA256("shuangsui/1/inspector" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖
+    /// department ‖ 0 ‖ fields ‖ 0 ‖ status ‖ 0 ‖ expiry ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`.
+    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
+        let mut h = Sha256::new();
+        h.update(b"shuangsui/1/inspector\0");
+        for f in [
+            self.id.as_str(),
+            self.name.as_str(),
+            self.department.as_str(),
+            &self.fields.join(";"),
+            match self.status {
+                Status::Active => "active",
+                Status::Inactive => "inactive",
+            },
+            self.expiry.as_deref().unwrap_or(""),
+        ] {
+            h.update(f.as_bytes());
+            h.update([0]);
         }
-        t.finish()
+        attribute_values(&mut h, &self.attributes, keys);
+        h.finalize().into()
     }
 }
 
@@ -373,11 +401,16 @@ fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Dig
     })
 }
 
-/// SPEC §3.4: `SHA256(lp(tag) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n)`.
-fn directory_digest(tag: &str, leaves: &[Digest32]) -> Digest32 {
+/// SPEC §3.4: `SHA256(lp(tag) ‖ u64be(m) ‖ lp(k_1) ‖ … ‖ lp(k_m) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n)`.
+fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest32 {
     let mut h = Sha256::new();
     h.update((tag.len() as u64).to_be_bytes());
     h.update(tag.as_bytes());
+    h.update((keys.len() as u64).to_be_bytes());
+    for k in keys {
+        h.update((k.len() as u64).to_be_bytes());
+        h.update(k.as_bytes());
+    }
     h.update((leaves.len() as u64).to_be_bytes());
     for l in leaves {
         h.update(l);
@@ -698,8 +731,14 @@ impl EntityDirectory {
             }
         }
         problems.finish()?;
-        let leaves = leaves(&entities, Entity::leaf);
-        let digest = directory_digest("shuangsui/1/entities", &leaves);
+        let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
+        if id_col.is_some() && legacy_col.is_some() {
+            keys.push(legacy_key.clone());
+        }
+        keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        keys.dedup();
+        let leaves = leaves(&entities, |e| e.leaf(&keys));
+        let digest = directory_digest("shuangsui/1/entities", &keys, &leaves);
         Ok(EntityDirectory {
             entities,
             digest,
@@ -1032,8 +1071,11 @@ impl InspectorDirectory {
             }
         }
         problems.finish()?;
-        let leaves = leaves(&inspectors, Inspector::leaf);
-        let digest = directory_digest("shuangsui/1/inspectors", &leaves);
+        let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
+        keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        keys.dedup();
+        let leaves = leaves(&inspectors, |i| i.leaf(&keys));
+        let digest = directory_digest("shuangsui/1/inspectors", &keys, &leaves);
         Ok(InspectorDirectory { inspectors, digest })
     }
 
