@@ -384,10 +384,10 @@ fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Dig
     if items.len() < 4096 {
         return items.iter().map(&leaf).collect();
     }
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
+    let threads = crate::parallel::threads();
+    if threads == 1 {
+        return items.iter().map(&leaf).collect();
+    }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = items

@@ -16,6 +16,7 @@ mod error;
 mod exclusions;
 mod hash;
 mod headers;
+mod parallel;
 mod publish;
 mod record;
 mod seed;
