@@ -97,6 +97,7 @@ fn demo_out_then_verify_reproduces() {
         "announcement.json",
         "record.json",
         "result.csv",
+        "result.xlsx",
         "notice.html",
     ] {
         assert!(dir.join(f).is_file(), "{f} missing");
@@ -483,7 +484,10 @@ fn help_documents_exit_codes() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("Exit codes"), "{r:?}");
     assert!(r.stdout.contains("2  usage or input error"), "{r:?}");
-    for cmd in ["demo", "gen", "digest", "announce", "draw", "verify"] {
+    for cmd in [
+        "demo", "gen", "digest", "announce", "draw", "verify", "deadline", "rules", "ledger",
+        "calendar",
+    ] {
         assert!(r.stdout.contains(cmd), "{cmd} missing from --help");
         let h = run(&[cmd, "--help"]);
         assert_eq!(h.code, 0, "{h:?}");

@@ -77,3 +77,47 @@ pub fn cli_binary() -> &'static std::path::Path {
         bin
     })
 }
+
+/// What a run of the `shuangsui` binary gave: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as JSON; panics with the output when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self:?}"))
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the `shuangsui` binary with `args` (stdout is a pipe, so never
+/// coloured).
+pub fn run_cli<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
+    let out = std::process::Command::new(cli_binary())
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The input fixtures of the core's tests (`core/tests/fixtures/`).
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("core/tests/fixtures").join(name)
+}

@@ -4,41 +4,50 @@
 
 use crate::flags::{
     AnnounceArgs, DemoArgs, DigestArgs, DigestKind, DrawArgs, DrawFiles, GenArgs, GenKind,
-    VerifyArgs,
+    MapFlags, ReadFlags, VerifyArgs,
 };
 use crate::progress::{Counting, Progress};
 use serde_json::{json, Value};
 use shuangsui::{
-    Announcement, DrawInputs, DrawRecord, EntityDirectory, Error, ErrorKind, Exclusions,
-    InspectorDirectory, Location, Result, Role, SeedSource, TaskFile, Verification,
+    Announcement, CodeCheck, DrawInputs, DrawRecord, EntityDirectory, Error, ErrorKind, Exclusions,
+    InspectorDirectory, LoadOptions, Location, ReadOptions, Result, Role, SeedSource, TaskFile,
+    TextEncoding, Verification,
 };
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
-/// What a command produced: text for people, JSON for programs, and the
-/// exit code (0 ok, 1 a check failed).
+/// What a command produced: text for people, JSON for programs, the exit
+/// code (0 ok, 1 a check failed), and problems that did not stop it
+/// (printed on stderr).
 pub struct Report {
     pub text: String,
     pub json: Value,
     pub code: u8,
+    pub warnings: Vec<Error>,
 }
 
 impl Report {
-    fn ok(text: String, json: Value) -> Report {
+    pub(crate) fn ok(text: String, json: Value) -> Report {
         Report {
             text,
             json,
             code: 0,
+            warnings: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_warnings(mut self, warnings: Vec<Error>) -> Report {
+        self.warnings = warnings;
+        self
     }
 }
 
-fn name(path: &Path) -> String {
+pub(crate) fn name(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     let hint = match e.kind() {
         std::io::ErrorKind::NotFound => "; check the path",
         std::io::ErrorKind::PermissionDenied => "; check the file's permissions",
@@ -50,7 +59,7 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     })
 }
 
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, "read", e))?;
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -68,55 +77,130 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Opens a CSV table for streaming, with a progress bar over its bytes.
-fn open_table(
+/// How a command's input tables are read: one [`LoadOptions`] per kind
+/// of file.
+struct InputOptions {
+    entities: LoadOptions,
+    inspectors: LoadOptions,
+    exclusions: LoadOptions,
+}
+
+fn read_options(r: &ReadFlags) -> Result<ReadOptions> {
+    let encoding = TextEncoding::parse(&r.encoding)
+        .map_err(|e| Error::new(e.kind(), format!("--encoding: {}", e.message())))?;
+    Ok(ReadOptions {
+        encoding,
+        sheet: r.sheet.clone(),
+    })
+}
+
+/// Reads `HEADER=FIELD` values of a mapping flag.
+fn mappings(flag: &str, values: &[String]) -> Result<Vec<(String, String)>> {
+    values
+        .iter()
+        .map(|v| {
+            let (header, field) = v
+                .split_once('=')
+                .or_else(|| v.split_once('＝'))
+                .map(|(h, f)| (h.trim(), f.trim()))
+                .filter(|(h, f)| !h.is_empty() && !f.is_empty())
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("{flag} \"{v}\": write HEADER=FIELD, the header as it is in the file and the field it holds, e.g. {flag} 纳税人识别号=统一社会信用代码"),
+                    )
+                })?;
+            Ok((header.to_string(), field.to_string()))
+        })
+        .collect()
+}
+
+/// The options of the task file (its `invalid_codes` and `[columns.*]`),
+/// or the defaults without one, with the flags' mappings added.
+fn input_options(
+    task: Option<&TaskFile>,
+    read: &ReadFlags,
+    map: &MapFlags,
+) -> Result<InputOptions> {
+    let read = read_options(read)?;
+    let (mut entities, mut inspectors, mut exclusions) = match task {
+        Some(t) => (
+            t.entity_options(read.clone()),
+            t.inspector_options(read.clone()),
+            t.exclusion_options(read),
+        ),
+        None => {
+            let o = LoadOptions {
+                read,
+                ..LoadOptions::default()
+            };
+            (o.clone(), o.clone(), o)
+        }
+    };
+    entities
+        .columns
+        .extend(mappings("--map-entities", &map.map_entities)?);
+    inspectors
+        .columns
+        .extend(mappings("--map-inspectors", &map.map_inspectors)?);
+    exclusions
+        .columns
+        .extend(mappings("--map-exclusions", &map.map_exclusions)?);
+    Ok(InputOptions {
+        entities,
+        inspectors,
+        exclusions,
+    })
+}
+
+/// Opens a file for streaming, with a progress bar over its bytes.
+fn open_counted(
     path: &Path,
     label: &str,
-) -> Result<(
-    shuangsui::CsvRows<Counting<BufReader<std::fs::File>>>,
-    Progress,
-)> {
+) -> Result<(Counting<BufReader<std::fs::File>>, Progress)> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, "open", e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let progress = Progress::new(label, size, true);
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let bom = reader
-        .fill_buf()
-        .map_err(|e| io_error(path, "read", e))?
-        .starts_with(b"\xEF\xBB\xBF");
-    if bom {
-        reader.consume(3);
-    }
-    let rows = shuangsui::CsvRows::new(Counting::new(reader, progress.clone()), &name(path))?;
-    Ok((rows, progress))
+    let reader = BufReader::with_capacity(1 << 20, file);
+    Ok((Counting::new(reader, progress.clone()), progress))
 }
 
-fn load_entities(path: &Path) -> Result<EntityDirectory> {
-    let (mut rows, progress) = open_table(path, "reading entities (检查对象)")?;
-    progress.message("reading and hashing entities (检查对象)");
-    let dir = EntityDirectory::from_rows(&mut rows, &shuangsui::LoadOptions::default());
+/// Reads an entity directory (CSV streamed, or a workbook), its header row
+/// found below any title rows.
+fn load_entities(path: &Path, options: &LoadOptions) -> Result<EntityDirectory> {
+    let (reader, progress) = open_counted(path, "reading entities (检查对象)")?;
+    let dir = EntityDirectory::table_from_reader(reader, &name(path), options).and_then(|mut t| {
+        progress.message("reading and hashing entities (检查对象)");
+        EntityDirectory::from_rows(&mut t, options)
+    });
     progress.finish();
     dir
 }
 
-fn load_inspectors(path: &Path) -> Result<InspectorDirectory> {
-    let (mut rows, progress) = open_table(path, "reading inspectors (执法检查人员)")?;
-    let dir = InspectorDirectory::from_rows(&mut rows, &shuangsui::LoadOptions::default());
+fn load_inspectors(path: &Path, options: &LoadOptions) -> Result<InspectorDirectory> {
+    let (reader, progress) = open_counted(path, "reading inspectors (执法检查人员)")?;
+    let dir = InspectorDirectory::table_from_reader(reader, &name(path), options)
+        .and_then(|mut t| InspectorDirectory::from_rows(&mut t, options));
     progress.finish();
     dir
 }
 
-fn load_exclusions(paths: &[PathBuf]) -> Result<Exclusions> {
+/// Reads and unites exclusion lists; returns the warnings of each file too
+/// (the union keeps only the ids).
+fn load_exclusions(paths: &[PathBuf], options: &LoadOptions) -> Result<(Exclusions, Vec<Error>)> {
     let mut all = Exclusions::none();
+    let mut warnings = Vec::new();
     for p in paths {
         let bytes = std::fs::read(p).map_err(|e| io_error(p, "read", e))?;
-        all = all.union(&Exclusions::from_csv(&bytes, &name(p))?);
+        let list = Exclusions::load(&bytes, &name(p), options)?;
+        warnings.extend_from_slice(list.warnings());
+        all = all.union(&list);
     }
-    Ok(all)
+    Ok((all, warnings))
 }
 
 /// Refuses to overwrite any of `paths` unless `force`.
-fn check_new(paths: &[&Path], force: bool) -> Result<()> {
+pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
     if force {
         return Ok(());
     }
@@ -135,11 +219,11 @@ fn check_new(paths: &[&Path], force: bool) -> Result<()> {
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
 }
 
-fn create_dir(path: &Path) -> Result<()> {
+pub(crate) fn create_dir(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| io_error(path, "create the folder for", e))
 }
 
@@ -156,24 +240,31 @@ fn seeds(args: &[String]) -> Result<Vec<SeedSource>> {
         .collect()
 }
 
-/// The task, the directories and the united exclusion list.
+/// The task, the directories, the united exclusion list, and the
+/// warnings found reading them.
 struct Loaded {
     task: TaskFile,
     entities: EntityDirectory,
     inspectors: InspectorDirectory,
     exclusions: Exclusions,
+    warnings: Vec<Error>,
 }
 
 fn load(files: &DrawFiles) -> Result<Loaded> {
     let task = TaskFile::parse(&read_text(&files.task)?, &name(&files.task))?;
-    let entities = load_entities(&files.entities)?;
-    let inspectors = load_inspectors(&files.inspectors)?;
-    let exclusions = task.exclusions.union(&load_exclusions(&files.exclude)?);
+    let options = input_options(Some(&task), &files.read, &files.map)?;
+    let entities = load_entities(&files.entities, &options.entities)?;
+    let inspectors = load_inspectors(&files.inspectors, &options.inspectors)?;
+    let (listed, listed_warnings) = load_exclusions(&files.exclude, &options.exclusions)?;
+    let exclusions = task.exclusions.union(&listed);
+    let mut warnings = entities.warnings().to_vec();
+    warnings.extend(listed_warnings);
     Ok(Loaded {
         task,
         entities,
         inspectors,
         exclusions,
+        warnings,
     })
 }
 
@@ -267,13 +358,15 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
     let d = shuangsui::synth::demo()?;
     let mut files = Vec::new();
     if let Some(dir) = &args.out {
-        let contents: [(&str, &[u8]); 7] = [
+        let xlsx = shuangsui::xlsx::result_xlsx(&d.record)?;
+        let contents: [(&str, &[u8]); 8] = [
             ("entities.csv", d.entities_csv.as_bytes()),
             ("inspectors.csv", d.inspectors_csv.as_bytes()),
             ("task.toml", d.task_toml.as_bytes()),
             ("announcement.json", &[]),
             ("record.json", &[]),
             ("result.csv", d.result_csv.as_bytes()),
+            ("result.xlsx", &xlsx),
             ("notice.html", d.notice_html.as_bytes()),
         ];
         let paths: Vec<PathBuf> = contents.iter().map(|(f, _)| dir.join(f)).collect();
@@ -365,6 +458,7 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
         text: t,
         json,
         code: if reproduced { 0 } else { 1 },
+        warnings: Vec::new(),
     })
 }
 
@@ -405,11 +499,7 @@ pub fn gen(args: &GenArgs) -> Result<Report> {
     let seconds = start.elapsed().as_secs_f64();
     match &args.out {
         // The CSV itself went to stdout: print nothing else there.
-        None => Ok(Report {
-            text: String::new(),
-            json: Value::Null,
-            code: 0,
-        }),
+        None => Ok(Report::ok(String::new(), Value::Null)),
         Some(path) => Ok(Report::ok(
             format!(
                 "wrote {} {what} to {} (seed \"{}\") in {seconds:.1} s\n",
@@ -430,27 +520,59 @@ pub fn gen(args: &GenArgs) -> Result<Report> {
 
 /// `shuangsui digest`.
 pub fn digest(args: &DigestArgs) -> Result<Report> {
-    let (kind, what, count, digest) = match args.kind {
+    let task = match &args.task {
+        Some(p) => Some(TaskFile::parse(&read_text(p)?, &name(p))?),
+        None => None,
+    };
+    // `--map` belongs to the one file being digested.
+    let map = |kind: DigestKind| MapFlags {
+        map_entities: if kind == DigestKind::Entities {
+            args.map.clone()
+        } else {
+            Vec::new()
+        },
+        map_inspectors: if kind == DigestKind::Inspectors {
+            args.map.clone()
+        } else {
+            Vec::new()
+        },
+        map_exclusions: if kind == DigestKind::Exclusions {
+            args.map.clone()
+        } else {
+            Vec::new()
+        },
+    };
+    let options = input_options(task.as_ref(), &args.read, &map(args.kind))?;
+    let (kind, what, count, digest, warnings) = match args.kind {
         DigestKind::Entities => {
-            let d = load_entities(&args.file)?;
-            ("entities", "entities (检查对象)", d.len(), d.digest_hex())
+            let d = load_entities(&args.file, &options.entities)?;
+            (
+                "entities",
+                "entities (检查对象)",
+                d.len(),
+                d.digest_hex(),
+                d.warnings().to_vec(),
+            )
         }
         DigestKind::Inspectors => {
-            let d = load_inspectors(&args.file)?;
+            let d = load_inspectors(&args.file, &options.inspectors)?;
             (
                 "inspectors",
                 "inspectors (执法检查人员)",
                 d.len(),
                 d.digest_hex(),
+                Vec::new(),
             )
         }
         DigestKind::Exclusions => {
-            let d = load_exclusions(std::slice::from_ref(&args.file))?;
+            let files = std::slice::from_ref(&args.file);
+            let (d, warnings) = load_exclusions(files, &options.exclusions)?;
             (
                 "exclusions",
                 "excluded ids (排除名单)",
                 d.len(),
                 d.digest_hex(),
+                warnings,
             )
         }
     };
@@ -459,8 +581,9 @@ pub fn digest(args: &DigestArgs) -> Result<Report> {
             "{}: {count} {what}\ndigest (摘要): {digest}\n",
             name(&args.file)
         ),
-        json!({ "kind": kind, "file": name(&args.file), "count": count, "digest": digest }),
-    ))
+        json!({ "kind": kind, "file": name(&args.file), "count": count, "digest": digest, "warnings": warnings.len() }),
+    )
+    .with_warnings(warnings))
 }
 
 fn summary_lines(t: &mut String, a: &Announcement) {
@@ -518,18 +641,22 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
         "\nPublish it before the seed exists. Then: shuangsui draw … --announcement {} --seed …",
         name(&args.out)
     );
-    Ok(Report::ok(
-        t,
-        json!({ "file": name(&args.out), "announcement": a }),
-    ))
+    Ok(
+        Report::ok(t, json!({ "file": name(&args.out), "announcement": a }))
+            .with_warnings(l.warnings),
+    )
 }
 
 /// `shuangsui draw`.
 pub fn draw(args: &DrawArgs) -> Result<Report> {
     let record_path = args.out.join("record.json");
     let result_path = args.out.join("result.csv");
+    let xlsx_path = args.out.join("result.xlsx");
     let notice_path = args.out.join("notice.html");
-    check_new(&[&record_path, &result_path, &notice_path], args.force)?;
+    check_new(
+        &[&record_path, &result_path, &xlsx_path, &notice_path],
+        args.force,
+    )?;
     let seed = seeds(&args.seed)?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
@@ -548,9 +675,11 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
         (Some(p), ErrorKind::AnnouncementMismatch) => e.in_file(&name(p)),
         _ => e,
     })?;
+    let xlsx = shuangsui::xlsx::result_xlsx(&record)?;
     create_dir(&args.out)?;
     write_file(&record_path, record.to_json_pretty().as_bytes())?;
     write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
+    write_file(&xlsx_path, &xlsx)?;
     write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
 
     let mut t = format!(
@@ -601,6 +730,11 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
     );
     let _ = writeln!(
         t,
+        "  {}  抽查结果 (the same as a workbook, ready to print)",
+        name(&xlsx_path)
+    );
+    let _ = writeln!(
+        t,
         "  {}  抽查结果公告 (public notice, print or post)",
         name(&notice_path)
     );
@@ -613,6 +747,35 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
     for x in &args.files.exclude {
         check.push_str(&format!(" --exclude {}", name(x)));
     }
+    // Mappings are not in the record: whoever verifies needs them too.
+    let mut maps = Vec::new();
+    for (flag, columns) in [
+        ("--map-entities", &l.task.entity_columns),
+        ("--map-inspectors", &l.task.inspector_columns),
+        ("--map-exclusions", &l.task.exclusion_columns),
+    ] {
+        for (h, f) in columns {
+            maps.push(format!(" {flag} {h}={f}"));
+        }
+    }
+    for (flag, values) in [
+        ("--map-entities", &args.files.map.map_entities),
+        ("--map-inspectors", &args.files.map.map_inspectors),
+        ("--map-exclusions", &args.files.map.map_exclusions),
+    ] {
+        for v in values {
+            maps.push(format!(" {flag} {v}"));
+        }
+    }
+    for m in maps {
+        check.push_str(&m);
+    }
+    if args.files.read.encoding != "auto" {
+        check.push_str(&format!(" --encoding {}", args.files.read.encoding));
+    }
+    if let Some(sheet) = &args.files.read.sheet {
+        check.push_str(&format!(" --sheet {sheet}"));
+    }
     let _ = writeln!(t, "anyone can check it:\n  {check}");
     Ok(Report::ok(
         t,
@@ -620,20 +783,30 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
             "files": {
                 "record": name(&record_path),
                 "result": name(&result_path),
+                "result_xlsx": name(&xlsx_path),
                 "notice": name(&notice_path),
             },
             "verify_command": check,
             "record": record,
         }),
-    ))
+    )
+    .with_warnings(l.warnings))
 }
 
 /// `shuangsui verify`.
 pub fn verify(args: &VerifyArgs) -> Result<Report> {
     let text = read_text(&args.record)?;
-    let entities = load_entities(&args.entities)?;
-    let inspectors = load_inspectors(&args.inspectors)?;
-    let exclusions = load_exclusions(&args.exclude)?;
+    let mut options = input_options(None, &args.read, &args.map)?;
+    // A published record must be reproduced with whatever its draw
+    // accepted, whether the task said `invalid_codes = "warn"` or not.
+    options.entities.codes = CodeCheck::Warn;
+    options.inspectors.codes = CodeCheck::Warn;
+    options.exclusions.codes = CodeCheck::Warn;
+    let entities = load_entities(&args.entities, &options.entities)?;
+    let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
+    let (exclusions, listed_warnings) = load_exclusions(&args.exclude, &options.exclusions)?;
+    let mut warnings = entities.warnings().to_vec();
+    warnings.extend(listed_warnings);
     let v = shuangsui::verify(&text, &entities, &inspectors, &exclusions)
         .map_err(|e| e.in_file(&name(&args.record)))?;
     // The record parsed, so its summary can be read for the report.
@@ -647,7 +820,8 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
                 name(&args.record)
             ),
             json!({ "reproduced": true, "difference": null, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
-        ),
+        )
+        .with_warnings(warnings),
         Verification::Differs(why) => Report {
             text: format!(
                 "NOT reproduced (核验不通过): {}\nfirst difference: {why}\n",
@@ -655,6 +829,7 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
             ),
             json: json!({ "reproduced": false, "difference": why, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
             code: 1,
+            warnings,
         },
     })
 }

@@ -7,10 +7,14 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  done; for `verify`: the record was reproduced exactly
-  1  a check failed: `verify` found a difference (it names the first one)
+  0  done; for `verify`: the record was reproduced exactly; for `ledger`:
+     no case is overdue
+  1  a check failed: `verify` found a difference (it names the first one);
+     `ledger` found an overdue case (逾期未公示), so a daily scheduled job
+     can alert on it
   2  usage or input error: a wrong flag, a missing or malformed file, a
-     task that breaks a rule, inputs that differ from the announcement
+     task that breaks a rule, inputs that differ from the announcement, a
+     date in a year the working-day calendar does not cover
 
 Errors go to stderr as `error: FILE, row N, column \"X\": what is wrong and
 what to do`; with --format json, stdout holds one JSON document and errors
@@ -31,9 +35,11 @@ draw from it without this program.";
 /// publish record.json, result.csv and notice.html; anyone can `verify`.
 /// Try `shuangsui demo` first.
 #[derive(Debug, Parser)]
-#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference), 2 usage or input error. More with --help.")]
+#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference, ledger found an overdue case), 2 usage or input error. More with --help.")]
 pub struct Cli {
-    /// Output format on stdout: `text` for people, `json` for programs.
+    /// Output format on stdout: `text` for people, `json` for programs;
+    /// `ledger` also writes `csv` and `xlsx` (`table` is another name for
+    /// `text`).
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
 
@@ -44,10 +50,48 @@ pub struct Cli {
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Human-readable text.
+    /// Human-readable text (for `ledger`: a table, coloured on a terminal).
+    #[value(alias = "table")]
     Text,
     /// One JSON document on stdout.
     Json,
+    /// `ledger` only: the ledger with the report's columns added, as CSV.
+    Csv,
+    /// `ledger` only: the report as an Excel workbook; needs --out.
+    Xlsx,
+}
+
+impl Cli {
+    /// The checks clap cannot express: `--format csv|xlsx` belongs to
+    /// `ledger` alone, and `xlsx` needs a file to write to.
+    ///
+    /// # Errors
+    /// A clap usage error (exit 2) naming the conflict.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory;
+        let ledger = match &self.command {
+            Command::Ledger(l) => Some(l),
+            _ => None,
+        };
+        let name = match self.format {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            _ => return Ok(()),
+        };
+        match ledger {
+            None => Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--format {name} is only for `shuangsui ledger`; use --format text or json"
+                ),
+            )),
+            Some(l) if self.format == Format::Xlsx && l.out.is_none() => Err(Cli::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--format xlsx writes a workbook: give the file with --out FILE.xlsx",
+            )),
+            Some(_) => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,10 +126,11 @@ pub enum Command {
     /// is known.
     #[command(after_long_help = EXIT_CODES)]
     Announce(AnnounceArgs),
-    /// Make the draw (抽取) and write record.json, result.csv and notice.html.
+    /// Make the draw (抽取) and write record.json, result.csv, result.xlsx and notice.html.
     ///
     /// record.json is the draw record (抽取记录) anyone can verify;
-    /// result.csv is the result table (抽查结果) for Excel; notice.html is
+    /// result.csv and result.xlsx are the result table (抽查结果) for Excel,
+    /// the workbook made for printing; notice.html is
     /// the printable public notice (抽查结果公告). Refuses to overwrite
     /// existing files unless --force.
     #[command(after_long_help = EXIT_CODES)]
@@ -95,15 +140,102 @@ pub enum Command {
     /// Recomputes the record's digest, the digests of the directories you
     /// give, and the whole draw from the recorded task and seed; names the
     /// first difference in plain words.
+    ///
+    /// The directories are read accepting invalid codes (listed as
+    /// warnings): the record must be reproduced with whatever its draw
+    /// accepted. Column mappings are not part of the record: give the same
+    /// --map-* flags (or the task's `[columns.*]` as flags) the draw used.
     #[command(after_long_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// The due date of a publication period (公示期限) on the official working-day calendar.
+    ///
+    /// Counts the way Chinese law does (民法典 第二百零一条、第二百零三条):
+    /// the start day is not counted; N working days (个工作日) end on the
+    /// Nth working day after it, skipping weekends and holidays and counting
+    /// make-up working days (调休上班); N days (日) end N days later, moved
+    /// to the next working day when that is a day off. An act on the due
+    /// date is in time. Prints the days off skipped on the way, with their
+    /// names, and the rule's legal basis. `shuangsui rules` lists the rules.
+    #[command(after_long_help = CALENDAR_HELP)]
+    Deadline(DeadlineArgs),
+    /// List the named deadline rules (期限规则) with their periods and legal basis.
+    #[command(after_long_help = CALENDAR_HELP)]
+    Rules,
+    /// Check a case ledger (台账): each case's due date and whether it was published in time.
+    ///
+    /// The ledger is a table (CSV in UTF-8 or GBK, or an Excel workbook)
+    /// with one case a row: 案件编号, 当事人, 决定日期, 生效日期, 公示日期
+    /// (empty while unpublished) and optionally 规则 (default 处罚结果公示,
+    /// 7 working days from the effective date). Each case gets its due date
+    /// and status — 逾期未公示 overdue, 数据有误 a bad row, 待公示 pending,
+    /// 逾期公示 published late, 按时公示 on time — most urgent first, with
+    /// the working days late or left. Other columns pass through untouched;
+    /// the ledger file is never modified.
+    ///
+    /// Exits 1 when any case is overdue, so a daily scheduled job (cron,
+    /// 计划任务) can alert: `shuangsui ledger 台账.xlsx || notify …`. Rows
+    /// that cannot be checked are listed on stderr as warnings.
+    #[command(after_long_help = CALENDAR_HELP)]
+    Ledger(LedgerArgs),
+    /// Print the working-day calendar (工作日历) of a year or month, marking days off and make-up working days.
+    ///
+    /// Days off by a holiday notice are marked 休, weekend days made working
+    /// days (调休上班) 班; each month lists its holidays by name. Colour is
+    /// added only when stdout is a terminal (and NO_COLOR is not set).
+    #[command(after_long_help = CALENDAR_HELP)]
+    Calendar(CalendarArgs),
+}
+
+const CALENDAR_HELP: &str = "\
+The calendar ships the State Council's holiday notices (国务院办公厅关于部分节假日安排的通知)
+of 2018–2026 and Xinjiang's 肉孜节/古尔邦节 of the years it knows. A date in a
+year it does not cover is an error (exit 2) that names the year, never a
+weekends-only guess: supply the year as a calendar file with --calendar
+(`# covers: 2027`, then `date,kind,name,notice` rows, one per day off and per
+make-up working day; see SPEC.md §16).
+
+Exit codes:
+  0  done; for `ledger`: no case is overdue
+  1  `ledger` only: at least one case is overdue (逾期未公示)
+  2  usage or input error: a wrong flag, a missing or malformed file, a
+     date in a year the calendar does not cover";
+
+/// How the input tables are read: encoding and worksheet.
+#[derive(Debug, Args)]
+pub struct ReadFlags {
+    /// Text encoding of CSV inputs: `auto` (UTF-8 when the file is valid
+    /// UTF-8, else GBK/GB18030 as Chinese Excel saves "CSV (逗号分隔)"),
+    /// `utf-8` or `gbk`.
+    #[arg(long, value_name = "auto|utf-8|gbk", default_value = "auto")]
+    pub encoding: String,
+    /// The worksheet to read from Excel workbooks (.xlsx, .xls); the first
+    /// sheet when not given. CSV inputs ignore it.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// Column mappings for the inputs of `announce`, `draw` and `verify`.
+#[derive(Debug, Args)]
+pub struct MapFlags {
+    /// Read an unusual header of the entity directory as a field, e.g.
+    /// `--map-entities 纳税人识别号=统一社会信用代码` or `监管片区=所属区域`;
+    /// repeat for several. Adds to the task file's `[columns.entities]`.
+    #[arg(long = "map-entities", value_name = "HEADER=FIELD")]
+    pub map_entities: Vec<String>,
+    /// The same for the inspector directory, e.g. `--map-inspectors 工号=执法证号`.
+    /// Adds to `[columns.inspectors]`.
+    #[arg(long = "map-inspectors", value_name = "HEADER=FIELD")]
+    pub map_inspectors: Vec<String>,
+    /// The same for the exclusion lists. Adds to `[columns.exclusions]`.
+    #[arg(long = "map-exclusions", value_name = "HEADER=FIELD")]
+    pub map_exclusions: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Also write every input and output file into this folder (entities.csv,
     /// inspectors.csv, task.toml, announcement.json, record.json, result.csv,
-    /// notice.html).
+    /// result.xlsx, notice.html).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Overwrite files that already exist in --out.
@@ -155,27 +287,43 @@ pub struct DigestArgs {
     /// What the file holds.
     #[arg(value_enum)]
     pub kind: DigestKind,
-    /// The CSV file (UTF-8, with or without BOM).
+    /// The file: CSV (UTF-8 or GBK, comma or tab) or an Excel workbook.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    #[command(flatten)]
+    pub read: ReadFlags,
+    /// Read an unusual header as a field, e.g. `--map 纳税人识别号=统一社会信用代码`;
+    /// repeat for several.
+    #[arg(long, value_name = "HEADER=FIELD")]
+    pub map: Vec<String>,
+    /// Read the file as this task (抽查任务) does: its `invalid_codes` and
+    /// its `[columns.*]` mappings for the file's kind (--map adds to them),
+    /// so the digest is the one `announce` will commit to.
+    #[arg(long, value_name = "FILE")]
+    pub task: Option<PathBuf>,
 }
 
 /// The inputs shared by `announce` and `draw`.
 #[derive(Debug, Args)]
 pub struct DrawFiles {
-    /// The task file (抽查任务), TOML (see SPEC.md §5.3).
+    /// The task file (抽查任务), TOML (see SPEC.md §5.3). Its
+    /// `invalid_codes` and `[columns.*]` say how the directories are read.
     #[arg(long, value_name = "FILE")]
     pub task: PathBuf,
-    /// The entity directory (检查对象名录库), CSV.
+    /// The entity directory (检查对象名录库): CSV (UTF-8 or GBK) or Excel.
     #[arg(long, value_name = "FILE")]
     pub entities: PathBuf,
-    /// The inspector directory (执法检查人员名录库), CSV.
+    /// The inspector directory (执法检查人员名录库): CSV or Excel.
     #[arg(long, value_name = "FILE")]
     pub inspectors: PathBuf,
-    /// An exclusion list (排除名单), CSV with a 统一社会信用代码 column;
-    /// repeat for several. United with the task's inline `exclusions`.
+    /// An exclusion list (排除名单) with a 统一社会信用代码 column, CSV or
+    /// Excel; repeat for several. United with the task's inline `exclusions`.
     #[arg(long = "exclude", value_name = "FILE")]
     pub exclude: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadFlags,
+    #[command(flatten)]
+    pub map: MapFlags,
 }
 
 #[derive(Debug, Args)]
@@ -207,8 +355,8 @@ pub struct DrawArgs {
     /// descriptions are recorded.
     #[arg(long, value_name = "FILE")]
     pub announcement: Option<PathBuf>,
-    /// Folder to write record.json, result.csv and notice.html into
-    /// (created if missing).
+    /// Folder to write record.json, result.csv, result.xlsx and notice.html
+    /// into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Overwrite those files if they exist.
@@ -231,4 +379,84 @@ pub struct VerifyArgs {
     /// task's inline exclusions; repeat for several.
     #[arg(long = "exclude", value_name = "FILE")]
     pub exclude: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadFlags,
+    #[command(flatten)]
+    pub map: MapFlags,
+}
+
+/// The working-day calendar to use.
+#[derive(Debug, Args)]
+pub struct CalendarFlags {
+    /// A region whose own holidays are added (地方节假日): `xinjiang`
+    /// (新疆维吾尔自治区: 肉孜节, 古尔邦节); `ningxia`, `xizang`, `guangxi`
+    /// with a --calendar file that supplies their dates.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// A calendar file laid over the shipped one (next year's notice before
+    /// it ships, a local change): `# covers: YEAR` then
+    /// `date,kind,name,notice` rows with kind `off` or `work` (SPEC.md
+    /// §16). Repeat for several; later files win.
+    #[arg(long = "calendar", value_name = "FILE")]
+    pub calendar: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["working_days", "days", "rule"])))]
+pub struct DeadlineArgs {
+    /// The day the period runs from (not counted), e.g. the day a penalty
+    /// decision took effect: 2026-09-28, 2026/9/28 or 2026年9月28日.
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+    /// N working days (N个工作日).
+    #[arg(long, value_name = "N")]
+    pub working_days: Option<u32>,
+    /// N days (N日, 自然日); the end moves to the next working day when it
+    /// is a day off.
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+    /// A named rule (`shuangsui rules` lists them), by id or Chinese name,
+    /// e.g. `处罚结果公示` or `penalty-publicity`; or a period such as
+    /// `7wd`, `7个工作日`, `30d`, `30日`.
+    #[arg(long, value_name = "NAME")]
+    pub rule: Option<String>,
+    #[command(flatten)]
+    pub calendar: CalendarFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// The case ledger (台账): CSV (UTF-8 or GBK) or an Excel workbook.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The day to check on; default: today's date in China (Asia/Shanghai,
+    /// UTC+8) from the system clock.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// The rule of rows whose 规则 cell is empty (default 处罚结果公示).
+    #[arg(long, value_name = "NAME")]
+    pub rule: Option<String>,
+    #[command(flatten)]
+    pub calendar: CalendarFlags,
+    #[command(flatten)]
+    pub read: ReadFlags,
+    /// Write the report (in --format) to this file instead of stdout; a
+    /// summary goes to stdout. Required for --format xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists (the ledger itself is never written).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The year, e.g. 2026.
+    #[arg(value_name = "YEAR")]
+    pub year: i32,
+    /// Only this month (1–12).
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub month: Option<u32>,
+    #[command(flatten)]
+    pub calendar: CalendarFlags,
 }

@@ -1,13 +1,17 @@
 //! The `shuangsui` command: a thin adapter over the `shuangsui` core crate.
 //!
 //! `flags.rs` holds the clap definition, `commands.rs` one function per
-//! command, `progress.rs` the progress bars. `main` only parses, dispatches
-//! and prints: the report on stdout, errors on stderr, and the exit code
-//! (0 ok, 1 a check failed, 2 usage or input error).
+//! draw command, `deadlines.rs` one per deadline command, `progress.rs` the
+//! progress bars and `term.rs` colour and column widths. `main` only
+//! parses, dispatches and prints: the report on stdout, warnings and errors
+//! on stderr, and the exit code (0 ok, 1 a check failed, 2 usage or input
+//! error).
 
 mod commands;
+mod deadlines;
 mod flags;
 mod progress;
+mod term;
 
 use clap::Parser;
 use flags::{Cli, Command, Format};
@@ -17,6 +21,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2.
     let cli = Cli::parse();
+    if let Err(e) = cli.validate() {
+        e.exit();
+    }
     let result = match &cli.command {
         Command::Demo(a) => commands::demo(a),
         Command::Gen(a) => commands::gen(a),
@@ -24,12 +31,17 @@ fn main() -> ExitCode {
         Command::Announce(a) => commands::announce(a),
         Command::Draw(a) => commands::draw(a),
         Command::Verify(a) => commands::verify(a),
+        Command::Deadline(a) => deadlines::deadline(a),
+        Command::Rules => deadlines::rules(),
+        Command::Ledger(a) => deadlines::ledger(a, cli.format),
+        Command::Calendar(a) => deadlines::calendar(a),
     };
     match result {
         Ok(report) => {
+            print_warnings(cli.format, &report.warnings);
             let mut out = std::io::stdout().lock();
             let written = match cli.format {
-                Format::Text => out.write_all(report.text.as_bytes()),
+                Format::Text | Format::Csv | Format::Xlsx => out.write_all(report.text.as_bytes()),
                 Format::Json if report.json.is_null() => Ok(()),
                 Format::Json => serde_json::to_writer_pretty(&mut out, &report.json)
                     .map_err(std::io::Error::other)
@@ -46,21 +58,39 @@ fn main() -> ExitCode {
     }
 }
 
+/// An error as JSON: kind, message, location, and the individual problems
+/// of a file that has several.
+fn error_json(e: &shuangsui::Error) -> serde_json::Value {
+    let loc = e.location();
+    serde_json::json!({
+        "kind": e.kind().name(),
+        "message": e.message(),
+        "file": loc.and_then(|l| l.file.clone()),
+        "row": loc.and_then(|l| l.row),
+        "column": loc.and_then(|l| l.column.clone()),
+        "details": e.details().iter().map(error_json).collect::<Vec<_>>(),
+    })
+}
+
 fn print_error(format: Format, e: &shuangsui::Error) {
     let mut err = std::io::stderr().lock();
+    // An error's Display lists every problem of a file on its own line.
     let _ = match format {
-        Format::Text => writeln!(err, "error: {e}"),
         Format::Json => {
-            let loc = e.location();
-            let v = serde_json::json!({ "error": {
-                "kind": e.kind().name(),
-                "message": e.message(),
-                "file": loc.and_then(|l| l.file.clone()),
-                "row": loc.and_then(|l| l.row),
-                "column": loc.and_then(|l| l.column.clone()),
-                "exit_code": 2,
-            }});
-            writeln!(err, "{v}")
+            let mut v = error_json(e);
+            v["exit_code"] = 2.into();
+            writeln!(err, "{}", serde_json::json!({ "error": v }))
         }
+        _ => writeln!(err, "error: {e}"),
     };
+}
+
+fn print_warnings(format: Format, warnings: &[shuangsui::Error]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = match format {
+            Format::Json => writeln!(err, "{}", serde_json::json!({ "warning": error_json(w) })),
+            _ => writeln!(err, "warning: {w}"),
+        };
+    }
 }

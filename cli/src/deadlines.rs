@@ -1,0 +1,533 @@
+//! The deadline commands (`deadline`, `rules`, `ledger`, `calendar`): read
+//! the files and flags, make one call into `shuangsui::calendar`, and lay
+//! the result out for a terminal. Counting, rules and the ledger check live
+//! in the core; the only thing computed here is today's date, from the
+//! system clock, because the core never reads the clock.
+
+use crate::commands::{check_new, io_error, name, read_text, write_file, Report};
+use crate::flags::{CalendarArgs, CalendarFlags, DeadlineArgs, Format, LedgerArgs};
+use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
+use serde_json::json;
+use shuangsui::calendar::{
+    check_ledger_file, CaseStatus, Date, Day, DayKind, LedgerReport, MonthGrid, Period, Rule,
+    StartEvent, UserCalendar, WorkingDayCalendar,
+};
+use shuangsui::{Error, ErrorKind, ReadOptions, Result, TextEncoding};
+use std::fmt::Write as _;
+
+/// The calendar of `--region` with the `--calendar` files laid over it.
+fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
+    let files = flags
+        .calendar
+        .iter()
+        .map(|p| Ok((name(p), read_text(p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let user: Vec<UserCalendar<'_>> = files
+        .iter()
+        .map(|(n, t)| UserCalendar { name: n, text: t })
+        .collect();
+    WorkingDayCalendar::load(flags.region.as_deref(), &user)
+}
+
+/// Adds the command-line way to supply a missing year to the core's
+/// message, which describes the file but not the flag.
+fn with_calendar_hint(e: Error) -> Error {
+    if e.kind() == ErrorKind::CalendarUncovered {
+        let mut hint = Error::new(
+            e.kind(),
+            format!("{} Give the file with --calendar FILE.", e.message()),
+        );
+        if let Some(loc) = e.location() {
+            hint = hint.at(loc.clone());
+        }
+        hint
+    } else {
+        e
+    }
+}
+
+fn date_flag(flag: &str, value: &str) -> Result<Date> {
+    Date::parse(value).map_err(|e| Error::new(e.kind(), format!("{flag} {value}: {}", e.message())))
+}
+
+/// Today's date in China (Asia/Shanghai, UTC+8 all year, no summer time).
+fn today_in_china() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_days((secs + 8 * 3600).div_euclid(86_400))
+}
+
+fn region_label(cal: &WorkingDayCalendar) -> String {
+    match cal.region() {
+        None => "national calendar (全国)".to_string(),
+        Some(r) => {
+            let zh = shuangsui::calendar::REGIONS
+                .iter()
+                .find(|i| i.id == r)
+                .map_or(r, |i| i.name_zh);
+            format!("{r} calendar ({zh})")
+        }
+    }
+}
+
+/// Runs of consecutive days with the same name (weekends unnamed):
+/// (first, last, name, count).
+fn runs(days: &[&Day]) -> Vec<(Date, Date, Option<String>, usize)> {
+    let mut out: Vec<(Date, Date, Option<String>, usize)> = Vec::new();
+    for d in days {
+        match out.last_mut() {
+            Some((_, last, n, count)) if last.succ() == d.date && *n == d.name => {
+                *last = d.date;
+                *count += 1;
+            }
+            _ => out.push((d.date, d.date, d.name.clone(), 1)),
+        }
+    }
+    out
+}
+
+fn span(first: Date, last: Date) -> String {
+    if first == last {
+        format!("{first} ({})", first.weekday().short_en())
+    } else {
+        format!("{first} – {last}")
+    }
+}
+
+/// `shuangsui deadline`.
+pub fn deadline(args: &DeadlineArgs) -> Result<Report> {
+    let start = date_flag("--start", &args.start)?;
+    let rule = match (&args.rule, args.working_days, args.days) {
+        (Some(r), _, _) => Rule::find(r)?,
+        (None, Some(n), _) => Rule::custom(Period::WorkingDays(n), StartEvent::Event),
+        (None, None, Some(n)) => Rule::custom(Period::NaturalDays(n), StartEvent::Event),
+        // clap requires one of the three.
+        (None, None, None) => Rule::default_rule(),
+    };
+    let cal = load_calendar(&args.calendar)?;
+    let d = cal.apply_rule(&rule, start).map_err(with_calendar_hint)?;
+
+    let mut t = String::new();
+    let due_what = if rule.minimum {
+        "earliest end (最短期限届满日)"
+    } else {
+        "due date (截止日期)"
+    };
+    let _ = writeln!(
+        t,
+        "{due_what}: {} ({}, 星期{})",
+        d.due,
+        d.due.weekday().short_en(),
+        d.due.weekday().short_zh()
+    );
+    let custom = Rule::all().iter().all(|r| r.id != rule.id);
+    if custom {
+        let _ = writeln!(t, "  period (期限): {}", rule.period);
+    } else {
+        let _ = writeln!(
+            t,
+            "  rule (规则): {} — {} from {}",
+            rule.name_zh, rule.period, rule.start_label
+        );
+    }
+    let _ = writeln!(
+        t,
+        "  start (起算日): {} ({}), not counted (民法典 第二百零一条)",
+        d.start,
+        d.start.weekday().short_en()
+    );
+    if let Some(m) = d.moved_from {
+        let why = cal
+            .day(m)
+            .ok()
+            .and_then(|day| day.name)
+            .unwrap_or_else(|| "weekend, 周末".to_string());
+        let _ = writeln!(
+            t,
+            "  the period's last day {m} is a day off ({why}): moved to the next working day (民法典 第二百零三条)"
+        );
+    }
+    let skipped: Vec<&Day> = d.skipped.iter().collect();
+    if skipped.is_empty() {
+        let _ = writeln!(t, "  days off on the way (期间休息日): none");
+    } else {
+        let _ = writeln!(t, "  days off on the way (期间休息日): {}", skipped.len());
+        for (first, last, n, count) in runs(&skipped) {
+            let what = n.unwrap_or_else(|| "weekend (周末)".to_string());
+            let days = if count == 1 {
+                String::new()
+            } else {
+                format!(", {count} days")
+            };
+            let _ = writeln!(t, "    {}  {what}{days}", pad(&span(first, last), 23));
+        }
+    }
+    if !custom {
+        let _ = writeln!(t, "  basis (依据): {}", rule.basis);
+    }
+    if rule.minimum {
+        let _ = writeln!(
+            t,
+            "  this period is a minimum: it may not end before {}",
+            d.due
+        );
+    } else {
+        let _ = writeln!(t, "  an act on {} is in time (期限最后一日当日有效)", d.due);
+    }
+    let _ = writeln!(t, "  calendar: {}", region_label(&cal));
+
+    let json = json!({
+        "start": d.start,
+        "due": d.due,
+        "period": d.period,
+        "moved_from": d.moved_from,
+        "minimum": rule.minimum,
+        "rule": rule,
+        "skipped": d.skipped,
+        "skipped_holidays": d.skipped_holidays(),
+        "region": cal.region(),
+    });
+    Ok(Report::ok(t, json))
+}
+
+/// `shuangsui rules`.
+pub fn rules() -> Result<Report> {
+    let all = Rule::all();
+    let mut t = String::from("Deadline rules (期限规则); use the id or the Chinese name with --rule, or a period such as 7wd / 30d:\n");
+    for r in &all {
+        let _ = writeln!(t, "\n  {}  {} ({})", r.id, r.name_zh, r.name_en);
+        let min = if r.minimum {
+            " (a minimum: the earliest end)"
+        } else {
+            ""
+        };
+        let _ = writeln!(t, "      {} from {}{min}", r.period, r.start_label);
+        let _ = writeln!(t, "      basis (依据): {}", r.basis);
+    }
+    Ok(Report::ok(t, json!({ "rules": all })))
+}
+
+fn status_style(s: CaseStatus) -> Option<Style> {
+    match s {
+        CaseStatus::Overdue { .. } => Some(Style::Alarm),
+        CaseStatus::Error => Some(Style::Dim),
+        CaseStatus::Pending {
+            working_days_left: 0..=2,
+        } => Some(Style::Warn),
+        CaseStatus::Pending { .. } => None,
+        CaseStatus::Late { .. } => Some(Style::Warn),
+        CaseStatus::OnTime => Some(Style::Good),
+    }
+}
+
+fn summary_line(r: &LedgerReport) -> String {
+    let s = &r.summary;
+    format!(
+        "{} cases: {} overdue (逾期未公示), {} could not be checked (数据有误), {} pending (待公示), {} published late (逾期公示), {} on time (按时公示)",
+        s.total, s.overdue, s.errors, s.pending, s.late, s.on_time
+    )
+}
+
+/// The report as a terminal table, most urgent first.
+fn ledger_table(r: &LedgerReport, colour: bool) -> String {
+    let mut t = format!(
+        "Ledger check (台账核查) of {} on {}\n{}\n\n",
+        r.source,
+        r.today,
+        summary_line(r)
+    );
+    let header = ["状态", "案件编号", "当事人", "规则", "截止日期", "说明"];
+    let rows: Vec<[String; 6]> = r
+        .cases
+        .iter()
+        .map(|c| {
+            [
+                c.status.label_zh().to_string(),
+                c.case_number.clone(),
+                truncate(&c.entity, 24),
+                c.rule_name.clone().unwrap_or_default(),
+                c.due.map(|d| d.to_string()).unwrap_or_default(),
+                c.explanation(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let last = cells.len() - 1;
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    c.clone()
+                } else {
+                    pad(c, widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let _ = writeln!(t, "{}", line(&header.map(str::to_string)));
+    for (c, row) in r.cases.iter().zip(&rows) {
+        let _ = writeln!(t, "{}", paint(colour, status_style(c.status), &line(row)));
+    }
+    if r.has_overdue() {
+        let _ = writeln!(
+            t,
+            "\n{} overdue: publish them now (exit code 1).",
+            r.summary.overdue
+        );
+    }
+    t
+}
+
+/// `shuangsui ledger`.
+pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
+    let today = match &args.today {
+        Some(d) => date_flag("--today", d)?,
+        None => today_in_china(),
+    };
+    let default_rule = args.rule.as_deref().map(Rule::find).transpose()?;
+    let cal = load_calendar(&args.calendar)?;
+    let read = ReadOptions {
+        encoding: TextEncoding::parse(&args.read.encoding)
+            .map_err(|e| Error::new(e.kind(), format!("--encoding: {}", e.message())))?,
+        sheet: args.read.sheet.clone(),
+    };
+    if let Some(out) = &args.out {
+        let same = match (
+            std::fs::canonicalize(out),
+            std::fs::canonicalize(&args.file),
+        ) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(Error::new(
+                ErrorKind::Io,
+                "--out names the ledger itself; the ledger is never overwritten: choose another file",
+            )
+            .in_file(&name(out)));
+        }
+        check_new(&[out], args.force)?;
+    }
+    let bytes = std::fs::read(&args.file).map_err(|e| io_error(&args.file, "read", e))?;
+    let report = check_ledger_file(
+        &cal,
+        &name(&args.file),
+        &bytes,
+        &read,
+        today,
+        default_rule.as_ref(),
+    )
+    .map_err(with_calendar_hint)?;
+    // Rows that could not be checked go to stderr too, so that a scheduled
+    // job's log (or cron's mail) shows them even when nothing is overdue.
+    let warnings: Vec<Error> = report
+        .cases
+        .iter()
+        .flat_map(|c| {
+            c.errors.iter().map(|e| {
+                let w = Error::new(
+                    e.kind(),
+                    format!(
+                        "case {} could not be checked (数据有误): {}",
+                        c.case_number,
+                        e.message()
+                    ),
+                );
+                match e.location() {
+                    Some(l) => w.at(l.clone()),
+                    None => w,
+                }
+            })
+        })
+        .collect();
+    let code = u8::from(report.has_overdue());
+    let json_value = serde_json::to_value(&report)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?;
+
+    let report_out = match &args.out {
+        None => {
+            let text = match format {
+                Format::Csv => report.to_csv()?,
+                _ => ledger_table(&report, colour_stdout()),
+            };
+            Report {
+                text,
+                json: json_value,
+                code,
+                warnings,
+            }
+        }
+        Some(out) => {
+            let bytes = match format {
+                Format::Xlsx => shuangsui::xlsx::ledger_xlsx(&report)?,
+                // A byte-order mark makes Excel open the file as UTF-8.
+                Format::Csv => format!("\u{feff}{}", report.to_csv()?).into_bytes(),
+                Format::Json => format!("{}\n", report.to_json()?).into_bytes(),
+                Format::Text => ledger_table(&report, false).into_bytes(),
+            };
+            write_file(out, &bytes)?;
+            let text = format!(
+                "{} on {}: {}\nwrote the report to {}\n",
+                report.source,
+                report.today,
+                summary_line(&report),
+                name(out)
+            );
+            Report {
+                text,
+                json: json!({ "file": name(out), "today": report.today, "summary": report.summary }),
+                code,
+                warnings,
+            }
+        }
+    };
+    Ok(report_out)
+}
+
+/// The mark of a day in the plain calendar and its colour.
+fn day_mark(d: &Day) -> (&'static str, Option<Style>) {
+    match d.kind {
+        DayKind::HolidayOff => ("休", Some(Style::Alarm)),
+        DayKind::MakeUpWorking => ("班", Some(Style::MakeUp)),
+        DayKind::Weekend => ("  ", Some(Style::Rest)),
+        DayKind::Working => ("  ", None),
+    }
+}
+
+/// Width of one month block: seven cells of four columns and a space.
+const MONTH_WIDTH: usize = 7 * 5 - 1;
+
+/// One month as lines of exactly `MONTH_WIDTH` terminal columns.
+fn month_lines(g: &MonthGrid, colour: bool) -> Vec<String> {
+    let mut lines = vec![pad(&format!("{}年{}月", g.year, g.month), MONTH_WIDTH)];
+    let head: Vec<String> = ["一", "二", "三", "四", "五", "六", "日"]
+        .iter()
+        .map(|d| format!(" {d} "))
+        .collect();
+    lines.push(head.join(" "));
+    for week in &g.weeks {
+        let cells: Vec<String> = week
+            .iter()
+            .map(|cell| match cell {
+                None => "    ".to_string(),
+                Some(d) => {
+                    let (mark, style) = day_mark(d);
+                    paint(colour, style, &format!("{:>2}{mark}", d.date.day()))
+                }
+            })
+            .collect();
+        lines.push(cells.join(" "));
+    }
+    lines
+}
+
+/// The holiday notice days of the grids: one line per run of days off or
+/// make-up working days with the same name.
+fn named_days(grids: &[MonthGrid]) -> Vec<String> {
+    let notice: Vec<&Day> = grids
+        .iter()
+        .flat_map(|g| g.days())
+        .filter(|d| matches!(d.kind, DayKind::HolidayOff | DayKind::MakeUpWorking))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < notice.len() {
+        let d = notice[i];
+        let mut j = i;
+        while j + 1 < notice.len()
+            && notice[j + 1].kind == d.kind
+            && notice[j + 1].name == d.name
+            && notice[j + 1].date == notice[j].date.succ()
+        {
+            j += 1;
+        }
+        let (mark, what) = match d.kind {
+            DayKind::HolidayOff => ("休", "days off (放假)"),
+            _ => ("班", "make-up working day (调休上班)"),
+        };
+        let n = j - i + 1;
+        let count = if n > 1 {
+            format!(", {n} days")
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "  {mark} {}  {} — {what}{count}",
+            pad(&span(d.date, notice[j].date), 23),
+            d.name.as_deref().unwrap_or("")
+        ));
+        i = j + 1;
+    }
+    out
+}
+
+/// `shuangsui calendar`.
+pub fn calendar(args: &CalendarArgs) -> Result<Report> {
+    let cal = load_calendar(&args.calendar)?;
+    let grids = match args.month {
+        Some(m) => cal.month_grid(args.year, m).map(|g| vec![g]),
+        None => cal.year_grid(args.year),
+    }
+    .map_err(with_calendar_hint)?;
+    let colour = colour_stdout();
+    let mut t = format!(
+        "Working-day calendar (工作日历) {}, {}\n\n",
+        args.year,
+        region_label(&cal)
+    );
+    // Three months side by side.
+    for row in grids.chunks(3) {
+        let blocks: Vec<Vec<String>> = row.iter().map(|g| month_lines(g, colour)).collect();
+        let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
+        for i in 0..height {
+            let line: Vec<String> = blocks
+                .iter()
+                .map(|b| b.get(i).cloned().unwrap_or_else(|| " ".repeat(MONTH_WIDTH)))
+                .collect();
+            let _ = writeln!(t, "{}", line.join("    ").trim_end());
+        }
+        t.push('\n');
+    }
+    let named = named_days(&grids);
+    if named.is_empty() {
+        let _ = writeln!(t, "No holiday notice days (no 休 or 班) in this period.");
+    } else {
+        let _ = writeln!(t, "Holiday notice days (节假日安排):");
+        for l in named {
+            let _ = writeln!(t, "{l}");
+        }
+    }
+    let _ = writeln!(
+        t,
+        "\nLegend: 休 day off by the holiday notice (放假) · 班 weekend day made a working day (调休上班) · columns 六 日 are Saturday and Sunday (周末)"
+    );
+    // The files that speak about this year: shipped ones by their year,
+    // and every file the user gave.
+    let year = args.year.to_string();
+    let shipped = shuangsui::calendar::shipped_files();
+    let from: Vec<&str> = cal
+        .sources()
+        .iter()
+        .map(String::as_str)
+        .filter(|s| s.contains(&year) || shipped.iter().all(|(f, _)| f != s))
+        .collect();
+    if !from.is_empty() {
+        let _ = writeln!(t, "From: {}", from.join(", "));
+    }
+    let json = json!({
+        "year": args.year,
+        "region": cal.region(),
+        "months": grids,
+        "sources": cal.sources(),
+    });
+    Ok(Report::ok(t, json))
+}
