@@ -1,0 +1,565 @@
+//! # shuangsui-wasm — the browser's adapter over the `shuangsui` core
+//!
+//! The web page (`web/`) makes draws, verifies records and counts deadlines
+//! in a web worker through this module. Each exported function parses its
+//! input, makes one core call and converts the result; no rule of the draw
+//! or of the calendar lives here (STYLE.md, principle 1).
+//!
+//! - Documents go out as the JSON text the core writes, so a record
+//!   downloaded from the page is, byte for byte, the record the command line
+//!   writes for the same inputs.
+//! - Every error goes out through one helper, [`problem`], as a plain JS
+//!   object `{kind, message, message_zh, file, row, column, details}` that
+//!   survives `postMessage`; the messages are the core's own.
+//! - Directories, exclusion lists and tasks are parsed once into handles
+//!   ([`Entities`], [`Inspectors`], [`ExclusionList`], [`Task`]) that the
+//!   worker keeps: a provincial directory takes seconds to read, and the page
+//!   announces, draws and verifies against the same files.
+//! - There is no clock here: on `wasm32-unknown-unknown` the standard
+//!   library's clock panics, so "today" always comes from JavaScript.
+
+use serde_json::{json, Value};
+use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
+use shuangsui::{
+    DrawInputs, EntityDirectory, InspectorDirectory, LoadOptions, ReadOptions, RowSource,
+    SeedSource, TaskFile, Verification,
+};
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> JsValue;
+
+    /// A JS function `(rows) => void`, called while a directory is read.
+    #[wasm_bindgen(typescript_type = "(rows: number) => void")]
+    pub type Progress;
+
+    #[wasm_bindgen(method, js_name = call)]
+    fn call(this: &Progress, this_arg: &JsValue, rows: f64);
+}
+
+/// The one error conversion of the boundary: a core error becomes the plain
+/// object `{kind, message, message_zh, file, row, column, details}` (absent
+/// parts are `null`; `details` lists every problem of a file, each in the
+/// same form).
+fn problem(e: shuangsui::Error) -> JsValue {
+    json_parse(&problem_json(&e).to_string())
+}
+
+fn problem_json(e: &shuangsui::Error) -> Value {
+    let loc = e.location();
+    json!({
+        "kind": e.kind().name(),
+        "message": e.message(),
+        "message_zh": e.message_zh(),
+        "file": loc.and_then(|l| l.file.as_deref()),
+        "row": loc.and_then(|l| l.row),
+        "column": loc.and_then(|l| l.column.as_deref()),
+        "details": e.details().iter().map(problem_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Warnings of a loaded file (e.g. codes that fail the check digit) as a
+/// JSON list in the form of [`problem`].
+fn warnings_json(warnings: &[shuangsui::Error]) -> String {
+    Value::Array(warnings.iter().map(problem_json).collect()).to_string()
+}
+
+type Out<T> = Result<T, JsValue>;
+
+fn pretty(v: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// Keeps the message of a panic (a bug, never an input problem), so that
+/// the worker can report it after the trap instead of "unreachable".
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut m) = LAST_PANIC.lock() {
+            *m = info.to_string();
+        }
+    }));
+}
+
+/// The message of the last panic, empty when there was none.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|m| m.clone()).unwrap_or_default()
+}
+
+/// The protocol this build implements (`shuangsui-draw/1`).
+#[wasm_bindgen]
+pub fn protocol() -> String {
+    shuangsui::PROTOCOL.to_string()
+}
+
+/// Reports every 4096th row read to a JS progress function.
+struct Counted<'a> {
+    rows: &'a mut dyn RowSource,
+    progress: Option<Progress>,
+    read: u64,
+}
+
+impl RowSource for Counted<'_> {
+    fn source(&self) -> &str {
+        self.rows.source()
+    }
+
+    fn headers(&self) -> &[String] {
+        self.rows.headers()
+    }
+
+    fn next_row(&mut self, row: &mut Vec<String>) -> shuangsui::Result<Option<u64>> {
+        let next = self.rows.next_row(row)?;
+        self.read += 1;
+        if let (Some(p), 0) = (&self.progress, self.read % 4096) {
+            p.call(&JsValue::NULL, self.read as f64);
+        }
+        Ok(next)
+    }
+
+    fn cell_is_number(&self, col: usize) -> bool {
+        self.rows.cell_is_number(col)
+    }
+}
+
+/// The entity directory (检查对象名录库), read once.
+#[wasm_bindgen]
+pub struct Entities(EntityDirectory);
+
+#[wasm_bindgen]
+impl Entities {
+    /// Reads a directory file (CSV in UTF-8 or GBK, or Excel); `name` is
+    /// the file name for messages. With a task, its `invalid_codes` and
+    /// `[columns.entities]` apply, as on the command line.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        bytes: &[u8],
+        name: &str,
+        task: Option<Task>,
+        progress: Option<Progress>,
+    ) -> Out<Entities> {
+        let options = match &task {
+            Some(t) => t.0.entity_options(ReadOptions::default()),
+            None => LoadOptions::default(),
+        };
+        let mut rows = EntityDirectory::table(bytes, name, &options).map_err(problem)?;
+        let mut rows = Counted {
+            rows: &mut rows,
+            progress,
+            read: 0,
+        };
+        EntityDirectory::from_rows(&mut rows, &options)
+            .map(Entities)
+            .map_err(problem)
+    }
+
+    /// Number of entities.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.0.len() as f64
+    }
+
+    /// The directory digest (SPEC §3.4), hex.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        self.0.digest_hex()
+    }
+
+    /// What was accepted with a warning, as JSON.
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> String {
+        warnings_json(self.0.warnings())
+    }
+}
+
+/// The inspector directory (执法检查人员名录库), read once.
+#[wasm_bindgen]
+pub struct Inspectors(InspectorDirectory);
+
+#[wasm_bindgen]
+impl Inspectors {
+    /// Reads a directory file as [`Entities::from_bytes`] does, with the
+    /// task's `[columns.inspectors]`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        bytes: &[u8],
+        name: &str,
+        task: Option<Task>,
+        progress: Option<Progress>,
+    ) -> Out<Inspectors> {
+        let options = match &task {
+            Some(t) => t.0.inspector_options(ReadOptions::default()),
+            None => LoadOptions::default(),
+        };
+        let mut rows = InspectorDirectory::table(bytes, name, &options).map_err(problem)?;
+        let mut rows = Counted {
+            rows: &mut rows,
+            progress,
+            read: 0,
+        };
+        InspectorDirectory::from_rows(&mut rows, &options)
+            .map(Inspectors)
+            .map_err(problem)
+    }
+
+    /// Number of inspectors.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.0.len() as f64
+    }
+
+    /// The directory digest (SPEC §3.4), hex.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        self.0.digest_hex()
+    }
+}
+
+/// An exclusion list (排除名单, SPEC §4).
+#[wasm_bindgen]
+pub struct ExclusionList(shuangsui::Exclusions);
+
+#[wasm_bindgen]
+impl ExclusionList {
+    /// The empty list.
+    #[wasm_bindgen(constructor)]
+    pub fn none() -> ExclusionList {
+        ExclusionList(shuangsui::Exclusions::none())
+    }
+
+    /// Reads an exclusion file (CSV or Excel with an id column), with the
+    /// task's `[columns.exclusions]` when a task is given.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8], name: &str, task: Option<Task>) -> Out<ExclusionList> {
+        let options = match &task {
+            Some(t) => t.0.exclusion_options(ReadOptions::default()),
+            None => LoadOptions::default(),
+        };
+        shuangsui::Exclusions::load(bytes, name, &options)
+            .map(ExclusionList)
+            .map_err(problem)
+    }
+
+    /// A list from ids typed by hand.
+    #[wasm_bindgen(js_name = fromIds)]
+    pub fn from_ids(ids: Vec<String>) -> Out<ExclusionList> {
+        shuangsui::Exclusions::from_ids(ids)
+            .map(ExclusionList)
+            .map_err(problem)
+    }
+
+    /// The union of two lists.
+    pub fn union(&self, other: &ExclusionList) -> ExclusionList {
+        ExclusionList(self.0.union(&other.0))
+    }
+
+    /// Number of distinct ids.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.0.len() as f64
+    }
+
+    /// The exclusions digest (SPEC §4), hex.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        self.0.digest_hex()
+    }
+
+    /// The normalized ids, sorted.
+    pub fn ids(&self) -> Vec<String> {
+        self.0.ids().map(str::to_string).collect()
+    }
+
+    /// Codes kept with a warning (possible typos), as JSON.
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> String {
+        warnings_json(self.0.warnings())
+    }
+}
+
+/// A task file (抽查任务, SPEC §5.3), read and validated.
+#[wasm_bindgen]
+pub struct Task(TaskFile);
+
+#[wasm_bindgen]
+impl Task {
+    /// Reads TOML text; `name` is the file name for messages.
+    pub fn parse(toml: &str, name: &str) -> Out<Task> {
+        TaskFile::parse(toml, name).map(Task).map_err(problem)
+    }
+
+    /// The canonical task (SPEC §5) as pretty JSON.
+    #[wasm_bindgen(getter)]
+    pub fn json(&self) -> String {
+        pretty(&self.0.task)
+    }
+
+    /// The task digest, hex.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        shuangsui::hex(&self.0.task.digest())
+    }
+
+    /// How this task reads its directories (`invalid_codes`, `[columns]`),
+    /// as an opaque text: the page reads its files again when it changes.
+    #[wasm_bindgen(getter, js_name = loadOptions)]
+    pub fn load_options(&self) -> String {
+        let read = ReadOptions::default;
+        format!(
+            "{:?}",
+            (
+                self.0.entity_options(read()),
+                self.0.inspector_options(read()),
+                self.0.exclusion_options(read())
+            )
+        )
+    }
+
+    /// A copy, to hand to a loader that takes the task by value.
+    #[wasm_bindgen(js_name = clone)]
+    pub fn duplicate(&self) -> Task {
+        Task(self.0.clone())
+    }
+}
+
+/// One seed source as written (`lottery:3 0 7`) in canonical form, as JSON
+/// `{kind, value, description}`.
+#[wasm_bindgen(js_name = seedSource)]
+pub fn seed_source(line: &str) -> Out<String> {
+    SeedSource::parse(line).map(|s| pretty(&s)).map_err(problem)
+}
+
+fn seed_lines(seed: &str) -> Out<Vec<SeedSource>> {
+    seed.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(SeedSource::parse)
+        .collect::<shuangsui::Result<_>>()
+        .map_err(problem)
+}
+
+/// The announcement (抽查公告, SPEC §12) as published JSON; `sources` names
+/// where each seed source will come from, in order.
+#[wasm_bindgen]
+pub fn announce(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    sources: Vec<String>,
+) -> Out<String> {
+    shuangsui::announce(
+        &task.0.task,
+        &entities.0,
+        &inspectors.0,
+        &exclusions.0,
+        &sources,
+    )
+    .map(|a| a.to_json_pretty())
+    .map_err(problem)
+}
+
+/// Makes the draw (SPEC §7–§11) and returns the record as published JSON.
+/// `seed` holds one source a line (`kind:value`); `announcement` is the
+/// published announcement's JSON, if there is one.
+#[wasm_bindgen]
+pub fn draw(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+    announcement: Option<String>,
+) -> Out<String> {
+    let seed = seed_lines(seed)?;
+    let announcement = announcement
+        .map(|a| shuangsui::Announcement::from_json(&a))
+        .transpose()
+        .map_err(problem)?;
+    shuangsui::draw(&DrawInputs {
+        task: &task.0.task,
+        entities: &entities.0,
+        inspectors: &inspectors.0,
+        exclusions: &exclusions.0,
+        seed: &seed,
+        announcement: announcement.as_ref(),
+    })
+    .map(|r| r.to_json_pretty())
+    .map_err(problem)
+}
+
+/// Re-runs the draw of a record (SPEC §13): JSON `{"reproduced": true}` or
+/// `{"reproduced": false, "difference": "<first difference in words>"}`.
+#[wasm_bindgen]
+pub fn verify(
+    record: &str,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+) -> Out<String> {
+    let v =
+        shuangsui::verify(record, &entities.0, &inspectors.0, &exclusions.0).map_err(problem)?;
+    Ok(match v {
+        Verification::Reproduced => json!({ "reproduced": true }),
+        Verification::Differs(d) => json!({ "reproduced": false, "difference": d }),
+    }
+    .to_string())
+}
+
+fn record(json: &str) -> Out<shuangsui::DrawRecord> {
+    shuangsui::DrawRecord::from_json(json).map_err(problem)
+}
+
+/// A single entity's own check from its id and the record alone (SPEC
+/// §13): JSON list of `{stratum, ticket, threshold, below_threshold,
+/// listed}`, one per stratum checked (all when `stratum` is undefined).
+#[wasm_bindgen(js_name = selfCheck)]
+pub fn self_check(record_json: &str, id: &str, stratum: Option<u32>) -> Out<String> {
+    let r = record(record_json)?;
+    let checks = shuangsui::self_check(&r, id, stratum.map(u64::from)).map_err(problem)?;
+    let list: Vec<Value> = checks
+        .into_iter()
+        .map(|c| {
+            json!({
+                "stratum": c.stratum,
+                "ticket": c.ticket,
+                "threshold": c.threshold,
+                "below_threshold": c.below_threshold,
+                "listed": c.listed,
+            })
+        })
+        .collect();
+    Ok(pretty(&list))
+}
+
+/// The result table (抽查结果) for Excel, from a record.
+#[wasm_bindgen(js_name = resultCsv)]
+pub fn result_csv(record_json: &str) -> Out<String> {
+    record(record_json).map(|r| shuangsui::result_csv(&r))
+}
+
+/// The printable public notice (抽查结果公告), HTML, from a record.
+#[wasm_bindgen(js_name = noticeHtml)]
+pub fn notice_html(record_json: &str) -> Out<String> {
+    record(record_json).map(|r| shuangsui::notice_html(&r))
+}
+
+/// The result table as an Excel workbook (`.xlsx`), from a record.
+#[wasm_bindgen(js_name = resultXlsx)]
+pub fn result_xlsx(record_json: &str) -> Out<Vec<u8>> {
+    shuangsui::xlsx::result_xlsx(&record(record_json)?).map_err(problem)
+}
+
+/// The named deadline rules (SPEC §16.4) as JSON.
+#[wasm_bindgen]
+pub fn rules() -> String {
+    pretty(&Rule::all())
+}
+
+/// The regions with a calendar overlay as JSON `[{id, name_zh, holidays}]`.
+#[wasm_bindgen]
+pub fn regions() -> String {
+    let list: Vec<Value> = calendar::REGIONS
+        .iter()
+        .map(|r| json!({ "id": r.id, "name_zh": r.name_zh, "holidays": r.holidays }))
+        .collect();
+    pretty(&list)
+}
+
+/// The working-day calendar of `region` ("" for national) with the user's
+/// calendar files, given as JSON `[{name, text}]` ("" for none).
+fn working_calendar(region: &str, calendars: &str) -> Out<WorkingDayCalendar> {
+    let files: Vec<(String, String)> = if calendars.trim().is_empty() {
+        Vec::new()
+    } else {
+        let v: Vec<Value> = serde_json::from_str(calendars).map_err(|e| {
+            problem(shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidValue,
+                format!("the calendar files must be a JSON list of {{name, text}}: {e}"),
+            ))
+        })?;
+        v.iter()
+            .map(|f| {
+                let s = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                (s("name"), s("text"))
+            })
+            .collect()
+    };
+    let user: Vec<UserCalendar> = files
+        .iter()
+        .map(|(name, text)| UserCalendar { name, text })
+        .collect();
+    let region = Some(region.trim()).filter(|r| !r.is_empty());
+    WorkingDayCalendar::load(region, &user).map_err(problem)
+}
+
+/// The due date of `rule` (an id, a name, or `7wd` / `30日`) from `start`:
+/// JSON `{rule, deadline}`, the deadline with the days off passed over.
+#[wasm_bindgen]
+pub fn deadline(start: &str, rule: &str, region: &str, calendars: &str) -> Out<String> {
+    let cal = working_calendar(region, calendars)?;
+    let rule = Rule::find(rule).map_err(problem)?;
+    let start = Date::parse(start).map_err(problem)?;
+    let d = cal.apply_rule(&rule, start).map_err(problem)?;
+    Ok(pretty(&json!({ "rule": rule, "deadline": d })))
+}
+
+/// One month, Monday first, each day with its kind (SPEC §16.6), as JSON.
+#[wasm_bindgen(js_name = monthGrid)]
+pub fn month_grid(year: i32, month: u32, region: &str, calendars: &str) -> Out<String> {
+    let cal = working_calendar(region, calendars)?;
+    cal.month_grid(year, month)
+        .map(|g| pretty(&g))
+        .map_err(problem)
+}
+
+/// A checked case ledger (台账核查, SPEC §16.5).
+#[wasm_bindgen]
+pub struct Ledger(calendar::LedgerReport);
+
+/// Checks a case ledger on `today` (from JS).
+#[wasm_bindgen(js_name = checkLedger)]
+pub fn check_ledger(
+    text: &str,
+    name: &str,
+    today: &str,
+    region: &str,
+    calendars: &str,
+) -> Out<Ledger> {
+    let cal = working_calendar(region, calendars)?;
+    let today = Date::parse(today).map_err(problem)?;
+    calendar::check_ledger(&cal, name, text, today, None)
+        .map(Ledger)
+        .map_err(problem)
+}
+
+#[wasm_bindgen]
+impl Ledger {
+    /// The report as the core writes it (JSON), with each case's one-line
+    /// explanation added as `explanation`.
+    #[wasm_bindgen(getter)]
+    pub fn json(&self) -> String {
+        let mut v = serde_json::to_value(&self.0).unwrap_or(Value::Null);
+        if let Some(cases) = v.get_mut("cases").and_then(Value::as_array_mut) {
+            for (c, r) in cases.iter_mut().zip(&self.0.cases) {
+                c["explanation"] = Value::String(r.explanation());
+            }
+        }
+        v.to_string()
+    }
+
+    /// The report as CSV: the ledger's columns and the check's.
+    pub fn csv(&self) -> Out<String> {
+        self.0.to_csv().map_err(problem)
+    }
+
+    /// The report as an Excel workbook (`.xlsx`).
+    pub fn xlsx(&self) -> Out<Vec<u8>> {
+        shuangsui::xlsx::ledger_xlsx(&self.0).map_err(problem)
+    }
+}
