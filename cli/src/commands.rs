@@ -9,9 +9,9 @@ use crate::flags::{
 use crate::progress::{Counting, Progress};
 use serde_json::{json, Value};
 use shuangsui::{
-    Announcement, CodeCheck, DrawInputs, DrawRecord, EntityDirectory, Error, ErrorKind, Exclusions,
-    InspectorDirectory, LoadOptions, Location, ReadOptions, Result, Role, SeedSource, TaskFile,
-    TextEncoding, Verification,
+    Announcement, CodeCheck, Directory, DrawInputs, DrawRecord, EntityDirectory, EntityIndex,
+    Error, ErrorKind, Exclusions, InspectorDirectory, LoadOptions, Location, ReadOptions, Result,
+    Role, SeedSource, Task, TaskFile, TextEncoding, Verification,
 };
 use std::fmt::Write as _;
 use std::io::{BufReader, Write};
@@ -165,16 +165,37 @@ fn open_counted(
     Ok((Counting::new(reader, progress.clone()), progress))
 }
 
-/// Reads an entity directory (CSV streamed, or a workbook), its header row
-/// found below any title rows.
-fn load_entities(path: &Path, options: &LoadOptions) -> Result<EntityDirectory> {
+/// Reads an entity directory for `task`: a well-formed UTF-8 CSV is scanned
+/// into a compact index on all cores (a provincial directory of 10 million
+/// rows takes a few hundred megabytes); anything else — a workbook, GBK, a
+/// file with problems — is read in full by the ordinary loader, which also
+/// reports every problem with its row and column.
+fn load_entities(path: &Path, options: &LoadOptions, task: &Task) -> Result<Directory<'static>> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let progress = Progress::new("reading and hashing entities (检查对象)", size, true);
+    let on_block = |read: u64| progress.set(read);
+    let scanned = EntityIndex::scan_file(path, &name(path), options, task, Some(&on_block));
+    progress.finish();
+    if let Some(index) = scanned? {
+        return Ok(Directory::Indexed(index));
+    }
     let (reader, progress) = open_counted(path, "reading entities (检查对象)")?;
     let dir = EntityDirectory::table_from_reader(reader, &name(path), options).and_then(|mut t| {
         progress.message("reading and hashing entities (检查对象)");
         EntityDirectory::from_rows(&mut t, options)
     });
     progress.finish();
-    dir
+    dir.map(Directory::Full)
+}
+
+/// A task with one stratum of every entity, for reading a directory on its
+/// own (`digest`), where no task says how to stratify it.
+fn whole_directory_task() -> Result<Task> {
+    Ok(TaskFile::parse(
+        "name = \"摘要\"\nitem = \"摘要\"\ndraw_date = 2000-01-01\n",
+        "(digest)",
+    )?
+    .task)
 }
 
 fn load_inspectors(path: &Path, options: &LoadOptions) -> Result<InspectorDirectory> {
@@ -244,7 +265,7 @@ fn seeds(args: &[String]) -> Result<Vec<SeedSource>> {
 /// warnings found reading them.
 struct Loaded {
     task: TaskFile,
-    entities: EntityDirectory,
+    entities: Directory<'static>,
     inspectors: InspectorDirectory,
     exclusions: Exclusions,
     warnings: Vec<Error>,
@@ -253,7 +274,7 @@ struct Loaded {
 fn load(files: &DrawFiles) -> Result<Loaded> {
     let task = TaskFile::parse(&read_text(&files.task)?, &name(&files.task))?;
     let options = input_options(Some(&task), &files.read, &files.map)?;
-    let entities = load_entities(&files.entities, &options.entities)?;
+    let entities = load_entities(&files.entities, &options.entities, &task.task)?;
     let inspectors = load_inspectors(&files.inspectors, &options.inspectors)?;
     let (listed, listed_warnings) = load_exclusions(&files.exclude, &options.exclusions)?;
     let exclusions = task.exclusions.union(&listed);
@@ -545,7 +566,7 @@ pub fn digest(args: &DigestArgs) -> Result<Report> {
     let options = input_options(task.as_ref(), &args.read, &map(args.kind))?;
     let (kind, what, count, digest, warnings) = match args.kind {
         DigestKind::Entities => {
-            let d = load_entities(&args.file, &options.entities)?;
+            let d = load_entities(&args.file, &options.entities, &whole_directory_task()?)?;
             (
                 "entities",
                 "entities (检查对象)",
@@ -615,7 +636,7 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     let l = load(&args.files)?;
     let a = shuangsui::announce(
         &l.task.task,
-        &l.entities,
+        l.entities.source(),
         &l.inspectors,
         &l.exclusions,
         &args.seed_source,
@@ -665,7 +686,7 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
     let l = load(&args.files)?;
     let record = shuangsui::draw(&DrawInputs {
         task: &l.task.task,
-        entities: &l.entities,
+        entities: l.entities.source(),
         inspectors: &l.inspectors,
         exclusions: &l.exclusions,
         seed: &seed,
@@ -802,12 +823,17 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     options.entities.codes = CodeCheck::Warn;
     options.inspectors.codes = CodeCheck::Warn;
     options.exclusions.codes = CodeCheck::Warn;
-    let entities = load_entities(&args.entities, &options.entities)?;
+    // The recorded task says how the directory is stratified; a record that
+    // cannot be read is reported by the verification itself.
+    let task = serde_json::from_str::<DrawRecord>(&text)
+        .map(|r| r.task)
+        .or_else(|_| whole_directory_task())?;
+    let entities = load_entities(&args.entities, &options.entities, &task)?;
     let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
     let (exclusions, listed_warnings) = load_exclusions(&args.exclude, &options.exclusions)?;
     let mut warnings = entities.warnings().to_vec();
     warnings.extend(listed_warnings);
-    let v = shuangsui::verify(&text, &entities, &inspectors, &exclusions)
+    let v = shuangsui::verify(&text, entities.source(), &inspectors, &exclusions)
         .map_err(|e| e.in_file(&name(&args.record)))?;
     // The record parsed, so its summary can be read for the report.
     let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

@@ -260,7 +260,7 @@ fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String>
 
 /// Whether a text looks like a number Excel wrote in scientific notation
 /// (`9.14403E+17`): the digits of the code are lost.
-fn looks_scientific(v: &str) -> bool {
+pub(crate) fn looks_scientific(v: &str) -> bool {
     let t = v.trim();
     let Some((mantissa, exp)) = t.split_once(['E', 'e']) else {
         return false;
@@ -440,7 +440,7 @@ fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> 
         .map(|(_, to)| to.as_str())
 }
 
-fn entity_role(columns: &[(String, String)], header: &str) -> EntityColumn {
+pub(crate) fn entity_role(columns: &[(String, String)], header: &str) -> EntityColumn {
     entity_column(mapped(columns, header).unwrap_or(header))
 }
 

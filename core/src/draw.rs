@@ -1,9 +1,10 @@
 //! The draw itself (SPEC.md §7–§10): the draw key, strata, bottom-k ticket
 //! selection of entities, and the team assignment from a ChaCha20 stream.
 
-use crate::directory::{Entity, EntityDirectory, Inspector, InspectorDirectory, Status};
+use crate::directory::{Entity, Inspector, InspectorDirectory, Status};
 use crate::exclusions::Exclusions;
 use crate::hash::{hex, tagged, Digest32, Tagged};
+use crate::population::{EntitySource, Strata};
 use crate::record::{
     Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord, StratumOutcome,
     TeamMember, PROTOCOL,
@@ -14,14 +15,16 @@ use crate::{Error, ErrorKind, Result};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
+use std::collections::{BinaryHeap, HashSet};
 
 /// Everything a draw needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct DrawInputs<'a> {
     /// The canonical task.
     pub task: &'a Task,
-    /// The entity directory.
-    pub entities: &'a EntityDirectory,
+    /// The entity directory: an [`EntityDirectory`], or an
+    /// [`crate::EntityIndex`] of a large file.
+    pub entities: &'a dyn EntitySource,
     /// The inspector directory.
     pub inspectors: &'a InspectorDirectory,
     /// The exclusion list (task inline ids and any list beside it, united).
@@ -84,41 +87,6 @@ impl Stream {
             }
         }
     }
-}
-
-/// Assigns every entity to its stratum (SPEC §5.1). Returns, per stratum,
-/// the indexes of its entities in canonical order, and the number matching
-/// none.
-fn stratify(task: &Task, entities: &[Entity]) -> Result<(Vec<Vec<u32>>, u64)> {
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); task.strata.len()];
-    let mut unstratified = 0u64;
-    for (i, e) in entities.iter().enumerate() {
-        let mut found: Option<usize> = None;
-        for (s, stratum) in task.strata.iter().enumerate() {
-            let matches = stratum.conditions.iter().all(|c| {
-                e.attribute(&c.attribute)
-                    .is_some_and(|v| c.values.iter().any(|x| x == v))
-            });
-            if !matches {
-                continue;
-            }
-            if let Some(first) = found {
-                return Err(Error::new(
-                    ErrorKind::OverlappingStrata,
-                    format!(
-                        "the entity {} ({}, row {}) matches two strata, \"{}\" and \"{}\"; make the strata's conditions exclusive",
-                        e.id, e.name, e.row, task.strata[first].name, stratum.name
-                    ),
-                ));
-            }
-            found = Some(s);
-        }
-        match found {
-            Some(s) => members[s].push(i as u32),
-            None => unstratified += 1,
-        }
-    }
-    Ok((members, unstratified))
 }
 
 /// Why an inspector could not take a slot; the order is SPEC §10's.
@@ -266,6 +234,59 @@ fn assign_teams(
     Ok(teams)
 }
 
+/// The `k` smallest (ticket, position) pairs of a stratum's eligible
+/// entities, ascending (SPEC §8), computed on all cores. Positions are in
+/// id order, so comparing (ticket, position) breaks ties by id.
+fn bottom_k(
+    entities: &dyn EntitySource,
+    positions: &[u32],
+    excluded: &HashSet<u32>,
+    skey: &Digest32,
+    k: usize,
+) -> Vec<(Digest32, u32)> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let part = |chunk: &[u32]| -> Vec<(Digest32, u32)> {
+        let mut heap: BinaryHeap<(Digest32, u32)> =
+            BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
+        let mut id = String::with_capacity(32);
+        for &pos in chunk {
+            if excluded.contains(&pos) {
+                continue;
+            }
+            entities.id_into(pos, &mut id);
+            let t = (ticket(skey, &id), pos);
+            if heap.len() < k {
+                heap.push(t);
+            } else if heap.peek().is_some_and(|top| t < *top) {
+                heap.pop();
+                heap.push(t);
+            }
+        }
+        heap.into_vec()
+    };
+    let threads = crate::parallel::threads();
+    let mut all: Vec<(Digest32, u32)> = if threads == 1 || positions.len() < 1 << 15 {
+        part(positions)
+    } else {
+        let chunk = positions.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = positions
+                .chunks(chunk)
+                .map(|c| s.spawn(move || part(c)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("ticket thread panicked"))
+                .collect()
+        })
+    };
+    all.sort_unstable();
+    all.truncate(k);
+    all
+}
+
 fn summary(count: usize, digest: &Digest32) -> DigestSummary {
     DigestSummary {
         count: count as u64,
@@ -293,7 +314,7 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
             ),
         ));
     }
-    let e = summary(inputs.entities.len(), &inputs.entities.digest());
+    let e = summary(inputs.entities.count(), &inputs.entities.directory_digest());
     if a.entities != e {
         return mismatch("entity directory (检查对象名录库)", &a.entities, e);
     }
@@ -375,34 +396,46 @@ pub(crate) fn draw_with(
     let seed_d = seed_digest(&seed);
     let key = draw_key(
         &task_digest,
-        &inputs.entities.digest(),
+        &inputs.entities.directory_digest(),
         &inputs.inspectors.digest(),
         &inputs.exclusions.digest(),
         &seed_d,
     );
-    let entities = inputs.entities.entities();
-    let (members, unstratified) = stratify(task, entities)?;
+    let entities = inputs.entities;
+    let Strata {
+        members,
+        unstratified,
+    } = entities.strata(task)?;
+    // The excluded entities present in the directory, by position (the
+    // list is short next to the directory).
+    let excluded: HashSet<u32> = inputs
+        .exclusions
+        .ids()
+        .filter_map(|id| entities.position(id))
+        .collect();
 
     let mut strata = Vec::with_capacity(task.strata.len());
-    let mut drawn: Vec<(u64, u64, Digest32, &Entity)> = Vec::new();
-    for (s, (stratum, idxs)) in task.strata.iter().zip(&members).enumerate() {
+    let mut drawn: Vec<(u64, u64, Digest32, u32)> = Vec::new();
+    for (s, (stratum, positions)) in task.strata.iter().zip(&members).enumerate() {
         let skey = stratum_key(&key, s as u64);
-        let population = idxs.len() as u64;
-        let eligible_idx: Vec<u32> = idxs
-            .iter()
-            .copied()
-            .filter(|&i| !inputs.exclusions.contains(&entities[i as usize].id))
-            .collect();
-        let eligible = eligible_idx.len() as u64;
+        let population = positions.len() as u64;
+        let excluded_here = if excluded.is_empty() {
+            0
+        } else {
+            excluded
+                .iter()
+                .filter(|p| positions.binary_search(p).is_ok())
+                .count() as u64
+        };
+        let eligible = population - excluded_here;
         let quota = match (stratum.count, stratum.ratio_ppm) {
             (Some(c), _) => {
                 if c > eligible {
                     return Err(Error::new(
                         ErrorKind::QuotaExceedsStratum,
                         format!(
-                            "stratum \"{}\" asks for {c} entities but has only {eligible} eligible ({population} matching, {} excluded); lower its count or use a ratio",
+                            "stratum \"{}\" asks for {c} entities but has only {eligible} eligible ({population} matching, {excluded_here} excluded); lower its count or use a ratio",
                             stratum.name,
-                            population - eligible
                         ),
                     ));
                 }
@@ -411,42 +444,33 @@ pub(crate) fn draw_with(
             (None, Some(r)) => ((eligible as u128 * r as u128 + 999_999) / 1_000_000) as u64,
             (None, None) => 0,
         };
-        let mut tickets: Vec<(Digest32, u32)> = eligible_idx
-            .iter()
-            .map(|&i| (ticket(&skey, &entities[i as usize].id), i))
-            .collect();
-        let k = quota as usize;
-        // Ties (a SHA-256 collision) fall back to id order; entity indexes
-        // are in id order, so comparing (ticket, index) is exactly SPEC §8.
-        if k > 0 && k < tickets.len() {
-            tickets.select_nth_unstable(k - 1);
-            tickets.truncate(k);
-        }
-        tickets.sort_unstable();
-        tickets.truncate(k);
+        let tickets = bottom_k(entities, positions, &excluded, &skey, quota as usize);
         let threshold = tickets.last().map(|t| hex(&t.0));
-        for (p, (t, i)) in tickets.iter().enumerate() {
-            drawn.push((s as u64, p as u64 + 1, *t, &entities[*i as usize]));
+        for (p, (t, pos)) in tickets.iter().enumerate() {
+            drawn.push((s as u64, p as u64 + 1, *t, *pos));
         }
         strata.push(StratumOutcome {
             index: s as u64,
             name: stratum.name.clone(),
             key: hex(&skey),
             population,
-            excluded: population - eligible,
+            excluded: excluded_here,
             eligible,
             quota,
             threshold,
         });
     }
 
-    let drawn_entities: Vec<&Entity> = drawn.iter().map(|d| d.3).collect();
+    let positions: Vec<u32> = drawn.iter().map(|d| d.3).collect();
+    let drawn_full = entities.entities_at(&positions)?;
+    let drawn_entities: Vec<&Entity> = drawn_full.iter().collect();
     let inspectors = inputs.inspectors.inspectors();
     let teams = assign_teams(task, inspectors, &drawn_entities, &key)?;
     let draws = drawn
         .iter()
+        .zip(drawn_full.iter())
         .zip(teams)
-        .map(|((s, p, t, e), team)| Drawn {
+        .map(|(((s, p, t, _), e), team)| Drawn {
             stratum: *s,
             position: *p,
             ticket: hex(t),
@@ -474,7 +498,7 @@ pub(crate) fn draw_with(
         protocol: PROTOCOL.to_string(),
         task: task.clone(),
         task_digest: hex(&task_digest),
-        entities: summary(inputs.entities.len(), &inputs.entities.digest()),
+        entities: summary(inputs.entities.count(), &inputs.entities.directory_digest()),
         inspectors: summary(inputs.inspectors.len(), &inputs.inspectors.digest()),
         exclusions: summary(inputs.exclusions.len(), &inputs.exclusions.digest()),
         seed: SeedRecord {
@@ -500,7 +524,7 @@ pub(crate) fn draw_with(
 /// seed source is named.
 pub fn announce(
     task: &Task,
-    entities: &EntityDirectory,
+    entities: &dyn EntitySource,
     inspectors: &InspectorDirectory,
     exclusions: &Exclusions,
     seed_sources: &[String],
@@ -524,7 +548,7 @@ pub fn announce(
         protocol: PROTOCOL.to_string(),
         task: task.clone(),
         task_digest: hex(&task.digest()),
-        entities: summary(entities.len(), &entities.digest()),
+        entities: summary(entities.count(), &entities.directory_digest()),
         inspectors: summary(inspectors.len(), &inspectors.digest()),
         exclusions: summary(exclusions.len(), &exclusions.digest()),
         seed_sources: sources,

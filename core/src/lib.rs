@@ -17,8 +17,10 @@ mod exclusions;
 mod hash;
 mod headers;
 mod parallel;
+mod population;
 mod publish;
 mod record;
+mod scan;
 mod seed;
 pub mod synth;
 mod table;
@@ -35,11 +37,13 @@ pub use draw::{announce, draw, ticket, DrawInputs};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use exclusions::Exclusions;
 pub use hash::{hex, Digest32};
+pub use population::{EntitySource, Strata};
 pub use publish::*;
 pub use record::{
     canonical_json, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord,
     StratumOutcome, TeamMember, PROTOCOL,
 };
+pub use scan::{Directory, EntityIndex};
 pub use seed::{SeedKind, SeedSource};
 pub use table::{CsvRows, ReadOptions, RowSource, Table, TextEncoding};
 pub use task::{

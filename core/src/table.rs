@@ -189,7 +189,7 @@ impl<'a> Table<'a> {
         } else {
             0
         };
-        let delimiter = sniff_delimiter(&peek[start..], encoding);
+        let delimiter = sniff_delimiter(&peek[start..]);
         let chained: Box<dyn Read + 'a> = Box::new(Cursor::new(peek).chain(reader));
         let mut chained = chained;
         if start > 0 {
@@ -382,11 +382,10 @@ impl<'a> Table<'a> {
 }
 
 /// Picks tab when the first line has more tabs than commas.
-fn sniff_delimiter(peek: &[u8], encoding: TextEncoding) -> u8 {
+pub(crate) fn sniff_delimiter(peek: &[u8]) -> u8 {
     // Both separators are ASCII and GB18030 never uses ASCII bytes inside a
     // multi-byte character's first byte, so counting bytes is safe in both
     // encodings.
-    let _ = encoding;
     let line = peek.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let tabs = line.iter().filter(|&&b| b == b'\t').count();
     let commas = line.iter().filter(|&&b| b == b',').count();

@@ -1,10 +1,11 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
 //! the first difference in plain words; and the single-entity self-check.
 
-use crate::directory::{EntityDirectory, InspectorDirectory};
+use crate::directory::InspectorDirectory;
 use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
 use crate::exclusions::Exclusions;
 use crate::hash::{hex, parse_digest};
+use crate::population::EntitySource;
 use crate::record::{DigestSummary, DrawRecord, Drawn};
 use crate::{Error, ErrorKind, Result};
 
@@ -51,7 +52,7 @@ fn describe(d: &Drawn) -> String {
 /// task-rule errors when the recorded task is itself invalid.
 pub fn verify(
     record_json: &str,
-    entities: &EntityDirectory,
+    entities: &dyn EntitySource,
     inspectors: &InspectorDirectory,
     exclusions: &Exclusions,
 ) -> Result<Verification> {
@@ -71,7 +72,7 @@ pub fn verify(
 /// As [`verify`].
 pub fn verify_record(
     record: &DrawRecord,
-    entities: &EntityDirectory,
+    entities: &dyn EntitySource,
     inspectors: &InspectorDirectory,
     exclusions: &Exclusions,
 ) -> Result<Verification> {
@@ -85,8 +86,8 @@ pub fn verify_record(
     if let Some(m) = summary_differs(
         "entity directory (检查对象名录库)",
         &record.entities,
-        entities.len(),
-        entities.digest_hex(),
+        entities.count(),
+        hex(&entities.directory_digest()),
     ) {
         return differs(m);
     }

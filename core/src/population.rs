@@ -1,0 +1,118 @@
+//! What a draw needs from an entity directory, whatever holds it: the whole
+//! directory in memory ([`EntityDirectory`]), or the compact index of a
+//! provincial file ([`crate::EntityIndex`]), which keeps 40-odd bytes per
+//! entity and reads back only the rows that are drawn.
+
+use crate::directory::{Entity, EntityDirectory};
+use crate::hash::Digest32;
+use crate::task::Task;
+use crate::{Error, ErrorKind, Result};
+
+/// Every entity's stratum (SPEC §5.1), by canonical position.
+pub struct Strata {
+    /// Per stratum, the canonical positions of its entities, ascending.
+    pub members: Vec<Vec<u32>>,
+    /// Entities that match no stratum.
+    pub unstratified: u64,
+}
+
+/// An entity directory as the draw sees it. Positions are canonical: the
+/// entity with the n-th smallest id has position n.
+pub trait EntitySource: Sync {
+    /// The number of entities.
+    fn count(&self) -> usize;
+    /// The directory digest (SPEC §3.4).
+    fn directory_digest(&self) -> Digest32;
+    /// Assigns every entity to its stratum.
+    ///
+    /// # Errors
+    /// `OverlappingStrata` naming the entity and both strata.
+    fn strata(&self, task: &Task) -> Result<Strata>;
+    /// Writes the id of the entity at `pos` into `out` (cleared first).
+    fn id_into(&self, pos: u32, out: &mut String);
+    /// The position of an id, if the directory has it.
+    fn position(&self, id: &str) -> Option<u32>;
+    /// The full entities at the given positions, in the given order.
+    ///
+    /// # Errors
+    /// `Io` when rows must be read back from a file that cannot be read.
+    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>>;
+}
+
+/// The index of the stratum an entity matches, if any (SPEC §5.1).
+pub(crate) fn stratum_of(
+    task: &Task,
+    attribute: &dyn Fn(&str) -> Option<String>,
+    describe: &dyn Fn() -> String,
+) -> Result<Option<usize>> {
+    let mut found: Option<usize> = None;
+    for (s, stratum) in task.strata.iter().enumerate() {
+        let matches = stratum
+            .conditions
+            .iter()
+            .all(|c| attribute(&c.attribute).is_some_and(|v| c.values.iter().any(|x| *x == v)));
+        if !matches {
+            continue;
+        }
+        if let Some(first) = found {
+            return Err(Error::new(
+                ErrorKind::OverlappingStrata,
+                format!(
+                    "the entity {} matches two strata, \"{}\" and \"{}\"; make the strata's conditions exclusive",
+                    describe(),
+                    task.strata[first].name,
+                    stratum.name
+                ),
+            ));
+        }
+        found = Some(s);
+    }
+    Ok(found)
+}
+
+impl EntitySource for EntityDirectory {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn directory_digest(&self) -> Digest32 {
+        self.digest()
+    }
+
+    fn strata(&self, task: &Task) -> Result<Strata> {
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); task.strata.len()];
+        let mut unstratified = 0u64;
+        for (i, e) in self.entities().iter().enumerate() {
+            let found = stratum_of(task, &|key| e.attribute(key).map(str::to_string), &|| {
+                format!("{} ({}, row {})", e.id, e.name, e.row)
+            })?;
+            match found {
+                Some(s) => members[s].push(i as u32),
+                None => unstratified += 1,
+            }
+        }
+        Ok(Strata {
+            members,
+            unstratified,
+        })
+    }
+
+    fn id_into(&self, pos: u32, out: &mut String) {
+        out.clear();
+        out.push_str(&self.entities()[pos as usize].id);
+    }
+
+    fn position(&self, id: &str) -> Option<u32> {
+        self.entities()
+            .binary_search_by(|e| e.id.as_bytes().cmp(id.as_bytes()))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>> {
+        Ok(positions
+            .iter()
+            .map(|&p| self.entities()[p as usize].clone())
+            .collect())
+    }
+}

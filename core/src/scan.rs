@@ -1,0 +1,1185 @@
+//! Provincial scale: one streaming pass over a large entity directory into
+//! a compact index ([`EntityIndex`]) — per entity its id packed into 16
+//! bytes, its row's byte offset and its stratum — computing the leaves and
+//! the digest of SPEC §3.4 on all cores on the way. Only the rows that are
+//! drawn are read again, by offset, in full.
+//!
+//! The scan is an optimistic fast path for the common shape of a big file:
+//! UTF-8 CSV, well-formed, with valid codes. At the first thing it is not
+//! sure of (a GBK or Excel file, an invalid or duplicate code, a stray quote,
+//! two strata matching one entity…) it declines, and the caller loads the
+//! file the ordinary way ([`EntityDirectory::load`]), which either succeeds
+//! or reports every problem with its row and column. Its results are the
+//! ordinary loader's, byte for byte: the property tests compare the two.
+
+use crate::directory::{
+    code_problem, entity_role, looks_scientific, CodeCheck, Entity, LoadOptions,
+};
+use crate::hash::Digest32;
+use crate::headers::EntityColumn;
+use crate::population::{EntitySource, Strata};
+use crate::table::TextEncoding;
+use crate::task::Task;
+use crate::text::normalize_text;
+use crate::{EntityDirectory, Error, ErrorKind, Result};
+use sha2::{Digest, Sha256};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Bytes read per block; each block is split between the threads.
+const BLOCK: usize = 8 << 20;
+/// Bits of a packed sort key that hold the row index.
+const INDEX_BITS: u32 = 34;
+/// Longest id that packs into a sort key.
+const MAX_PACKED_ID: usize = 18;
+const NO_STRATUM: u16 = u16::MAX;
+
+/// The fast path does not handle this input; load it the ordinary way.
+#[derive(Debug)]
+struct Declined;
+
+/// Where an indexed directory's rows are read back from.
+enum Rows<'a> {
+    File(PathBuf),
+    Bytes(&'a [u8]),
+}
+
+/// A compact, sorted index of a large entity directory, stratified for one
+/// task: what a draw and its verification need, in about 30 bytes per
+/// entity instead of the whole table.
+pub struct EntityIndex<'a> {
+    rows: Rows<'a>,
+    source: String,
+    layout: Layout,
+    digest: Digest32,
+    /// Sorted: `packed id << 34 | row index` — canonical order.
+    order: Vec<u128>,
+    /// By row index: the byte offset of the row in the file.
+    offsets: Vec<u64>,
+    /// By row index: the stratum, or `NO_STRATUM`.
+    strata: Vec<u16>,
+    /// The digest of the task the strata were computed for.
+    task_digest: Digest32,
+}
+
+/// How to read one data row: the column roles of the header.
+#[derive(Clone)]
+struct Layout {
+    delimiter: u8,
+    columns: usize,
+    id: Option<usize>,
+    legacy: Option<usize>,
+    name: usize,
+    /// The directory's attribute keys in canonical order (SPEC §3.1), each
+    /// with where its value comes from.
+    keys: Vec<(Arc<str>, Value)>,
+}
+
+/// Where an attribute value comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Value {
+    Column(usize),
+    /// The 注册号 kept beside a 统一社会信用代码 (SPEC §3.1).
+    Legacy,
+}
+
+/// A condition of a stratum, resolved against the layout.
+struct Condition {
+    target: Target,
+    values: Vec<Vec<u8>>,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Id,
+    Name,
+    Key(usize),
+    /// The directory has no such attribute: never matches.
+    Absent,
+}
+
+/// Packs an id of `0-9A-Z` (at most 18 characters) into a number whose
+/// order is the ids' byte order: base 37, with 0 for "no character".
+fn pack(id: &[u8]) -> Option<u128> {
+    if id.len() > MAX_PACKED_ID {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for i in 0..MAX_PACKED_ID {
+        let d = match id.get(i) {
+            None => 0,
+            Some(b @ b'0'..=b'9') => u128::from(b - b'0') + 1,
+            Some(b @ b'A'..=b'Z') => u128::from(b - b'A') + 11,
+            Some(_) => return None,
+        };
+        v = v * 37 + d;
+    }
+    Some(v)
+}
+
+/// The id of a packed key, written into `out`.
+fn unpack(key: u128, out: &mut String) {
+    let mut v = key >> INDEX_BITS;
+    let mut digits = [0u8; MAX_PACKED_ID];
+    for d in digits.iter_mut().rev() {
+        *d = (v % 37) as u8;
+        v /= 37;
+    }
+    out.clear();
+    for d in digits {
+        match d {
+            0 => break,
+            1..=10 => out.push((b'0' + d - 1) as char),
+            _ => out.push((b'A' + d - 11) as char),
+        }
+    }
+}
+
+/// Whether a field's bytes are already in normal form (SPEC §2), so that
+/// they can be hashed as they are: no ASCII control or space at either end,
+/// no control characters, no tab or run of spaces inside, and none of the
+/// lead bytes of the characters the normalization folds or removes.
+fn is_normal(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &c in b {
+        match c {
+            b' ' => {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+                continue;
+            }
+            0x00..=0x1F | 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => return false,
+            _ => {}
+        }
+        prev_space = false;
+    }
+    true
+}
+
+/// Splits one CSV record starting at `pos` into field ranges (quote-aware:
+/// a quoted field's range excludes its quotes; doubled quotes inside are
+/// unescaped into `unquoted`), returning the position after the record's
+/// line end. Declines anything unusual: a quote inside an unquoted field, a
+/// carriage return not before a line feed, text after a closing quote.
+fn split_record(
+    buf: &[u8],
+    mut pos: usize,
+    delimiter: u8,
+    fields: &mut Vec<(usize, usize, bool)>,
+    unquoted: &mut Vec<Vec<u8>>,
+) -> std::result::Result<usize, Declined> {
+    fields.clear();
+    let mut n_unq = 0;
+    loop {
+        if buf.get(pos) == Some(&b'"') {
+            // A quoted field: find the closing quote.
+            let start = pos + 1;
+            let mut p = start;
+            let mut escaped = false;
+            loop {
+                let q = memchr::memchr(b'"', &buf[p..]).ok_or(Declined)? + p;
+                if buf.get(q + 1) == Some(&b'"') {
+                    escaped = true;
+                    p = q + 2;
+                    continue;
+                }
+                if escaped {
+                    if unquoted.len() <= n_unq {
+                        unquoted.push(Vec::new());
+                    }
+                    let u = &mut unquoted[n_unq];
+                    u.clear();
+                    let mut i = start;
+                    while i < q {
+                        u.push(buf[i]);
+                        i += if buf[i] == b'"' { 2 } else { 1 };
+                    }
+                    fields.push((n_unq, 0, true));
+                    n_unq += 1;
+                } else {
+                    fields.push((start, q, false));
+                }
+                pos = q + 1;
+                break;
+            }
+            match buf.get(pos) {
+                Some(&d) if d == delimiter => {
+                    pos += 1;
+                    continue;
+                }
+                Some(b'\n') => return Ok(pos + 1),
+                Some(b'\r') if buf.get(pos + 1) == Some(&b'\n') => return Ok(pos + 2),
+                None => return Ok(pos),
+                _ => return Err(Declined),
+            }
+        }
+        let end = memchr::memchr2(delimiter, b'\n', &buf[pos..]).map_or(buf.len(), |i| i + pos);
+        let field = &buf[pos..end];
+        let field_end = if end < buf.len() && buf[end] == b'\n' && field.last() == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        if memchr::memchr2(b'"', b'\r', &buf[pos..field_end]).is_some() {
+            return Err(Declined);
+        }
+        fields.push((pos, field_end, false));
+        if end == buf.len() {
+            return Ok(end);
+        }
+        if buf[end] == b'\n' {
+            return Ok(end + 1);
+        }
+        pos = end + 1;
+    }
+}
+
+/// Where a normalized cell's bytes are.
+#[derive(Clone, Copy)]
+enum Cell {
+    Buf(usize, usize),
+    Unquoted(usize),
+    Scratch(usize),
+}
+
+/// The per-row results of one part of a block.
+#[derive(Default)]
+struct Part {
+    keys: Vec<u128>,
+    leaves: Vec<Digest32>,
+    offsets: Vec<u64>,
+    strata: Vec<u16>,
+}
+
+/// Scans the rows of `buf` (whole records), whose first byte is at file
+/// offset `base`.
+fn scan_part(
+    buf: &[u8],
+    base: u64,
+    layout: &Layout,
+    conditions: &[Vec<Condition>],
+    codes: CodeCheck,
+) -> std::result::Result<Part, Declined> {
+    let mut part = Part::default();
+    let mut fields = Vec::with_capacity(layout.columns + 4);
+    let mut unquoted: Vec<Vec<u8>> = Vec::new();
+    let mut scratch: Vec<String> = vec![String::new(); layout.columns];
+    let mut resolved: Vec<Cell> = Vec::with_capacity(layout.columns);
+    let mut pos = 0;
+    while pos < buf.len() {
+        let start = pos;
+        pos = split_record(buf, pos, layout.delimiter, &mut fields, &mut unquoted)?;
+        let raw = |i: usize| -> &[u8] {
+            match fields.get(i) {
+                None => b"",
+                Some(&(a, _, true)) => &unquoted[a],
+                Some(&(a, b, false)) => &buf[a..b],
+            }
+        };
+        // A blank line is skipped by the ordinary reader too; anything
+        // that only looks blank after normalization is left to it.
+        if (0..fields.len()).all(|i| raw(i).is_empty()) {
+            continue;
+        }
+        if fields.len() > layout.columns
+            && (layout.columns..fields.len()).any(|i| !raw(i).is_empty())
+        {
+            return Err(Declined);
+        }
+        // Normalize every column (SPEC §2), keeping borrowed bytes when they
+        // are already normal: a range into `buf`, into `unquoted`, or an
+        // index into `scratch`.
+        resolved.clear();
+        for i in 0..layout.columns {
+            let r = raw(i);
+            if is_normal(r) {
+                resolved.push(match fields.get(i) {
+                    None => Cell::Buf(0, 0),
+                    Some(&(a, _, true)) => Cell::Unquoted(a),
+                    Some(&(a, b, false)) => Cell::Buf(a, b),
+                });
+            } else {
+                let text = std::str::from_utf8(r).map_err(|_| Declined)?;
+                scratch[i] = normalize_text(text).map_err(|_| Declined)?;
+                resolved.push(Cell::Scratch(i));
+            }
+        }
+        let text = |i: usize| -> &[u8] {
+            match resolved[i] {
+                Cell::Scratch(j) => scratch[j].as_bytes(),
+                Cell::Unquoted(a) => &unquoted[a],
+                Cell::Buf(a, b) => &buf[a..b],
+            }
+        };
+        for c in [layout.id, layout.legacy, Some(layout.name)]
+            .into_iter()
+            .flatten()
+        {
+            if memchr::memchr2(b'\n', b'\r', raw(c)).is_some() {
+                return Err(Declined);
+            }
+        }
+        for c in [layout.id, layout.legacy].into_iter().flatten() {
+            if std::str::from_utf8(text(c)).is_ok_and(looks_scientific) {
+                return Err(Declined);
+            }
+        }
+        let primary = layout.id.map_or(&b""[..], |c| text(c));
+        let legacy = layout.legacy.map_or(&b""[..], |c| text(c));
+        let id_raw = if !primary.is_empty() || layout.legacy.is_none() {
+            primary
+        } else {
+            legacy
+        };
+        let mut id = [0u8; MAX_PACKED_ID];
+        if id_raw.is_empty() || id_raw.len() > MAX_PACKED_ID {
+            return Err(Declined);
+        }
+        for (o, &b) in id.iter_mut().zip(id_raw) {
+            *o = b.to_ascii_uppercase();
+        }
+        let id = &id[..id_raw.len()];
+        let packed = pack(id).ok_or(Declined)?;
+        if codes != CodeCheck::Off {
+            let s = std::str::from_utf8(id).map_err(|_| Declined)?;
+            if code_problem(s).is_some() {
+                return Err(Declined);
+            }
+        }
+        let name = text(layout.name);
+        if name.is_empty() {
+            return Err(Declined);
+        }
+        let legacy_attr = if layout.id.is_some() && layout.legacy.is_some() {
+            legacy
+        } else {
+            b""
+        };
+        let mut h = Sha256::new();
+        h.update(b"shuangsui/1/entity\0");
+        h.update(id);
+        h.update([0]);
+        h.update(name);
+        h.update([0]);
+        for (_, v) in &layout.keys {
+            match v {
+                Value::Column(c) => h.update(text(*c)),
+                Value::Legacy => h.update(legacy_attr),
+            }
+            h.update([0]);
+        }
+        let value_of = |t: Target| -> &[u8] {
+            match t {
+                Target::Id => id,
+                Target::Name => name,
+                Target::Key(k) => match layout.keys[k].1 {
+                    Value::Column(c) => text(c),
+                    Value::Legacy => legacy_attr,
+                },
+                Target::Absent => b"",
+            }
+        };
+        let mut stratum = NO_STRATUM;
+        for (s, conds) in conditions.iter().enumerate() {
+            let matches = conds.iter().all(|c| {
+                let v = value_of(c.target);
+                // An absent (empty) attribute never matches (SPEC §5.1).
+                !v.is_empty() && c.values.iter().any(|x| x.as_slice() == v)
+            });
+            if matches {
+                if stratum != NO_STRATUM {
+                    return Err(Declined);
+                }
+                stratum = s as u16;
+            }
+        }
+        part.keys.push(packed << INDEX_BITS);
+        part.leaves.push(h.finalize().into());
+        part.offsets.push(base + start as u64);
+        part.strata.push(stratum);
+    }
+    Ok(part)
+}
+
+/// Finds the end of the last complete record in `buf` (quote-aware), and
+/// up to `parts - 1` record boundaries splitting it into similar parts.
+/// Returns the boundaries `[0, b1, …, end]`.
+fn boundaries(buf: &[u8], parts: usize, at_eof: bool) -> Vec<usize> {
+    let mut cuts = vec![0];
+    if memchr::memchr(b'"', buf).is_none() {
+        let end = if at_eof {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1)
+        };
+        for p in 1..parts {
+            let target = end * p / parts;
+            if let Some(i) = memchr::memchr(b'\n', &buf[target..end]) {
+                let cut = target + i + 1;
+                if cut > *cuts.last().unwrap_or(&0) && cut < end {
+                    cuts.push(cut);
+                }
+            }
+        }
+        cuts.push(end);
+        return cuts;
+    }
+    // Quotes present: walk every quote and line end, tracking whether we are
+    // inside a quoted field (a doubled quote toggles twice).
+    let mut inside = false;
+    let mut ends = Vec::new();
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            inside = !inside;
+        } else if !inside {
+            ends.push(i + 1);
+        }
+    }
+    let end = if at_eof && !inside {
+        buf.len()
+    } else {
+        ends.last().copied().unwrap_or(0)
+    };
+    for p in 1..parts {
+        let target = end * p / parts;
+        if let Some(&cut) = ends.iter().find(|&&e| e > target && e < end) {
+            if cut > *cuts.last().unwrap_or(&0) {
+                cuts.push(cut);
+            }
+        }
+    }
+    cuts.push(end);
+    cuts
+}
+
+/// Reads until `buf` holds `want` bytes or the reader ends; true at the end.
+fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> Result<bool> {
+    let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read the file: {e}"));
+    while buf.len() < want {
+        let old = buf.len();
+        buf.resize(want, 0);
+        let n = reader.read(&mut buf[old..]).map_err(io)?;
+        buf.truncate(old + n);
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The header row and the data's start, if the fast path can read them:
+/// the first of the first 30 non-blank records holding an id header.
+fn find_header(
+    buf: &[u8],
+    delimiter: u8,
+    options: &LoadOptions,
+) -> std::result::Result<(Vec<String>, usize), Declined> {
+    let mut fields = Vec::new();
+    let mut unquoted = Vec::new();
+    let mut pos = 0;
+    let mut seen = 0;
+    while pos < buf.len() && seen < 30 {
+        let next = split_record(buf, pos, delimiter, &mut fields, &mut unquoted)?;
+        let cells: Vec<String> = fields
+            .iter()
+            .map(|&(a, b, q)| {
+                let bytes = if q { &unquoted[a][..] } else { &buf[a..b] };
+                String::from_utf8(bytes.to_vec()).map_err(|_| Declined)
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        pos = next;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        seen += 1;
+        if cells.iter().any(|c| {
+            matches!(
+                entity_role(&options.columns, c),
+                EntityColumn::Id | EntityColumn::LegacyId
+            )
+        }) {
+            return Ok((cells, pos));
+        }
+    }
+    Err(Declined)
+}
+
+/// The column roles of a header, as the ordinary loader assigns them.
+fn layout(
+    headers: &[String],
+    delimiter: u8,
+    options: &LoadOptions,
+) -> std::result::Result<Layout, Declined> {
+    let roles: Vec<EntityColumn> = headers
+        .iter()
+        .map(|h| entity_role(&options.columns, h))
+        .collect();
+    let one =
+        |want: &dyn Fn(&EntityColumn) -> bool| -> std::result::Result<Option<usize>, Declined> {
+            let mut found = None;
+            for (i, r) in roles.iter().enumerate() {
+                if want(r) {
+                    if found.is_some() {
+                        return Err(Declined);
+                    }
+                    found = Some(i);
+                }
+            }
+            Ok(found)
+        };
+    let id = one(&|r| *r == EntityColumn::Id)?;
+    let legacy = one(&|r| *r == EntityColumn::LegacyId)?;
+    let name = one(&|r| *r == EntityColumn::Name)?.ok_or(Declined)?;
+    if id.is_none() && legacy.is_none() {
+        return Err(Declined);
+    }
+    let mut attributes: Vec<(usize, Arc<str>)> = Vec::new();
+    for (i, r) in roles.iter().enumerate() {
+        if let EntityColumn::Attribute(k) = r {
+            if k.is_empty() {
+                continue;
+            }
+            if attributes.iter().any(|(_, a)| a.as_ref() == k.as_str()) {
+                return Err(Declined);
+            }
+            attributes.push((i, Arc::from(k.as_str())));
+        }
+    }
+    let both = id.is_some() && legacy.is_some();
+    if both && attributes.iter().any(|(_, k)| k.as_ref() == "注册号") {
+        return Err(Declined);
+    }
+    let mut keys: Vec<(Arc<str>, Value)> = attributes
+        .iter()
+        .map(|(c, k)| (k.clone(), Value::Column(*c)))
+        .collect();
+    if both {
+        keys.push((Arc::from("注册号"), Value::Legacy));
+    }
+    keys.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    Ok(Layout {
+        delimiter,
+        columns: headers.len(),
+        id,
+        legacy,
+        name,
+        keys,
+    })
+}
+
+fn resolve_conditions(task: &Task, layout: &Layout) -> Vec<Vec<Condition>> {
+    task.strata
+        .iter()
+        .map(|s| {
+            s.conditions
+                .iter()
+                .map(|c| Condition {
+                    target: match c.attribute.as_str() {
+                        "id" => Target::Id,
+                        "name" => Target::Name,
+                        key => layout
+                            .keys
+                            .iter()
+                            .position(|(k, _)| k.as_ref() == key)
+                            .map_or(Target::Absent, Target::Key),
+                    },
+                    values: c.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Sorts on all cores: the parts sorted in parallel, then merged.
+fn parallel_sort(v: Vec<u128>) -> Vec<u128> {
+    let threads = crate::parallel::threads();
+    if threads == 1 || v.len() < 1 << 16 {
+        let mut v = v;
+        v.sort_unstable();
+        return v;
+    }
+    let mut v = v;
+    let mid = v.len() / 2;
+    {
+        let (a, b) = v.split_at_mut(mid);
+        std::thread::scope(|s| {
+            s.spawn(|| a.sort_unstable());
+            b.sort_unstable();
+        });
+    }
+    let (a, b) = v.split_at(mid);
+    let mut out = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+impl<'a> EntityIndex<'a> {
+    /// Scans an entity directory file (see the module documentation) and
+    /// stratifies it for `task`. `Ok(None)` means the fast path declined:
+    /// load the file with [`EntityDirectory::load`] instead, which accepts
+    /// it or says exactly what is wrong.
+    ///
+    /// # Errors
+    /// `Io` when the file cannot be read.
+    /// `progress`, when given, is called after each block with the number of
+    /// bytes read so far.
+    pub fn scan_file(
+        path: &Path,
+        source: &str,
+        options: &LoadOptions,
+        task: &Task,
+        progress: Option<&dyn Fn(u64)>,
+    ) -> Result<Option<EntityIndex<'static>>> {
+        let mut file = std::fs::File::open(path).map_err(|e| {
+            Error::new(ErrorKind::Io, format!("cannot open the file: {e}")).in_file(source)
+        })?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let scanned = scan(&mut file, options, task, size, BLOCK, progress)?;
+        Ok(scanned.map(|s| s.into_index(Rows::File(path.to_path_buf()), source, task)))
+    }
+
+    /// As [`EntityIndex::scan_file`], for a file held in memory (the
+    /// browser).
+    ///
+    /// # Errors
+    /// None in practice (reading memory cannot fail).
+    pub fn scan_bytes(
+        bytes: &'a [u8],
+        source: &str,
+        options: &LoadOptions,
+        task: &Task,
+    ) -> Result<Option<EntityIndex<'a>>> {
+        let mut reader = bytes;
+        let scanned = scan(&mut reader, options, task, bytes.len() as u64, BLOCK, None)?;
+        Ok(scanned.map(|s| s.into_index(Rows::Bytes(bytes), source, task)))
+    }
+
+    /// The number of entities.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Always false: an empty directory is declined.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The directory digest (SPEC §3.4).
+    pub fn digest(&self) -> Digest32 {
+        self.digest
+    }
+
+    /// The digest as lowercase hex.
+    pub fn digest_hex(&self) -> String {
+        crate::hex(&self.digest)
+    }
+
+    /// Reads the record at `offset` back into an [`Entity`].
+    fn entity_at(&self, bytes: &[u8], key: u128) -> Result<Entity> {
+        let bad = || {
+            Error::new(
+                ErrorKind::Io,
+                "the directory file changed while it was being read; run again",
+            )
+            .in_file(&self.source)
+        };
+        let mut fields = Vec::new();
+        let mut unquoted = Vec::new();
+        split_record(bytes, 0, self.layout.delimiter, &mut fields, &mut unquoted)
+            .map_err(|_| bad())?;
+        let cell = |i: usize| -> Result<String> {
+            let raw: &[u8] = match fields.get(i) {
+                None => b"",
+                Some(&(a, _, true)) => &unquoted[a],
+                Some(&(a, b, false)) => &bytes[a..b],
+            };
+            let text = std::str::from_utf8(raw).map_err(|_| bad())?;
+            normalize_text(text).map_err(|_| bad())
+        };
+        let mut id = String::new();
+        unpack(key, &mut id);
+        let name = cell(self.layout.name)?;
+        let legacy = match self.layout.legacy {
+            Some(c) if self.layout.id.is_some() => cell(c)?,
+            _ => String::new(),
+        };
+        let mut attributes = Vec::with_capacity(self.layout.keys.len());
+        for (k, v) in &self.layout.keys {
+            let value = match v {
+                Value::Column(c) => cell(*c)?,
+                Value::Legacy => legacy.clone(),
+            };
+            if !value.is_empty() {
+                attributes.push((k.clone(), value));
+            }
+        }
+        Ok(Entity {
+            id,
+            name,
+            attributes,
+            row: 0,
+        })
+    }
+}
+
+/// What a scan found, before it knows where its rows live.
+struct Scanned {
+    layout: Layout,
+    digest: Digest32,
+    order: Vec<u128>,
+    offsets: Vec<u64>,
+    strata: Vec<u16>,
+}
+
+impl Scanned {
+    fn into_index<'a>(self, rows: Rows<'a>, source: &str, task: &Task) -> EntityIndex<'a> {
+        EntityIndex {
+            rows,
+            source: source.to_string(),
+            layout: self.layout,
+            digest: self.digest,
+            order: self.order,
+            offsets: self.offsets,
+            strata: self.strata,
+            task_digest: task.digest(),
+        }
+    }
+}
+
+fn scan(
+    reader: &mut dyn Read,
+    options: &LoadOptions,
+    task: &Task,
+    size: u64,
+    block: usize,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<Option<Scanned>> {
+    if options.read.encoding == TextEncoding::Gb18030 {
+        return Ok(None);
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+    let mut eof = fill(reader, &mut buf, block)?;
+    if buf.starts_with(b"PK\x03\x04") || buf.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok(None);
+    }
+    let mut file_offset: u64 = 0;
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        buf.drain(..3);
+        file_offset = 3;
+    }
+    match std::str::from_utf8(&buf) {
+        Ok(_) => {}
+        Err(e) if e.error_len().is_none() && !eof => {}
+        Err(_) => return Ok(None),
+    }
+    let delimiter = crate::table::sniff_delimiter(&buf);
+    // The header row lies within the first rows; read on until it is found
+    // (a long title or a small block) or clearly absent.
+    let (headers, data_start) = loop {
+        match find_header(&buf, delimiter, options) {
+            Ok(found) if found.1 < buf.len() || eof => break found,
+            _ if !eof && buf.len() < 64 << 20 => {
+                let want = buf.len() * 2 + block;
+                eof = fill(reader, &mut buf, want)?;
+            }
+            _ => return Ok(None),
+        }
+    };
+    let Ok(layout) = layout(&headers, delimiter, options) else {
+        return Ok(None);
+    };
+    let conditions = resolve_conditions(task, &layout);
+    if task.strata.len() >= NO_STRATUM as usize {
+        return Ok(None);
+    }
+    buf.drain(..data_start);
+    file_offset += data_start as u64;
+
+    // Reserve once from the size of the first block's rows, so that the
+    // vectors do not double (and copy) while they grow.
+    let estimate = {
+        let sample = &buf[..buf.len().min(1 << 20)];
+        let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+        (size as usize / (sample.len() / lines).max(1)) * 21 / 20 + 1024
+    };
+    let mut keys: Vec<u128> = Vec::with_capacity(estimate);
+    let mut leaves: Vec<Digest32> = Vec::with_capacity(estimate);
+    let mut offsets: Vec<u64> = Vec::with_capacity(estimate);
+    let mut strata: Vec<u16> = Vec::with_capacity(estimate);
+    let threads = crate::parallel::threads();
+    loop {
+        if std::str::from_utf8(&buf).is_err_and(|e| e.error_len().is_some() || eof) {
+            return Ok(None);
+        }
+        let cuts = boundaries(&buf, threads, eof);
+        let end = *cuts.last().unwrap_or(&0);
+        if end == 0 && !eof {
+            // One record longer than a block: grow the block.
+            let want = buf.len() * 2 + block;
+            eof = fill(reader, &mut buf, want)?;
+            continue;
+        }
+        let parts: Vec<std::result::Result<Part, Declined>> = if cuts.len() <= 2 || threads == 1 {
+            vec![scan_part(
+                &buf[..end],
+                file_offset,
+                &layout,
+                &conditions,
+                options.codes,
+            )]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = cuts
+                    .windows(2)
+                    .skip(1)
+                    .map(|w| {
+                        let (a, b) = (w[0], w[1]);
+                        let (buf, layout, conditions) = (&buf, &layout, &conditions);
+                        s.spawn(move || {
+                            scan_part(
+                                &buf[a..b],
+                                file_offset + a as u64,
+                                layout,
+                                conditions,
+                                options.codes,
+                            )
+                        })
+                    })
+                    .collect();
+                let first = scan_part(
+                    &buf[..cuts[1]],
+                    file_offset,
+                    &layout,
+                    &conditions,
+                    options.codes,
+                );
+                std::iter::once(first)
+                    .chain(
+                        handles
+                            .into_iter()
+                            .map(|h| h.join().unwrap_or(Err(Declined))),
+                    )
+                    .collect()
+            })
+        };
+        for part in parts {
+            let Ok(part) = part else {
+                return Ok(None);
+            };
+            let base = keys.len() as u128;
+            if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
+                return Ok(None);
+            }
+            keys.extend(
+                part.keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| k | (base + i as u128)),
+            );
+            leaves.extend_from_slice(&part.leaves);
+            offsets.extend_from_slice(&part.offsets);
+            strata.extend_from_slice(&part.strata);
+        }
+        buf.drain(..end);
+        file_offset += end as u64;
+        if let Some(p) = progress {
+            p(file_offset);
+        }
+        if eof {
+            if !buf.is_empty() {
+                return Ok(None);
+            }
+            break;
+        }
+        let want = buf.len() + block;
+        eof = fill(reader, &mut buf, want)?;
+    }
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let order = parallel_sort(keys);
+    if order
+        .windows(2)
+        .any(|w| w[0] >> INDEX_BITS == w[1] >> INDEX_BITS)
+    {
+        return Ok(None);
+    }
+    let tag = b"shuangsui/1/entities";
+    let mut h = Sha256::new();
+    h.update((tag.len() as u64).to_be_bytes());
+    h.update(tag);
+    h.update((layout.keys.len() as u64).to_be_bytes());
+    for (k, _) in &layout.keys {
+        h.update((k.len() as u64).to_be_bytes());
+        h.update(k.as_bytes());
+    }
+    h.update((order.len() as u64).to_be_bytes());
+    let mask = (1u128 << INDEX_BITS) - 1;
+    for k in &order {
+        h.update(leaves[(k & mask) as usize]);
+    }
+    let digest: Digest32 = h.finalize().into();
+    drop(leaves);
+    Ok(Some(Scanned {
+        layout,
+        digest,
+        order,
+        offsets,
+        strata,
+    }))
+}
+
+impl EntitySource for EntityIndex<'_> {
+    fn count(&self) -> usize {
+        self.order.len()
+    }
+
+    fn directory_digest(&self) -> Digest32 {
+        self.digest
+    }
+
+    fn strata(&self, task: &Task) -> Result<Strata> {
+        if task.digest() != self.task_digest {
+            return Err(Error::new(
+                ErrorKind::InvalidTask,
+                "the directory index was built for another task; scan it again with this task",
+            ));
+        }
+        let mask = (1u128 << INDEX_BITS) - 1;
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); task.strata.len()];
+        let mut unstratified = 0u64;
+        for (pos, k) in self.order.iter().enumerate() {
+            match self.strata[(k & mask) as usize] {
+                NO_STRATUM => unstratified += 1,
+                s => members[s as usize].push(pos as u32),
+            }
+        }
+        Ok(Strata {
+            members,
+            unstratified,
+        })
+    }
+
+    fn id_into(&self, pos: u32, out: &mut String) {
+        unpack(self.order[pos as usize], out);
+    }
+
+    fn position(&self, id: &str) -> Option<u32> {
+        let packed = pack(id.as_bytes())?;
+        self.order
+            .binary_search_by(|k| (k >> INDEX_BITS).cmp(&packed))
+            .ok()
+            .map(|p| p as u32)
+    }
+
+    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>> {
+        let mask = (1u128 << INDEX_BITS) - 1;
+        // Read in file order, answer in the order asked.
+        let mut wanted: Vec<(u64, usize)> = positions
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| (self.offsets[(self.order[p as usize] & mask) as usize], i))
+            .collect();
+        wanted.sort_unstable();
+        let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
+        let io = |e: std::io::Error| {
+            Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
+        };
+        let mut file = match &self.rows {
+            Rows::File(p) => Some(std::fs::File::open(p).map_err(io)?),
+            Rows::Bytes(_) => None,
+        };
+        let mut chunk = Vec::new();
+        for (offset, i) in wanted {
+            let key = self.order[positions[i] as usize];
+            let record: &[u8] = match (&self.rows, &mut file) {
+                (Rows::Bytes(b), _) => &b[offset as usize..],
+                (Rows::File(_), Some(f)) => {
+                    // Read enough for the record (a quoted cell may span lines).
+                    let mut want = 1 << 16;
+                    loop {
+                        f.seek(SeekFrom::Start(offset)).map_err(io)?;
+                        chunk.clear();
+                        f.by_ref()
+                            .take(want as u64)
+                            .read_to_end(&mut chunk)
+                            .map_err(io)?;
+                        let complete = boundaries(&chunk, 1, chunk.len() < want);
+                        if complete.last().copied().unwrap_or(0) > 0 || chunk.len() < want {
+                            break;
+                        }
+                        want *= 4;
+                    }
+                    &chunk
+                }
+                _ => unreachable!("a file index has a file"),
+            };
+            out[i] = Some(self.entity_at(record, key)?);
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+}
+
+/// A directory as the draw needs it: held whole, or indexed.
+pub enum Directory<'a> {
+    /// Loaded in full.
+    Full(EntityDirectory),
+    /// Scanned into a compact index.
+    Indexed(EntityIndex<'a>),
+}
+
+impl Directory<'_> {
+    /// The draw's view of it.
+    pub fn source(&self) -> &dyn EntitySource {
+        match self {
+            Directory::Full(d) => d,
+            Directory::Indexed(i) => i,
+        }
+    }
+
+    /// The number of entities.
+    pub fn len(&self) -> usize {
+        self.source().count()
+    }
+
+    /// Always false: an empty directory is an error.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The directory digest as lowercase hex (SPEC §3.4).
+    pub fn digest_hex(&self) -> String {
+        crate::hex(&self.source().directory_digest())
+    }
+
+    /// Problems that did not stop the loading (see
+    /// [`EntityDirectory::warnings`]); an index has none.
+    pub fn warnings(&self) -> &[Error] {
+        match self {
+            Directory::Full(d) => d.warnings(),
+            Directory::Indexed(_) => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_keeps_byte_order() {
+        let ids = [
+            "0",
+            "00",
+            "1",
+            "9",
+            "91652302MA7B8C9DXF",
+            "A",
+            "A0",
+            "AZ",
+            "B",
+            "ZZZZZZZZZZZZZZZZZZ",
+        ];
+        let packed: Vec<u128> = ids.iter().map(|i| pack(i.as_bytes()).unwrap()).collect();
+        assert!(packed.windows(2).all(|w| w[0] < w[1]));
+        for (i, p) in ids.iter().zip(&packed) {
+            let mut s = String::new();
+            unpack(p << INDEX_BITS | 12345, &mut s);
+            assert_eq!(&s, i);
+        }
+        assert_eq!(pack(b"a"), None);
+        assert_eq!(pack(b"1234567890123456789"), None);
+        assert!(
+            (pack(b"ZZZZZZZZZZZZZZZZZZ").unwrap() << INDEX_BITS) >> INDEX_BITS
+                == pack(b"ZZZZZZZZZZZZZZZZZZ").unwrap()
+        );
+    }
+
+    #[test]
+    fn small_blocks_give_the_same_index() {
+        let mut text = String::from("标题行\n统一社会信用代码,企业名称,信用风险等级,地址\n");
+        for i in 0..500u64 {
+            let code = crate::uscc::complete(format!("91652302{i:08}").as_bytes()).unwrap();
+            let code = std::str::from_utf8(&code).unwrap().to_string();
+            let address = if i % 7 == 0 {
+                "\"第一行\n第二行, 有逗号\"".to_string()
+            } else {
+                format!("地址{i}")
+            };
+            text += &format!(
+                "{code},企业{i},{},{address}\n",
+                ["A", "B", "C"][(i % 3) as usize]
+            );
+        }
+        let task = crate::TaskFile::parse(
+            "name='t'\nitem='i'\ndraw_date=2026-12-01\nstrata_by={attribute='信用风险等级',ratios={A='10%',B='10%',C='10%'}}\n",
+            "t.toml",
+        )
+        .unwrap()
+        .task;
+        let options = LoadOptions::default();
+        let (h, start) = find_header(text.as_bytes(), b',', &options).unwrap();
+        let l = layout(&h, b',', &options).unwrap();
+        let c = resolve_conditions(&task, &l);
+        let body = &text.as_bytes()[start..];
+        let cuts = boundaries(body, 2, true);
+        assert!(
+            scan_part(&body[..cuts[1]], 0, &l, &c, options.codes).is_ok(),
+            "part 1 {cuts:?}"
+        );
+        assert!(
+            scan_part(&body[cuts[1]..cuts[2]], 0, &l, &c, options.codes).is_ok(),
+            "part 2"
+        );
+        let whole = scan(&mut text.as_bytes(), &options, &task, 0, BLOCK, None)
+            .unwrap()
+            .unwrap();
+        let slow = EntityDirectory::load(text.as_bytes(), "e.csv", &options).unwrap();
+        assert_eq!(whole.digest, slow.digest());
+        for block in [40, 64, 333, 4096] {
+            let small = scan(&mut text.as_bytes(), &options, &task, 0, block, None)
+                .unwrap()
+                .unwrap();
+            assert_eq!(small.digest, whole.digest, "block {block}");
+            assert_eq!(small.order, whole.order, "block {block}");
+            assert_eq!(small.offsets, whole.offsets, "block {block}");
+        }
+        // Reading drawn rows back gives the loader's entities, multi-line cells included.
+        let index = whole.into_index(Rows::Bytes(text.as_bytes()), "e.csv", &task);
+        let positions: Vec<u32> = (0..500).step_by(7).collect();
+        let back = index.entities_at(&positions).unwrap();
+        for (p, e) in positions.iter().zip(&back) {
+            let mut expected = slow.entities()[*p as usize].clone();
+            expected.row = 0;
+            assert_eq!(e, &expected);
+        }
+    }
+
+    #[test]
+    fn normal_fields_are_recognized() {
+        assert!(is_normal("阜康市天池商贸有限公司".as_bytes()));
+        assert!(is_normal(b"A B"));
+        assert!(!is_normal(b" A"));
+        assert!(!is_normal(b"A  B"));
+        assert!(!is_normal("（有限）".as_bytes()));
+        assert!(!is_normal("阜康\u{3000}".as_bytes()));
+        assert!(!is_normal(b"a\tb"));
+    }
+}
