@@ -150,6 +150,25 @@ fn assign_teams(
             ),
         ));
     }
+    let ok: Vec<bool> = qualified.iter().map(|q| q.is_ok()).collect();
+    if let Some(crate::teams::Assigned::Teams(teams)) =
+        crate::teams::assign(task, inspectors, &ok, drawn, draw_key)
+    {
+        return Ok(teams);
+    }
+    assign_teams_plain(task, inspectors, &qualified, drawn, draw_key)
+}
+
+/// SPEC §10 as written: every inspector examined for every slot. The
+/// reference for the fast assignment (`teams.rs`), and the source of the
+/// detailed error when a slot cannot be filled.
+fn assign_teams_plain(
+    task: &Task,
+    inspectors: &[Inspector],
+    qualified: &[std::result::Result<(), usize>],
+    drawn: &[&Entity],
+    draw_key: &Digest32,
+) -> Result<Vec<Vec<u32>>> {
     let slots: Vec<Option<&str>> = if task.team.per_department.is_empty() {
         vec![None; task.team.size as usize]
     } else {
@@ -251,8 +270,9 @@ fn bottom_k(
         let mut heap: BinaryHeap<(Digest32, u32)> =
             BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
         let mut id = String::with_capacity(32);
+        let any_excluded = !excluded.is_empty();
         for &pos in chunk {
-            if excluded.contains(&pos) {
+            if any_excluded && excluded.contains(&pos) {
                 continue;
             }
             entities.id_into(pos, &mut id);
@@ -578,6 +598,75 @@ mod tests {
             second,
             u64::from_le_bytes([0x40, 0x5d, 0x6a, 0xe5, 0x53, 0x86, 0xbd, 0x28])
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        /// The fast assignment picks exactly what the plain rule picks.
+        #[test]
+        fn fast_assignment_equals_the_plain_rule(
+            insp in proptest::collection::vec((0usize..3, 0usize..4, proptest::bool::weighted(0.9)), 2..25),
+            ents in proptest::collection::vec((0usize..4, 0u32..1000), 1..60),
+            size in 2u64..4,
+            cap in proptest::option::of(1u64..8),
+            cross in proptest::bool::ANY,
+            joint in proptest::bool::ANY,
+            conflicts in proptest::collection::vec((0usize..60, 0usize..25), 0..15),
+            seed in 0u64..1000,
+        ) {
+            use crate::task::{AvoidSame, Conflict, DepartmentQuota, TeamRules};
+            let depts = ["甲局", "乙局", "丙局"];
+            let areas = ["城关镇", "博峰街道", "甘河子镇", "水磨沟乡"];
+            let inspectors: Vec<Inspector> = insp.iter().enumerate().map(|(i, (d, a, active))| Inspector {
+                id: format!("ZF{i:03}"),
+                name: format!("员{i}"),
+                department: depts[*d].to_string(),
+                fields: vec![],
+                status: if *active { Status::Active } else { Status::Inactive },
+                expiry: None,
+                attributes: vec![(std::sync::Arc::from("所属区域"), areas[*a].to_string())],
+                row: 0,
+            }).collect();
+            let entities: Vec<Entity> = ents.iter().enumerate().map(|(i, (a, _))| Entity {
+                id: format!("E{i:04}"),
+                name: format!("企业{i}"),
+                attributes: if *a < 3 { vec![(std::sync::Arc::from("所属区域"), areas[*a].to_string())] } else { vec![] },
+                row: 0,
+            }).collect();
+            let mut conflict_list: Vec<Conflict> = conflicts.iter()
+                .filter(|(e, i)| *e < entities.len() && *i < inspectors.len())
+                .map(|(e, i)| Conflict { entity: entities[*e].id.clone(), inspector: inspectors[*i].id.clone() })
+                .collect();
+            conflict_list.sort();
+            conflict_list.dedup();
+            let per_department = if joint {
+                vec![DepartmentQuota { department: depts[0].into(), count: 1 }, DepartmentQuota { department: depts[1].into(), count: size - 1 }]
+            } else {
+                vec![]
+            };
+            let task = Task {
+                name: "t".into(), item: "i".into(), fields: vec![], departments: vec![], draw_date: "2026-12-01".into(),
+                exclusions: vec![], strata: vec![],
+                team: TeamRules {
+                    size,
+                    per_department,
+                    max_per_inspector: cap,
+                    avoid_same: if cross { vec![AvoidSame { entity: "所属区域".into(), inspector: "所属区域".into() }] } else { vec![] },
+                    conflicts: conflict_list,
+                },
+            };
+            let drawn: Vec<&Entity> = entities.iter().collect();
+            let key = crate::hash::tagged("test", &[&seed.to_be_bytes()]);
+            let qualified: Vec<std::result::Result<(), usize>> = inspectors.iter().map(|i| qualification(&task, i)).collect();
+            let ok: Vec<bool> = qualified.iter().map(|q| q.is_ok()).collect();
+            let plain = assign_teams_plain(&task, &inspectors, &qualified, &drawn, &key);
+            match crate::teams::assign(&task, &inspectors, &ok, &drawn, &key) {
+                Some(crate::teams::Assigned::Teams(fast)) => proptest::prop_assert_eq!(plain.ok(), Some(fast)),
+                Some(crate::teams::Assigned::Unfilled) => proptest::prop_assert!(plain.is_err()),
+                None => proptest::prop_assert!(false, "one cross-area rule is handled"),
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod seed;
 pub mod synth;
 mod table;
 mod task;
+mod teams;
 mod text;
 pub mod uscc;
 mod verify;

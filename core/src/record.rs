@@ -155,8 +155,71 @@ fn digest_without(v: &Value, tag: &str, key: &str) -> String {
 impl DrawRecord {
     /// Computes `record_digest` over the record without that key (SPEC §11).
     pub fn compute_digest(&self) -> String {
-        let v = serde_json::to_value(self).unwrap_or(Value::Null);
-        digest_without(&v, "shuangsui/1/record", "record_digest")
+        hex(&tagged(
+            "shuangsui/1/record",
+            &[self.canonical_json().as_bytes()],
+        ))
+    }
+
+    /// The canonical JSON of the record without `record_digest` (SPEC §1,
+    /// §11). The draws — hundreds of thousands at provincial scale — are
+    /// written directly in canonical key order instead of through a JSON
+    /// tree; a test holds this equal to the generic canonical JSON.
+    pub fn canonical_json(&self) -> String {
+        let mut rest = self.clone();
+        rest.draws = Vec::new();
+        let mut v = serde_json::to_value(&rest).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.remove("record_digest");
+            m.insert("draws".into(), Value::Null);
+        }
+        let head = canonical_json(&v);
+        let mut draws = String::with_capacity(self.draws.len() * 400);
+        draws.push('[');
+        for (i, d) in self.draws.iter().enumerate() {
+            if i > 0 {
+                draws.push(',');
+            }
+            let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+            draws.push_str(&format!(
+                "{{\"entity\":{{\"id\":{},\"name\":{}}},\"position\":{},\"stratum\":{},\"team\":[",
+                q(&d.entity.id),
+                q(&d.entity.name),
+                d.position,
+                d.stratum
+            ));
+            for (j, m) in d.team.iter().enumerate() {
+                if j > 0 {
+                    draws.push(',');
+                }
+                let role = match m.role {
+                    Role::Leader => "leader",
+                    Role::Member => "member",
+                };
+                draws.push_str(&format!(
+                    "{{\"department\":{},\"id\":{},\"name\":{},\"role\":\"{role}\"}}",
+                    q(&m.department),
+                    q(&m.id),
+                    q(&m.name)
+                ));
+            }
+            draws.push_str(&format!("],\"ticket\":{}}}", q(&d.ticket)));
+        }
+        draws.push(']');
+        // A key with its quotes cannot occur inside a JSON string (quotes
+        // there are escaped), so this replaces exactly the placeholder.
+        head.replacen("\"draws\":null", &format!("\"draws\":{draws}"), 1)
+    }
+
+    /// The generic canonical JSON (through a JSON tree), for the test that
+    /// holds [`DrawRecord::canonical_json`] equal to it.
+    #[doc(hidden)]
+    pub fn canonical_json_generic(&self) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.remove("record_digest");
+        }
+        canonical_json(&v)
     }
 
     /// The record as pretty-printed JSON, as published.

@@ -105,26 +105,40 @@ fn pack(id: &[u8]) -> Option<u128> {
     if id.len() > MAX_PACKED_ID {
         return None;
     }
-    let mut v: u128 = 0;
-    for i in 0..MAX_PACKED_ID {
-        let d = match id.get(i) {
-            None => 0,
-            Some(b @ b'0'..=b'9') => u128::from(b - b'0') + 1,
-            Some(b @ b'A'..=b'Z') => u128::from(b - b'A') + 11,
-            Some(_) => return None,
-        };
-        v = v * 37 + d;
+    // Two halves of nine characters, base 37 each (37^9 < 2^47), so that
+    // unpacking needs only 64-bit arithmetic.
+    let mut halves = [0u64; 2];
+    for (h, half) in halves.iter_mut().enumerate() {
+        for i in 0..HALF {
+            let d = match id.get(h * HALF + i) {
+                None => 0,
+                Some(b @ b'0'..=b'9') => u64::from(b - b'0') + 1,
+                Some(b @ b'A'..=b'Z') => u64::from(b - b'A') + 11,
+                Some(_) => return None,
+            };
+            *half = *half * 37 + d;
+        }
     }
-    Some(v)
+    Some(u128::from(halves[0]) << HALF_BITS | u128::from(halves[1]))
 }
+
+/// Characters per half of a packed id, and the bits a half takes.
+const HALF: usize = 9;
+const HALF_BITS: u32 = 47;
 
 /// The id of a packed key, written into `out`.
 fn unpack(key: u128, out: &mut String) {
-    let mut v = key >> INDEX_BITS;
+    let packed = key >> INDEX_BITS;
+    let halves = [
+        (packed >> HALF_BITS) as u64,
+        (packed & ((1 << HALF_BITS) - 1)) as u64,
+    ];
     let mut digits = [0u8; MAX_PACKED_ID];
-    for d in digits.iter_mut().rev() {
-        *d = (v % 37) as u8;
-        v /= 37;
+    for (h, mut v) in halves.into_iter().enumerate() {
+        for d in digits[h * HALF..(h + 1) * HALF].iter_mut().rev() {
+            *d = (v % 37) as u8;
+            v /= 37;
+        }
     }
     out.clear();
     for d in digits {
@@ -141,25 +155,31 @@ fn unpack(key: u128, out: &mut String) {
 /// no control characters, no tab or run of spaces inside, and none of the
 /// lead bytes of the characters the normalization folds or removes.
 fn is_normal(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+    /// Bytes that may need normalizing: ASCII controls and space, DEL, and
+    /// the lead bytes of the folded or removed characters (SPEC §2).
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i <= 0x20 {
+            t[i] = true;
+            i += 1;
+        }
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xE1] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t[0xEF] = true;
+        t
+    };
+    if !b.iter().any(|&c| SPECIAL[c as usize]) {
+        return true;
+    }
+    // Only single inner spaces are allowed among the special bytes.
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') || b.windows(2).any(|w| w == b"  ") {
         return false;
     }
-    let mut prev_space = false;
-    for &c in b {
-        match c {
-            b' ' => {
-                if prev_space {
-                    return false;
-                }
-                prev_space = true;
-                continue;
-            }
-            0x00..=0x1F | 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => return false,
-            _ => {}
-        }
-        prev_space = false;
-    }
-    true
+    !b.iter().any(|&c| c != b' ' && SPECIAL[c as usize])
 }
 
 /// Splits one CSV record starting at `pos` into field ranges (quote-aware:
@@ -271,6 +291,11 @@ fn scan_part(
     let mut unquoted: Vec<Vec<u8>> = Vec::new();
     let mut scratch: Vec<String> = vec![String::new(); layout.columns];
     let mut resolved: Vec<Cell> = Vec::with_capacity(layout.columns);
+    let mut leaf: Vec<u8> = Vec::with_capacity(512);
+    // Validated here, on this part's thread, rather than for the whole block.
+    let Ok(sbuf) = simdutf8::basic::from_utf8(buf) else {
+        return Err(Declined);
+    };
     let mut pos = 0;
     while pos < buf.len() {
         let start = pos;
@@ -305,7 +330,12 @@ fn scan_part(
                     Some(&(a, b, false)) => Cell::Buf(a, b),
                 });
             } else {
-                let text = std::str::from_utf8(r).map_err(|_| Declined)?;
+                // Fields between ASCII separators of valid UTF-8 are valid
+                // UTF-8: slice the validated text rather than check again.
+                let text = match fields.get(i) {
+                    Some(&(a, b, false)) => sbuf.get(a..b).ok_or(Declined)?,
+                    _ => std::str::from_utf8(r).map_err(|_| Declined)?,
+                };
                 scratch[i] = normalize_text(text).map_err(|_| Declined)?;
                 resolved.push(Cell::Scratch(i));
             }
@@ -326,7 +356,11 @@ fn scan_part(
             }
         }
         for c in [layout.id, layout.legacy].into_iter().flatten() {
-            if std::str::from_utf8(text(c)).is_ok_and(looks_scientific) {
+            let t = text(c);
+            // A code in scientific notation holds `E` and a digit after it.
+            if memchr::memchr2(b'E', b'e', t).is_some()
+                && std::str::from_utf8(t).is_ok_and(looks_scientific)
+            {
                 return Err(Declined);
             }
         }
@@ -361,18 +395,19 @@ fn scan_part(
         } else {
             b""
         };
-        let mut h = Sha256::new();
-        h.update(b"shuangsui/1/entity\0");
-        h.update(id);
-        h.update([0]);
-        h.update(name);
-        h.update([0]);
+        // The leaf's input in one buffer, hashed in one call.
+        leaf.clear();
+        leaf.extend_from_slice(b"shuangsui/1/entity\0");
+        leaf.extend_from_slice(id);
+        leaf.push(0);
+        leaf.extend_from_slice(name);
+        leaf.push(0);
         for (_, v) in &layout.keys {
             match v {
-                Value::Column(c) => h.update(text(*c)),
-                Value::Legacy => h.update(legacy_attr),
+                Value::Column(c) => leaf.extend_from_slice(text(*c)),
+                Value::Legacy => leaf.extend_from_slice(legacy_attr),
             }
-            h.update([0]);
+            leaf.push(0);
         }
         let value_of = |t: Target| -> &[u8] {
             match t {
@@ -400,7 +435,7 @@ fn scan_part(
             }
         }
         part.keys.push(packed << INDEX_BITS);
-        part.leaves.push(h.finalize().into());
+        part.leaves.push(Sha256::digest(&leaf).into());
         part.offsets.push(base + start as u64);
         part.strata.push(stratum);
     }
@@ -462,10 +497,9 @@ fn boundaries(buf: &[u8], parts: usize, at_eof: bool) -> Vec<usize> {
 fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> Result<bool> {
     let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read the file: {e}"));
     while buf.len() < want {
-        let old = buf.len();
-        buf.resize(want, 0);
-        let n = reader.read(&mut buf[old..]).map_err(io)?;
-        buf.truncate(old + n);
+        let missing = (want - buf.len()) as u64;
+        // `read_to_end` fills spare capacity without zeroing it first.
+        let n = reader.take(missing).read_to_end(buf).map_err(io)?;
         if n == 0 {
             return Ok(true);
         }
@@ -825,9 +859,6 @@ fn scan(
     let mut strata: Vec<u16> = Vec::with_capacity(estimate);
     let threads = crate::parallel::threads();
     loop {
-        if std::str::from_utf8(&buf).is_err_and(|e| e.error_len().is_some() || eof) {
-            return Ok(None);
-        }
         let cuts = boundaries(&buf, threads, eof);
         let end = *cuts.last().unwrap_or(&0);
         if end == 0 && !eof {

@@ -46,7 +46,30 @@ fn fold(c: char) -> char {
 pub fn normalize_text(s: &str) -> Result<String> {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars().map(fold) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Copy a run of characters that need no attention in one go: bytes
+        // above the space that are not DEL nor the lead byte of a character
+        // SPEC §2 folds or removes (U+0080–U+00BF, U+1680, U+2000–U+205F,
+        // U+3000, U+FEFF and U+FF01–U+FF5E all start with one of these).
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b <= 0x20 || matches!(b, 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            // The run ends at an ASCII byte or a lead byte: a char boundary.
+            out.push_str(&s[i..i + run]);
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        let c = fold(c);
         if is_spec_whitespace(c) {
             pending_space = !out.is_empty();
             continue;

@@ -182,3 +182,16 @@ fn arbitrary_bytes_never_panic() {
         let _ = TaskFile::parse(&String::from_utf8_lossy(bytes), "x.toml");
     }
 }
+
+#[test]
+fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
+    let demo = shuangsui::synth::demo().unwrap();
+    let mut r = demo.record.clone();
+    assert_eq!(r.canonical_json(), r.canonical_json_generic());
+    // Text that needs escaping, in every string of a draw.
+    r.draws[0].entity.name = "\"引号\" \\ 与 <img src=x onerror=alert(1)> \"draws\":null".into();
+    r.draws[0].team[0].department = "a\"b".into();
+    assert_eq!(r.canonical_json(), r.canonical_json_generic());
+    r.draws.clear();
+    assert_eq!(r.canonical_json(), r.canonical_json_generic());
+}
