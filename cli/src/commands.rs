@@ -240,6 +240,17 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
     Ok(())
 }
 
+/// Writes a record as pretty JSON (the same bytes as
+/// `DrawRecord::to_json_pretty`), streamed to the file.
+fn write_record(path: &Path, record: &DrawRecord) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| io_error(path, "write", e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    serde_json::to_writer_pretty(&mut w, record)
+        .map_err(|e| io_error(path, "write", std::io::Error::other(e)))?;
+    w.write_all(b"\n").map_err(|e| io_error(path, "write", e))?;
+    w.flush().map_err(|e| io_error(path, "write", e))
+}
+
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
 }
@@ -696,12 +707,15 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
         (Some(p), ErrorKind::AnnouncementMismatch) => e.in_file(&name(p)),
         _ => e,
     })?;
-    let xlsx = shuangsui::xlsx::result_xlsx(&record)?;
+    // The directory index is no longer needed; free it before the outputs,
+    // which at provincial scale hold hundreds of thousands of rows.
+    drop(l.entities);
     create_dir(&args.out)?;
-    write_file(&record_path, record.to_json_pretty().as_bytes())?;
+    // One output at a time, each freed once written.
+    write_record(&record_path, &record)?;
     write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
-    write_file(&xlsx_path, &xlsx)?;
     write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
+    write_file(&xlsx_path, &shuangsui::xlsx::result_xlsx(&record)?)?;
 
     let mut t = format!(
         "draw made (抽取完成): {} of {} entities (检查对象) drawn, teams of {}\n",

@@ -234,39 +234,42 @@ impl DrawRecord {
     /// `InvalidRecord` when the text is not a record of this protocol, or
     /// when its digest does not match (the message says so).
     pub fn from_json(text: &str) -> Result<DrawRecord> {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
+        /// Just the protocol, to say so when a record is of another one.
+        #[derive(Deserialize)]
+        struct Protocol {
+            protocol: Option<String>,
+        }
+        let p: Protocol = serde_json::from_str(text).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the record is not valid JSON: {e}"),
             )
         })?;
-        let claimed = v
-            .get("record_digest")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let proto = v.get("protocol").and_then(Value::as_str).unwrap_or("");
+        let proto = p.protocol.unwrap_or_default();
         if proto != PROTOCOL {
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the record's protocol is \"{proto}\"; this program verifies {PROTOCOL}"),
             ));
         }
-        let actual = digest_without(&v, "shuangsui/1/record", "record_digest");
-        if claimed != actual {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "the record was changed after it was made: its record_digest is {claimed} but its content hashes to {actual}"
-                ),
-            ));
-        }
-        let r: DrawRecord = serde_json::from_value(v).map_err(|e| {
+        // Read straight into the typed record (every field known, none
+        // extra), whose canonical JSON is then exactly that of the text.
+        let r: DrawRecord = serde_json::from_str(text).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the record is malformed: {e}"),
             )
         })?;
+        let actual = r.compute_digest();
+        if r.record_digest != actual {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the record was changed after it was made: its record_digest is {} but its content hashes to {actual}",
+                    r.record_digest
+                ),
+            ));
+        }
         Ok(r)
     }
 }

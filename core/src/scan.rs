@@ -1037,28 +1037,49 @@ impl EntitySource for EntityIndex<'_> {
             Rows::File(p) => Some(std::fs::File::open(p).map_err(io)?),
             Rows::Bytes(_) => None,
         };
-        let mut chunk = Vec::new();
+        // A window over the file, read forward: the drawn rows are visited
+        // in file order, so the file is read at most about once.
+        let mut window: Vec<u8> = Vec::new();
+        let mut window_start: u64 = 0;
+        let mut window_eof = false;
+        let mut fields = Vec::new();
+        let mut unquoted = Vec::new();
         for (offset, i) in wanted {
             let key = self.order[positions[i] as usize];
             let record: &[u8] = match (&self.rows, &mut file) {
                 (Rows::Bytes(b), _) => &b[offset as usize..],
                 (Rows::File(_), Some(f)) => {
-                    // Read enough for the record (a quoted cell may span lines).
-                    let mut want = 1 << 16;
+                    let mut size = 4 << 20;
                     loop {
-                        f.seek(SeekFrom::Start(offset)).map_err(io)?;
-                        chunk.clear();
-                        f.by_ref()
-                            .take(want as u64)
-                            .read_to_end(&mut chunk)
-                            .map_err(io)?;
-                        let complete = boundaries(&chunk, 1, chunk.len() < want);
-                        if complete.last().copied().unwrap_or(0) > 0 || chunk.len() < want {
-                            break;
+                        let inside =
+                            offset >= window_start && offset < window_start + window.len() as u64;
+                        if inside {
+                            let rel = (offset - window_start) as usize;
+                            // Complete when the record ends before the window
+                            // does (or the window reaches the end of the file).
+                            match split_record(
+                                &window,
+                                rel,
+                                self.layout.delimiter,
+                                &mut fields,
+                                &mut unquoted,
+                            ) {
+                                Ok(end) if end < window.len() || window_eof => break,
+                                _ if window_eof => break,
+                                _ => {}
+                            }
+                            size = size.max(window.len() * 2);
                         }
-                        want *= 4;
+                        f.seek(SeekFrom::Start(offset)).map_err(io)?;
+                        window.clear();
+                        f.by_ref()
+                            .take(size as u64)
+                            .read_to_end(&mut window)
+                            .map_err(io)?;
+                        window_start = offset;
+                        window_eof = window.len() < size;
                     }
-                    &chunk
+                    &window[(offset - window_start) as usize..]
                 }
                 _ => unreachable!("a file index has a file"),
             };
@@ -1194,13 +1215,22 @@ mod tests {
         }
         // Reading drawn rows back gives the loader's entities, multi-line cells included.
         let index = whole.into_index(Rows::Bytes(text.as_bytes()), "e.csv", &task);
-        let positions: Vec<u32> = (0..500).step_by(7).collect();
+        let positions: Vec<u32> = (0..500).step_by(7).rev().collect();
         let back = index.entities_at(&positions).unwrap();
         for (p, e) in positions.iter().zip(&back) {
             let mut expected = slow.entities()[*p as usize].clone();
             expected.row = 0;
             assert_eq!(e, &expected);
         }
+        // The same from a file, read back through the forward window.
+        let path = std::env::temp_dir().join(format!("shuangsui-scan-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let from_file = EntityIndex::scan_file(&path, "e.csv", &options, &task, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(from_file.digest(), slow.digest());
+        assert_eq!(from_file.entities_at(&positions).unwrap(), back);
+        std::fs::remove_file(&path).ok();
     }
 
     #[test]
