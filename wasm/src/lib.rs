@@ -14,15 +14,17 @@
 //! - Directories, exclusion lists and tasks are parsed once into handles
 //!   ([`Entities`], [`Inspectors`], [`ExclusionList`], [`Task`]) that the
 //!   worker keeps: a provincial directory takes seconds to read, and the page
-//!   announces, draws and verifies against the same files.
+//!   announces, draws and verifies against the same files. A [`Reading`]
+//!   says how files are read: as the task file says for a draw, as
+//!   `shuangsui verify` does for a verification.
 //! - There is no clock here: on `wasm32-unknown-unknown` the standard
 //!   library's clock panics, so "today" always comes from JavaScript.
 
 use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::{
-    DrawInputs, EntityDirectory, InspectorDirectory, LoadOptions, ReadOptions, RowSource,
-    SeedSource, TaskFile, Verification,
+    CodeCheck, DrawInputs, EntityDirectory, InspectorDirectory, LoadOptions, ReadOptions,
+    RowSource, SeedSource, TaskFile, Verification,
 };
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
@@ -128,6 +130,64 @@ impl RowSource for Counted<'_> {
     }
 }
 
+/// How the files of a draw are read (SPEC §3.0): the code check
+/// (`invalid_codes`) and the column mappings (`[columns.*]`) of each kind of
+/// file. Encoding and worksheet are detected (UTF-8 or GBK; the first sheet).
+#[wasm_bindgen]
+pub struct Reading {
+    entities: LoadOptions,
+    inspectors: LoadOptions,
+    exclusions: LoadOptions,
+}
+
+#[wasm_bindgen]
+impl Reading {
+    /// The defaults: a code that is not a valid 统一社会信用代码 is an error.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Reading {
+        Reading {
+            entities: LoadOptions::default(),
+            inspectors: LoadOptions::default(),
+            exclusions: LoadOptions::default(),
+        }
+    }
+
+    /// As the task file says, as `shuangsui draw` reads.
+    #[wasm_bindgen(js_name = forTask)]
+    pub fn for_task(task: &Task) -> Reading {
+        Reading {
+            entities: task.0.entity_options(ReadOptions::default()),
+            inspectors: task.0.inspector_options(ReadOptions::default()),
+            exclusions: task.0.exclusion_options(ReadOptions::default()),
+        }
+    }
+
+    /// For verifying a published record, as `shuangsui verify` reads: an
+    /// invalid code is a warning, because the record must be reproduced
+    /// with whatever its draw accepted.
+    #[wasm_bindgen(js_name = forVerify)]
+    pub fn for_verify() -> Reading {
+        let mut r = Reading::new();
+        for o in [&mut r.entities, &mut r.inspectors, &mut r.exclusions] {
+            o.codes = CodeCheck::Warn;
+        }
+        r
+    }
+
+    /// The options as an opaque text, for the page to tell whether a file
+    /// must be read again.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> String {
+        format!("{:?}", (&self.entities, &self.inspectors, &self.exclusions))
+    }
+}
+
+impl Default for Reading {
+    fn default() -> Reading {
+        Reading::new()
+    }
+}
+
 /// The entity directory (检查对象名录库), read once.
 #[wasm_bindgen]
 pub struct Entities(EntityDirectory);
@@ -135,26 +195,22 @@ pub struct Entities(EntityDirectory);
 #[wasm_bindgen]
 impl Entities {
     /// Reads a directory file (CSV in UTF-8 or GBK, or Excel); `name` is
-    /// the file name for messages. With a task, its `invalid_codes` and
-    /// `[columns.entities]` apply, as on the command line.
+    /// the file name for messages.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(
         bytes: &[u8],
         name: &str,
-        task: Option<Task>,
+        reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Entities> {
-        let options = match &task {
-            Some(t) => t.0.entity_options(ReadOptions::default()),
-            None => LoadOptions::default(),
-        };
-        let mut rows = EntityDirectory::table(bytes, name, &options).map_err(problem)?;
+        let options = &reading.entities;
+        let mut rows = EntityDirectory::table(bytes, name, options).map_err(problem)?;
         let mut rows = Counted {
             rows: &mut rows,
             progress,
             read: 0,
         };
-        EntityDirectory::from_rows(&mut rows, &options)
+        EntityDirectory::from_rows(&mut rows, options)
             .map(Entities)
             .map_err(problem)
     }
@@ -184,26 +240,22 @@ pub struct Inspectors(InspectorDirectory);
 
 #[wasm_bindgen]
 impl Inspectors {
-    /// Reads a directory file as [`Entities::from_bytes`] does, with the
-    /// task's `[columns.inspectors]`.
+    /// Reads a directory file as [`Entities::from_bytes`] does.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(
         bytes: &[u8],
         name: &str,
-        task: Option<Task>,
+        reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Inspectors> {
-        let options = match &task {
-            Some(t) => t.0.inspector_options(ReadOptions::default()),
-            None => LoadOptions::default(),
-        };
-        let mut rows = InspectorDirectory::table(bytes, name, &options).map_err(problem)?;
+        let options = &reading.inspectors;
+        let mut rows = InspectorDirectory::table(bytes, name, options).map_err(problem)?;
         let mut rows = Counted {
             rows: &mut rows,
             progress,
             read: 0,
         };
-        InspectorDirectory::from_rows(&mut rows, &options)
+        InspectorDirectory::from_rows(&mut rows, options)
             .map(Inspectors)
             .map_err(problem)
     }
@@ -233,15 +285,10 @@ impl ExclusionList {
         ExclusionList(shuangsui::Exclusions::none())
     }
 
-    /// Reads an exclusion file (CSV or Excel with an id column), with the
-    /// task's `[columns.exclusions]` when a task is given.
+    /// Reads an exclusion file (CSV or Excel with an id column).
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8], name: &str, task: Option<Task>) -> Out<ExclusionList> {
-        let options = match &task {
-            Some(t) => t.0.exclusion_options(ReadOptions::default()),
-            None => LoadOptions::default(),
-        };
-        shuangsui::Exclusions::load(bytes, name, &options)
+    pub fn from_bytes(bytes: &[u8], name: &str, reading: &Reading) -> Out<ExclusionList> {
+        shuangsui::Exclusions::load(bytes, name, &reading.exclusions)
             .map(ExclusionList)
             .map_err(problem)
     }
@@ -305,27 +352,22 @@ impl Task {
     pub fn digest(&self) -> String {
         shuangsui::hex(&self.0.task.digest())
     }
+}
 
-    /// How this task reads its directories (`invalid_codes`, `[columns]`),
-    /// as an opaque text: the page reads its files again when it changes.
-    #[wasm_bindgen(getter, js_name = loadOptions)]
-    pub fn load_options(&self) -> String {
-        let read = ReadOptions::default;
-        format!(
-            "{:?}",
-            (
-                self.0.entity_options(read()),
-                self.0.inspector_options(read()),
-                self.0.exclusion_options(read())
-            )
-        )
-    }
-
-    /// A copy, to hand to a loader that takes the task by value.
-    #[wasm_bindgen(js_name = clone)]
-    pub fn duplicate(&self) -> Task {
-        Task(self.0.clone())
-    }
+/// The sample data of `shuangsui demo` (演示数据): JSON `{entities_csv,
+/// inspectors_csv, task_toml, announcement, seed}`, the announcement as
+/// published and the seed one source a line.
+#[wasm_bindgen]
+pub fn demo() -> Out<String> {
+    let d = shuangsui::synth::demo().map_err(problem)?;
+    Ok(json!({
+        "entities_csv": d.entities_csv,
+        "inspectors_csv": d.inspectors_csv,
+        "task_toml": d.task_toml,
+        "announcement": d.announcement.to_json_pretty(),
+        "seed": d.seed_args.join("\n"),
+    })
+    .to_string())
 }
 
 /// One seed source as written (`lottery:3 0 7`) in canonical form, as JSON

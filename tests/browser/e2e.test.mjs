@@ -1,0 +1,398 @@
+// The web page end to end in headless Debian Chromium (playwright-core):
+// load the demo directories, draw, and compare the downloaded record with the
+// command line's record byte for byte; verify it (✓) and tampered copies
+// (✗); the single-entity self-check; a deadline; the ledger check; keyboard
+// use, a phone-width layout and the URL hash; hostile text shown as text;
+// and no request leaving 127.0.0.1. Then the same draw and deadline from the
+// single-file page opened via file://. Screenshots go to tests/artifacts/.
+//
+// Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium as playwright } from 'playwright-core';
+import { artifacts, chromium, dist, repo } from './paths.mjs';
+import { demoInputs } from './fixtures.mjs';
+import { serve } from './serve.mjs';
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const XSS = '<img src=x onerror=alert(1)>';
+
+const work = mkdtempSync(join(tmpdir(), 'shuangsui-e2e-'));
+mkdirSync(artifacts, { recursive: true });
+
+// ---------------------------------------------------------------- inputs
+
+// Entities one of which is named like an HTML tag with a script; a task
+// that draws every entity, so that the name appears in the results.
+function hostileInputs() {
+  const v = join(repo, 'seeds', '01-single-stratum');
+  const dir = join(work, 'xss');
+  mkdirSync(dir, { recursive: true });
+  const lines = readFileSync(join(v, 'entities.csv'), 'utf8').split('\n');
+  const cells = lines[1].split(',');
+  cells[1] = `"${XSS}"`;
+  lines[1] = cells.join(',');
+  writeFileSync(join(dir, 'entities.csv'), lines.join('\n'));
+  writeFileSync(join(dir, 'inspectors.csv'), readFileSync(join(v, 'inspectors.csv')));
+  const task = readFileSync(join(v, 'task.toml'), 'utf8');
+  writeFileSync(join(dir, 'task.toml'), task.replace(/ratio = "\d+%"/, 'ratio = "100%"'));
+  return { dir, seed: readFileSync(join(v, 'seed.txt'), 'utf8').trim() };
+}
+
+// A record edited by hand, its digest recomputed (SPEC §11: H(tag,
+// canonical JSON without record_digest)), so that only the re-run can tell.
+function canonical(v) {
+  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonical(v[k])).join(',') + '}';
+  }
+  return JSON.stringify(v);
+}
+function lp(buf) {
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64BE(BigInt(buf.length));
+  return Buffer.concat([len, buf]);
+}
+function redigest(record) {
+  const copy = { ...record };
+  delete copy.record_digest;
+  const body = Buffer.concat([lp(Buffer.from('shuangsui/1/record')), lp(Buffer.from(canonical(copy)))]);
+  record.record_digest = createHash('sha256').update(body).digest('hex');
+  return record;
+}
+
+// ---------------------------------------------------------------- browser
+
+let context;
+let server;
+const outside = []; // requests that left 127.0.0.1
+const dialogs = [];
+
+function local(url, origin) {
+  return url.startsWith(origin + '/') || /^(blob|data|file|about|chrome-error):/.test(url);
+}
+
+async function openPage(url) {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss();
+  });
+  page.on('pageerror', (e) => dialogs.push('pageerror: ' + e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => window.shuangsuiPage && document.querySelector('[name=rule] option'));
+  return page;
+}
+
+async function downloadText(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+// Loads the directories and the task; announces (from the page, compared
+// with the CLI's announcement) or loads the announcement file; enters the seed.
+async function loadDrawInputs(page, inputs, { announce = false } = {}) {
+  await page.setInputFiles('[data-testid=entities-file]', join(inputs.dir, 'entities.csv'));
+  await page.waitForSelector('.drop[data-slot=entities].ok');
+  await page.setInputFiles('[data-testid=inspectors-file]', join(inputs.dir, 'inspectors.csv'));
+  await page.waitForSelector('.drop[data-slot=inspectors].ok');
+  await page.check('input[name=taskmode][value=file]');
+  await page.setInputFiles('[data-testid=task-file]', join(inputs.dir, 'task.toml'));
+  await page.waitForSelector('#task-status .ok');
+  if (inputs.announcement && announce) {
+    const expected = readFileSync(inputs.announcement);
+    await page.fill('#ann-sources', JSON.parse(expected.toString('utf8')).seed_sources.join('\n'));
+    await page.click('#make-ann');
+    await page.waitForSelector('#ann-status .ok');
+    const made = await downloadText(page, '#dl-ann');
+    assert.ok(made.bytes.equals(expected), 'announcement.json differs from the command line\'s');
+  } else if (inputs.announcement) {
+    await page.setInputFiles('[data-testid=announcement-file]', inputs.announcement);
+    await page.waitForSelector('#ann-status .ok');
+  }
+  await page.fill('[data-testid=seed]', inputs.seed);
+}
+
+async function draw(page) {
+  await page.click('#run-draw');
+  await page.waitForSelector('[data-testid=draw-done], #draw-status .error');
+  const err = await page.$('#draw-status .error');
+  assert.equal(err && await err.textContent(), null);
+}
+
+async function computeDeadline(page) {
+  await page.click('#tab-deadline');
+  await page.fill('[data-testid=due-start]', '2026-09-28');
+  await page.selectOption('[data-testid=due-rule]', 'penalty-publicity');
+  await page.click('#run-due');
+  await page.waitForSelector('[data-testid=due-date]');
+  return page.textContent('[data-testid=due-date]');
+}
+
+const demo = demoInputs(join(work, 'demo'));
+
+describe('the web page in headless Chromium', () => {
+  before(async () => {
+    server = await serve(dist);
+    context = await playwright.launchPersistentContext(mkdtempSync(join(work, 'profile-')), {
+      executablePath: chromium,
+      headless: true,
+      args: FLAGS,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    context.on('request', (r) => {
+      if (!local(r.url(), server.origin)) outside.push(r.url());
+    });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (local(url, server.origin)) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  let record;
+
+  test('draw the demo: the downloaded record is the CLI\'s, byte for byte', async () => {
+    const page = await openPage(server.origin + '/index.html');
+    await loadDrawInputs(page, demo, { announce: true });
+    await draw(page);
+    record = await downloadText(page, '#dl-record');
+    assert.equal(record.name, 'record.json');
+    const expected = readFileSync(join(demo.dir, 'record.json'));
+    assert.ok(record.bytes.equals(expected), 'record.json differs from the command line\'s');
+    for (const [button, file] of [['#dl-csv', 'result.csv'], ['#dl-xlsx', 'result.xlsx'], ['#dl-notice', 'notice.html']]) {
+      if (!existsSync(join(demo.dir, file))) continue;
+      const got = await downloadText(page, button);
+      assert.ok(got.bytes.equals(readFileSync(join(demo.dir, file))), `${file} differs from the command line's`);
+    }
+    const task = await downloadText(page, '#dl-task2');
+    assert.ok(task.bytes.equals(readFileSync(join(demo.dir, 'task.toml'))));
+    await page.screenshot({ path: join(artifacts, 'draw.png'), fullPage: true });
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    await page.close();
+  });
+
+  test('every golden vector of seeds/ in Chromium (the page\'s worker), byte for byte', async () => {
+    const page = await openPage(server.origin + '/index.html');
+    const seeds = join(repo, 'seeds');
+    const cases = readdirSync(seeds).filter((d) => existsSync(join(seeds, d, 'expected.json'))).sort();
+    assert.ok(cases.length >= 12);
+    for (const name of cases) {
+      const dir = join(seeds, name);
+      const b64 = (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)).toString('base64') : null);
+      const got = await page.evaluate(async (c) => {
+        const { call } = window.shuangsuiPage;
+        const bytes = (b) => Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0)).buffer;
+        try {
+          await call('task', { toml: new TextDecoder().decode(bytes(c.task)), name: 'task.toml' });
+          for (const [slot, file] of [['entities', c.entities], ['inspectors', c.inspectors], ['exclusions', c.exclusions]]) {
+            if (file) await call('load', { slot, kind: slot, name: slot + '.csv', bytes: bytes(file) });
+            else await call('unload', { slot });
+          }
+          const r = await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
+          return { record: r.record };
+        } catch (e) {
+          return { error: e.kind, message: e.message };
+        }
+      }, { task: b64('task.toml'), entities: b64('entities.csv'), inspectors: b64('inspectors.csv'), exclusions: b64('exclusions.csv'), seed: b64('seed.txt') });
+      const expectedText = readFileSync(join(dir, 'expected.json'), 'utf8');
+      const expected = JSON.parse(expectedText);
+      if (expected.error) assert.equal(got.error, expected.error, `${name}: ${JSON.stringify(got).slice(0, 300)}`);
+      else assert.equal(got.record, expectedText, `${name}: ${got.error || ''} ${got.message || ''}`);
+    }
+    await page.close();
+  });
+
+  test('the built-in sample data gives the CLI demo\'s record', { skip: !demo.fromCli && 'no CLI demo' }, async () => {
+    const page = await openPage(server.origin + '/index.html');
+    await page.click('#load-demo');
+    await page.waitForSelector('#ann-status .ok');
+    await draw(page);
+    const got = await downloadText(page, '#dl-record');
+    assert.ok(got.bytes.equals(readFileSync(join(demo.dir, 'record.json'))));
+    await page.close();
+  });
+
+  test('verify: ✓ for the record, ✗ for tampered copies, and the self-check', async () => {
+    const page = await openPage(server.origin + '/index.html#tab=verify');
+    await page.setInputFiles('[data-testid=verify-entities]', join(demo.dir, 'entities.csv'));
+    await page.setInputFiles('[data-testid=verify-inspectors]', join(demo.dir, 'inspectors.csv'));
+    await page.waitForSelector('.drop[data-slot=v-entities].ok');
+    await page.waitForSelector('.drop[data-slot=v-inspectors].ok');
+
+    const recordPath = join(work, 'record.json');
+    writeFileSync(recordPath, record.bytes);
+    await page.setInputFiles('[data-testid=verify-record]', recordPath);
+    await page.click('#run-verify');
+    await page.waitForSelector('#verify-result.good');
+    assert.match(await page.textContent('#verify-result'), /✓/);
+    await page.screenshot({ path: join(artifacts, 'verify.png'), fullPage: true });
+
+    // Edited by hand: the record's own digest gives it away.
+    const parsed = JSON.parse(record.bytes.toString('utf8'));
+    const edited = structuredClone(parsed);
+    edited.draws[0].entity.name += '（改）';
+    const editedPath = join(work, 'edited.json');
+    writeFileSync(editedPath, JSON.stringify(edited, null, 2) + '\n');
+    await page.setInputFiles('[data-testid=verify-record]', editedPath);
+    await page.click('#run-verify');
+    await page.waitForSelector('#verify-result.badv');
+    assert.match(await page.textContent('#verify-result'), /✗[\s\S]*changed after it was made/);
+
+    // A team member swapped and the digest recomputed: only the re-run can
+    // tell, and it names the place.
+    const forged = structuredClone(parsed);
+    const d = forged.draws[0];
+    const other = forged.draws.find((x) => x.team[0].id !== d.team[0].id);
+    d.team[0] = { ...other.team[0], role: 'leader' };
+    redigest(forged);
+    const forgedPath = join(work, 'forged.json');
+    writeFileSync(forgedPath, JSON.stringify(forged, null, 2) + '\n');
+    await page.setInputFiles('[data-testid=verify-record]', forgedPath);
+    await page.click('#run-verify');
+    await page.waitForSelector('#verify-result.badv');
+    const why = await page.textContent('#verify-result .difference');
+    assert.match(why, /position 1/);
+    assert.match(why, /team member 1/);
+    await page.screenshot({ path: join(artifacts, 'verify-tampered.png'), fullPage: true });
+
+    // Self-check from the id and the record alone.
+    await page.setInputFiles('[data-testid=verify-record]', recordPath);
+    const drawn = parsed.draws[0];
+    await page.fill('[data-testid=self-id]', drawn.entity.id);
+    await page.selectOption('#self-stratum', String(drawn.stratum));
+    await page.click('#run-self');
+    await page.waitForSelector('[data-testid=self-result] li');
+    assert.match(await page.textContent('[data-testid=self-result]'), /被抽中/);
+    await page.close();
+  });
+
+  test('deadline: 2026-09-28 + 处罚结果公示 → 2026-10-13, with the month calendar', async () => {
+    const page = await openPage(server.origin + '/index.html');
+    assert.equal(await computeDeadline(page), '2026-10-13');
+    const due = page.locator('td.due[data-date="2026-10-13"]');
+    assert.equal(await due.count(), 1);
+    assert.equal(await page.locator('td.holiday_off[data-date="2026-10-01"]').count(), 1);
+    assert.equal(await page.locator('td.make_up_working[data-date="2026-10-10"]').count(), 1);
+    // A ledger: one case published late, one overdue, one bad date.
+    const ledger = join(work, 'ledger.csv');
+    writeFileSync(ledger, '案件编号,当事人,决定日期,生效日期,公示日期\n'
+      + 'A-1,甲公司,2026-09-20,2026-09-28,2026-10-14\n'
+      + 'A-2,乙公司,2026-09-20,2026-09-28,\n'
+      + `A-3,${XSS},2026-13-01,2026-09-28,\n`);
+    await page.setInputFiles('[data-testid=ledger-file]', ledger);
+    await page.fill('#led-today', '2026-10-20');
+    await page.click('#run-ledger');
+    await page.waitForSelector('#led-table tbody tr');
+    assert.equal(await page.textContent('[data-testid=ledger-overdue]'), '逾期未公示 1');
+    assert.equal(await page.textContent('[data-testid=ledger-late]'), '逾期公示 1');
+    assert.equal(await page.textContent('[data-testid=ledger-error]'), '数据有误 1');
+    const report = await downloadText(page, '#dl-ledger');
+    assert.match(report.bytes.toString('utf8'), /截止日期/);
+    const workbook = await downloadText(page, '#dl-ledger-xlsx');
+    assert.equal(workbook.name, 'ledger-report.xlsx');
+    assert.equal(workbook.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+    await page.screenshot({ path: join(artifacts, 'deadline.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('hostile text is shown as text; every bad row of a file is listed', async () => {
+    const inputs = hostileInputs();
+    const page = await openPage(server.origin + '/index.html');
+    const broken = join(work, 'broken.csv');
+    const rows = readFileSync(join(inputs.dir, 'entities.csv'), 'utf8').split('\n');
+    rows[2] = rows[2].replace(/^[^,]*/, 'NOT-AN-ID!');
+    rows[4] = rows[4].replace(/^[^,]*/, rows[3].split(',')[0]);
+    writeFileSync(broken, rows.join('\n'));
+    await page.setInputFiles('[data-testid=entities-file]', broken);
+    await page.waitForSelector('.drop[data-slot=entities].bad');
+    const problems = await page.locator('.drop[data-slot=entities] .error li').allTextContents();
+    assert.ok(problems.length >= 2, `expected every bad row listed, got ${JSON.stringify(problems)}`);
+    assert.ok(problems.some((p) => p.includes('第 3 行')), JSON.stringify(problems));
+    assert.ok(problems.some((p) => p.includes('第 5 行')), JSON.stringify(problems));
+    await loadDrawInputs(page, inputs);
+    await draw(page);
+    const names = await page.locator('#res-table td.entity-name').allTextContents();
+    assert.ok(names.includes(XSS), 'the hostile name is not in the results');
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  test('keyboard, phone width, language switch and the URL hash', async () => {
+    const page = await openPage(server.origin + '/index.html');
+    await page.focus('#tab-draw');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-verify', 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-verify');
+    await page.keyboard.press('End');
+    assert.equal(await page.getAttribute('#tab-deadline', 'aria-selected'), 'true');
+    await page.keyboard.press('Home');
+
+    // The setup travels in the hash: a reload (or a shared link) restores it.
+    await page.fill('#task-form [name=item]', '食品经营行为检查');
+    await page.fill('[data-testid=seed]', 'lottery:1 2 3');
+    await page.waitForFunction(() => location.hash.includes('seed='));
+    const url = page.url();
+    const again = await openPage(url);
+    assert.equal(await again.inputValue('#task-form [name=item]'), '食品经营行为检查');
+    assert.equal(await again.inputValue('[data-testid=seed]'), 'lottery:1 2 3');
+    assert.equal((await again.locator('#strata-rows tr').count()), 4);
+    await again.close();
+
+    await page.click('#lang');
+    assert.equal(await page.textContent('#tab-draw'), 'Draw');
+    await page.click('#lang');
+    assert.equal(await page.textContent('#tab-draw'), '抽取');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const tab of ['draw', 'verify', 'deadline']) {
+      await page.click(`#tab-${tab}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the ${tab} tab is ${overflow}px wider than a phone`);
+      await page.screenshot({ path: join(artifacts, `phone-${tab}.png`), fullPage: true });
+    }
+    await page.close();
+  });
+
+  test('the single-file page works from file://', async () => {
+    const page = await openPage(pathToFileURL(join(dist, 'shuangsui.html')).href);
+    await loadDrawInputs(page, demo);
+    await draw(page);
+    const got = await downloadText(page, '#dl-record');
+    assert.ok(got.bytes.equals(readFileSync(join(demo.dir, 'record.json'))), 'record.json differs (file://)');
+    assert.equal(await computeDeadline(page), '2026-10-13');
+    await page.screenshot({ path: join(artifacts, 'single-file.png'), fullPage: true });
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    await page.close();
+  });
+
+  test('no request left 127.0.0.1; the server saw only the page\'s files', () => {
+    assert.deepEqual(outside, []);
+    const files = new Set(server.requests.map((u) => u.split('?')[0].split('#')[0]));
+    for (const f of files) {
+      assert.match(f, /^\/(index\.html|app\.js|i18n\.js|style\.css|worker\.js|shuangsui_wasm\.js|shuangsui_wasm_bytes\.js|favicon\.ico)?$/);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// The golden vectors of seeds/ through the wasm build under Node: every case
+// must give exactly its expected.json (the same bytes the Rust core writes),
+// or the expected error kind, and every record must verify. One loop; adding
+// a case means adding a folder (STYLE.md, principle 4).
+//
+// Needs `scripts/build-web` first (target/wasm/pkg-node).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repo, wasmNode } from './paths.mjs';
+import { demoInputs } from './fixtures.mjs';
+
+const require = createRequire(import.meta.url);
+const W = require(wasmNode);
+const seeds = join(repo, 'seeds');
+const cases = readdirSync(seeds, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(seeds, d.name, 'expected.json')))
+  .map((d) => d.name)
+  .sort();
+
+// Mirrors tests/vectors.rs: task, directories read with the task's options,
+// the exclusion file beside the task, the seed one source a line.
+function runCase(dir) {
+  const read = (name) => readFileSync(join(dir, name));
+  const task = W.Task.parse(read('task.toml').toString('utf8'), 'task.toml');
+  const reading = W.Reading.forTask(task);
+  const entities = W.Entities.fromBytes(read('entities.csv'), 'entities.csv', reading);
+  const inspectors = W.Inspectors.fromBytes(read('inspectors.csv'), 'inspectors.csv', reading);
+  const exclusions = existsSync(join(dir, 'exclusions.csv'))
+    ? W.ExclusionList.fromBytes(read('exclusions.csv'), 'exclusions.csv', reading)
+    : new W.ExclusionList();
+  const record = W.draw(task, entities, inspectors, exclusions, read('seed.txt').toString('utf8'), undefined);
+  const verdict = JSON.parse(W.verify(record, entities, inspectors, exclusions));
+  assert.deepEqual(verdict, { reproduced: true }, `${dir}: the record does not verify`);
+  return record;
+}
+
+test('there are golden vectors', () => {
+  assert.ok(cases.length >= 12, `found ${cases.length} cases in ${seeds}`);
+});
+
+for (const name of cases) {
+  test(`seeds/${name}`, () => {
+    const dir = join(seeds, name);
+    const expectedText = readFileSync(join(dir, 'expected.json'), 'utf8');
+    const expected = JSON.parse(expectedText);
+    let record;
+    try {
+      record = runCase(dir);
+    } catch (err) {
+      if (!expected.error) throw err;
+      assert.equal(err.kind, expected.error, `error ${err.kind}: ${err.message}`);
+      return;
+    }
+    assert.ok(!expected.error, `expected error ${expected.error}, got a record`);
+    assert.deepEqual(JSON.parse(record), expected);
+    assert.equal(record, expectedText, 'same values but not the same bytes as expected.json');
+  });
+}
+
+test('errors cross the boundary as {kind, message, file, row, column}', () => {
+  const csv = Buffer.from('统一社会信用代码,企业名称\n91350100M000100Y43,甲\n91350100M000100Y43,乙\n');
+  try {
+    W.Entities.fromBytes(csv, 'dup.csv', new W.Reading());
+    assert.fail('a duplicate id was accepted');
+  } catch (err) {
+    assert.equal(err.kind, 'DuplicateId');
+    assert.equal(err.file, 'dup.csv');
+    assert.equal(typeof err.message, 'string');
+    assert.ok('row' in err && 'column' in err && 'message_zh' in err && Array.isArray(err.details));
+  }
+});
+
+test('a directory above the single-thread cut-off (4096 rows) loads', () => {
+  const rows = ['统一社会信用代码,企业名称,信用风险等级'];
+  for (let i = 0; i < 5000; i++) rows.push(`ID${String(i).padStart(6, '0')},企业${i},A`);
+  const task = W.Task.parse('name = "t"\nitem = "i"\ndraw_date = 2026-12-01\ninvalid_codes = "warn"\n', 'task.toml');
+  const e = W.Entities.fromBytes(Buffer.from(rows.join('\n')), 'big.csv', W.Reading.forTask(task));
+  assert.equal(e.count, 5000);
+});
+
+test('deadline: 2026-09-28 + 处罚结果公示 is 2026-10-13 (SPEC §16.3)', () => {
+  const r = JSON.parse(W.deadline('2026-09-28', '处罚结果公示', '', ''));
+  assert.equal(r.deadline.due, '2026-10-13');
+  assert.equal(r.rule.id, 'penalty-publicity');
+});
+
+test('announce, draw and the publish functions give the CLI demo\'s bytes', (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'shuangsui-vectors-'));
+  try {
+    const demo = demoInputs(join(work, 'demo'));
+    if (!demo.fromCli) {
+      t.skip('no CLI with `demo`');
+      return;
+    }
+    const read = (f) => readFileSync(join(demo.dir, f));
+    const task = W.Task.parse(read('task.toml').toString('utf8'), 'task.toml');
+    const reading = W.Reading.forTask(task);
+    const entities = W.Entities.fromBytes(read('entities.csv'), 'entities.csv', reading);
+    const inspectors = W.Inspectors.fromBytes(read('inspectors.csv'), 'inspectors.csv', reading);
+    const none = new W.ExclusionList();
+    const expected = read('announcement.json').toString('utf8');
+    const announcement = W.announce(task, entities, inspectors, none, JSON.parse(expected).seed_sources);
+    assert.equal(announcement, expected);
+    const record = W.draw(task, entities, inspectors, none, demo.seed, announcement);
+    assert.equal(record, read('record.json').toString('utf8'));
+    assert.equal(W.resultCsv(record), read('result.csv').toString('utf8'));
+    assert.equal(W.noticeHtml(record), read('notice.html').toString('utf8'));
+    const xlsx = Buffer.from(W.resultXlsx(record));
+    assert.ok(xlsx.equals(read('result.xlsx')), 'result.xlsx differs from the CLI\'s');
+    // An Excel workbook read back as a directory (its columns include the
+    // entity code and name): Excel input works in the wasm build too.
+    const back = W.Entities.fromBytes(xlsx, 'result.xlsx', W.Reading.forVerify());
+    assert.equal(back.count, JSON.parse(record).draws.length);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the task says how its directories are read ([columns.entities], as the CLI)', () => {
+  const csv = Buffer.from('纳税人识别号,企业名称\n91350100M000100Y43,甲\n');
+  const task = W.Task.parse('name = "t"\nitem = "i"\ndraw_date = 2026-12-01\n[columns.entities]\n"纳税人识别号" = "统一社会信用代码"\n', 'task.toml');
+  assert.equal(W.Entities.fromBytes(csv, 'e.csv', W.Reading.forTask(task)).count, 1);
+  assert.throws(() => W.Entities.fromBytes(csv, 'e.csv', new W.Reading()), (e) => e.kind === 'MissingColumn');
+});

@@ -1,0 +1,1054 @@
+// The page: three tabs (抽取 draw · 核验 verify · 期限 deadlines) over the
+// worker in worker.js, which owns the wasm module. This file only moves
+// values between the form, the worker and the screen: every rule of the draw
+// and of the calendar is in the core. Text from files is always put on the
+// screen as text (textContent), never parsed as HTML.
+'use strict';
+
+(function () {
+  const { t } = window.I18N;
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+
+  // ------------------------------------------------------------------
+  // Small DOM helpers.
+
+  // h('td', {class: 'x'}, 'text', child…): an element with text children.
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+
+  function fmtInt(n) {
+    return Number(n).toLocaleString(I18N.lang === 'zh' ? 'zh-CN' : 'en-US');
+  }
+
+  function seconds(ms) {
+    return (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
+  }
+
+  // Today in China (Asia/Shanghai), as the CLI takes it: from JavaScript,
+  // never from the wasm module, which has no clock.
+  function today() {
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    }).formatToParts(new Date());
+    const get = (type) => parts.find((p) => p.type === type).value;
+    return `${get('year')}-${get('month')}-${get('day')}`;
+  }
+
+  function download(name, text, type) {
+    const blob = new Blob([text], { type: type || 'application/octet-stream' });
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  // One problem in words: where (file, row, column), then what.
+  function problemLine(e, parentFile) {
+    if (e && e.kind === 'Missing') return t(e.message);
+    if (e && e.kind === 'Internal') return t('err.internal', { message: e.message });
+    const where = [];
+    if (e && e.file && e.file !== parentFile) where.push(e.file);
+    if (e && e.row) where.push(t('err.row', { row: e.row }));
+    if (e && e.column) where.push(t('err.column', { column: e.column }));
+    const msg = (e && (I18N.lang === 'zh' && e.message_zh ? e.message_zh : e.message)) || String(e);
+    return (where.length ? where.join(', ') + ': ' : '') + msg;
+  }
+
+  // An error from the wasm boundary ({kind, message, message_zh, file, row,
+  // column, details}) or from the page, as a block of text.
+  function errorView(err) {
+    const box = h('div', { class: 'error', role: 'alert' });
+    box.append(h('p', {}, h('strong', { text: err && err.kind ? err.kind : 'Error' }), ' ', problemLine(err)));
+    if (err && Array.isArray(err.details) && err.details.length) {
+      box.append(h('ul', {}, err.details.map((d) => h('li', {}, problemLine(d, err.file)))));
+    }
+    return box;
+  }
+
+  function show(el, ...content) {
+    el.replaceChildren(...content.flat().filter((c) => c !== null && c !== undefined));
+  }
+
+  // ------------------------------------------------------------------
+  // The worker. Loaded inputs are kept here too, so that a fresh worker
+  // (after a crash) can be given them again.
+
+  let worker = null;
+  let seq = 0;
+  const pending = new Map();
+  const loaded = new Map(); // slot -> {kind, name, bytes: ArrayBuffer}
+  let ready = null;
+
+  function startWorker() {
+    const src = document.getElementById('worker-source');
+    if (src) {
+      const blob = new Blob([src.textContent], { type: 'text/javascript' });
+      worker = new Worker(URL.createObjectURL(blob));
+    } else {
+      worker = new Worker('worker.js');
+    }
+    ready = new Promise((resolve, reject) => {
+      worker.onmessage = (e) => {
+        const m = e.data;
+        if (m.ready) {
+          $('#protocol').textContent = m.protocol;
+          resolve();
+          return;
+        }
+        const p = pending.get(m.id);
+        if (!p) return;
+        if (m.progress) {
+          if (p.onProgress) p.onProgress(m.progress);
+          return;
+        }
+        pending.delete(m.id);
+        if (m.ok) p.resolve(m.result);
+        else {
+          p.reject(m.error);
+          if (m.error && m.error.fatal) restartWorker();
+        }
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        const err = { kind: 'Internal', message: e.message || 'worker failed', fatal: true };
+        reject(err);
+        for (const p of pending.values()) p.reject(err);
+        pending.clear();
+        restartWorker();
+      };
+    });
+    return ready;
+  }
+
+  let restarting = false;
+  function restartWorker() {
+    if (restarting) return;
+    restarting = true;
+    worker.terminate();
+    // The task first: the directories are read as it says.
+    startWorker().then(async () => {
+      if (state.taskToml) await call('task', { toml: state.taskToml, name: state.taskName }).catch(() => {});
+      for (const [slot, l] of loaded) {
+        const copy = l.bytes.slice(0);
+        await call('load', { slot, kind: l.kind, name: l.name, bytes: copy }, null, [copy]).catch(() => {});
+      }
+    }).finally(() => { restarting = false; });
+  }
+
+  async function call(op, args, onProgress, transfer) {
+    await ready;
+    const id = ++seq;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, onProgress });
+      worker.postMessage({ id, op, args }, transfer || []);
+    });
+  }
+
+  // ------------------------------------------------------------------
+  // State of the draw tab.
+
+  const state = {
+    taskToml: null,    // the TOML text the task was read from
+    taskName: 'task.toml',
+    taskInfo: null,    // {json, digest}
+    announcement: null, // announcement JSON text, if made or loaded
+    record: null,      // record JSON text of the last draw
+    exclusionIds: [],
+    verifyRecord: null, // record JSON text on the verify tab
+    ledger: null,      // {name, text}
+    ledgerReport: null, // {report, csv, xlsx}
+    calendars: [],     // [{name, text}] user calendar files
+    timings: {},       // milliseconds in the worker, by slot and 'draw'
+  };
+
+  // ------------------------------------------------------------------
+  // Tabs: arrow keys move between them (WAI-ARIA tabs pattern).
+
+  const tabs = $$('[role=tab]');
+  function selectTab(tab, focus) {
+    for (const other of tabs) {
+      const on = other === tab;
+      other.setAttribute('aria-selected', String(on));
+      other.tabIndex = on ? 0 : -1;
+      document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
+    }
+    if (focus) tab.focus();
+    saveHash();
+  }
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => selectTab(tab, false));
+    tab.addEventListener('keydown', (e) => {
+      const i = tabs.indexOf(tab);
+      let j = null;
+      if (e.key === 'ArrowRight') j = (i + 1) % tabs.length;
+      else if (e.key === 'ArrowLeft') j = (i - 1 + tabs.length) % tabs.length;
+      else if (e.key === 'Home') j = 0;
+      else if (e.key === 'End') j = tabs.length - 1;
+      if (j !== null) {
+        e.preventDefault();
+        selectTab(tabs[j], true);
+      }
+    });
+  }
+  const currentTab = () => tabs.find((x) => x.getAttribute('aria-selected') === 'true').id.slice(4);
+
+  // ------------------------------------------------------------------
+  // Files: picked or dropped onto a .drop box.
+
+  function readBytes(file) {
+    return file.arrayBuffer();
+  }
+
+  function approxRows(buf) {
+    const a = new Uint8Array(buf);
+    let n = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] === 10) n++;
+    return Math.max(n - 1, 1);
+  }
+
+  function digestLine(digest) {
+    return h('div', { class: 'digest' }, t('dirs.digest') + ' ', h('code', { text: digest }));
+  }
+
+  async function loadDirectory(box, file) {
+    const slot = box.dataset.slot;
+    const kind = box.dataset.kind;
+    const status = $('.status', box);
+    const bar = $('progress', box);
+    const bytes = await readBytes(file);
+    const total = kind === 'exclusions' ? 0 : approxRows(bytes);
+    loaded.delete(slot);
+    box.classList.remove('ok', 'bad');
+    if (bar) {
+      bar.hidden = false;
+      bar.max = total;
+      bar.value = 0;
+    }
+    show(status, t('dirs.reading', { name: file.name, rows: 0, total: '' }));
+    try {
+      // The worker gets a copy (transferred, not cloned); this one is kept
+      // for a fresh worker after a crash.
+      const copy = bytes.slice(0);
+      const r = await call('load', { slot, kind, name: file.name, bytes: copy }, (p) => {
+        if (bar) bar.value = Math.min(p.rows, total);
+        show(status, t('dirs.reading', {
+          name: file.name, rows: fmtInt(p.rows), total: t('dirs.approx', { n: fmtInt(total) }),
+        }));
+      }, [copy]);
+      loaded.set(slot, { kind, name: file.name, bytes });
+      state.timings[slot] = r.ms;
+      showLoaded(box, file.name, r);
+      return r;
+    } catch (err) {
+      call('unload', { slot }).catch(() => {});
+      showFailed(box, err);
+      return null;
+    } finally {
+      if (bar) bar.hidden = true;
+    }
+  }
+
+  function showLoaded(box, name, r) {
+    box.classList.remove('bad');
+    box.classList.add('ok');
+    const warnings = r.warnings && r.warnings.length
+      ? h('details', { class: 'warnings' },
+        h('summary', {}, t('dirs.warnings', { n: r.warnings.length })),
+        h('ul', {}, r.warnings.map((w) => h('li', {}, problemLine(w, name)))))
+      : null;
+    show($('.status', box),
+      h('div', {}, t('dirs.loaded.' + box.dataset.kind, { name, count: fmtInt(r.count) }),
+        ' · ', t('dirs.time', { s: seconds(r.ms) })),
+      digestLine(r.digest),
+      warnings);
+  }
+
+  function showFailed(box, err) {
+    box.classList.remove('ok');
+    box.classList.add('bad');
+    show($('.status', box), errorView(err));
+  }
+
+  async function loadFile(box, file) {
+    const kind = box.dataset.kind;
+    if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
+      await loadDirectory(box, file);
+    } else if (kind === 'task') {
+      state.taskToml = await file.text();
+      state.taskName = file.name;
+      await refreshTask();
+    } else if (kind === 'record') {
+      await loadRecord(box, file);
+    } else if (kind === 'ledger') {
+      state.ledger = { name: file.name, text: await file.text() };
+      box.classList.add('ok');
+      show($('.status', box), t('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }));
+    }
+  }
+
+  for (const box of $$('.drop')) {
+    const input = $('input[type=file]', box);
+    input.addEventListener('change', () => {
+      if (input.files && input.files[0]) loadFile(box, input.files[0]);
+    });
+    box.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      box.classList.add('over');
+    });
+    box.addEventListener('dragleave', () => box.classList.remove('over'));
+    box.addEventListener('drop', (e) => {
+      e.preventDefault();
+      box.classList.remove('over');
+      const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) loadFile(box, f);
+    });
+  }
+  // A file dropped outside a box must not replace the page.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+
+  // The sample data of `shuangsui demo`: the task first, so that the
+  // directories are read as it says; then the directories, the
+  // announcement and the seed, through the same paths as files.
+  $('#load-demo').addEventListener('click', async () => {
+    const d = await call('demo');
+    setTaskMode('file');
+    state.taskToml = d.task_toml;
+    state.taskName = 'task.toml';
+    await refreshTask();
+    const file = (text, name) => new File([text], name, { type: 'text/csv' });
+    await loadDirectory($('#panel-draw .drop[data-slot=entities]'), file(d.entities_csv, 'entities.csv'));
+    await loadDirectory($('#panel-draw .drop[data-slot=inspectors]'), file(d.inspectors_csv, 'inspectors.csv'));
+    state.announcement = d.announcement;
+    $('#ann-sources').value = JSON.parse(d.announcement).seed_sources.join('\n');
+    showAnnouncement();
+    $('#seed').value = d.seed;
+    previewSeed();
+    saveHash();
+    $('#run-draw').focus();
+  });
+
+  // ------------------------------------------------------------------
+  // The task: the form is written out as a task file (SPEC §5.3) and read
+  // by the core, exactly as a file a user loads would be.
+
+  const form = $('#task-form');
+
+  function tomlString(s) {
+    let out = '"';
+    for (const ch of String(s)) {
+      const c = ch.codePointAt(0);
+      if (ch === '"') out += '\\"';
+      else if (ch === '\\') out += '\\\\';
+      else if (c < 0x20 || c === 0x7f) out += '\\u' + c.toString(16).padStart(4, '0');
+      else out += ch;
+    }
+    return out + '"';
+  }
+  const tomlList = (xs) => '[' + xs.map(tomlString).join(', ') + ']';
+  const lines = (s) => String(s || '').split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+  const splitList = (s) => String(s || '').split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
+
+  function stratumRow(value, quota) {
+    const remove = h('button', { type: 'button', class: 'icon', 'aria-label': t('task.removeRow'), title: t('task.removeRow') }, '×');
+    const tr = h('tr', {},
+      h('td', {}, h('input', { name: 'sv', value: value || '', 'aria-label': t('task.value') })),
+      h('td', {}, h('input', { name: 'sq', value: quota || '', 'aria-label': t('task.quota'), inputmode: 'decimal' })),
+      h('td', {}, remove));
+    remove.addEventListener('click', () => {
+      tr.remove();
+      formChanged();
+    });
+    return tr;
+  }
+
+  function setStrata(rows) {
+    $('#strata-rows').replaceChildren(...rows.map(([v, q]) => stratumRow(v, q)));
+  }
+
+  function strataRows() {
+    return $$('#strata-rows tr').map((tr) => [$('[name=sv]', tr).value.trim(), $('[name=sq]', tr).value.trim()])
+      .filter(([v, q]) => v || q);
+  }
+
+  // "3%" or "3" with a % is a ratio; a bare integer is a count.
+  function quota(q) {
+    const s = q.replace(/\s+/g, '').replace('％', '%');
+    if (s.endsWith('%')) return { ratio: s };
+    if (/^\d+$/.test(s)) return { count: Number(s) };
+    return { ratio: s };
+  }
+
+  function formToToml() {
+    const f = Object.fromEntries(new FormData(form));
+    const out = [];
+    out.push('# 抽查任务 (task file, SPEC.md §5.3), written by the shuangsui web page');
+    out.push(`name = ${tomlString(f.name.trim())}`);
+    out.push(`item = ${tomlString(f.item.trim())}`);
+    const fields = splitList(f.fields);
+    if (fields.length) out.push(`fields = ${tomlList(fields)}`);
+    const deps = lines(f.departments).map((l) => {
+      const m = l.match(/^(.*?)[,，]\s*(\d+)$/);
+      return m ? { name: m[1].trim(), count: Number(m[2]) } : { name: l, count: null };
+    });
+    if (deps.length) out.push(`departments = ${tomlList(deps.map((d) => d.name))}`);
+    out.push(`draw_date = ${tomlString(f.draw_date)}`);
+    const excl = splitList(f.exclusions);
+    if (excl.length) out.push(`exclusions = ${tomlList(excl)}`);
+
+    const attr = (f.strata_attr || '').trim();
+    const rows = strataRows().map(([v, q]) => ({ value: v, ...quota(q) }));
+    const tables = [];
+    if (attr && rows.length) {
+      const allRatios = rows.every((r) => r.ratio !== undefined);
+      const allCounts = rows.every((r) => r.count !== undefined);
+      if (allRatios || allCounts) {
+        const inner = rows.map((r) => `${tomlString(r.value)} = ${allRatios ? tomlString(r.ratio) : r.count}`).join(', ');
+        out.push(`strata_by = { attribute = ${tomlString(attr)}, ${allRatios ? 'ratios' : 'counts'} = { ${inner} } }`);
+      } else {
+        for (const r of rows) {
+          tables.push('', '[[strata]]', `where = { ${tomlString(attr)} = ${tomlString(r.value)} }`,
+            r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
+        }
+      }
+    } else if (rows.length) {
+      const r = rows[0];
+      tables.push('', '[[strata]]', `name = ${tomlString(t('task.all'))}`,
+        r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
+    }
+    out.push(...tables);
+
+    out.push('', '[team]');
+    out.push(`size = ${Number(f.size) || 2}`);
+    if (String(f.max_per_inspector || '').trim()) out.push(`max_per_inspector = ${Number(f.max_per_inspector)}`);
+    if (f.avoid_area) out.push('avoid_same = ["所属区域"]');
+    const conflicts = lines(f.conflicts).map((l) => l.split(/[,，\s]+/).filter(Boolean));
+    if (conflicts.length) {
+      out.push('conflicts = [');
+      for (const [e, i] of conflicts) {
+        out.push(`  { entity = ${tomlString(e || '')}, inspector = ${tomlString(i || '')} },`);
+      }
+      out.push(']');
+    }
+    for (const d of deps.filter((d) => d.count !== null)) {
+      out.push('', '[[team.departments]]', `name = ${tomlString(d.name)}`, `count = ${d.count}`);
+    }
+    return out.join('\n') + '\n';
+  }
+
+  function taskMode() {
+    return $('input[name=taskmode]:checked').value;
+  }
+
+  function setTaskMode(mode) {
+    $(`input[name=taskmode][value=${mode}]`).checked = true;
+    $('#task-file').hidden = mode !== 'file';
+    form.hidden = mode !== 'form';
+  }
+
+  let taskTimer = null;
+  function formChanged() {
+    saveHash();
+    if (taskMode() !== 'form') return;
+    clearTimeout(taskTimer);
+    taskTimer = setTimeout(() => {
+      state.taskToml = formToToml();
+      state.taskName = 'task.toml';
+      refreshTask();
+    }, 250);
+  }
+
+  let taskSeq = 0;
+  async function refreshTask() {
+    const mine = ++taskSeq;
+    const status = $('#task-status');
+    const fileBox = $('.drop[data-slot=taskfile]');
+    if (!state.taskToml) {
+      show(status);
+      return null;
+    }
+    try {
+      const info = await call('task', { toml: state.taskToml, name: state.taskName });
+      for (const [slot, r] of Object.entries(info.reread || {})) {
+        const box = $(`#panel-draw .drop[data-slot=${slot}]`);
+        const l = loaded.get(slot);
+        if (r.ok) showLoaded(box, l ? l.name : slot, r.result);
+        else showFailed(box, r.error);
+      }
+      if (mine !== taskSeq) return null;
+      state.taskInfo = info;
+      const task = JSON.parse(info.json);
+      fileBox.classList.toggle('ok', taskMode() === 'file');
+      fileBox.classList.remove('bad');
+      if (taskMode() === 'file') {
+        show($('.status', fileBox), t('dirs.loaded.task', { name: state.taskName, task: task.name }));
+      }
+      show(status, h('p', { class: 'ok' }, t('task.ok', {
+        name: task.name, strata: task.strata.length, size: task.team.size, digest: info.digest,
+      })));
+      saveHash();
+      return info;
+    } catch (err) {
+      if (mine !== taskSeq) return null;
+      state.taskInfo = null;
+      if (taskMode() === 'file') {
+        fileBox.classList.add('bad');
+        show($('.status', fileBox));
+      }
+      show(status, errorView(err));
+      return null;
+    }
+  }
+
+  form.addEventListener('input', formChanged);
+  form.addEventListener('change', formChanged);
+  form.addEventListener('submit', (e) => e.preventDefault());
+  $('#add-stratum').addEventListener('click', () => {
+    $('#strata-rows').append(stratumRow('', ''));
+    $('#strata-rows tr:last-child input').focus();
+  });
+  for (const r of $$('input[name=taskmode]')) {
+    r.addEventListener('change', () => {
+      setTaskMode(taskMode());
+      if (taskMode() === 'form') formChanged();
+      else {
+        state.taskToml = null;
+        state.taskInfo = null;
+        show($('#task-status'));
+      }
+    });
+  }
+
+  function downloadTask() {
+    if (state.taskToml) download(state.taskName || 'task.toml', state.taskToml, 'application/toml');
+  }
+  $('#dl-task').addEventListener('click', downloadTask);
+  $('#dl-task2').addEventListener('click', downloadTask);
+
+  // ------------------------------------------------------------------
+  // Announcement.
+
+  function showAnnouncement() {
+    const st = $('#ann-status');
+    if (!state.announcement) {
+      show(st);
+      $('#dl-ann').disabled = true;
+      return;
+    }
+    let a = {};
+    try { a = JSON.parse(state.announcement); } catch (_) { /* shown by the draw */ }
+    const clear = h('button', { type: 'button', text: t('ann.clear') });
+    clear.addEventListener('click', () => {
+      state.announcement = null;
+      showAnnouncement();
+    });
+    show(st,
+      h('p', { class: 'ok' }, t('ann.ok', { digest: a.announcement_digest || '?' })),
+      h('p', {}, t('ann.sourcesList', { list: (a.seed_sources || []).join('；') })),
+      h('p', {}, clear));
+    $('#dl-ann').disabled = false;
+  }
+
+  $('#make-ann').addEventListener('click', async () => {
+    const st = $('#ann-status');
+    if (!(await ensureDrawInputs(st))) return;
+    try {
+      state.announcement = await call('announce', { sources: lines($('#ann-sources').value) });
+      showAnnouncement();
+    } catch (err) {
+      show(st, errorView(err));
+    }
+  });
+  $('#dl-ann').addEventListener('click', () => {
+    if (state.announcement) download('announcement.json', state.announcement, 'application/json');
+  });
+  $('#ann-file').addEventListener('change', async (e) => {
+    const f = e.target.files[0];
+    if (!f) return;
+    state.announcement = await f.text();
+    showAnnouncement();
+  });
+  $('#ann-sources').addEventListener('input', saveHash);
+
+  // ------------------------------------------------------------------
+  // Seed, draw and results.
+
+  let seedTimer = null;
+  $('#seed').addEventListener('input', () => {
+    saveHash();
+    clearTimeout(seedTimer);
+    seedTimer = setTimeout(previewSeed, 200);
+  });
+
+  async function previewSeed() {
+    const out = [];
+    for (const line of lines($('#seed').value)) {
+      try {
+        const s = await call('seedSource', { line });
+        out.push(h('li', {}, t('seed.kind.' + s.kind), ' → ', h('code', { text: s.value })));
+      } catch (err) {
+        out.push(h('li', { class: 'bad' }, err.message || String(err)));
+      }
+    }
+    show($('#seed-preview'), out.length ? h('ul', {}, out) : null);
+  }
+
+  async function ensureDrawInputs(statusEl) {
+    if (!loaded.has('entities')) {
+      show(statusEl, errorView({ kind: 'Missing', message: 'need.entities' }));
+      return false;
+    }
+    if (!loaded.has('inspectors')) {
+      show(statusEl, errorView({ kind: 'Missing', message: 'need.inspectors' }));
+      return false;
+    }
+    if (taskMode() === 'form') state.taskToml = formToToml();
+    const info = await refreshTask();
+    if (!info) {
+      show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : null);
+      return false;
+    }
+    return true;
+  }
+
+  $('#run-draw').addEventListener('click', async () => {
+    const st = $('#draw-status');
+    const bar = $('#draw-progress');
+    if (!(await ensureDrawInputs(st))) return;
+    const seed = $('#seed').value;
+    if (!lines(seed).length) {
+      show(st, errorView({ kind: 'Missing', message: 'need.seed' }));
+      return;
+    }
+    const button = $('#run-draw');
+    button.disabled = true;
+    bar.hidden = false;
+    bar.removeAttribute('value');
+    show(st, t('seed.drawing'));
+    try {
+      const r = await call('draw', { seed, announcement: state.announcement });
+      state.record = r.record;
+      state.exclusionIds = r.exclusionIds;
+      state.timings.draw = r.ms;
+      show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) })));
+      showResults(JSON.parse(r.record));
+    } catch (err) {
+      show(st, errorView(err));
+    } finally {
+      bar.hidden = true;
+      button.disabled = false;
+    }
+  });
+
+  const MAX_ROWS = 2000;
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+  function teamText(team) {
+    return team.map((m, i) => `${m.name}（${m.id}${m.department ? '，' + m.department : ''}）${i === 0 ? ' ' + t('res.leader') : ''}`).join('；');
+  }
+
+  function showResults(rec) {
+    $('#results').hidden = false;
+    const strata = h('table', { class: 'data compact' },
+      h('thead', {}, h('tr', {}, ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+      h('tbody', {}, rec.strata.map((s) => h('tr', {},
+        h('th', { scope: 'row', text: s.name }),
+        h('td', { class: 'n', text: fmtInt(s.population) }),
+        h('td', { class: 'n', text: fmtInt(s.excluded) }),
+        h('td', { class: 'n', text: fmtInt(s.eligible) }),
+        h('td', { class: 'n', text: fmtInt(s.quota) })))));
+    show($('#res-summary'),
+      h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.draws.length) })),
+      h('div', { class: 'scroll' }, strata),
+      rec.unstratified ? h('p', {}, t('res.unstratified', { n: fmtInt(rec.unstratified) })) : null,
+      h('p', { class: 'digest' }, t('res.keys', { key: rec.draw_key, digest: rec.record_digest })),
+      rec.draws.length > MAX_ROWS ? h('p', { class: 'hint' }, t('res.shown', { n: fmtInt(MAX_ROWS) })) : null);
+    const names = rec.strata.map((s) => s.name);
+    $('#res-table').replaceChildren(
+      h('thead', {}, h('tr', {}, ['res.no', 'res.stratum', 'res.pos', 'res.id', 'res.name', 'res.team'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+      h('tbody', {}, rec.draws.slice(0, MAX_ROWS).map((d, i) => h('tr', {},
+        h('td', { class: 'n', text: String(i + 1) }),
+        h('td', { text: names[d.stratum] }),
+        h('td', { class: 'n', text: String(d.position) }),
+        h('td', {}, h('code', { text: d.entity.id })),
+        h('td', { class: 'entity-name', text: d.entity.name }),
+        h('td', { text: teamText(d.team) })))));
+    $('#dl-excl').hidden = state.exclusionIds.length === 0;
+  }
+
+  $('#dl-record').addEventListener('click', () => download('record.json', state.record, 'application/json'));
+  $('#dl-csv').addEventListener('click', async () => {
+    download('result.csv', await call('resultCsv', { record: state.record }), 'text/csv');
+  });
+  $('#dl-xlsx').addEventListener('click', async () => {
+    download('result.xlsx', await call('resultXlsx', { record: state.record }), XLSX);
+  });
+  $('#dl-notice').addEventListener('click', async () => {
+    download('notice.html', await call('noticeHtml', { record: state.record }), 'text/html');
+  });
+  $('#dl-excl').addEventListener('click', () => {
+    download('exclusions.csv', '统一社会信用代码\n' + state.exclusionIds.join('\n') + '\n', 'text/csv');
+  });
+
+  // ------------------------------------------------------------------
+  // Verify tab.
+
+  async function loadRecord(box, file) {
+    const status = $('.status', box);
+    const text = await file.text();
+    state.verifyRecord = text;
+    box.classList.remove('ok', 'bad');
+    try {
+      const rec = JSON.parse(text);
+      box.classList.add('ok');
+      show(status, t('dirs.loaded.record', {
+        name: file.name, task: rec.task && rec.task.name, drawn: fmtInt((rec.draws || []).length),
+      }), digestLine(rec.record_digest || ''));
+      const sel = $('#self-stratum');
+      sel.replaceChildren(h('option', { value: '', text: t('self.all') }),
+        ...(rec.strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
+    } catch (err) {
+      box.classList.add('bad');
+      show(status, errorView({ kind: 'InvalidRecord', message: String(err.message || err), file: file.name }));
+    }
+  }
+
+  $('#run-verify').addEventListener('click', async () => {
+    const out = $('#verify-result');
+    out.className = 'verdict';
+    if (!state.verifyRecord) return show(out, errorView({ kind: 'Missing', message: 'need.record' }));
+    if (!loaded.has('v-entities')) return show(out, errorView({ kind: 'Missing', message: 'need.entities' }));
+    if (!loaded.has('v-inspectors')) return show(out, errorView({ kind: 'Missing', message: 'need.inspectors' }));
+    show(out, t('seed.drawing'));
+    try {
+      const r = await call('verify', { record: state.verifyRecord });
+      if (r.reproduced) {
+        out.classList.add('good');
+        let digest = '';
+        try { digest = JSON.parse(state.verifyRecord).record_digest; } catch (_) { /* shown above */ }
+        show(out, h('p', { class: 'big' }, t('ver.ok')), h('p', { class: 'digest' }, t('ver.digest', { digest })));
+      } else {
+        out.classList.add('badv');
+        show(out, h('p', { class: 'big' }, t('ver.bad')), h('p', { class: 'difference', text: r.difference }));
+      }
+    } catch (err) {
+      show(out, errorView(err));
+    }
+  });
+
+  $('#run-self').addEventListener('click', async () => {
+    const out = $('#self-result');
+    if (!state.verifyRecord) return show(out, errorView({ kind: 'Missing', message: 'need.record' }));
+    const id = $('#self-id').value.trim();
+    if (!id) return show(out, errorView({ kind: 'Missing', message: 'need.id' }));
+    try {
+      const checks = await call('selfCheck', { record: state.verifyRecord, id, stratum: $('#self-stratum').value });
+      const rec = JSON.parse(state.verifyRecord);
+      const items = checks.map((c) => {
+        const consistent = c.below_threshold === c.listed;
+        const verdict = !consistent ? t('self.mismatch') : c.listed ? t('self.drawn') : t('self.notDrawn');
+        return h('li', { class: consistent ? (c.listed ? 'good' : '') : 'badv' },
+          h('strong', { text: rec.strata[c.stratum].name }), '：', verdict,
+          h('div', { class: 'digest' }, `${t('self.ticket')} `, h('code', { text: c.ticket })),
+          h('div', { class: 'digest' }, `${t('self.threshold')} `,
+            c.threshold ? h('code', { text: c.threshold }) : t('self.none')));
+      });
+      show(out, checks.length > 1 ? h('p', { class: 'hint' }, t('self.note')) : null, h('ul', { class: 'checks' }, items));
+    } catch (err) {
+      show(out, errorView(err));
+    }
+  });
+
+  // ------------------------------------------------------------------
+  // Deadlines tab.
+
+  const dueForm = $('#due-form');
+  let rulesCache = [];
+
+  async function fillDeadlineChoices() {
+    rulesCache = await call('rules');
+    const regions = await call('regions');
+    const ruleSel = $('[name=rule]', dueForm);
+    const keepRule = ruleSel.value || ruleSel.dataset.want;
+    ruleSel.replaceChildren(...rulesCache.map((r) => h('option', {
+      value: r.id, text: I18N.lang === 'zh' ? r.name_zh : `${r.name_en} (${r.name_zh})`,
+    })));
+    if (keepRule) ruleSel.value = keepRule;
+    const regSel = $('[name=region]', dueForm);
+    const keepRegion = regSel.value || regSel.dataset.want || '';
+    regSel.replaceChildren(h('option', { value: '', text: t('due.national') }),
+      ...regions.map((r) => h('option', { value: r.id, text: I18N.lang === 'zh' ? r.name_zh : `${r.id} (${r.name_zh})` })));
+    regSel.value = keepRegion;
+  }
+
+  function periodText(p) {
+    if (p.working_days !== undefined) return t('due.wd', { n: p.working_days });
+    if (p.natural_days !== undefined) return t('due.nd', { n: p.natural_days });
+    return t('due.quarterly');
+  }
+
+  function ymOf(date) {
+    return [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  }
+
+  async function monthView(year, month, marks, region) {
+    const g = await call('monthGrid', { year, month, region, calendars: JSON.stringify(state.calendars) });
+    const wd = t('cal.weekdays').split(',');
+    const body = g.weeks.map((week) => h('tr', {}, week.map((day) => {
+      if (!day) return h('td', { class: 'empty' });
+      const cls = ['day', day.kind];
+      const label = [day.date];
+      if (day.name) label.push(day.name);
+      if (day.kind === 'holiday_off') label.push(t('cal.off'));
+      if (day.kind === 'make_up_working') label.push(t('cal.makeup'));
+      if (marks.period(day)) {
+        cls.push('inperiod');
+        label.push(t('cal.period'));
+      }
+      if (day.date === marks.start) {
+        cls.push('start');
+        label.push(t('cal.start'));
+      }
+      if (day.date === marks.due) {
+        cls.push('due');
+        label.push(t('cal.due'));
+      }
+      return h('td', { class: cls.join(' '), title: label.join(' · '), 'aria-label': label.join(' · '), 'data-date': day.date },
+        h('span', { class: 'd', text: String(Number(day.date.slice(8))) }),
+        day.name ? h('span', { class: 'hn', text: day.name }) : null);
+    })));
+    return h('table', { class: 'month' },
+      h('caption', { text: t('cal.month', { y: year, m: month }) }),
+      h('thead', {}, h('tr', {}, wd.map((w) => h('th', { scope: 'col', text: w })))),
+      h('tbody', {}, body));
+  }
+
+  $('#due-calendars').addEventListener('change', async (e) => {
+    state.calendars = await Promise.all(Array.from(e.target.files).map(async (f) => ({ name: f.name, text: await f.text() })));
+  });
+
+  $('#run-due').addEventListener('click', computeDeadline);
+  dueForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    computeDeadline();
+  });
+  dueForm.addEventListener('change', saveHash);
+
+  async function computeDeadline() {
+    const out = $('#due-result');
+    const months = $('#due-months');
+    const f = Object.fromEntries(new FormData(dueForm));
+    const rule = (f.custom || '').trim() || f.rule;
+    try {
+      const r = await call('deadline', {
+        start: f.start, rule, region: f.region, calendars: JSON.stringify(state.calendars),
+      });
+      const d = r.deadline;
+      const holidays = [...new Set(d.skipped.filter((x) => x.name).map((x) => x.name))];
+      const dueWeekday = t('cal.weekdays').split(',')[(new Date(d.due + 'T00:00:00Z').getUTCDay() + 6) % 7];
+      show(out,
+        h('p', { class: 'big' }, t('due.result'), h('strong', { 'data-testid': 'due-date', text: d.due }), ` (${dueWeekday})`),
+        h('p', {}, (I18N.lang === 'zh' ? r.rule.name_zh : r.rule.name_en) + ' · ' +
+          t('due.from', {
+            label: I18N.lang === 'zh' ? r.rule.start_label : t('start.' + r.rule.start),
+            start: d.start,
+            period: periodText(d.period),
+          })),
+        holidays.length ? h('p', {}, t('due.skipped', { list: holidays.join('、') })) : null,
+        d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
+        r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
+        h('p', { class: 'hint' }, t('due.basis', { basis: r.rule.basis })));
+      const natural = d.period.natural_days !== undefined;
+      const marks = {
+        start: d.start,
+        due: d.due,
+        period: (day) => day.date > d.start && day.date <= d.due &&
+          (natural || day.kind === 'working' || day.kind === 'make_up_working'),
+      };
+      const views = [];
+      let [y, m] = ymOf(d.start);
+      const [y2, m2] = ymOf(d.due);
+      for (let i = 0; i < 4 && (y < y2 || (y === y2 && m <= m2)); i++) {
+        views.push(await monthView(y, m, marks, f.region));
+        m += 1;
+        if (m > 12) { m = 1; y += 1; }
+      }
+      show(months, views);
+    } catch (err) {
+      show(out, errorView(err));
+      months.replaceChildren();
+    }
+  }
+
+  $('#run-ledger').addEventListener('click', async () => {
+    const out = $('#led-summary');
+    const table = $('#led-table');
+    if (!state.ledger) return show(out, errorView({ kind: 'Missing', message: 'need.ledger' }));
+    try {
+      const r = await call('checkLedger', {
+        text: state.ledger.text, name: state.ledger.name, today: $('#led-today').value || today(),
+        region: $('[name=region]', dueForm).value, calendars: JSON.stringify(state.calendars),
+      });
+      state.ledgerReport = r;
+      $('#dl-ledger').disabled = false;
+      $('#dl-ledger-xlsx').disabled = false;
+      const s = r.report.summary;
+      show(out, h('ul', { class: 'chips' },
+        h('li', { text: t('led.total', { n: s.total }) }),
+        ['overdue', 'errors', 'pending', 'late', 'on_time'].map((k) => {
+          const code = k === 'errors' ? 'error' : k;
+          return h('li', { class: 'st-' + code, 'data-testid': 'ledger-' + code }, `${t('status.' + code)} ${s[k]}`);
+        })));
+      const cols = ['led.row', 'led.case', 'led.entity', 'led.rule', 'led.start', 'led.due', 'led.published', 'led.status', 'led.days', 'led.note'];
+      table.replaceChildren(
+        h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', text: t(k) })))),
+        h('tbody', {}, r.report.cases.map((c) => h('tr', { class: 'st-' + c.status },
+          h('td', { class: 'n', text: String(c.row) }),
+          h('td', { text: c.case_number }),
+          h('td', { text: c.entity }),
+          h('td', { text: c.rule_name || '' }),
+          h('td', { text: c.start || '' }),
+          h('td', { text: c.due || '' }),
+          h('td', { text: c.published || '' }),
+          h('td', {}, h('span', { class: 'badge', text: t('status.' + c.status) })),
+          h('td', { class: 'n', text: c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : '') }),
+          h('td', { text: c.explanation })))));
+    } catch (err) {
+      show(out, errorView(err));
+      table.replaceChildren();
+    }
+  });
+  $('#dl-ledger').addEventListener('click', () => {
+    if (state.ledgerReport) download('ledger-report.csv', '\ufeff' + state.ledgerReport.csv, 'text/csv');
+  });
+  $('#dl-ledger-xlsx').addEventListener('click', () => {
+    if (state.ledgerReport) download('ledger-report.xlsx', state.ledgerReport.xlsx, XLSX);
+  });
+
+  // ------------------------------------------------------------------
+  // The URL hash carries the setup (tab, task parameters, announced seed
+  // sources, seed, deadline inputs), so that a link reproduces it.
+
+  let restoring = false;
+  function saveHash() {
+    if (restoring) return;
+    const p = new URLSearchParams();
+    p.set('tab', currentTab());
+    if (I18N.lang !== 'zh') p.set('lang', I18N.lang);
+    if (taskMode() === 'form') {
+      const f = Object.fromEntries(new FormData(form));
+      for (const k of ['name', 'item', 'draw_date', 'fields', 'departments', 'strata_attr', 'size', 'max_per_inspector', 'conflicts', 'exclusions']) {
+        if (f[k]) p.set(k, f[k]);
+      }
+      if (f.avoid_area) p.set('avoid_area', '1');
+      p.set('strata', strataRows().map(([v, q]) => `${v}:${q}`).join(';'));
+    } else if (state.taskToml && state.taskToml.length < 8000) {
+      p.set('toml', state.taskToml);
+    }
+    const src = $('#ann-sources').value;
+    if (src) p.set('sources', src);
+    const seed = $('#seed').value;
+    if (seed) p.set('seed', seed);
+    const df = Object.fromEntries(new FormData(dueForm));
+    for (const k of ['start', 'rule', 'custom', 'region']) if (df[k]) p.set('due_' + k, df[k]);
+    history.replaceState(null, '', '#' + p.toString());
+  }
+
+  function restoreHash() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    restoring = true;
+    try {
+      const year = Number(today().slice(0, 4));
+      // By name, not form.elements.item: `item` is a method of the collection.
+      const f = new Proxy({}, { get: (_, k) => form.querySelector(`[name="${k}"]`) });
+      f.name.value = p.get('name') || t('task.defaultName', { year });
+      f.item.value = p.get('item') || t('task.defaultItem');
+      f.draw_date.value = p.get('draw_date') || today();
+      for (const k of ['fields', 'departments', 'strata_attr', 'max_per_inspector', 'conflicts', 'exclusions']) {
+        if (p.has(k)) f[k].value = p.get(k);
+      }
+      if (!p.has('strata_attr')) f.strata_attr.value = '信用风险等级';
+      f.size.value = p.get('size') || '2';
+      f.avoid_area.checked = p.get('avoid_area') === '1';
+      if (p.has('strata')) {
+        setStrata(p.get('strata').split(';').filter(Boolean).map((x) => {
+          const i = x.lastIndexOf(':');
+          return i < 0 ? [x, ''] : [x.slice(0, i), x.slice(i + 1)];
+        }));
+      } else {
+        // The common case: credit-risk classes A–D (信用风险等级).
+        setStrata([['A', '3%'], ['B', '5%'], ['C', '10%'], ['D', '100%']]);
+      }
+      if (p.has('toml')) {
+        setTaskMode('file');
+        state.taskToml = p.get('toml');
+        state.taskName = 'task.toml';
+      } else {
+        setTaskMode('form');
+      }
+      $('#ann-sources').value = p.has('sources') ? p.get('sources') : t('ann.defaultSource');
+      $('#seed').value = p.get('seed') || '';
+      const df = new Proxy({}, { get: (_, k) => dueForm.querySelector(`[name="${k}"]`) });
+      df.start.value = p.get('due_start') || today();
+      if (p.has('due_rule')) df.rule.dataset.want = p.get('due_rule');
+      df.custom.value = p.get('due_custom') || '';
+      if (p.has('due_region')) df.region.dataset.want = p.get('due_region');
+      $('#led-today').value = today();
+      const tab = tabs.find((x) => x.id === 'tab-' + p.get('tab'));
+      if (tab) selectTab(tab, false);
+      return p.get('lang');
+    } finally {
+      restoring = false;
+    }
+  }
+
+  // ------------------------------------------------------------------
+  // Language switch.
+
+  function setLang(lang) {
+    I18N.apply(lang);
+    const btn = $('#lang');
+    btn.textContent = lang === 'en' ? '中文' : 'English';
+    btn.lang = lang === 'en' ? 'zh-CN' : 'en';
+    for (const tr of $$('#strata-rows tr')) {
+      const b = $('button', tr);
+      b.setAttribute('aria-label', t('task.removeRow'));
+      b.title = t('task.removeRow');
+    }
+    fillDeadlineChoices().catch(() => {});
+    if (state.record) showResults(JSON.parse(state.record));
+    saveHash();
+  }
+  $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));
+
+  // ------------------------------------------------------------------
+  // Start.
+
+  startWorker().catch(() => {});
+  const lang = restoreHash();
+  I18N.apply(lang === 'en' ? 'en' : 'zh');
+  if (lang === 'en') setLang('en');
+  fillDeadlineChoices().then(() => saveHash()).catch(() => {});
+  if (taskMode() === 'form') {
+    state.taskToml = formToToml();
+  }
+  refreshTask();
+  if ($('#seed').value) previewSeed();
+  window.shuangsuiPage = { state, call }; // for the browser tests
+})();

@@ -1,0 +1,210 @@
+// The page's web worker: it owns the wasm module (shuangsui-wasm) and every
+// parsed directory, so that reading a large directory or drawing never
+// freezes the page. Messages in: {id, op, args}; out: {id, progress} while
+// working, then {id, ok: true, result} or {id, ok: false, error}, where an
+// error is the wasm boundary's {kind, message, file, row, column} object.
+//
+// Served, it loads the wasm glue and the module (as base64 in a script, so
+// that no fetch is needed and the CSP can forbid every connection); in the
+// single-file page, both are prepended to this source in a blob.
+/* global wasm_bindgen, SHUANGSUI_WASM_BASE64 */
+'use strict';
+
+if (typeof wasm_bindgen === 'undefined') {
+  importScripts('shuangsui_wasm.js', 'shuangsui_wasm_bytes.js');
+}
+
+const W = (function init() {
+  const text = atob(SHUANGSUI_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  wasm_bindgen.initSync({ module: bytes });
+  return wasm_bindgen;
+})();
+
+// Parsed inputs by slot: entities, inspectors, exclusions, task (draw tab);
+// v-entities, v-inspectors, v-exclusions (verify tab). The bytes of each
+// file are kept so that a file can be read again when the task's reading
+// options (`invalid_codes`, `[columns]`) change, as the command line reads
+// the directories with the task's options.
+const slots = Object.create(null);
+const files = Object.create(null); // slot -> {kind, name, data, options}
+
+function put(slot, value) {
+  if (slots[slot] && slots[slot] !== value && typeof slots[slot].free === 'function') {
+    slots[slot].free();
+  }
+  if (value === undefined) delete slots[slot];
+  else slots[slot] = value;
+}
+
+function need(slot, kind) {
+  if (!slots[slot]) {
+    throw { kind: 'Missing', message: 'need.' + kind, missing: kind };
+  }
+  return slots[slot];
+}
+
+// The draw tab reads as the task says (as `shuangsui draw`); the verify tab
+// as `shuangsui verify` (invalid codes are warnings: the record must be
+// reproduced with whatever its draw accepted).
+function readingFor(slot) {
+  if (slot.startsWith('v-')) return W.Reading.forVerify();
+  return slots.task ? W.Reading.forTask(slots.task) : new W.Reading();
+}
+
+function read(slot, progress) {
+  const f = files[slot];
+  const reading = readingFor(slot);
+  const t0 = performance.now();
+  let handle;
+  try {
+    if (f.kind === 'entities') {
+      handle = W.Entities.fromBytes(f.data, f.name, reading, (rows) => progress({ rows }));
+    } else if (f.kind === 'inspectors') {
+      handle = W.Inspectors.fromBytes(f.data, f.name, reading, (rows) => progress({ rows }));
+    } else if (f.kind === 'exclusions') {
+      handle = W.ExclusionList.fromBytes(f.data, f.name, reading);
+    } else {
+      throw new Error('unknown kind ' + f.kind);
+    }
+  } catch (err) {
+    put(slot, undefined);
+    throw err;
+  } finally {
+    f.reading = reading.key;
+    reading.free();
+  }
+  put(slot, handle);
+  return {
+    count: handle.count, digest: handle.digest,
+    warnings: handle.warnings === undefined ? [] : JSON.parse(handle.warnings),
+    ms: performance.now() - t0,
+  };
+}
+
+const ops = {
+  protocol: () => W.protocol(),
+
+  load({ slot, kind, name, bytes }, progress) {
+    files[slot] = { kind, name, data: new Uint8Array(bytes), reading: null };
+    return read(slot, progress);
+  },
+
+  unload({ slot }) {
+    put(slot, undefined);
+    delete files[slot];
+    return true;
+  },
+
+  // Reads a task; when its reading options differ from those the draw
+  // tab's files were read with, reads them again and says so.
+  task({ toml, name }, progress) {
+    const task = W.Task.parse(toml, name);
+    put('task', task);
+    const reading = W.Reading.forTask(task);
+    const key = reading.key;
+    reading.free();
+    const reread = {};
+    for (const slot of ['entities', 'inspectors', 'exclusions']) {
+      if (files[slot] && files[slot].reading !== key) {
+        try {
+          reread[slot] = { ok: true, result: read(slot, (p) => progress({ slot, ...p })) };
+        } catch (err) {
+          reread[slot] = { ok: false, error: plain(err) };
+        }
+      }
+    }
+    return { json: task.json, digest: task.digest, reread };
+  },
+
+  announce({ sources }) {
+    const ex = slots.exclusions || new W.ExclusionList();
+    try {
+      return W.announce(need('task', 'task'), need('entities', 'entities'),
+        need('inspectors', 'inspectors'), ex, sources);
+    } finally {
+      if (ex !== slots.exclusions) ex.free();
+    }
+  },
+
+  // The core unites the task's own exclusions with the list given here.
+  draw({ seed, announcement }) {
+    const task = need('task', 'task');
+    const entities = need('entities', 'entities');
+    const inspectors = need('inspectors', 'inspectors');
+    const ex = slots.exclusions || new W.ExclusionList();
+    try {
+      const t0 = performance.now();
+      const record = W.draw(task, entities, inspectors, ex, seed, announcement || undefined);
+      const ms = performance.now() - t0;
+      return { record, ms, exclusionIds: ex.count > 0 ? ex.ids() : [] };
+    } finally {
+      if (ex !== slots.exclusions) ex.free();
+    }
+  },
+
+  verify({ record }) {
+    const ex = slots['v-exclusions'] || new W.ExclusionList();
+    try {
+      const t0 = performance.now();
+      const out = JSON.parse(W.verify(record, need('v-entities', 'entities'),
+        need('v-inspectors', 'inspectors'), ex));
+      out.ms = performance.now() - t0;
+      return out;
+    } finally {
+      if (ex !== slots['v-exclusions']) ex.free();
+    }
+  },
+
+  selfCheck: ({ record, id, stratum }) =>
+    JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
+  resultCsv: ({ record }) => W.resultCsv(record),
+  noticeHtml: ({ record }) => W.noticeHtml(record),
+  seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
+  demo: () => JSON.parse(W.demo()),
+  rules: () => JSON.parse(W.rules()),
+  regions: () => JSON.parse(W.regions()),
+  deadline: ({ start, rule, region, calendars }) =>
+    JSON.parse(W.deadline(start, rule, region || '', calendars || '')),
+  monthGrid: ({ year, month, region, calendars }) =>
+    JSON.parse(W.monthGrid(year, month, region || '', calendars || '')),
+  resultXlsx: ({ record }) => W.resultXlsx(record),
+  checkLedger({ text, name, today, region, calendars }) {
+    const ledger = W.checkLedger(text, name, today, region || '', calendars || '');
+    try {
+      return { report: JSON.parse(ledger.json), csv: ledger.csv(), xlsx: ledger.xlsx() };
+    } finally {
+      ledger.free();
+    }
+  },
+};
+
+self.onmessage = (e) => {
+  const { id, op, args } = e.data;
+  const progress = (p) => self.postMessage({ id, progress: p });
+  try {
+    if (!ops[op]) throw new Error('unknown operation ' + op);
+    const result = ops[op](args || {}, progress);
+    self.postMessage({ id, ok: true, result });
+  } catch (err) {
+    self.postMessage({ id, ok: false, error: plain(err) });
+  }
+};
+
+// Errors from the wasm boundary are already plain objects; a trap (a panic:
+// a bug, never an input problem) becomes kind "Internal" with the panic's
+// message, after which the page starts a fresh worker.
+function plain(err) {
+  if (err && typeof err === 'object' && typeof err.kind === 'string') return err;
+  let message = String(err && err.message ? err.message : err);
+  let kind = 'Internal';
+  try {
+    const p = W.lastPanic();
+    if (p) message = p;
+  } catch (_) { /* the module is gone after a trap */ }
+  if (!(err instanceof WebAssembly.RuntimeError) && !/unreachable/.test(message)) kind = 'Script';
+  return { kind, message, file: null, row: null, column: null, fatal: kind === 'Internal' };
+}
+
+self.postMessage({ ready: true, protocol: W.protocol() });
