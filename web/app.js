@@ -92,7 +92,8 @@
   let worker = null;
   let seq = 0;
   const pending = new Map();
-  const loaded = new Map(); // slot -> {kind, name, bytes: ArrayBuffer}
+  const loaded = new Map(); // slot -> {kind, name, bytes: ArrayBuffer}, read without error
+  const picked = new Map(); // slot -> the same, for the last file picked, read or not
   let ready = null;
 
   function startWorker() {
@@ -144,9 +145,9 @@
     // The task first: the directories are read as it says.
     startWorker().then(async () => {
       if (state.taskToml) await call('task', { toml: state.taskToml, name: state.taskName }).catch(() => {});
-      for (const [slot, l] of loaded) {
+      for (const [slot, l] of picked) {
         const copy = l.bytes.slice(0);
-        await call('load', { slot, kind: l.kind, name: l.name, bytes: copy }, null, [copy]).catch(() => {});
+        await call('load', { slot, kind: l.kind, name: l.name, bytes: copy, options: slotOptions(slot) }, null, [copy]).catch(() => {});
       }
     }).finally(() => { restarting = false; });
   }
@@ -234,6 +235,8 @@
     const bytes = await readBytes(file);
     const total = kind === 'exclusions' ? 0 : approxRows(bytes);
     loaded.delete(slot);
+    picked.set(slot, { kind, name: file.name, bytes });
+    headerLists.delete(slot);
     box.classList.remove('ok', 'bad');
     if (bar) {
       bar.hidden = false;
@@ -245,7 +248,7 @@
       // The worker gets a copy (transferred, not cloned); this one is kept
       // for a fresh worker after a crash.
       const copy = bytes.slice(0);
-      const r = await call('load', { slot, kind, name: file.name, bytes: copy }, (p) => {
+      const r = await call('load', { slot, kind, name: file.name, bytes: copy, options: slotOptions(slot) }, (p) => {
         if (bar) bar.value = Math.min(p.rows, total);
         show(status, t('dirs.reading', {
           name: file.name, rows: fmtInt(p.rows), total: t('dirs.approx', { n: fmtInt(total) }),
@@ -256,7 +259,8 @@
       showLoaded(box, file.name, r);
       return r;
     } catch (err) {
-      call('unload', { slot }).catch(() => {});
+      // The worker keeps the bytes, so that the file can be read again
+      // with another encoding, worksheet or column mapping.
       showFailed(box, err);
       return null;
     } finally {
@@ -282,7 +286,220 @@
   function showFailed(box, err) {
     box.classList.remove('ok');
     box.classList.add('bad');
-    show($('.status', box), errorView(err));
+    const missing = err && err.kind === 'MissingColumn' && $('.adv', box);
+    show($('.status', box), errorView(err), missing ? h('p', { class: 'hint', text: t('adv.missing') }) : null);
+    if (missing) {
+      if (Array.isArray(err.headers)) setHeaderList(box.dataset.slot, err.headers);
+      const adv = $('.adv', box);
+      adv.open = true;
+      if (!$$('.map-rows tr', adv).length) addMapRow(adv, '', '');
+    }
+  }
+
+  // The outcome of files read again by the worker (after the task or the
+  // reading options changed), by slot.
+  function showRereads(reread) {
+    for (const [slot, r] of Object.entries(reread || {})) {
+      const box = $(`.drop[data-slot=${slot}]`);
+      const p = picked.get(slot);
+      if (!box) continue;
+      if (r.ok) {
+        if (p) loaded.set(slot, p);
+        state.timings[slot] = r.result.ms;
+        showLoaded(box, p ? p.name : slot, r.result);
+      } else {
+        loaded.delete(slot);
+        showFailed(box, r.error);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------
+  // How each file is read (the 高级 disclosure of each file box): the
+  // encoding, the worksheet and explicit column mappings, the page's
+  // --encoding, --sheet and --map-* (core: LoadOptions). On the draw tab
+  // the mappings belong to the task: they are written into the task file
+  // as [columns.entities] / [columns.inspectors] / [columns.exclusions].
+
+  // The fields a header can be mapped to, by kind of file: the name written
+  // into the mapping (a canonical name of SPEC §3.3) and its label's key.
+  const FIELDS = {
+    entities: [['统一社会信用代码', 'field.id'], ['注册号', 'field.regno'], ['企业名称', 'field.name'],
+      ['信用风险等级', 'field.credit'], ['所属区域', 'field.region'], ['行业', 'field.industry'],
+      ['企业类型', 'field.type'], ['登记机关', 'field.authority'], ['法定代表人', 'field.legal'],
+      ['住所', 'field.address'], ['管辖单位', 'field.unit']],
+    inspectors: [['执法证号', 'field.cert'], ['姓名', 'field.iname'], ['单位', 'field.department'],
+      ['执法领域', 'field.fields'], ['状态', 'field.status'], ['有效期', 'field.expiry'], ['所属区域', 'field.region']],
+    exclusions: [['统一社会信用代码', 'field.id']],
+  };
+  const MAP_FLAG = { entities: '--map-entities', inspectors: '--map-inspectors', exclusions: '--map-exclusions' };
+
+  const pageOpts = Object.create(null); // slot -> {encoding, sheet, columns: [[header, field]]}
+  const headerLists = new Map(); // slot -> the file's headers, once asked for
+
+  const isDrawSlot = (slot) => !slot.startsWith('v-');
+  const optsOf = (slot) => pageOpts[slot] || { encoding: 'auto', sheet: '', columns: [] };
+
+  // What the worker is told for a slot: in form mode the draw tab's
+  // mappings are already in the task it reads, so they are not added twice.
+  function slotOptions(slot) {
+    const o = optsOf(slot);
+    const inTask = isDrawSlot(slot) && taskMode() === 'form';
+    return { encoding: o.encoding, sheet: o.sheet, columns: inTask ? [] : o.columns };
+  }
+
+  function allOptions() {
+    const out = {};
+    for (const box of $$('.drop .adv')) {
+      const slot = box.closest('.drop').dataset.slot;
+      out[slot] = slotOptions(slot);
+    }
+    return out;
+  }
+
+  function setHeaderList(slot, headers) {
+    headerLists.set(slot, headers);
+    const list = document.getElementById('headers-' + slot);
+    if (list) list.replaceChildren(...headers.filter(Boolean).map((x) => h('option', { value: x })));
+  }
+
+  function addMapRow(adv, header, field) {
+    const box = adv.closest('.drop');
+    const kind = box.dataset.kind;
+    const slot = box.dataset.slot;
+    const select = h('select', { name: 'field', 'aria-label': t('adv.map.field'), 'data-i18n-aria': 'adv.map.field' },
+      FIELDS[kind].map(([value, key]) => h('option', { value, 'data-i18n': key, text: t(key) })));
+    if (field) {
+      if (!FIELDS[kind].some(([v]) => v === field)) select.append(h('option', { value: field, text: field }));
+      select.value = field;
+    }
+    const remove = h('button', {
+      type: 'button', class: 'icon', 'aria-label': t('adv.map.remove'), title: t('adv.map.remove'), 'data-i18n-aria': 'adv.map.remove',
+    }, '×');
+    const tr = h('tr', {},
+      h('td', {}, h('input', {
+        name: 'header', value: header || '', list: 'headers-' + slot, spellcheck: 'false',
+        'aria-label': t('adv.map.header'), 'data-i18n-aria': 'adv.map.header',
+      })),
+      h('td', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+      h('td', {}, select),
+      h('td', {}, remove));
+    remove.addEventListener('click', () => {
+      tr.remove();
+      applyAdv(adv);
+    });
+    $('.map-rows', adv).append(tr);
+    return tr;
+  }
+
+  // The command line's flags for the same reading, shown under the form.
+  function cliHint(adv) {
+    const box = adv.closest('.drop');
+    const o = optsOf(box.dataset.slot);
+    const q = (x) => (/^[\w.\-=\u4e00-\u9fff]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
+    const flags = [];
+    if (o.encoding !== 'auto') flags.push(`--encoding ${o.encoding}`);
+    if (o.sheet) flags.push(`--sheet ${q(o.sheet)}`);
+    for (const [hd, f] of o.columns) flags.push(`${MAP_FLAG[box.dataset.kind]} ${q(hd + '=' + f)}`);
+    const out = $('.adv-cli', adv);
+    out.replaceChildren();
+    if (flags.length) out.append(t('adv.cli', { flags: '' }), h('code', { text: flags.join(' ') }));
+  }
+
+  function advOf(adv) {
+    return {
+      encoding: $('[name=encoding]', adv).value,
+      sheet: $('[name=sheet]', adv).value.trim(),
+      columns: $$('.map-rows tr', adv)
+        .map((tr) => [$('[name=header]', tr).value.trim(), $('[name=field]', tr).value])
+        .filter(([hd, f]) => hd && f),
+    };
+  }
+
+  // Takes the disclosure's choices and reads the file again with them.
+  async function applyAdv(adv) {
+    const box = adv.closest('.drop');
+    const slot = box.dataset.slot;
+    const before = JSON.stringify(optsOf(slot));
+    pageOpts[slot] = advOf(adv);
+    cliHint(adv);
+    saveHash();
+    if (JSON.stringify(pageOpts[slot]) === before && !box.classList.contains('bad')) return;
+    if (isDrawSlot(slot) && taskMode() === 'form') {
+      state.taskToml = formToToml();
+      state.taskName = 'task.toml';
+      if (await refreshTask()) return;
+    }
+    await applyOptions();
+  }
+
+  async function applyOptions() {
+    try {
+      const r = await call('options', { options: allOptions() });
+      showRereads(r.reread);
+    } catch (err) {
+      show($('#task-status'), errorView(err));
+    }
+  }
+
+  function buildAdv(box) {
+    const slot = box.dataset.slot;
+    const kind = box.dataset.kind;
+    const label = (key, control) => h('label', {}, h('span', { 'data-i18n': key, text: t(key) }), control);
+    const encoding = h('select', { name: 'encoding' },
+      [['auto', 'adv.enc.auto'], ['utf-8', 'adv.enc.utf8'], ['gbk', 'adv.enc.gbk']]
+        .map(([value, key]) => h('option', { value, 'data-i18n': key, text: t(key) })));
+    const add = h('button', { type: 'button', class: 'add-map', 'data-i18n': 'adv.map.add', text: t('adv.map.add') });
+    const apply = h('button', { type: 'button', class: 'apply', 'data-i18n': 'adv.apply', text: t('adv.apply') });
+    const adv = h('details', { class: 'adv' },
+      h('summary', { 'data-i18n': 'adv.summary', text: t('adv.summary') }),
+      h('div', { class: 'adv-read' },
+        label('adv.encoding', encoding),
+        label('adv.sheet', h('input', { name: 'sheet', spellcheck: 'false' }))),
+      h('fieldset', { class: 'adv-map' },
+        h('legend', { 'data-i18n': 'adv.map', text: t('adv.map') }),
+        h('p', { class: 'hint', 'data-i18n': 'adv.map.hint', text: t('adv.map.hint') }),
+        h('table', { class: 'map-table' }, h('tbody', { class: 'map-rows' })),
+        add,
+        isDrawSlot(slot) ? h('p', { class: 'hint', 'data-i18n': 'adv.inTask', text: t('adv.inTask') }) : null),
+      h('datalist', { id: 'headers-' + slot }),
+      h('p', { class: 'actions' }, apply),
+      h('p', { class: 'adv-cli hint' }));
+    adv.dataset.kind = kind;
+    add.addEventListener('click', () => {
+      const tr = addMapRow(adv, '', '');
+      $('input', tr).focus();
+    });
+    apply.addEventListener('click', () => applyAdv(adv));
+    adv.addEventListener('change', () => applyAdv(adv));
+    // The headers of a file read without error are asked for when the
+    // disclosure is opened (a workbook is read once more for them).
+    adv.addEventListener('toggle', () => {
+      if (adv.open && picked.has(slot) && !headerLists.has(slot)) {
+        call('headers', { slot }).then((list) => setHeaderList(slot, list)).catch(() => {});
+      }
+    });
+    box.append(adv);
+    return adv;
+  }
+
+  // Puts the options of every slot into the disclosures (after restoring
+  // the URL hash).
+  function fillAdv() {
+    for (const adv of $$('.drop .adv')) {
+      const slot = adv.closest('.drop').dataset.slot;
+      const o = optsOf(slot);
+      $('[name=encoding]', adv).value = o.encoding;
+      $('[name=sheet]', adv).value = o.sheet;
+      $('.map-rows', adv).replaceChildren();
+      for (const [hd, f] of o.columns) addMapRow(adv, hd, f);
+      if (o.encoding !== 'auto' || o.sheet || o.columns.length) adv.open = true;
+      cliHint(adv);
+    }
+  }
+
+  for (const box of $$('.drop')) {
+    if (['entities', 'inspectors', 'exclusions'].includes(box.dataset.kind)) buildAdv(box);
   }
 
   async function loadFile(box, file) {
@@ -449,7 +666,20 @@
     for (const d of deps.filter((d) => d.count !== null)) {
       out.push('', '[[team.departments]]', `name = ${tomlString(d.name)}`, `count = ${d.count}`);
     }
+    out.push(...columnTables());
     return out.join('\n') + '\n';
+  }
+
+  // The draw tab's column mappings as the task file's [columns.*] tables
+  // (SPEC §5.3), so that the command line reads the files the same way.
+  function columnTables() {
+    const out = [];
+    for (const kind of ['entities', 'inspectors', 'exclusions']) {
+      const cols = optsOf(kind).columns;
+      if (!cols.length) continue;
+      out.push('', `[columns.${kind}]`, ...cols.map(([hd, f]) => `${tomlString(hd)} = ${tomlString(f)}`));
+    }
+    return out;
   }
 
   function taskMode() {
@@ -484,13 +714,8 @@
       return null;
     }
     try {
-      const info = await call('task', { toml: state.taskToml, name: state.taskName });
-      for (const [slot, r] of Object.entries(info.reread || {})) {
-        const box = $(`#panel-draw .drop[data-slot=${slot}]`);
-        const l = loaded.get(slot);
-        if (r.ok) showLoaded(box, l ? l.name : slot, r.result);
-        else showFailed(box, r.error);
-      }
+      const info = await call('task', { toml: state.taskToml, name: state.taskName, options: allOptions() });
+      showRereads(info.reread);
       if (mine !== taskSeq) return null;
       state.taskInfo = info;
       const task = JSON.parse(info.json);
@@ -531,12 +756,30 @@
         state.taskToml = null;
         state.taskInfo = null;
         show($('#task-status'));
+        applyOptions();
       }
     });
   }
 
-  function downloadTask() {
-    if (state.taskToml) download(state.taskName || 'task.toml', state.taskToml, 'application/toml');
+  // In form mode the mappings are in the TOML already; a loaded task file
+  // gets the page's mappings added as [columns.*] tables, checked by the
+  // core before the download (a file that maps the same kind already
+  // cannot take a second table: the user is told what to add).
+  async function downloadTask() {
+    if (!state.taskToml) return;
+    let text = state.taskToml;
+    const extra = taskMode() === 'file' ? columnTables() : [];
+    if (extra.length) {
+      const withColumns = text.replace(/\n*$/, '\n') + ['', '# 页面上指定的列对应 (column mappings chosen on the page)', ...extra.slice(1)].join('\n') + '\n';
+      try {
+        await call('checkTask', { toml: withColumns, name: state.taskName });
+        text = withColumns;
+      } catch (err) {
+        show($('#task-status'), h('div', { class: 'error', role: 'alert' },
+          h('p', { text: t('adv.taskAppend') }), h('pre', { text: extra.join('\n').trim() })));
+      }
+    }
+    download(state.taskName || 'task.toml', text, 'application/toml');
   }
   $('#dl-task').addEventListener('click', downloadTask);
   $('#dl-task2').addEventListener('click', downloadTask);
@@ -745,7 +988,7 @@
         show(out, h('p', { class: 'big' }, t('ver.ok')), h('p', { class: 'digest' }, t('ver.digest', { digest })));
       } else {
         out.classList.add('badv');
-        show(out, h('p', { class: 'big' }, t('ver.bad')), h('p', { class: 'difference', text: r.difference }));
+        show(out, h('p', { class: 'big' }, t('ver.bad')), h('p', { class: 'difference', text: I18N.lang === 'zh' && r.difference_zh ? r.difference_zh : r.difference }));
       }
     } catch (err) {
       show(out, errorView(err));
@@ -961,6 +1204,11 @@
     } else if (state.taskToml && state.taskToml.length < 8000) {
       p.set('toml', state.taskToml);
     }
+    const files = {};
+    for (const [slot, o] of Object.entries(pageOpts)) {
+      if (o.encoding !== 'auto' || o.sheet || o.columns.length) files[slot] = o;
+    }
+    if (Object.keys(files).length) p.set('files', JSON.stringify(files));
     const src = $('#ann-sources').value;
     if (src) p.set('sources', src);
     const seed = $('#seed').value;
@@ -1002,6 +1250,18 @@
       } else {
         setTaskMode('form');
       }
+      if (p.has('files')) {
+        try {
+          for (const [slot, o] of Object.entries(JSON.parse(p.get('files')))) {
+            pageOpts[slot] = {
+              encoding: ['auto', 'utf-8', 'gbk'].includes(o.encoding) ? o.encoding : 'auto',
+              sheet: String(o.sheet || ''),
+              columns: (Array.isArray(o.columns) ? o.columns : []).filter((c) => Array.isArray(c) && c.length === 2).map((c) => [String(c[0]), String(c[1])]),
+            };
+          }
+        } catch (_) { /* a damaged link: the defaults */ }
+      }
+      fillAdv();
       $('#ann-sources').value = p.has('sources') ? p.get('sources') : t('ann.defaultSource');
       $('#seed').value = p.get('seed') || '';
       const df = new Proxy({}, { get: (_, k) => dueForm.querySelector(`[name="${k}"]`) });
@@ -1032,6 +1292,7 @@
       b.title = t('task.removeRow');
     }
     fillDeadlineChoices().catch(() => {});
+    for (const adv of $$('.drop .adv')) cliHint(adv);
     if (state.record) showResults(JSON.parse(state.record));
     saveHash();
   }

@@ -45,12 +45,40 @@ function need(slot, kind) {
   return slots[slot];
 }
 
+// How the page asked each slot's file to be read: {encoding, sheet,
+// columns: [[header, field], …]} (the 高级 disclosure of each file box).
+const fileOptions = Object.create(null);
+
 // The draw tab reads as the task says (as `shuangsui draw`); the verify tab
 // as `shuangsui verify` (invalid codes are warnings: the record must be
-// reproduced with whatever its draw accepted).
+// reproduced with whatever its draw accepted). The page's own choices are
+// added on top, as the command line's --encoding, --sheet and --map-* are.
 function readingFor(slot) {
-  if (slot.startsWith('v-')) return W.Reading.forVerify();
-  return slots.task ? W.Reading.forTask(slots.task) : new W.Reading();
+  let reading;
+  if (slot.startsWith('v-')) reading = W.Reading.forVerify();
+  else reading = slots.task ? W.Reading.forTask(slots.task) : new W.Reading();
+  const o = fileOptions[slot];
+  const f = files[slot];
+  if (o && f) {
+    try {
+      const cols = o.columns || [];
+      reading.setFile(f.kind, o.encoding || 'auto', o.sheet || undefined,
+        cols.map((c) => c[0]), cols.map((c) => c[1]));
+    } catch (err) {
+      reading.free();
+      throw err;
+    }
+  }
+  return reading;
+}
+
+function keyFor(slot) {
+  const reading = readingFor(slot);
+  try {
+    return reading.key;
+  } finally {
+    reading.free();
+  }
 }
 
 function read(slot, progress) {
@@ -70,6 +98,13 @@ function read(slot, progress) {
     }
   } catch (err) {
     put(slot, undefined);
+    // A column the core could not find: give the page the file's header
+    // row, so that the user can say which header holds the field.
+    if (err && err.kind === 'MissingColumn') {
+      try {
+        err.headers = W.headers(f.data, f.name, f.kind, reading);
+      } catch (_) { /* the error itself is what matters */ }
+    }
     throw err;
   } finally {
     f.reading = reading.key;
@@ -83,10 +118,33 @@ function read(slot, progress) {
   };
 }
 
+// Reads again every file whose reading options changed; the outcome of
+// each, by slot.
+function rereadChanged(progress) {
+  const reread = {};
+  for (const slot of Object.keys(files)) {
+    let key;
+    try {
+      key = keyFor(slot);
+    } catch (err) {
+      reread[slot] = { ok: false, error: plain(err) };
+      continue;
+    }
+    if (files[slot].reading === key) continue;
+    try {
+      reread[slot] = { ok: true, result: read(slot, (p) => progress({ slot, ...p })) };
+    } catch (err) {
+      reread[slot] = { ok: false, error: plain(err) };
+    }
+  }
+  return reread;
+}
+
 const ops = {
   protocol: () => W.protocol(),
 
-  load({ slot, kind, name, bytes }, progress) {
+  load({ slot, kind, name, bytes, options }, progress) {
+    if (options) fileOptions[slot] = options;
     files[slot] = { kind, name, data: new Uint8Array(bytes), reading: null };
     return read(slot, progress);
   },
@@ -97,25 +155,38 @@ const ops = {
     return true;
   },
 
-  // Reads a task; when its reading options differ from those the draw
-  // tab's files were read with, reads them again and says so.
-  task({ toml, name }, progress) {
+  // Sets how files are read ({slot: {encoding, sheet, columns}}); reads
+  // again those whose options changed and says how each went.
+  options({ options }, progress) {
+    Object.assign(fileOptions, options || {});
+    return { reread: rereadChanged(progress) };
+  },
+
+  // The header row of a loaded file, as read with the current options.
+  headers({ slot }) {
+    const f = files[slot];
+    if (!f) return [];
+    const reading = readingFor(slot);
+    try {
+      return W.headers(f.data, f.name, f.kind, reading);
+    } finally {
+      reading.free();
+    }
+  },
+
+  // Reads a task (and, if given, new reading options of the files); reads
+  // again the files whose options now differ and says so.
+  task({ toml, name, options }, progress) {
     const task = W.Task.parse(toml, name);
     put('task', task);
-    const reading = W.Reading.forTask(task);
-    const key = reading.key;
-    reading.free();
-    const reread = {};
-    for (const slot of ['entities', 'inspectors', 'exclusions']) {
-      if (files[slot] && files[slot].reading !== key) {
-        try {
-          reread[slot] = { ok: true, result: read(slot, (p) => progress({ slot, ...p })) };
-        } catch (err) {
-          reread[slot] = { ok: false, error: plain(err) };
-        }
-      }
-    }
-    return { json: task.json, digest: task.digest, reread };
+    if (options) Object.assign(fileOptions, options);
+    return { json: task.json, digest: task.digest, reread: rereadChanged(progress) };
+  },
+
+  // Whether a task file's text is valid, without making it the task.
+  checkTask({ toml, name }) {
+    W.Task.parse(toml, name).free();
+    return true;
   },
 
   announce({ sources }) {

@@ -3,10 +3,13 @@
 // command line's record byte for byte; verify it (✓) and tampered copies
 // (✗); the single-entity self-check; a deadline; the ledger check; keyboard
 // use, a phone-width layout and the URL hash; hostile text shown as text;
-// and no request leaving 127.0.0.1. Then the same draw and deadline from the
+// real-world directories (an xlsx with a title row and two sheets, a GBK
+// CSV, an unusual header mapped on the page, each giving the command line's
+// digest); and no request leaving 127.0.0.1. Then the same draw and deadline from the
 // single-file page opened via file://. Screenshots go to tests/artifacts/.
 //
 // Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,9 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium as playwright } from 'playwright-core';
-import { artifacts, chromium, dist, repo } from './paths.mjs';
+import { artifacts, chromium, cli, dist, repo } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
 import { serve } from './serve.mjs';
+import { workbook } from './xlsx.mjs';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -258,7 +262,7 @@ describe('the web page in headless Chromium', () => {
     await page.setInputFiles('[data-testid=verify-record]', editedPath);
     await page.click('#run-verify');
     await page.waitForSelector('#verify-result.badv');
-    assert.match(await page.textContent('#verify-result'), /✗[\s\S]*changed after it was made/);
+    assert.match(await page.textContent("#verify-result"), /✗[\s\S]*生成后被改动过/);
 
     // A team member swapped and the digest recomputed: only the re-run can
     // tell, and it names the place.
@@ -273,8 +277,9 @@ describe('the web page in headless Chromium', () => {
     await page.click('#run-verify');
     await page.waitForSelector('#verify-result.badv');
     const why = await page.textContent('#verify-result .difference');
-    assert.match(why, /position 1/);
-    assert.match(why, /team member 1/);
+    // The page is in Chinese: the difference is told in Chinese.
+    assert.match(why, /第 1 位/);
+    assert.match(why, /检查组第 1 人/);
     await page.screenshot({ path: join(artifacts, 'verify-tampered.png'), fullPage: true });
 
     // Self-check from the id and the record alone.
@@ -336,6 +341,119 @@ describe('the web page in headless Chromium', () => {
     const names = await page.locator('#res-table td.entity-name').allTextContents();
     assert.ok(names.includes(XSS), 'the hostile name is not in the results');
     assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  test('real-world directories: xlsx with a title row, worksheet, GBK, a column mapped on the page', { skip: !existsSync(cli) && 'no CLI' }, async () => {
+    const fixtures = join(repo, 'core', 'tests', 'fixtures');
+    const cliDigest = (file, ...flags) => JSON.parse(execFileSync(cli,
+      ['digest', 'entities', file, '--format', 'json', ...flags], { encoding: 'utf8' }));
+    const box = (slot) => `.drop[data-slot=${slot}]`;
+    const shown = async (slot) => ({
+      status: await page.textContent(`${box(slot)} .status`),
+      digest: await page.textContent(`${box(slot)} .status .digest code`),
+    });
+    // Waits for the box to be read again (ok or bad) after `action`.
+    const settled = async (slot, action) => {
+      await page.evaluate((s) => document.querySelector(`.drop[data-slot=${s}]`).classList.remove('ok', 'bad'), slot);
+      await action();
+      await page.waitForSelector(`${box(slot)}.ok, ${box(slot)}.bad`);
+      return page.$eval(box(slot), (el) => (el.classList.contains('ok') ? 'ok' : 'bad'));
+    };
+    const page = await openPage(server.origin + '/index.html');
+
+    // An exported report: a title row and an empty row above the header,
+    // the directory on the first sheet and a note sheet after it.
+    const csv = readFileSync(join(fixtures, 'entities-utf8.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const xlsx = join(work, 'entities-report.xlsx');
+    writeFileSync(xlsx, workbook([['名录', [['阜康市检查对象名录（2026年度）'], [], ...csv]], ['说明', [['本表由登记系统导出']]]]));
+    const fromCli = cliDigest(xlsx);
+    assert.equal(fromCli.count, 12);
+    await page.setInputFiles('[data-testid=entities-file]', xlsx);
+    await page.waitForSelector(`${box('entities')}.ok`);
+    let got = await shown('entities');
+    assert.equal(got.digest, fromCli.digest);
+    assert.match(got.status, /12 户/);
+
+    // The worksheet by name; a wrong name is the core's error, which lists
+    // the sheets.
+    const adv = `${box('entities')} .adv`;
+    await page.click(`${adv} > summary`);
+    assert.equal(await settled('entities', () => page.fill(`${adv} [name=sheet]`, '名单').then(() => page.press(`${adv} [name=sheet]`, 'Enter'))), 'bad');
+    assert.match(await page.textContent(`${box('entities')} .status`), /名录[\s\S]*说明/);
+    assert.equal(await settled('entities', () => page.fill(`${adv} [name=sheet]`, '名录').then(() => page.click(`${adv} .apply`))), 'ok');
+    assert.equal((await shown('entities')).digest, cliDigest(xlsx, '--sheet', '名录').digest);
+    assert.match(await page.textContent(`${adv} .adv-cli`), /--sheet 名录/);
+    await page.fill(`${adv} [name=sheet]`, '');
+    await page.click(`${adv} .apply`);
+
+    // GBK as Chinese Excel saves it (with a title row): detected, and read
+    // as GBK when chosen; the same digest as its UTF-8 twin. Read as UTF-8
+    // it cannot be decoded.
+    const gbk = join(fixtures, 'entities-gbk.csv');
+    const utf8 = cliDigest(join(fixtures, 'entities-utf8.csv'));
+    assert.equal(cliDigest(gbk).digest, utf8.digest);
+    await page.setInputFiles('[data-testid=entities-file]', gbk);
+    await page.waitForSelector(`${box('entities')}.ok`);
+    assert.equal((await shown('entities')).digest, utf8.digest);
+    assert.equal(await settled('entities', () => page.selectOption(`${adv} [name=encoding]`, 'gbk')), 'ok');
+    assert.equal((await shown('entities')).digest, utf8.digest);
+    assert.equal(await settled('entities', () => page.selectOption(`${adv} [name=encoding]`, 'utf-8')), 'bad');
+    assert.equal(await settled('entities', () => page.selectOption(`${adv} [name=encoding]`, 'auto')), 'ok');
+
+    // An unusual id header: refused until it is mapped on the page, then
+    // the digest of `--map 纳税人识别号=id`; the mapping goes into the task
+    // file the page writes, and the command line reads the file the same
+    // way with it.
+    const odd = join(work, 'entities-taxid.csv');
+    writeFileSync(odd, readFileSync(join(fixtures, 'entities-utf8.csv'), 'utf8').replace(/^统一社会信用代码/, '纳税人识别号'));
+    const mapped = cliDigest(odd, '--map', '纳税人识别号=id');
+    await page.setInputFiles('[data-testid=entities-file]', odd);
+    await page.waitForSelector(`${box('entities')}.bad`);
+    assert.match(await page.textContent(`${box('entities')} .status .error`), /MissingColumn/);
+    assert.ok(await page.$eval(adv, (d) => d.open), 'the advanced settings open when a column is missing');
+    const headers = await page.$$eval(`${box('entities')} datalist option`, (os) => os.map((o) => o.value));
+    assert.ok(headers.includes('纳税人识别号'), `the file's headers are offered: ${JSON.stringify(headers)}`);
+    await page.fill(`${adv} .map-rows tr:first-child [name=header]`, '纳税人识别号');
+    await page.selectOption(`${adv} .map-rows tr:first-child [name=field]`, '统一社会信用代码');
+    await page.click(`${adv} .apply`);
+    await page.waitForSelector(`${box('entities')}.ok`);
+    assert.equal((await shown('entities')).digest, mapped.digest);
+    await page.screenshot({ path: join(artifacts, 'draw-mapping.png'), fullPage: true });
+    const task = await downloadText(page, '#dl-task');
+    const taskText = task.bytes.toString('utf8');
+    assert.match(taskText, /\[columns\.entities\]\n"纳税人识别号" = "统一社会信用代码"/);
+    const taskPath = join(work, 'mapped-task.toml');
+    writeFileSync(taskPath, task.bytes);
+    assert.equal(cliDigest(odd, '--task', taskPath).digest, mapped.digest);
+    // A task file loaded from disk gets the page's mapping added when it is
+    // downloaded again.
+    await page.check('input[name=taskmode][value=file]');
+    await page.setInputFiles('[data-testid=task-file]', join(demo.dir, 'task.toml'));
+    await page.waitForSelector('#task-status .ok');
+    await page.waitForSelector(`${box('entities')}.ok`);
+    const fileTask = await downloadText(page, '#dl-task');
+    assert.ok(fileTask.bytes.toString('utf8').startsWith(readFileSync(join(demo.dir, 'task.toml'), 'utf8').trimEnd()));
+    writeFileSync(taskPath, fileTask.bytes);
+    assert.equal(cliDigest(odd, '--task', taskPath).digest, mapped.digest);
+
+    // The same on the verify tab (read as `shuangsui verify --map-entities`).
+    await page.click('#tab-verify');
+    const vadv = `${box('v-entities')} .adv`;
+    await page.setInputFiles('[data-testid=verify-entities]', odd);
+    await page.waitForSelector(`${box('v-entities')}.bad`);
+    await page.fill(`${vadv} .map-rows tr:first-child [name=header]`, '纳税人识别号');
+    await page.selectOption(`${vadv} .map-rows tr:first-child [name=field]`, '统一社会信用代码');
+    await page.click(`${vadv} .apply`);
+    await page.waitForSelector(`${box('v-entities')}.ok`);
+    assert.equal((await shown('v-entities')).digest, mapped.digest);
+    assert.match(await page.textContent(`${vadv} .adv-cli`), /--map-entities 纳税人识别号=统一社会信用代码/);
+
+    // In English, the labels follow.
+    await page.click('#lang');
+    assert.match(await page.textContent(`${vadv} > summary`), /Advanced/);
+    await page.click('#lang');
     assert.deepEqual(dialogs, []);
     await page.close();
   });

@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::{
     CodeCheck, DrawInputs, EntityDirectory, InspectorDirectory, LoadOptions, ReadOptions,
-    RowSource, SeedSource, TaskFile, Verification,
+    RowSource, SeedSource, TaskFile, TextEncoding, Verification,
 };
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
@@ -132,7 +132,8 @@ impl RowSource for Counted<'_> {
 
 /// How the files of a draw are read (SPEC §3.0): the code check
 /// (`invalid_codes`) and the column mappings (`[columns.*]`) of each kind of
-/// file. Encoding and worksheet are detected (UTF-8 or GBK; the first sheet).
+/// file, and the encoding and worksheet (detected, UTF-8 or GBK, and the
+/// first sheet, unless [`Reading::set_file`] says otherwise).
 #[wasm_bindgen]
 pub struct Reading {
     entities: LoadOptions,
@@ -174,6 +175,42 @@ impl Reading {
         r
     }
 
+    /// How the page reads one kind of file (`entities`, `inspectors` or
+    /// `exclusions`): the encoding (`auto`, `utf-8`, `gbk`), the worksheet
+    /// (the first when undefined or empty), and column mappings chosen on
+    /// the page, `headers[i]` read as `fields[i]`. The mappings are added
+    /// after the task file's own `[columns.*]`, as the command line's
+    /// `--map-entities` / `--map-inspectors` / `--map-exclusions` are.
+    ///
+    /// # Errors
+    /// `InvalidValue` for an unknown kind or encoding.
+    #[wasm_bindgen(js_name = setFile)]
+    pub fn set_file(
+        &mut self,
+        kind: &str,
+        encoding: &str,
+        sheet: Option<String>,
+        headers: Vec<String>,
+        fields: Vec<String>,
+    ) -> Out<()> {
+        let options = self.options_mut(kind)?;
+        options.read = ReadOptions {
+            encoding: TextEncoding::parse(encoding).map_err(problem)?,
+            sheet: sheet.filter(|s| !s.trim().is_empty()),
+        };
+        options.columns.extend(headers.into_iter().zip(fields));
+        Ok(())
+    }
+
+    fn options_mut(&mut self, kind: &str) -> Out<&mut LoadOptions> {
+        match kind {
+            "entities" => Ok(&mut self.entities),
+            "inspectors" => Ok(&mut self.inspectors),
+            "exclusions" => Ok(&mut self.exclusions),
+            other => Err(unknown_kind(other)),
+        }
+    }
+
     /// The options as an opaque text, for the page to tell whether a file
     /// must be read again.
     #[wasm_bindgen(getter)]
@@ -186,6 +223,28 @@ impl Default for Reading {
     fn default() -> Reading {
         Reading::new()
     }
+}
+
+fn unknown_kind(kind: &str) -> JsValue {
+    problem(shuangsui::Error::new(
+        shuangsui::ErrorKind::InvalidValue,
+        format!("unknown kind of file \"{kind}\"; use entities, inspectors or exclusions"),
+    ))
+}
+
+/// The header row of a file as the core finds it (rows above it skipped),
+/// read as `kind` (`entities`, `inspectors` or `exclusions`) with `reading`:
+/// the headers the page offers for a column mapping. An exclusion list's
+/// header row is found by the entity id headers (SPEC §4).
+#[wasm_bindgen]
+pub fn headers(bytes: &[u8], name: &str, kind: &str, reading: &Reading) -> Out<Vec<String>> {
+    let table = match kind {
+        "entities" => EntityDirectory::table(bytes, name, &reading.entities),
+        "inspectors" => InspectorDirectory::table(bytes, name, &reading.inspectors),
+        "exclusions" => EntityDirectory::table(bytes, name, &reading.exclusions),
+        other => return Err(unknown_kind(other)),
+    };
+    table.map(|t| t.headers().to_vec()).map_err(problem)
 }
 
 /// The entity directory (检查对象名录库), read once.
@@ -436,7 +495,8 @@ pub fn draw(
 }
 
 /// Re-runs the draw of a record (SPEC §13): JSON `{"reproduced": true}` or
-/// `{"reproduced": false, "difference": "<first difference in words>"}`.
+/// `{"reproduced": false, "difference": "<first difference in words>",
+/// "difference_zh": "<the same in Chinese>"}`.
 #[wasm_bindgen]
 pub fn verify(
     record: &str,
@@ -448,7 +508,9 @@ pub fn verify(
         shuangsui::verify(record, &entities.0, &inspectors.0, &exclusions.0).map_err(problem)?;
     Ok(match v {
         Verification::Reproduced => json!({ "reproduced": true }),
-        Verification::Differs(d) => json!({ "reproduced": false, "difference": d }),
+        Verification::Differs(d) => {
+            json!({ "reproduced": false, "difference": d.en, "difference_zh": d.zh })
+        }
     }
     .to_string())
 }
