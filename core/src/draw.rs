@@ -461,6 +461,8 @@ pub(crate) fn draw_with(
                 }
                 c
             }
+            // Written as SPEC §5.1 states it: (eligible × r + 999999) div 1000000.
+            #[allow(clippy::manual_div_ceil)]
             (None, Some(r)) => ((eligible as u128 * r as u128 + 999_999) / 1_000_000) as u64,
             (None, None) => 0,
         };

@@ -111,6 +111,12 @@ impl fmt::Display for Location {
 /// The error type of every fallible function in this crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    // Boxed, so that a `Result<T>` stays one pointer wide on its error side.
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     zh: Option<String>,
@@ -123,17 +129,19 @@ impl Error {
     /// what to do).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            zh: None,
-            location: None,
-            details: Vec::new(),
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                zh: None,
+                location: None,
+                details: Vec::new(),
+            }),
         }
     }
 
     /// Adds the message in Chinese, for the web page.
     pub fn zh(mut self, message: impl Into<String>) -> Error {
-        self.zh = Some(message.into());
+        self.inner.zh = Some(message.into());
         self
     }
 
@@ -141,7 +149,9 @@ impl Error {
     /// they can all be fixed in one pass. The kind is the first problem's.
     /// `truncated` says that more problems were found than are listed.
     pub fn problems(source: &str, problems: Vec<Error>, truncated: bool) -> Error {
-        let kind = problems.first().map_or(ErrorKind::InvalidValue, |p| p.kind);
+        let kind = problems
+            .first()
+            .map_or(ErrorKind::InvalidValue, |p| p.inner.kind);
         let n = problems.len();
         let more = if truncated {
             " (only the first are listed)"
@@ -154,37 +164,39 @@ impl Error {
             ""
         };
         Error {
-            kind,
-            message: format!("{n} problem(s){more}; fix them all and load the file again"),
-            zh: Some(format!("发现 {n} 处问题{more_zh}；请全部改正后重新载入")),
-            location: Some(Location {
-                file: Some(source.to_string()),
-                ..Location::default()
+            inner: Box::new(Inner {
+                kind,
+                message: format!("{n} problem(s){more}; fix them all and load the file again"),
+                zh: Some(format!("发现 {n} 处问题{more_zh}；请全部改正后重新载入")),
+                location: Some(Location {
+                    file: Some(source.to_string()),
+                    ..Location::default()
+                }),
+                details: problems,
             }),
-            details: problems,
         }
     }
 
     /// The message in Chinese when there is one, else the English one.
     pub fn message_zh(&self) -> &str {
-        self.zh.as_deref().unwrap_or(&self.message)
+        self.inner.zh.as_deref().unwrap_or(&self.inner.message)
     }
 
     /// The individual problems of a bundled error (see [`Error::problems`]);
     /// empty for a single problem.
     pub fn details(&self) -> &[Error] {
-        &self.details
+        &self.inner.details
     }
 
     /// Attaches (or replaces) the location of the problem.
     pub fn at(mut self, location: Location) -> Error {
-        self.location = Some(location);
+        self.inner.location = Some(location);
         self
     }
 
     /// Sets the file name, keeping any row and column already known.
     pub fn in_file(mut self, file: &str) -> Error {
-        let loc = self.location.get_or_insert_with(Location::default);
+        let loc = self.inner.location.get_or_insert_with(Location::default);
         if loc.file.is_none() {
             loc.file = Some(file.to_string());
         }
@@ -193,17 +205,17 @@ impl Error {
 
     /// The kind, for programs to match on.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The message without the location.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// Where the problem sits, if it sits in a file.
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.inner.location.as_ref()
     }
 }
 
@@ -211,11 +223,11 @@ impl fmt::Display for Error {
     /// One line per problem: the location, then what is wrong and what to
     /// do. A bundled error lists each problem on its own indented line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) if loc != &Location::default() => write!(f, "{loc}: {}", self.message)?,
-            _ => f.write_str(&self.message)?,
+        match &self.inner.location {
+            Some(loc) if loc != &Location::default() => write!(f, "{loc}: {}", self.inner.message)?,
+            _ => f.write_str(&self.inner.message)?,
         }
-        for d in &self.details {
+        for d in &self.inner.details {
             write!(f, "\n  - {d}")?;
         }
         Ok(())

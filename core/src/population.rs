@@ -50,7 +50,7 @@ pub(crate) fn stratum_of(
         let matches = stratum
             .conditions
             .iter()
-            .all(|c| attribute(&c.attribute).is_some_and(|v| c.values.iter().any(|x| *x == v)));
+            .all(|c| attribute(&c.attribute).is_some_and(|v| c.values.contains(&v)));
         if !matches {
             continue;
         }

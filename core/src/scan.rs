@@ -321,6 +321,7 @@ fn scan_part(
         // are already normal: a range into `buf`, into `unquoted`, or an
         // index into `scratch`.
         resolved.clear();
+        #[allow(clippy::needless_range_loop)] // i indexes fields, scratch and resolved alike
         for i in 0..layout.columns {
             let r = raw(i);
             if is_normal(r) {

@@ -67,6 +67,7 @@ fn write_table(ws: &mut Worksheet, header: &[&str], rows: &[Vec<String>]) -> Res
                 .map_err(xerr)?;
         }
     }
+    #[allow(clippy::needless_range_loop)] // c indexes the header and every row
     for c in 0..header.len() {
         let w = width(
             std::iter::once(display_len(header[c]))
