@@ -515,6 +515,12 @@ pub(crate) fn draw_with(
                 .collect(),
         })
         .collect();
+    // The drawn rows in full and the strata lists are no longer needed;
+    // free them before the record's canonical form is built (at provincial
+    // scale they are hundreds of megabytes).
+    drop(drawn_entities);
+    drop(drawn_full);
+    drop(members);
 
     let mut record = DrawRecord {
         protocol: PROTOCOL.to_string(),
