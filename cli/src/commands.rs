@@ -694,7 +694,9 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
         None => None,
     };
+    shuangsui::timing::mark("start");
     let l = load(&args.files)?;
+    shuangsui::timing::mark("read the directories");
     let record = shuangsui::draw(&DrawInputs {
         task: &l.task.task,
         entities: l.entities.source(),
@@ -710,12 +712,17 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
     // The directory index is no longer needed; free it before the outputs,
     // which at provincial scale hold hundreds of thousands of rows.
     drop(l.entities);
+    shuangsui::timing::mark("freed the index");
     create_dir(&args.out)?;
     // One output at a time, each freed once written.
     write_record(&record_path, &record)?;
+    shuangsui::timing::mark("wrote record.json");
     write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
+    shuangsui::timing::mark("wrote result.csv");
     write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
+    shuangsui::timing::mark("wrote notice.html");
     write_file(&xlsx_path, &shuangsui::xlsx::result_xlsx(&record)?)?;
+    shuangsui::timing::mark("wrote result.xlsx");
 
     let mut t = format!(
         "draw made (抽取完成): {} of {} entities (检查对象) drawn, teams of {}\n",
@@ -830,6 +837,7 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
 
 /// `shuangsui verify`.
 pub fn verify(args: &VerifyArgs) -> Result<Report> {
+    shuangsui::timing::mark("start");
     let text = read_text(&args.record)?;
     let mut options = input_options(None, &args.read, &args.map)?;
     // A published record must be reproduced with whatever its draw
@@ -842,13 +850,16 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     let task = serde_json::from_str::<DrawRecord>(&text)
         .map(|r| r.task)
         .or_else(|_| whole_directory_task())?;
+    shuangsui::timing::mark("read the record");
     let entities = load_entities(&args.entities, &options.entities, &task)?;
     let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
     let (exclusions, listed_warnings) = load_exclusions(&args.exclude, &options.exclusions)?;
+    shuangsui::timing::mark("read the directories");
     let mut warnings = entities.warnings().to_vec();
     warnings.extend(listed_warnings);
     let v = shuangsui::verify(&text, entities.source(), &inspectors, &exclusions)
         .map_err(|e| e.in_file(&name(&args.record)))?;
+    shuangsui::timing::mark("verified");
     // The record parsed, so its summary can be read for the report.
     let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let drawn = record["draws"].as_array().map_or(0, |d| d.len());

@@ -421,6 +421,7 @@ pub(crate) fn draw_with(
         &inputs.exclusions.digest(),
         &seed_d,
     );
+    crate::timing::mark("draw: key");
     let entities = inputs.entities;
     let Strata {
         members,
@@ -434,6 +435,7 @@ pub(crate) fn draw_with(
         .filter_map(|id| entities.position(id))
         .collect();
 
+    crate::timing::mark("draw: strata lists");
     let mut strata = Vec::with_capacity(task.strata.len());
     let mut drawn: Vec<(u64, u64, Digest32, u32)> = Vec::new();
     for (s, (stratum, positions)) in task.strata.iter().zip(&members).enumerate() {
@@ -483,11 +485,14 @@ pub(crate) fn draw_with(
         });
     }
 
+    crate::timing::mark("draw: tickets and bottom-k");
     let positions: Vec<u32> = drawn.iter().map(|d| d.3).collect();
     let drawn_full = entities.entities_at(&positions)?;
+    crate::timing::mark("draw: drawn rows read back");
     let drawn_entities: Vec<&Entity> = drawn_full.iter().collect();
     let inspectors = inputs.inspectors.inspectors();
     let teams = assign_teams(task, inspectors, &drawn_entities, &key)?;
+    crate::timing::mark("draw: teams");
     let draws = drawn
         .iter()
         .zip(drawn_full.iter())
@@ -521,6 +526,7 @@ pub(crate) fn draw_with(
     drop(drawn_entities);
     drop(drawn_full);
     drop(members);
+    crate::timing::mark("draw: draws built, lists freed");
 
     let mut record = DrawRecord {
         protocol: PROTOCOL.to_string(),
@@ -541,6 +547,7 @@ pub(crate) fn draw_with(
         record_digest: String::new(),
     };
     record.record_digest = record.compute_digest();
+    crate::timing::mark("draw: record digest");
     Ok(record)
 }
 

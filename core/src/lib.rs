@@ -27,6 +27,7 @@ mod table;
 mod task;
 mod teams;
 mod text;
+pub mod timing;
 pub mod uscc;
 mod verify;
 pub mod xlsx;

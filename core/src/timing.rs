@@ -1,0 +1,35 @@
+//! Phase timings for benchmarking (`SHUANGSUI_TIMINGS=1`): each mark prints
+//! to standard error the time since the previous one. Does nothing unless
+//! the variable is set, and nothing at all in the browser (no clock there).
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+
+    fn enabled() -> bool {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ON.get_or_init(|| std::env::var_os("SHUANGSUI_TIMINGS").is_some_and(|v| v != "0"))
+    }
+
+    /// Prints the time since the previous mark (or since the first call).
+    pub fn mark(label: &str) {
+        if !enabled() {
+            return;
+        }
+        let now = Instant::now();
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        let since = last.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
+        eprintln!("[timing] {since:8.3} s  {label}");
+        *last = Some(now);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    pub fn mark(_label: &str) {}
+}
+
+pub use imp::mark;
