@@ -552,6 +552,7 @@ pub fn gen(args: &GenArgs) -> Result<Report> {
 
 /// `shuangsui digest`.
 pub fn digest(args: &DigestArgs) -> Result<Report> {
+    shuangsui::timing::mark("start");
     let task = match &args.task {
         Some(p) => Some(TaskFile::parse(&read_text(p)?, &name(p))?),
         None => None,

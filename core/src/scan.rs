@@ -20,7 +20,7 @@ use crate::headers::EntityColumn;
 use crate::population::{EntitySource, Strata};
 use crate::table::TextEncoding;
 use crate::task::Task;
-use crate::text::normalize_text;
+use crate::text::{normalize_into, normalize_text};
 use crate::{EntityDirectory, Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom};
@@ -172,7 +172,7 @@ fn is_normal(b: &[u8]) -> bool {
         t[0xEF] = true;
         t
     };
-    if !b.iter().any(|&c| SPECIAL[c as usize]) {
+    if !maybe_special(b, &SPECIAL) {
         return true;
     }
     // Only single inner spaces are allowed among the special bytes.
@@ -180,6 +180,35 @@ fn is_normal(b: &[u8]) -> bool {
         return false;
     }
     !b.iter().any(|&c| c != b' ' && SPECIAL[c as usize])
+}
+
+/// Whether `b` may hold a byte of `special` (false means it holds none):
+/// eight bytes at a time, testing for a byte below 0x21, 0x7F, 0xC2, 0xEF
+/// or 0xE0–0xE3 with the word tricks of "Bit Twiddling Hacks" (exact for
+/// "some byte is…"; 0xE0 is a harmless extra, checked exactly after).
+fn maybe_special(b: &[u8], special: &[bool; 256]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn zero_byte(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGH
+    }
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        let x = u64::from_le_bytes(x);
+        let below_0x21 = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let found = below_0x21
+            | zero_byte(x ^ (ONES * 0x7F))
+            | zero_byte(x ^ (ONES * 0xC2))
+            | zero_byte(x ^ (ONES * 0xEF))
+            | zero_byte((x & (ONES * 0xFC)) ^ (ONES * 0xE0));
+        if found != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&c| special[c as usize])
 }
 
 /// Splits one CSV record starting at `pos` into field ranges (quote-aware:
@@ -260,6 +289,37 @@ fn split_record(
     }
 }
 
+/// Splits the next record of a part that holds no quote and no carriage
+/// return (the usual shape of a large export), as [`split_record`] would:
+/// `seps` yields every delimiter and line feed of the part in order, so the
+/// part is searched once rather than once per field.
+fn split_plain(
+    buf: &[u8],
+    pos: usize,
+    seps: &mut impl Iterator<Item = usize>,
+    delimiter: u8,
+    fields: &mut Vec<(usize, usize, bool)>,
+) -> usize {
+    fields.clear();
+    let mut start = pos;
+    loop {
+        match seps.next() {
+            Some(i) if buf[i] == delimiter => {
+                fields.push((start, i, false));
+                start = i + 1;
+            }
+            Some(i) => {
+                fields.push((start, i, false));
+                return i + 1;
+            }
+            None => {
+                fields.push((start, buf.len(), false));
+                return buf.len();
+            }
+        }
+    }
+}
+
 /// Where a normalized cell's bytes are.
 #[derive(Clone, Copy)]
 enum Cell {
@@ -268,8 +328,10 @@ enum Cell {
     Scratch(usize),
 }
 
-/// The per-row results of one part of a block.
+/// The per-row results of one part of a block. Aligned so that two
+/// threads' parts never share a cache line (every row updates the lengths).
 #[derive(Default)]
+#[repr(align(128))]
 struct Part {
     keys: Vec<u128>,
     leaves: Vec<Digest32>,
@@ -285,8 +347,12 @@ fn scan_part(
     layout: &Layout,
     conditions: &[Vec<Condition>],
     codes: CodeCheck,
-) -> std::result::Result<Part, Declined> {
-    let mut part = Part::default();
+    part: &mut Part,
+) -> std::result::Result<(), Declined> {
+    part.keys.clear();
+    part.leaves.clear();
+    part.offsets.clear();
+    part.strata.clear();
     let mut fields = Vec::with_capacity(layout.columns + 4);
     let mut unquoted: Vec<Vec<u8>> = Vec::new();
     let mut scratch: Vec<String> = vec![String::new(); layout.columns];
@@ -296,10 +362,18 @@ fn scan_part(
     let Ok(sbuf) = simdutf8::basic::from_utf8(buf) else {
         return Err(Declined);
     };
+    // Without quotes or carriage returns a record is split at its
+    // delimiters and no field can hold a line break.
+    let plain = memchr::memchr2(b'"', b'\r', buf).is_none();
+    let mut seps = memchr::memchr2_iter(layout.delimiter, b'\n', buf);
     let mut pos = 0;
     while pos < buf.len() {
         let start = pos;
-        pos = split_record(buf, pos, layout.delimiter, &mut fields, &mut unquoted)?;
+        pos = if plain {
+            split_plain(buf, pos, &mut seps, layout.delimiter, &mut fields)
+        } else {
+            split_record(buf, pos, layout.delimiter, &mut fields, &mut unquoted)?
+        };
         let raw = |i: usize| -> &[u8] {
             match fields.get(i) {
                 None => b"",
@@ -337,7 +411,7 @@ fn scan_part(
                     Some(&(a, b, false)) => sbuf.get(a..b).ok_or(Declined)?,
                     _ => std::str::from_utf8(r).map_err(|_| Declined)?,
                 };
-                scratch[i] = normalize_text(text).map_err(|_| Declined)?;
+                normalize_into(text, &mut scratch[i]).map_err(|_| Declined)?;
                 resolved.push(Cell::Scratch(i));
             }
         }
@@ -348,12 +422,14 @@ fn scan_part(
                 Cell::Buf(a, b) => &buf[a..b],
             }
         };
-        for c in [layout.id, layout.legacy, Some(layout.name)]
-            .into_iter()
-            .flatten()
-        {
-            if memchr::memchr2(b'\n', b'\r', raw(c)).is_some() {
-                return Err(Declined);
+        if !plain {
+            for c in [layout.id, layout.legacy, Some(layout.name)]
+                .into_iter()
+                .flatten()
+            {
+                if memchr::memchr2(b'\n', b'\r', raw(c)).is_some() {
+                    return Err(Declined);
+                }
             }
         }
         for c in [layout.id, layout.legacy].into_iter().flatten() {
@@ -440,7 +516,7 @@ fn scan_part(
         part.offsets.push(base + start as u64);
         part.strata.push(stratum);
     }
-    Ok(part)
+    Ok(())
 }
 
 /// Finds the end of the last complete record in `buf` (quote-aware), and
@@ -859,6 +935,7 @@ fn scan(
     let mut offsets: Vec<u64> = Vec::with_capacity(estimate);
     let mut strata: Vec<u16> = Vec::with_capacity(estimate);
     let threads = crate::parallel::threads();
+    let mut parts: Vec<Part> = (0..threads).map(|_| Part::default()).collect();
     loop {
         let cuts = boundaries(&buf, threads, eof);
         let end = *cuts.last().unwrap_or(&0);
@@ -868,20 +945,25 @@ fn scan(
             eof = fill(reader, &mut buf, want)?;
             continue;
         }
-        let parts: Vec<std::result::Result<Part, Declined>> = if cuts.len() <= 2 || threads == 1 {
+        // One reusable set of buffers per part (no allocation per block).
+        let used = (cuts.len() - 1).max(1);
+        let results: Vec<std::result::Result<(), Declined>> = if cuts.len() <= 2 || threads == 1 {
             vec![scan_part(
                 &buf[..end],
                 file_offset,
                 &layout,
                 &conditions,
                 options.codes,
+                &mut parts[0],
             )]
         } else {
+            let (first, rest) = parts.split_at_mut(1);
             std::thread::scope(|s| {
                 let handles: Vec<_> = cuts
                     .windows(2)
                     .skip(1)
-                    .map(|w| {
+                    .zip(rest.iter_mut())
+                    .map(|(w, part)| {
                         let (a, b) = (w[0], w[1]);
                         let (buf, layout, conditions) = (&buf, &layout, &conditions);
                         s.spawn(move || {
@@ -891,6 +973,7 @@ fn scan(
                                 layout,
                                 conditions,
                                 options.codes,
+                                part,
                             )
                         })
                     })
@@ -901,6 +984,7 @@ fn scan(
                     &layout,
                     &conditions,
                     options.codes,
+                    &mut first[0],
                 );
                 std::iter::once(first)
                     .chain(
@@ -911,10 +995,10 @@ fn scan(
                     .collect()
             })
         };
-        for part in parts {
-            let Ok(part) = part else {
+        for (result, part) in results.into_iter().zip(&parts[..used]) {
+            if result.is_err() {
                 return Ok(None);
-            };
+            }
             let base = keys.len() as u128;
             if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
                 return Ok(None);
@@ -946,7 +1030,9 @@ fn scan(
     if keys.is_empty() {
         return Ok(None);
     }
+    crate::timing::mark("scan: rows parsed and hashed");
     let order = parallel_sort(keys);
+    crate::timing::mark("scan: sorted");
     if order
         .windows(2)
         .any(|w| w[0] >> INDEX_BITS == w[1] >> INDEX_BITS)
@@ -963,11 +1049,9 @@ fn scan(
         h.update(k.as_bytes());
     }
     h.update((order.len() as u64).to_be_bytes());
-    let mask = (1u128 << INDEX_BITS) - 1;
-    for k in &order {
-        h.update(leaves[(k & mask) as usize]);
-    }
+    hash_leaves_in_order(&mut h, &order, &leaves);
     let digest: Digest32 = h.finalize().into();
+    crate::timing::mark("scan: digest");
     drop(leaves);
     Ok(Some(Scanned {
         layout,
@@ -976,6 +1060,42 @@ fn scan(
         offsets,
         strata,
     }))
+}
+
+/// Hashes the leaves in canonical (sorted) order. The leaves lie in row
+/// order, so each is a random access into hundreds of megabytes; asking for
+/// the ones a little ahead early lets the memory fetch them in parallel
+/// (without it, this loop waits on memory for most of its time).
+fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
+    const AHEAD: usize = 64;
+    const BATCH: usize = 256;
+    let mask = (1u128 << INDEX_BITS) - 1;
+    let mut batch: Vec<u8> = Vec::with_capacity(BATCH * 32);
+    for (c, chunk) in order.chunks(BATCH).enumerate() {
+        batch.clear();
+        for (j, k) in chunk.iter().enumerate() {
+            if let Some(next) = order.get(c * BATCH + j + AHEAD) {
+                prefetch(&leaves[(next & mask) as usize]);
+            }
+            batch.extend_from_slice(&leaves[(k & mask) as usize]);
+        }
+        h.update(&batch);
+    }
+}
+
+/// A hint to fetch `x` into the cache; no effect on results.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint with no architectural effect; the
+    // pointer comes from a reference, so it is valid anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 impl EntitySource for EntityIndex<'_> {
@@ -1135,6 +1255,51 @@ impl Directory<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The bytes `is_normal` treats as special, as the plain table.
+    fn special_table() -> [bool; 256] {
+        let mut t = [false; 256];
+        for (b, v) in t.iter_mut().enumerate() {
+            *v = b <= 0x20 || matches!(b, 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        }
+        t
+    }
+
+    proptest! {
+        /// The word-at-a-time test never misses a special byte, wherever
+        /// it lies, and finds none in text without them (except 0xE0).
+        #[test]
+        fn word_test_finds_every_special_byte(
+            text in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let table = special_table();
+            let has = text.iter().any(|&b| table[b as usize]);
+            let maybe = maybe_special(&text, &table);
+            prop_assert!(maybe || !has);
+            if !text.contains(&0xE0) {
+                prop_assert_eq!(maybe, has);
+            }
+        }
+    }
+
+    #[test]
+    fn word_test_on_every_byte_at_every_place() {
+        let table = special_table();
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                let maybe = maybe_special(&text, &table);
+                if b == 0xE0 {
+                    // Flagged inside a word, not in the tail.
+                    assert_eq!(maybe, at < 16, "byte {b:#x} at {at}");
+                } else {
+                    assert_eq!(maybe, table[b as usize], "byte {b:#x} at {at}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn packing_keeps_byte_order() {
@@ -1194,11 +1359,27 @@ mod tests {
         let body = &text.as_bytes()[start..];
         let cuts = boundaries(body, 2, true);
         assert!(
-            scan_part(&body[..cuts[1]], 0, &l, &c, options.codes).is_ok(),
+            scan_part(
+                &body[..cuts[1]],
+                0,
+                &l,
+                &c,
+                options.codes,
+                &mut Part::default()
+            )
+            .is_ok(),
             "part 1 {cuts:?}"
         );
         assert!(
-            scan_part(&body[cuts[1]..cuts[2]], 0, &l, &c, options.codes).is_ok(),
+            scan_part(
+                &body[cuts[1]..cuts[2]],
+                0,
+                &l,
+                &c,
+                options.codes,
+                &mut Part::default()
+            )
+            .is_ok(),
             "part 2"
         );
         let whole = scan(&mut text.as_bytes(), &options, &task, 0, BLOCK, None)
