@@ -25,7 +25,7 @@ use crate::{EntityDirectory, Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Bytes read per block; each block is split between the threads.
 const BLOCK: usize = 8 << 20;
@@ -570,8 +570,185 @@ fn boundaries(buf: &[u8], parts: usize, at_eof: bool) -> Vec<usize> {
     cuts
 }
 
+/// The rows scanned so far, in file order.
+struct Scanning {
+    keys: Vec<u128>,
+    leaves: Vec<Digest32>,
+    offsets: Vec<u64>,
+    strata: Vec<u16>,
+}
+
+impl Scanning {
+    /// Appends the next block's rows, numbering them; false if the
+    /// directory has more rows than a key can number.
+    fn append(&mut self, part: &Part) -> bool {
+        let base = self.keys.len() as u128;
+        if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
+            return false;
+        }
+        self.keys.extend(
+            part.keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| k | (base + i as u128)),
+        );
+        self.leaves.extend_from_slice(&part.leaves);
+        self.offsets.extend_from_slice(&part.offsets);
+        self.strata.extend_from_slice(&part.strata);
+        true
+    }
+}
+
+/// Cuts the data into blocks of whole records (quote-aware), reusing the
+/// buffers of blocks already scanned.
+struct Blocks<'r, 's> {
+    reader: &'r mut (dyn Read + Send),
+    /// Read but not yet handed out.
+    buf: Vec<u8>,
+    /// The file offset of `buf`'s first byte.
+    offset: u64,
+    eof: bool,
+    block: usize,
+    spare: &'s Mutex<Vec<Vec<u8>>>,
+}
+
+impl Blocks<'_, '_> {
+    /// The next block and its file offset; `None` at the end; `Declined`
+    /// when the file ends inside a quoted field.
+    #[allow(clippy::type_complexity)]
+    fn next(&mut self) -> Result<Option<std::result::Result<(u64, Vec<u8>), Declined>>> {
+        loop {
+            let end = boundaries(&self.buf, 1, self.eof)
+                .last()
+                .copied()
+                .unwrap_or(0);
+            if end == 0 {
+                if !self.eof {
+                    // One record longer than a block: read more.
+                    let want = self.buf.len() * 2 + self.block;
+                    self.eof = fill(self.reader, &mut self.buf, want)?;
+                    continue;
+                }
+                return Ok(if self.buf.is_empty() {
+                    None
+                } else {
+                    Some(Err(Declined))
+                });
+            }
+            let mut rest = self
+                .spare
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(self.block + (1 << 16)));
+            rest.clear();
+            rest.extend_from_slice(&self.buf[end..]);
+            self.buf.truncate(end);
+            let bytes = std::mem::replace(&mut self.buf, rest);
+            let offset = self.offset;
+            self.offset += end as u64;
+            if !self.eof {
+                self.eof = fill(self.reader, &mut self.buf, self.block)?;
+            }
+            return Ok(Some(Ok((offset, bytes))));
+        }
+    }
+
+    fn recycle(&self, bytes: Vec<u8>) {
+        self.spare
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(bytes);
+    }
+}
+
+/// One block for the workers: its number, file offset and bytes.
+type Job = (usize, u64, Vec<u8>);
+
+/// Scans the blocks on `threads` workers while this thread reads ahead
+/// and another appends the results in file order. False if a block was
+/// declined.
+fn scan_pipelined(
+    blocks: &mut Blocks<'_, '_>,
+    threads: usize,
+    scan_block: &(dyn Fn(&[u8], u64, &mut Part) -> std::result::Result<(), Declined> + Sync),
+    rows: &mut Scanning,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<bool> {
+    let spare_parts: &Mutex<Vec<Part>> = &Mutex::new(Vec::new());
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(threads);
+    // Shared by the workers only: when the last one stops, the reader's
+    // next send fails and it stops too.
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    std::thread::scope(|s| {
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            let (job_rx, done_tx, spare_parts) =
+                (Arc::clone(&job_rx), done_tx.clone(), spare_parts);
+            let spare = blocks.spare;
+            s.spawn(move || loop {
+                let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let Ok((n, offset, bytes)) = job else { break };
+                let mut part = spare_parts
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .pop()
+                    .unwrap_or_default();
+                let scanned = scan_block(&bytes, offset, &mut part);
+                spare.lock().unwrap_or_else(|e| e.into_inner()).push(bytes);
+                if done_tx.send((n, scanned.map(|()| part))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(job_rx);
+        drop(done_tx);
+        // The appender: results arrive in any order and are added in
+        // file order.
+        let appender = s.spawn(move || {
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (n, scanned) in done_rx {
+                let Ok(part) = scanned else { return (false, 0) };
+                waiting.insert(n, part);
+                while let Some(part) = waiting.remove(&next) {
+                    if !rows.append(&part) {
+                        return (false, 0);
+                    }
+                    spare_parts
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(part);
+                    next += 1;
+                }
+            }
+            (true, next)
+        });
+        let mut n = 0;
+        let read = loop {
+            match blocks.next() {
+                Ok(Some(Ok((offset, bytes)))) => {
+                    if let Some(p) = progress {
+                        p(offset);
+                    }
+                    if job_tx.send((n, offset, bytes)).is_err() {
+                        break Ok(true);
+                    }
+                    n += 1;
+                }
+                Ok(Some(Err(Declined))) => break Ok(false),
+                Ok(None) => break Ok(true),
+                Err(e) => break Err(e),
+            }
+        };
+        drop(job_tx);
+        let (appended_all, appended) = appender.join().unwrap_or((false, 0));
+        Ok(read? && appended_all && appended == n)
+    })
+}
+
 /// Reads until `buf` holds `want` bytes or the reader ends; true at the end.
-fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> Result<bool> {
+fn fill(reader: &mut (dyn Read + Send), buf: &mut Vec<u8>, want: usize) -> Result<bool> {
     let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read the file: {e}"));
     while buf.len() < want {
         let missing = (want - buf.len()) as u64;
@@ -875,7 +1052,7 @@ impl Scanned {
 }
 
 fn scan(
-    reader: &mut dyn Read,
+    reader: &mut (dyn Read + Send),
     options: &LoadOptions,
     task: &Task,
     size: u64,
@@ -930,103 +1107,55 @@ fn scan(
         let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
         (size as usize / (sample.len() / lines).max(1)) * 21 / 20 + 1024
     };
-    let mut keys: Vec<u128> = Vec::with_capacity(estimate);
-    let mut leaves: Vec<Digest32> = Vec::with_capacity(estimate);
-    let mut offsets: Vec<u64> = Vec::with_capacity(estimate);
-    let mut strata: Vec<u16> = Vec::with_capacity(estimate);
+    let mut rows = Scanning {
+        keys: Vec::with_capacity(estimate),
+        leaves: Vec::with_capacity(estimate),
+        offsets: Vec::with_capacity(estimate),
+        strata: Vec::with_capacity(estimate),
+    };
+    let spare = Mutex::new(Vec::new());
+    let mut blocks = Blocks {
+        reader,
+        buf,
+        offset: file_offset,
+        eof,
+        block,
+        spare: &spare,
+    };
+    let scan_block = |bytes: &[u8], offset: u64, part: &mut Part| {
+        scan_part(bytes, offset, &layout, &conditions, options.codes, part)
+    };
     let threads = crate::parallel::threads();
-    let mut parts: Vec<Part> = (0..threads).map(|_| Part::default()).collect();
-    loop {
-        let cuts = boundaries(&buf, threads, eof);
-        let end = *cuts.last().unwrap_or(&0);
-        if end == 0 && !eof {
-            // One record longer than a block: grow the block.
-            let want = buf.len() * 2 + block;
-            eof = fill(reader, &mut buf, want)?;
-            continue;
-        }
-        // One reusable set of buffers per part (no allocation per block).
-        let used = (cuts.len() - 1).max(1);
-        let results: Vec<std::result::Result<(), Declined>> = if cuts.len() <= 2 || threads == 1 {
-            vec![scan_part(
-                &buf[..end],
-                file_offset,
-                &layout,
-                &conditions,
-                options.codes,
-                &mut parts[0],
-            )]
-        } else {
-            let (first, rest) = parts.split_at_mut(1);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = cuts
-                    .windows(2)
-                    .skip(1)
-                    .zip(rest.iter_mut())
-                    .map(|(w, part)| {
-                        let (a, b) = (w[0], w[1]);
-                        let (buf, layout, conditions) = (&buf, &layout, &conditions);
-                        s.spawn(move || {
-                            scan_part(
-                                &buf[a..b],
-                                file_offset + a as u64,
-                                layout,
-                                conditions,
-                                options.codes,
-                                part,
-                            )
-                        })
-                    })
-                    .collect();
-                let first = scan_part(
-                    &buf[..cuts[1]],
-                    file_offset,
-                    &layout,
-                    &conditions,
-                    options.codes,
-                    &mut first[0],
-                );
-                std::iter::once(first)
-                    .chain(
-                        handles
-                            .into_iter()
-                            .map(|h| h.join().unwrap_or(Err(Declined))),
-                    )
-                    .collect()
-            })
-        };
-        for (result, part) in results.into_iter().zip(&parts[..used]) {
-            if result.is_err() {
-                return Ok(None);
+    let complete = if threads == 1 {
+        // The browser: one block after another.
+        let mut part = Part::default();
+        loop {
+            match blocks.next()? {
+                None => break true,
+                Some(Err(Declined)) => break false,
+                Some(Ok((offset, bytes))) => {
+                    if scan_block(&bytes, offset, &mut part).is_err() || !rows.append(&part) {
+                        break false;
+                    }
+                    if let Some(p) = progress {
+                        p(offset + bytes.len() as u64);
+                    }
+                    blocks.recycle(bytes);
+                }
             }
-            let base = keys.len() as u128;
-            if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
-                return Ok(None);
-            }
-            keys.extend(
-                part.keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| k | (base + i as u128)),
-            );
-            leaves.extend_from_slice(&part.leaves);
-            offsets.extend_from_slice(&part.offsets);
-            strata.extend_from_slice(&part.strata);
         }
-        buf.drain(..end);
-        file_offset += end as u64;
-        if let Some(p) = progress {
-            p(file_offset);
-        }
-        if eof {
-            if !buf.is_empty() {
-                return Ok(None);
-            }
-            break;
-        }
-        let want = buf.len() + block;
-        eof = fill(reader, &mut buf, want)?;
+    } else {
+        scan_pipelined(&mut blocks, threads, &scan_block, &mut rows, progress)?
+    };
+    if !complete {
+        return Ok(None);
     }
+    let Scanning {
+        keys,
+        leaves,
+        offsets,
+        strata,
+    } = rows;
     if keys.is_empty() {
         return Ok(None);
     }
