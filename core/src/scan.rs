@@ -665,13 +665,16 @@ impl Blocks<'_, '_> {
 /// One block for the workers: its number, file offset and bytes.
 type Job = (usize, u64, Vec<u8>);
 
+/// Scans one block (its bytes and file offset) into a part.
+type ScanBlock<'a> = dyn Fn(&[u8], u64, &mut Part) -> std::result::Result<(), Declined> + Sync + 'a;
+
 /// Scans the blocks on `threads` workers while this thread reads ahead
 /// and another appends the results in file order. False if a block was
 /// declined.
 fn scan_pipelined(
     blocks: &mut Blocks<'_, '_>,
     threads: usize,
-    scan_block: &(dyn Fn(&[u8], u64, &mut Part) -> std::result::Result<(), Declined> + Sync),
+    scan_block: &ScanBlock<'_>,
     rows: &mut Scanning,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<bool> {
