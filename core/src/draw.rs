@@ -56,11 +56,35 @@ pub(crate) fn stratum_key(draw_key: &Digest32, index: u64) -> Digest32 {
 
 /// `ticket = SHA256(stratum_key ‖ id)` (SPEC §8).
 pub fn ticket(stratum_key: &Digest32, id: &str) -> Digest32 {
+    let id = id.as_bytes();
+    // Every id of up to 23 bytes (a 统一社会信用代码 has 18) fits with the
+    // key and SHA-256's padding in one 64-byte block: compress it directly
+    // rather than through the buffering hasher (ten million tickets at
+    // provincial scale). The same function, checked against the hasher.
+    if id.len() <= 64 - 32 - 9 {
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(stratum_key);
+        block[32..32 + id.len()].copy_from_slice(id);
+        block[32 + id.len()] = 0x80;
+        block[56..].copy_from_slice(&((32 + id.len() as u64) * 8).to_be_bytes());
+        let mut state = SHA256_INITIAL;
+        sha2::compress256(&mut state, &[block.into()]);
+        let mut out = [0u8; 32];
+        for (o, w) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+        return out;
+    }
     let mut h = Sha256::new();
     h.update(stratum_key);
-    h.update(id.as_bytes());
+    h.update(id);
     h.finalize().into()
 }
+
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const SHA256_INITIAL: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
 
 /// The per-entity team stream (SPEC §9).
 pub(crate) struct Stream(ChaCha20Rng);
@@ -493,17 +517,20 @@ pub(crate) fn draw_with(
     let inspectors = inputs.inspectors.inspectors();
     let teams = assign_teams(task, inspectors, &drawn_entities, &key)?;
     crate::timing::mark("draw: teams");
+    drop(drawn_entities);
+    // The drawn rows' ids and names move into the record; the rest of each
+    // row is freed here.
     let draws = drawn
         .iter()
-        .zip(drawn_full.iter())
+        .zip(drawn_full)
         .zip(teams)
         .map(|(((s, p, t, _), e), team)| Drawn {
             stratum: *s,
             position: *p,
             ticket: hex(t),
             entity: EntityRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
+                id: e.id,
+                name: e.name,
             },
             team: team
                 .iter()
@@ -520,11 +547,8 @@ pub(crate) fn draw_with(
                 .collect(),
         })
         .collect();
-    // The drawn rows in full and the strata lists are no longer needed;
-    // free them before the record's canonical form is built (at provincial
-    // scale they are hundreds of megabytes).
-    drop(drawn_entities);
-    drop(drawn_full);
+    // The strata lists are no longer needed; free them before the record's
+    // canonical form is built.
     drop(members);
     crate::timing::mark("draw: draws built, lists freed");
 
@@ -596,6 +620,21 @@ pub fn announce(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_block_tickets_equal_the_hasher() {
+        let key: Digest32 = Sha256::digest(b"stratum key").into();
+        for len in 0..80 {
+            let id: String = (0..len)
+                .map(|i| char::from(b'0' + (i % 10) as u8))
+                .collect();
+            let mut h = Sha256::new();
+            h.update(key);
+            h.update(id.as_bytes());
+            let expected: Digest32 = h.finalize().into();
+            assert_eq!(ticket(&key, &id), expected, "id of {len} bytes");
+        }
+    }
 
     #[test]
     fn chacha_stream_matches_rfc8439_keystream() {

@@ -1282,63 +1282,99 @@ impl EntitySource for EntityIndex<'_> {
             .map(|(i, &p)| (self.offsets[(self.order[p as usize] & mask) as usize], i))
             .collect();
         wanted.sort_unstable();
-        let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
-        let io = |e: std::io::Error| {
-            Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
-        };
-        let mut file = match &self.rows {
-            Rows::File(p) => Some(std::fs::File::open(p).map_err(io)?),
-            Rows::Bytes(_) => None,
-        };
-        // A window over the file, read forward: the drawn rows are visited
-        // in file order, so the file is read at most about once.
-        let mut window: Vec<u8> = Vec::new();
-        let mut window_start: u64 = 0;
-        let mut window_eof = false;
-        let mut fields = Vec::new();
-        let mut unquoted = Vec::new();
-        for (offset, i) in wanted {
-            let key = self.order[positions[i] as usize];
-            let record: &[u8] = match (&self.rows, &mut file) {
-                (Rows::Bytes(b), _) => &b[offset as usize..],
-                (Rows::File(_), Some(f)) => {
-                    let mut size = 4 << 20;
-                    loop {
-                        let inside =
-                            offset >= window_start && offset < window_start + window.len() as u64;
-                        if inside {
-                            let rel = (offset - window_start) as usize;
-                            // Complete when the record ends before the window
-                            // does (or the window reaches the end of the file).
-                            match split_record(
-                                &window,
-                                rel,
-                                self.layout.delimiter,
-                                &mut fields,
-                                &mut unquoted,
-                            ) {
-                                Ok(end) if end < window.len() || window_eof => break,
-                                _ if window_eof => break,
-                                _ => {}
-                            }
-                            size = size.max(window.len() * 2);
-                        }
-                        f.seek(SeekFrom::Start(offset)).map_err(io)?;
-                        window.clear();
-                        f.by_ref()
-                            .take(size as u64)
-                            .read_to_end(&mut window)
-                            .map_err(io)?;
-                        window_start = offset;
-                        window_eof = window.len() < size;
-                    }
-                    &window[(offset - window_start) as usize..]
-                }
-                _ => unreachable!("a file index has a file"),
+        let read = |chunk: &[(u64, usize)]| -> Result<Vec<(usize, Entity)>> {
+            let mut reader = match &self.rows {
+                Rows::File(p) => RecordReader::File {
+                    file: std::fs::File::open(p).map_err(read_again)?,
+                    buf: Vec::new(),
+                },
+                Rows::Bytes(b) => RecordReader::Bytes(b),
             };
-            out[i] = Some(self.entity_at(record, key)?);
+            chunk
+                .iter()
+                .map(|&(offset, i)| {
+                    let record = reader.record_at(offset, self.layout.delimiter)?;
+                    Ok((
+                        i,
+                        self.entity_at(record, self.order[positions[i] as usize])?,
+                    ))
+                })
+                .collect()
+        };
+        let threads = crate::parallel::threads();
+        let found: Vec<(usize, Entity)> = if threads == 1 || wanted.len() < 1024 {
+            read(&wanted)?
+        } else {
+            // Each core reads its share of the rows (in file order).
+            let chunk = wanted.len().div_ceil(threads);
+            let parts: Vec<Result<Vec<(usize, Entity)>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = wanted.chunks(chunk).map(|c| s.spawn(|| read(c))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(Error::new(ErrorKind::Io, "a reading thread failed"))
+                        })
+                    })
+                    .collect()
+            });
+            let mut all = Vec::with_capacity(wanted.len());
+            for p in parts {
+                all.extend(p?);
+            }
+            all
+        };
+        let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
+        for (i, e) in found {
+            out[i] = Some(e);
         }
         Ok(out.into_iter().flatten().collect())
+    }
+}
+
+fn read_again(e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
+}
+
+/// Reads single records back by their offsets.
+enum RecordReader<'a> {
+    /// One small read per record (the drawn rows are a few in a hundred,
+    /// far apart: reading the file again in full would cost more).
+    File {
+        file: std::fs::File,
+        buf: Vec<u8>,
+    },
+    Bytes(&'a [u8]),
+}
+
+impl RecordReader<'_> {
+    /// The bytes from `offset` to at least the end of that record.
+    fn record_at(&mut self, offset: u64, delimiter: u8) -> Result<&[u8]> {
+        match self {
+            RecordReader::Bytes(b) => Ok(b.get(offset as usize..).unwrap_or(&[])),
+            RecordReader::File { file, buf } => {
+                let mut size = 1024;
+                let mut fields = Vec::new();
+                let mut unquoted = Vec::new();
+                loop {
+                    file.seek(SeekFrom::Start(offset)).map_err(read_again)?;
+                    buf.clear();
+                    file.by_ref()
+                        .take(size as u64)
+                        .read_to_end(buf)
+                        .map_err(read_again)?;
+                    let at_end = buf.len() < size;
+                    match split_record(buf, 0, delimiter, &mut fields, &mut unquoted) {
+                        // Complete when the record ends before the bytes
+                        // read do (or they reach the end of the file).
+                        Ok(end) if end < buf.len() || at_end => break,
+                        _ if at_end => break,
+                        _ => size *= 4,
+                    }
+                }
+                Ok(&buf[..])
+            }
+        }
     }
 }
 
