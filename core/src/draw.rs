@@ -56,7 +56,11 @@ pub(crate) fn stratum_key(draw_key: &Digest32, index: u64) -> Digest32 {
 
 /// `ticket = SHA256(stratum_key ‖ id)` (SPEC §8).
 pub fn ticket(stratum_key: &Digest32, id: &str) -> Digest32 {
-    let id = id.as_bytes();
+    ticket_of_bytes(stratum_key, id.as_bytes())
+}
+
+/// [`ticket`] of an id given as bytes.
+pub(crate) fn ticket_of_bytes(stratum_key: &Digest32, id: &[u8]) -> Digest32 {
     // Every id of up to 23 bytes (a 统一社会信用代码 has 18) fits with the
     // key and SHA-256's padding in one 64-byte block: compress it directly
     // rather than through the buffering hasher (ten million tickets at
@@ -290,17 +294,18 @@ fn bottom_k(
     if k == 0 {
         return Vec::new();
     }
-    let part = |chunk: &[u32]| -> Vec<(Digest32, u32)> {
-        let mut heap: BinaryHeap<(Digest32, u32)> =
-            BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
+    // Tickets compare as four big-endian words: the same order as their
+    // bytes, without a byte-wise comparison per entity.
+    type Key = ([u64; 4], u32);
+    let part = |chunk: &[u32]| -> Vec<Key> {
+        let mut heap: BinaryHeap<Key> = BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
         let mut id = String::with_capacity(32);
         let any_excluded = !excluded.is_empty();
         for &pos in chunk {
             if any_excluded && excluded.contains(&pos) {
                 continue;
             }
-            entities.id_into(pos, &mut id);
-            let t = (ticket(skey, &id), pos);
+            let t = (words(&entities.ticket_at(pos, skey, &mut id)), pos);
             if heap.len() < k {
                 heap.push(t);
             } else if heap.peek().is_some_and(|top| t < *top) {
@@ -311,7 +316,7 @@ fn bottom_k(
         heap.into_vec()
     };
     let threads = crate::parallel::threads();
-    let mut all: Vec<(Digest32, u32)> = if threads == 1 || positions.len() < 1 << 15 {
+    let mut all: Vec<Key> = if threads == 1 || positions.len() < 1 << 15 {
         part(positions)
     } else {
         let chunk = positions.len().div_ceil(threads);
@@ -328,7 +333,25 @@ fn bottom_k(
     };
     all.sort_unstable();
     all.truncate(k);
-    all
+    all.into_iter().map(|(w, pos)| (bytes(&w), pos)).collect()
+}
+
+/// A digest as four big-endian words (their order is the bytes' order).
+fn words(d: &Digest32) -> [u64; 4] {
+    std::array::from_fn(|i| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[i * 8..i * 8 + 8]);
+        u64::from_be_bytes(w)
+    })
+}
+
+/// The digest of [`words`].
+fn bytes(w: &[u64; 4]) -> Digest32 {
+    let mut d = [0u8; 32];
+    for (o, x) in d.chunks_exact_mut(8).zip(w) {
+        o.copy_from_slice(&x.to_be_bytes());
+    }
+    d
 }
 
 fn summary(count: usize, digest: &Digest32) -> DigestSummary {

@@ -126,8 +126,8 @@ fn pack(id: &[u8]) -> Option<u128> {
 const HALF: usize = 9;
 const HALF_BITS: u32 = 47;
 
-/// The id of a packed key, written into `out`.
-fn unpack(key: u128, out: &mut String) {
+/// The id of a packed key as bytes, and its length.
+fn unpack_bytes(key: u128) -> ([u8; MAX_PACKED_ID], usize) {
     let packed = key >> INDEX_BITS;
     let halves = [
         (packed >> HALF_BITS) as u64,
@@ -140,14 +140,26 @@ fn unpack(key: u128, out: &mut String) {
             v /= 37;
         }
     }
-    out.clear();
-    for d in digits {
-        match d {
-            0 => break,
-            1..=10 => out.push((b'0' + d - 1) as char),
-            _ => out.push((b'A' + d - 11) as char),
+    let mut len = MAX_PACKED_ID;
+    for (i, d) in digits.iter_mut().enumerate() {
+        match *d {
+            0 => {
+                len = i;
+                break;
+            }
+            1..=10 => *d = b'0' + *d - 1,
+            _ => *d = b'A' + *d - 11,
         }
     }
+    (digits, len)
+}
+
+/// The id of a packed key, written into `out`.
+fn unpack(key: u128, out: &mut String) {
+    let (id, len) = unpack_bytes(key);
+    out.clear();
+    // Only `0-9A-Z`: ASCII.
+    out.extend(id[..len].iter().map(|&b| char::from(b)));
 }
 
 /// Whether a field's bytes are already in normal form (SPEC §2), so that
@@ -1263,6 +1275,11 @@ impl EntitySource for EntityIndex<'_> {
 
     fn id_into(&self, pos: u32, out: &mut String) {
         unpack(self.order[pos as usize], out);
+    }
+
+    fn ticket_at(&self, pos: u32, stratum_key: &Digest32, _scratch: &mut String) -> Digest32 {
+        let (id, len) = unpack_bytes(self.order[pos as usize]);
+        crate::draw::ticket_of_bytes(stratum_key, &id[..len])
     }
 
     fn position(&self, id: &str) -> Option<u32> {
