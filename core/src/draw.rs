@@ -432,7 +432,10 @@ pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
         }
         None => None,
     };
-    draw_with(inputs, seed, announcement_digest)
+    let mut record = draw_with(inputs, seed, announcement_digest)?;
+    record.record_digest = record.compute_digest();
+    crate::timing::mark("draw: record digest");
+    Ok(record)
 }
 
 /// The exclusion list of a draw: the task's own ids and the list given
@@ -441,6 +444,8 @@ pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusio
     Ok(Exclusions::from_ids(&task.exclusions)?.union(given))
 }
 
+/// The draw itself; the record it returns has no `record_digest` yet (a
+/// verification compares the records field by field and needs none).
 pub(crate) fn draw_with(
     inputs: &DrawInputs,
     seed: Vec<SeedSource>,
@@ -575,7 +580,7 @@ pub(crate) fn draw_with(
     drop(members);
     crate::timing::mark("draw: draws built, lists freed");
 
-    let mut record = DrawRecord {
+    let record = DrawRecord {
         protocol: PROTOCOL.to_string(),
         task: task.clone(),
         task_digest: hex(&task_digest),
@@ -593,8 +598,6 @@ pub(crate) fn draw_with(
         draws,
         record_digest: String::new(),
     };
-    record.record_digest = record.compute_digest();
-    crate::timing::mark("draw: record digest");
     Ok(record)
 }
 
