@@ -1212,19 +1212,56 @@ fn scan(
 /// (without it, this loop waits on memory for most of its time).
 fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
     const AHEAD: usize = 64;
-    const BATCH: usize = 256;
+    /// Leaves per batch handed from the gathering thread to the hashing one.
+    const BATCH: usize = 32 * 1024;
     let mask = (1u128 << INDEX_BITS) - 1;
-    let mut batch: Vec<u8> = Vec::with_capacity(BATCH * 32);
-    for (c, chunk) in order.chunks(BATCH).enumerate() {
+    let gather = |chunk: &[u128], next: &[u128], batch: &mut Vec<u8>| {
         batch.clear();
         for (j, k) in chunk.iter().enumerate() {
-            if let Some(next) = order.get(c * BATCH + j + AHEAD) {
-                prefetch(&leaves[(next & mask) as usize]);
+            if let Some(ahead) = chunk
+                .get(j + AHEAD)
+                .or_else(|| next.get(j + AHEAD - chunk.len()))
+            {
+                prefetch(&leaves[(ahead & mask) as usize]);
             }
             batch.extend_from_slice(&leaves[(k & mask) as usize]);
         }
-        h.update(&batch);
+    };
+    let chunks: Vec<&[u128]> = order.chunks(BATCH).collect();
+    let next_of = |c: usize| chunks.get(c + 1).copied().unwrap_or(&[]);
+    if crate::parallel::threads() == 1 || chunks.len() < 4 {
+        let mut batch = Vec::with_capacity(BATCH * 32);
+        for (c, chunk) in chunks.iter().enumerate() {
+            gather(chunk, next_of(c), &mut batch);
+            h.update(&batch);
+        }
+        return;
     }
+    // One thread gathers the leaves (waiting on memory) while this one
+    // hashes the batch before; two buffers go back and forth.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    for _ in 0..2 {
+        let _ = empty_tx.send(Vec::with_capacity(BATCH * 32));
+    }
+    std::thread::scope(|s| {
+        let chunks = &chunks;
+        s.spawn(move || {
+            for (c, chunk) in chunks.iter().enumerate() {
+                let Ok(mut batch) = empty_rx.recv() else {
+                    return;
+                };
+                gather(chunk, next_of(c), &mut batch);
+                if full_tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in full_rx.iter() {
+            h.update(&batch);
+            let _ = empty_tx.send(batch);
+        }
+    });
 }
 
 /// A hint to fetch `x` into the cache; no effect on results.
