@@ -552,6 +552,7 @@ pub fn gen(args: &GenArgs) -> Result<Report> {
 
 /// `shuangsui digest`.
 pub fn digest(args: &DigestArgs) -> Result<Report> {
+    shuangsui::timing::mark("start");
     let task = match &args.task {
         Some(p) => Some(TaskFile::parse(&read_text(p)?, &name(p))?),
         None => None,
@@ -714,13 +715,16 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
     drop(l.entities);
     shuangsui::timing::mark("freed the index");
     create_dir(&args.out)?;
-    // One output at a time, each freed once written.
-    write_record(&record_path, &record)?;
-    shuangsui::timing::mark("wrote record.json");
-    write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
-    shuangsui::timing::mark("wrote result.csv");
-    write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
-    shuangsui::timing::mark("wrote notice.html");
+    // The record on one core while the table and the notice are written
+    // on the other; each freed once written.
+    std::thread::scope(|s| {
+        let json = s.spawn(|| write_record(&record_path, &record));
+        write_file(&result_path, shuangsui::result_csv(&record).as_bytes())?;
+        write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())?;
+        json.join()
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Io, "writing record.json failed")))
+    })?;
+    shuangsui::timing::mark("wrote record.json, result.csv, notice.html");
     write_file(&xlsx_path, &shuangsui::xlsx::result_xlsx(&record)?)?;
     shuangsui::timing::mark("wrote result.xlsx");
 
@@ -845,11 +849,14 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     options.entities.codes = CodeCheck::Warn;
     options.inspectors.codes = CodeCheck::Warn;
     options.exclusions.codes = CodeCheck::Warn;
-    // The recorded task says how the directory is stratified; a record that
-    // cannot be read is reported by the verification itself.
-    let task = serde_json::from_str::<DrawRecord>(&text)
-        .map(|r| r.task)
-        .or_else(|_| whole_directory_task())?;
+    // The record is read once (its digest checked). The recorded task says
+    // how the directory is stratified; a record that cannot be read is
+    // reported by the verification itself.
+    let read = DrawRecord::from_json(&text).ok();
+    let task = match &read {
+        Some(r) => r.task.clone(),
+        None => whole_directory_task()?,
+    };
     shuangsui::timing::mark("read the record");
     let entities = load_entities(&args.entities, &options.entities, &task)?;
     let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
@@ -857,13 +864,24 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     shuangsui::timing::mark("read the directories");
     let mut warnings = entities.warnings().to_vec();
     warnings.extend(listed_warnings);
-    let v = shuangsui::verify(&text, entities.source(), &inspectors, &exclusions)
-        .map_err(|e| e.in_file(&name(&args.record)))?;
+    let v = match &read {
+        Some(r) => shuangsui::verify_read(r, entities.source(), &inspectors, &exclusions),
+        None => shuangsui::verify(&text, entities.source(), &inspectors, &exclusions),
+    }
+    .map_err(|e| e.in_file(&name(&args.record)))?;
     shuangsui::timing::mark("verified");
-    // The record parsed, so its summary can be read for the report.
-    let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    let drawn = record["draws"].as_array().map_or(0, |d| d.len());
-    let digest = record["record_digest"].as_str().unwrap_or("").to_string();
+    // The summary for the report: from the record read, else (a record
+    // changed by hand) from the text as it is.
+    let (drawn, digest) = match &read {
+        Some(r) => (r.draws.len(), r.record_digest.clone()),
+        None => {
+            let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            (
+                record["draws"].as_array().map_or(0, |d| d.len()),
+                record["record_digest"].as_str().unwrap_or("").to_string(),
+            )
+        }
+    };
     Ok(match v {
         Verification::Reproduced => Report::ok(
             format!(

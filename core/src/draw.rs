@@ -56,11 +56,39 @@ pub(crate) fn stratum_key(draw_key: &Digest32, index: u64) -> Digest32 {
 
 /// `ticket = SHA256(stratum_key ‖ id)` (SPEC §8).
 pub fn ticket(stratum_key: &Digest32, id: &str) -> Digest32 {
+    ticket_of_bytes(stratum_key, id.as_bytes())
+}
+
+/// [`ticket`] of an id given as bytes.
+pub(crate) fn ticket_of_bytes(stratum_key: &Digest32, id: &[u8]) -> Digest32 {
+    // Every id of up to 23 bytes (a 统一社会信用代码 has 18) fits with the
+    // key and SHA-256's padding in one 64-byte block: compress it directly
+    // rather than through the buffering hasher (ten million tickets at
+    // provincial scale). The same function, checked against the hasher.
+    if id.len() <= 64 - 32 - 9 {
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(stratum_key);
+        block[32..32 + id.len()].copy_from_slice(id);
+        block[32 + id.len()] = 0x80;
+        block[56..].copy_from_slice(&((32 + id.len() as u64) * 8).to_be_bytes());
+        let mut state = SHA256_INITIAL;
+        sha2::compress256(&mut state, &[block.into()]);
+        let mut out = [0u8; 32];
+        for (o, w) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+        return out;
+    }
     let mut h = Sha256::new();
     h.update(stratum_key);
-    h.update(id.as_bytes());
+    h.update(id);
     h.finalize().into()
 }
+
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const SHA256_INITIAL: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
 
 /// The per-entity team stream (SPEC §9).
 pub(crate) struct Stream(ChaCha20Rng);
@@ -266,17 +294,18 @@ fn bottom_k(
     if k == 0 {
         return Vec::new();
     }
-    let part = |chunk: &[u32]| -> Vec<(Digest32, u32)> {
-        let mut heap: BinaryHeap<(Digest32, u32)> =
-            BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
+    // Tickets compare as four big-endian words: the same order as their
+    // bytes, without a byte-wise comparison per entity.
+    type Key = ([u64; 4], u32);
+    let part = |chunk: &[u32]| -> Vec<Key> {
+        let mut heap: BinaryHeap<Key> = BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
         let mut id = String::with_capacity(32);
         let any_excluded = !excluded.is_empty();
         for &pos in chunk {
             if any_excluded && excluded.contains(&pos) {
                 continue;
             }
-            entities.id_into(pos, &mut id);
-            let t = (ticket(skey, &id), pos);
+            let t = (words(&entities.ticket_at(pos, skey, &mut id)), pos);
             if heap.len() < k {
                 heap.push(t);
             } else if heap.peek().is_some_and(|top| t < *top) {
@@ -287,7 +316,7 @@ fn bottom_k(
         heap.into_vec()
     };
     let threads = crate::parallel::threads();
-    let mut all: Vec<(Digest32, u32)> = if threads == 1 || positions.len() < 1 << 15 {
+    let mut all: Vec<Key> = if threads == 1 || positions.len() < 1 << 15 {
         part(positions)
     } else {
         let chunk = positions.len().div_ceil(threads);
@@ -304,7 +333,25 @@ fn bottom_k(
     };
     all.sort_unstable();
     all.truncate(k);
-    all
+    all.into_iter().map(|(w, pos)| (bytes(&w), pos)).collect()
+}
+
+/// A digest as four big-endian words (their order is the bytes' order).
+fn words(d: &Digest32) -> [u64; 4] {
+    std::array::from_fn(|i| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[i * 8..i * 8 + 8]);
+        u64::from_be_bytes(w)
+    })
+}
+
+/// The digest of [`words`].
+fn bytes(w: &[u64; 4]) -> Digest32 {
+    let mut d = [0u8; 32];
+    for (o, x) in d.chunks_exact_mut(8).zip(w) {
+        o.copy_from_slice(&x.to_be_bytes());
+    }
+    d
 }
 
 fn summary(count: usize, digest: &Digest32) -> DigestSummary {
@@ -385,7 +432,10 @@ pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
         }
         None => None,
     };
-    draw_with(inputs, seed, announcement_digest)
+    let mut record = draw_with(inputs, seed, announcement_digest)?;
+    record.record_digest = record.compute_digest();
+    crate::timing::mark("draw: record digest");
+    Ok(record)
 }
 
 /// The exclusion list of a draw: the task's own ids and the list given
@@ -394,6 +444,8 @@ pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusio
     Ok(Exclusions::from_ids(&task.exclusions)?.union(given))
 }
 
+/// The draw itself; the record it returns has no `record_digest` yet (a
+/// verification compares the records field by field and needs none).
 pub(crate) fn draw_with(
     inputs: &DrawInputs,
     seed: Vec<SeedSource>,
@@ -493,17 +545,20 @@ pub(crate) fn draw_with(
     let inspectors = inputs.inspectors.inspectors();
     let teams = assign_teams(task, inspectors, &drawn_entities, &key)?;
     crate::timing::mark("draw: teams");
+    drop(drawn_entities);
+    // The drawn rows' ids and names move into the record; the rest of each
+    // row is freed here.
     let draws = drawn
         .iter()
-        .zip(drawn_full.iter())
+        .zip(drawn_full)
         .zip(teams)
         .map(|(((s, p, t, _), e), team)| Drawn {
             stratum: *s,
             position: *p,
             ticket: hex(t),
             entity: EntityRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
+                id: e.id,
+                name: e.name,
             },
             team: team
                 .iter()
@@ -520,15 +575,12 @@ pub(crate) fn draw_with(
                 .collect(),
         })
         .collect();
-    // The drawn rows in full and the strata lists are no longer needed;
-    // free them before the record's canonical form is built (at provincial
-    // scale they are hundreds of megabytes).
-    drop(drawn_entities);
-    drop(drawn_full);
+    // The strata lists are no longer needed; free them before the record's
+    // canonical form is built.
     drop(members);
     crate::timing::mark("draw: draws built, lists freed");
 
-    let mut record = DrawRecord {
+    let record = DrawRecord {
         protocol: PROTOCOL.to_string(),
         task: task.clone(),
         task_digest: hex(&task_digest),
@@ -546,8 +598,6 @@ pub(crate) fn draw_with(
         draws,
         record_digest: String::new(),
     };
-    record.record_digest = record.compute_digest();
-    crate::timing::mark("draw: record digest");
     Ok(record)
 }
 
@@ -596,6 +646,21 @@ pub fn announce(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_block_tickets_equal_the_hasher() {
+        let key: Digest32 = Sha256::digest(b"stratum key").into();
+        for len in 0..80 {
+            let id: String = (0..len)
+                .map(|i| char::from(b'0' + (i % 10) as u8))
+                .collect();
+            let mut h = Sha256::new();
+            h.update(key);
+            h.update(id.as_bytes());
+            let expected: Digest32 = h.finalize().into();
+            assert_eq!(ticket(&key, &id), expected, "id of {len} bytes");
+        }
+    }
 
     #[test]
     fn chacha_stream_matches_rfc8439_keystream() {

@@ -52,4 +52,6 @@ pub use task::{
     AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
 };
 pub use text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
-pub use verify::{self_check, verify, verify_record, Difference, SelfCheck, Verification};
+pub use verify::{
+    self_check, verify, verify_read, verify_record, Difference, SelfCheck, Verification,
+};

@@ -30,6 +30,12 @@ pub trait EntitySource: Sync {
     fn strata(&self, task: &Task) -> Result<Strata>;
     /// Writes the id of the entity at `pos` into `out` (cleared first).
     fn id_into(&self, pos: u32, out: &mut String);
+    /// The ticket of the entity at `pos` in a stratum (SPEC §8); `scratch`
+    /// is a buffer to reuse. A source may compute it without the id text.
+    fn ticket_at(&self, pos: u32, stratum_key: &Digest32, scratch: &mut String) -> Digest32 {
+        self.id_into(pos, scratch);
+        crate::draw::ticket(stratum_key, scratch)
+    }
     /// The position of an id, if the directory has it.
     fn position(&self, id: &str) -> Option<u32>;
     /// The full entities at the given positions, in the given order.

@@ -9,6 +9,7 @@
 
 use crate::record::{DrawRecord, Drawn, Role};
 use crate::seed::SeedKind;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Writes one CSV cell: quoted when it holds a comma, a quote or a line
@@ -24,11 +25,10 @@ fn csv_cell(out: &mut String, value: &str) {
     if guard {
         out.push('\'');
     }
-    for c in value.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
+    if value.contains('"') {
+        out.push_str(&value.replace('"', "\"\""));
+    } else {
+        out.push_str(value);
     }
     if quote {
         out.push('"');
@@ -45,12 +45,11 @@ fn csv_row(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
-fn stratum_name(record: &DrawRecord, d: &Drawn) -> String {
-    record
-        .strata
-        .get(d.stratum as usize)
-        .map(|s| s.name.clone())
-        .unwrap_or_else(|| d.stratum.to_string())
+fn stratum_name<'a>(record: &'a DrawRecord, d: &Drawn) -> Cow<'a, str> {
+    record.strata.get(d.stratum as usize).map_or_else(
+        || Cow::Owned(d.stratum.to_string()),
+        |s| Cow::Borrowed(s.name.as_str()),
+    )
 }
 
 /// The drawn entities with their teams as CSV, for Excel (抽查结果).
@@ -74,11 +73,11 @@ fn stratum_name(record: &DrawRecord, d: &Drawn) -> String {
 /// ```
 pub fn result_csv(record: &DrawRecord) -> String {
     let mut out = String::from("\u{feff}");
-    let (header, rows) = result_table(record);
-    let header: Vec<&str> = header.to_vec();
-    csv_row(&mut out, &header);
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+    out.reserve(record.draws.len() * 300);
+    csv_row(&mut out, &RESULT_COLUMNS);
+    for (n, d) in record.draws.iter().enumerate() {
+        let row = result_row(record, n, d);
+        let cells: [&str; 12] = std::array::from_fn(|i| &*row[i]);
         csv_row(&mut out, &cells);
     }
     out
@@ -109,33 +108,61 @@ pub fn result_table(record: &DrawRecord) -> ([&'static str; 12], Vec<Vec<String>
         .iter()
         .enumerate()
         .map(|(n, d)| {
-            let leader = d.team.iter().find(|m| m.role == Role::Leader);
-            let members: Vec<_> = d.team.iter().filter(|m| m.role != Role::Leader).collect();
-            let join = |f: &dyn Fn(&crate::record::TeamMember) -> &str| {
-                members.iter().map(|m| f(m)).collect::<Vec<_>>().join("、")
-            };
-            vec![
-                (n + 1).to_string(),
-                stratum_name(record, d),
-                d.position.to_string(),
-                d.entity.id.clone(),
-                d.entity.name.clone(),
-                leader.map_or("", |m| &m.name).to_string(),
-                leader.map_or("", |m| &m.id).to_string(),
-                leader.map_or("", |m| &m.department).to_string(),
-                join(&|m| &m.name),
-                join(&|m| &m.id),
-                join(&|m| &m.department),
-                d.ticket.clone(),
-            ]
+            result_row(record, n, d)
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect()
         })
         .collect();
     (RESULT_COLUMNS, rows)
 }
 
+/// One row of the result table, borrowing the record's text where it can.
+fn result_row<'a>(record: &'a DrawRecord, n: usize, d: &'a Drawn) -> [Cow<'a, str>; 12] {
+    let leader = d.team.iter().find(|m| m.role == Role::Leader);
+    let join = |f: &dyn Fn(&'a crate::record::TeamMember) -> &'a str| -> Cow<'a, str> {
+        let mut members = d.team.iter().filter(|m| m.role != Role::Leader);
+        match (members.next(), members.clone().next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(m), None) => Cow::Borrowed(f(m)),
+            (Some(m), Some(_)) => Cow::Owned(
+                std::iter::once(m)
+                    .chain(members)
+                    .map(f)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        }
+    };
+    [
+        Cow::Owned((n + 1).to_string()),
+        stratum_name(record, d),
+        Cow::Owned(d.position.to_string()),
+        Cow::Borrowed(&d.entity.id),
+        Cow::Borrowed(&d.entity.name),
+        Cow::Borrowed(leader.map_or("", |m| &m.name)),
+        Cow::Borrowed(leader.map_or("", |m| &m.id)),
+        Cow::Borrowed(leader.map_or("", |m| &m.department)),
+        join(&|m| &m.name),
+        join(&|m| &m.id),
+        join(&|m| &m.department),
+        Cow::Borrowed(&d.ticket),
+    ]
+}
+
 /// Escapes text for HTML element content and attribute values.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    esc_into(&mut out, s);
+    out
+}
+
+/// [`esc`], appended to `out`.
+fn esc_into(out: &mut String, s: &str) {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -146,7 +173,6 @@ fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 fn ratio_text(ppm: Option<u64>, count: Option<u64>) -> String {
@@ -321,41 +347,39 @@ pub fn notice_html(record: &DrawRecord) -> String {
     }
 
     h.push_str("<h2>三、抽查名单及检查组</h2>\n<table class=\"list\">\n<colgroup><col style=\"width:7%\"><col style=\"width:13%\"><col style=\"width:22%\"><col style=\"width:22%\"><col style=\"width:18%\"><col style=\"width:18%\"></colgroup>\n<thead><tr><th class=\"num\">序号</th><th>分层</th><th>统一社会信用代码</th><th>企业名称</th><th>检查组长</th><th>组员</th></tr></thead>\n<tbody>\n");
+    h.reserve(record.draws.len() * 360);
+    let person = |h: &mut String, m: &crate::record::TeamMember| {
+        esc_into(h, &m.name);
+        h.push_str("<span class=\"sub\">");
+        esc_into(h, &m.id);
+        if !m.department.is_empty() {
+            h.push_str("<br>");
+            esc_into(h, &m.department);
+        }
+        h.push_str("</span>");
+    };
     for (n, d) in record.draws.iter().enumerate() {
-        let person = |m: &crate::record::TeamMember| {
-            if m.department.is_empty() {
-                format!("{}<span class=\"sub\">{}</span>", esc(&m.name), esc(&m.id))
-            } else {
-                format!(
-                    "{}<span class=\"sub\">{}<br>{}</span>",
-                    esc(&m.name),
-                    esc(&m.id),
-                    esc(&m.department)
-                )
+        let _ = write!(h, "<tr><td class=\"num\">{}</td><td>", n + 1);
+        esc_into(&mut h, &stratum_name(record, d));
+        h.push_str("</td><td class=\"id\">");
+        esc_into(&mut h, &d.entity.id);
+        h.push_str("</td><td>");
+        esc_into(&mut h, &d.entity.name);
+        h.push_str("</td><td>");
+        for (i, m) in d.team.iter().filter(|m| m.role == Role::Leader).enumerate() {
+            if i > 0 {
+                h.push_str("<br>");
             }
-        };
-        let leader: Vec<String> = d
-            .team
-            .iter()
-            .filter(|m| m.role == Role::Leader)
-            .map(person)
-            .collect();
-        let members: Vec<String> = d
-            .team
-            .iter()
-            .filter(|m| m.role != Role::Leader)
-            .map(person)
-            .collect();
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            n + 1,
-            esc(&stratum_name(record, d)),
-            esc(&d.entity.id),
-            esc(&d.entity.name),
-            leader.join("<br>"),
-            members.join("<br>")
-        );
+            person(&mut h, m);
+        }
+        h.push_str("</td><td>");
+        for (i, m) in d.team.iter().filter(|m| m.role != Role::Leader).enumerate() {
+            if i > 0 {
+                h.push_str("<br>");
+            }
+            person(&mut h, m);
+        }
+        h.push_str("</td></tr>\n");
     }
     if record.draws.is_empty() {
         h.push_str("<tr><td colspan=\"6\">本次未抽取任何检查对象。</td></tr>\n");
@@ -433,6 +457,38 @@ pub fn notice_html(record: &DrawRecord) -> String {
 mod tests {
     use super::*;
     use crate::{announce, draw, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory};
+
+    #[test]
+    fn several_members_share_the_member_columns_and_cells() {
+        let mut r = crate::synth::demo().unwrap().record;
+        let d = &mut r.draws[0];
+        let mut second = d.team[1].clone();
+        second.name = "古丽".into();
+        second.id = "ZF9".into();
+        second.department = String::new();
+        d.team.push(second);
+        let first = d.team[1].clone();
+        let csv = result_csv(&r);
+        let row = csv.lines().nth(1).unwrap();
+        assert!(
+            row.contains(&format!(
+                ",{}、古丽,{}、ZF9,{}、,",
+                first.name, first.id, first.department
+            )),
+            "{row}"
+        );
+        let (_, rows) = result_table(&r);
+        assert_eq!(rows[0][8], format!("{}、古丽", first.name));
+        assert_eq!(rows[1][8], r.draws[1].team[1].name);
+        let html = notice_html(&r);
+        assert!(
+            html.contains(&format!(
+            "{}<span class=\"sub\">{}<br>{}</span><br>古丽<span class=\"sub\">ZF9</span></td></tr>",
+            first.name, first.id, first.department
+        )),
+            "{html}"
+        );
+    }
 
     fn record_with_names(entity_name: &str) -> DrawRecord {
         let entities = format!(

@@ -7,6 +7,7 @@ use crate::task::Task;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// The protocol version this crate implements.
 pub const PROTOCOL: &str = "shuangsui-draw/1";
@@ -152,13 +153,96 @@ fn digest_without(v: &Value, tag: &str, key: &str) -> String {
     hex(&tagged(tag, &[canonical_json(&v).as_bytes()]))
 }
 
+/// The draws as canonical JSON (keys sorted, no whitespace), written
+/// straight into one buffer; on all cores for a long list.
+fn draws_json(draws: &[Drawn]) -> Vec<u8> {
+    fn string(out: &mut Vec<u8>, s: &str) {
+        // serde_json's escaping, as the generic canonical JSON uses.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+    fn one(out: &mut Vec<u8>, d: &Drawn) {
+        out.extend_from_slice(b"{\"entity\":{\"id\":");
+        string(out, &d.entity.id);
+        out.extend_from_slice(b",\"name\":");
+        string(out, &d.entity.name);
+        out.extend_from_slice(b"},\"position\":");
+        out.extend_from_slice(d.position.to_string().as_bytes());
+        out.extend_from_slice(b",\"stratum\":");
+        out.extend_from_slice(d.stratum.to_string().as_bytes());
+        out.extend_from_slice(b",\"team\":[");
+        for (j, m) in d.team.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"department\":");
+            string(out, &m.department);
+            out.extend_from_slice(b",\"id\":");
+            string(out, &m.id);
+            out.extend_from_slice(b",\"name\":");
+            string(out, &m.name);
+            out.extend_from_slice(match m.role {
+                Role::Leader => b",\"role\":\"leader\"}",
+                Role::Member => b",\"role\":\"member\"}",
+            });
+        }
+        out.extend_from_slice(b"],\"ticket\":");
+        string(out, &d.ticket);
+        out.push(b'}');
+    }
+    let part = |ds: &[Drawn]| {
+        let mut out = Vec::with_capacity(ds.len() * 400);
+        for (i, d) in ds.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            one(&mut out, d);
+        }
+        out
+    };
+    let threads = crate::parallel::threads();
+    let pieces: Vec<Vec<u8>> = if threads == 1 || draws.len() < 4096 {
+        vec![part(draws)]
+    } else {
+        let chunk = draws.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = draws
+                .chunks(chunk)
+                .map(|c| s.spawn(move || part(c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut out = Vec::with_capacity(pieces.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(p);
+    }
+    out.push(b']');
+    out
+}
+
 impl DrawRecord {
     /// Computes `record_digest` over the record without that key (SPEC §11).
     pub fn compute_digest(&self) -> String {
-        hex(&tagged(
-            "shuangsui/1/record",
-            &[self.canonical_json().as_bytes()],
-        ))
+        // Hashed in its three pieces: at provincial scale the draws are a
+        // hundred megabytes, not worth copying once more to join them.
+        let (before, draws, after) = self.canonical_pieces();
+        let tag = b"shuangsui/1/record";
+        let mut h = Sha256::new();
+        h.update((tag.len() as u64).to_be_bytes());
+        h.update(tag);
+        let len = before.len() + draws.len() + after.len();
+        h.update((len as u64).to_be_bytes());
+        h.update(before.as_bytes());
+        h.update(&draws);
+        h.update(after.as_bytes());
+        hex(&h.finalize())
     }
 
     /// The canonical JSON of the record without `record_digest` (SPEC §1,
@@ -166,49 +250,42 @@ impl DrawRecord {
     /// written directly in canonical key order instead of through a JSON
     /// tree; a test holds this equal to the generic canonical JSON.
     pub fn canonical_json(&self) -> String {
-        let mut rest = self.clone();
-        rest.draws = Vec::new();
+        let (before, draws, after) = self.canonical_pieces();
+        // The draws are JSON written from strings: valid UTF-8.
+        before + &String::from_utf8_lossy(&draws) + &after
+    }
+
+    /// The canonical JSON in three pieces: up to the draws' value, the
+    /// draws' array, and the rest.
+    fn canonical_pieces(&self) -> (String, Vec<u8>, String) {
+        let rest = DrawRecord {
+            protocol: self.protocol.clone(),
+            task: self.task.clone(),
+            task_digest: self.task_digest.clone(),
+            entities: self.entities.clone(),
+            inspectors: self.inspectors.clone(),
+            exclusions: self.exclusions.clone(),
+            seed: self.seed.clone(),
+            announcement_digest: self.announcement_digest.clone(),
+            draw_key: self.draw_key.clone(),
+            unstratified: self.unstratified,
+            strata: self.strata.clone(),
+            draws: Vec::new(),
+            record_digest: String::new(),
+        };
         let mut v = serde_json::to_value(&rest).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
             m.remove("record_digest");
             m.insert("draws".into(), Value::Null);
         }
         let head = canonical_json(&v);
-        let mut draws = String::with_capacity(self.draws.len() * 400);
-        draws.push('[');
-        for (i, d) in self.draws.iter().enumerate() {
-            if i > 0 {
-                draws.push(',');
-            }
-            let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-            draws.push_str(&format!(
-                "{{\"entity\":{{\"id\":{},\"name\":{}}},\"position\":{},\"stratum\":{},\"team\":[",
-                q(&d.entity.id),
-                q(&d.entity.name),
-                d.position,
-                d.stratum
-            ));
-            for (j, m) in d.team.iter().enumerate() {
-                if j > 0 {
-                    draws.push(',');
-                }
-                let role = match m.role {
-                    Role::Leader => "leader",
-                    Role::Member => "member",
-                };
-                draws.push_str(&format!(
-                    "{{\"department\":{},\"id\":{},\"name\":{},\"role\":\"{role}\"}}",
-                    q(&m.department),
-                    q(&m.id),
-                    q(&m.name)
-                ));
-            }
-            draws.push_str(&format!("],\"ticket\":{}}}", q(&d.ticket)));
-        }
-        draws.push(']');
         // A key with its quotes cannot occur inside a JSON string (quotes
-        // there are escaped), so this replaces exactly the placeholder.
-        head.replacen("\"draws\":null", &format!("\"draws\":{draws}"), 1)
+        // there are escaped), so this finds exactly the placeholder.
+        let placeholder = "\"draws\":null";
+        let at = head.find(placeholder).unwrap_or(head.len());
+        let before = format!("{}\"draws\":", &head[..at]);
+        let after = head[(at + placeholder.len()).min(head.len())..].to_string();
+        (before, draws_json(&self.draws), after)
     }
 
     /// The generic canonical JSON (through a JSON tree), for the test that

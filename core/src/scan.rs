@@ -20,12 +20,12 @@ use crate::headers::EntityColumn;
 use crate::population::{EntitySource, Strata};
 use crate::table::TextEncoding;
 use crate::task::Task;
-use crate::text::normalize_text;
+use crate::text::{normalize_into, normalize_text};
 use crate::{EntityDirectory, Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Bytes read per block; each block is split between the threads.
 const BLOCK: usize = 8 << 20;
@@ -126,8 +126,8 @@ fn pack(id: &[u8]) -> Option<u128> {
 const HALF: usize = 9;
 const HALF_BITS: u32 = 47;
 
-/// The id of a packed key, written into `out`.
-fn unpack(key: u128, out: &mut String) {
+/// The id of a packed key as bytes, and its length.
+fn unpack_bytes(key: u128) -> ([u8; MAX_PACKED_ID], usize) {
     let packed = key >> INDEX_BITS;
     let halves = [
         (packed >> HALF_BITS) as u64,
@@ -140,14 +140,26 @@ fn unpack(key: u128, out: &mut String) {
             v /= 37;
         }
     }
-    out.clear();
-    for d in digits {
-        match d {
-            0 => break,
-            1..=10 => out.push((b'0' + d - 1) as char),
-            _ => out.push((b'A' + d - 11) as char),
+    let mut len = MAX_PACKED_ID;
+    for (i, d) in digits.iter_mut().enumerate() {
+        match *d {
+            0 => {
+                len = i;
+                break;
+            }
+            1..=10 => *d = b'0' + *d - 1,
+            _ => *d = b'A' + *d - 11,
         }
     }
+    (digits, len)
+}
+
+/// The id of a packed key, written into `out`.
+fn unpack(key: u128, out: &mut String) {
+    let (id, len) = unpack_bytes(key);
+    out.clear();
+    // Only `0-9A-Z`: ASCII.
+    out.extend(id[..len].iter().map(|&b| char::from(b)));
 }
 
 /// Whether a field's bytes are already in normal form (SPEC §2), so that
@@ -172,7 +184,7 @@ fn is_normal(b: &[u8]) -> bool {
         t[0xEF] = true;
         t
     };
-    if !b.iter().any(|&c| SPECIAL[c as usize]) {
+    if !maybe_special(b, &SPECIAL) {
         return true;
     }
     // Only single inner spaces are allowed among the special bytes.
@@ -180,6 +192,35 @@ fn is_normal(b: &[u8]) -> bool {
         return false;
     }
     !b.iter().any(|&c| c != b' ' && SPECIAL[c as usize])
+}
+
+/// Whether `b` may hold a byte of `special` (false means it holds none):
+/// eight bytes at a time, testing for a byte below 0x21, 0x7F, 0xC2, 0xEF
+/// or 0xE0–0xE3 with the word tricks of "Bit Twiddling Hacks" (exact for
+/// "some byte is…"; 0xE0 is a harmless extra, checked exactly after).
+fn maybe_special(b: &[u8], special: &[bool; 256]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn zero_byte(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGH
+    }
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        let x = u64::from_le_bytes(x);
+        let below_0x21 = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let found = below_0x21
+            | zero_byte(x ^ (ONES * 0x7F))
+            | zero_byte(x ^ (ONES * 0xC2))
+            | zero_byte(x ^ (ONES * 0xEF))
+            | zero_byte((x & (ONES * 0xFC)) ^ (ONES * 0xE0));
+        if found != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&c| special[c as usize])
 }
 
 /// Splits one CSV record starting at `pos` into field ranges (quote-aware:
@@ -260,6 +301,37 @@ fn split_record(
     }
 }
 
+/// Splits the next record of a part that holds no quote and no carriage
+/// return (the usual shape of a large export), as [`split_record`] would:
+/// `seps` yields every delimiter and line feed of the part in order, so the
+/// part is searched once rather than once per field.
+fn split_plain(
+    buf: &[u8],
+    pos: usize,
+    seps: &mut impl Iterator<Item = usize>,
+    delimiter: u8,
+    fields: &mut Vec<(usize, usize, bool)>,
+) -> usize {
+    fields.clear();
+    let mut start = pos;
+    loop {
+        match seps.next() {
+            Some(i) if buf[i] == delimiter => {
+                fields.push((start, i, false));
+                start = i + 1;
+            }
+            Some(i) => {
+                fields.push((start, i, false));
+                return i + 1;
+            }
+            None => {
+                fields.push((start, buf.len(), false));
+                return buf.len();
+            }
+        }
+    }
+}
+
 /// Where a normalized cell's bytes are.
 #[derive(Clone, Copy)]
 enum Cell {
@@ -268,8 +340,10 @@ enum Cell {
     Scratch(usize),
 }
 
-/// The per-row results of one part of a block.
+/// The per-row results of one part of a block. Aligned so that two
+/// threads' parts never share a cache line (every row updates the lengths).
 #[derive(Default)]
+#[repr(align(128))]
 struct Part {
     keys: Vec<u128>,
     leaves: Vec<Digest32>,
@@ -285,8 +359,12 @@ fn scan_part(
     layout: &Layout,
     conditions: &[Vec<Condition>],
     codes: CodeCheck,
-) -> std::result::Result<Part, Declined> {
-    let mut part = Part::default();
+    part: &mut Part,
+) -> std::result::Result<(), Declined> {
+    part.keys.clear();
+    part.leaves.clear();
+    part.offsets.clear();
+    part.strata.clear();
     let mut fields = Vec::with_capacity(layout.columns + 4);
     let mut unquoted: Vec<Vec<u8>> = Vec::new();
     let mut scratch: Vec<String> = vec![String::new(); layout.columns];
@@ -296,10 +374,18 @@ fn scan_part(
     let Ok(sbuf) = simdutf8::basic::from_utf8(buf) else {
         return Err(Declined);
     };
+    // Without quotes or carriage returns a record is split at its
+    // delimiters and no field can hold a line break.
+    let plain = memchr::memchr2(b'"', b'\r', buf).is_none();
+    let mut seps = memchr::memchr2_iter(layout.delimiter, b'\n', buf);
     let mut pos = 0;
     while pos < buf.len() {
         let start = pos;
-        pos = split_record(buf, pos, layout.delimiter, &mut fields, &mut unquoted)?;
+        pos = if plain {
+            split_plain(buf, pos, &mut seps, layout.delimiter, &mut fields)
+        } else {
+            split_record(buf, pos, layout.delimiter, &mut fields, &mut unquoted)?
+        };
         let raw = |i: usize| -> &[u8] {
             match fields.get(i) {
                 None => b"",
@@ -337,7 +423,7 @@ fn scan_part(
                     Some(&(a, b, false)) => sbuf.get(a..b).ok_or(Declined)?,
                     _ => std::str::from_utf8(r).map_err(|_| Declined)?,
                 };
-                scratch[i] = normalize_text(text).map_err(|_| Declined)?;
+                normalize_into(text, &mut scratch[i]).map_err(|_| Declined)?;
                 resolved.push(Cell::Scratch(i));
             }
         }
@@ -348,12 +434,14 @@ fn scan_part(
                 Cell::Buf(a, b) => &buf[a..b],
             }
         };
-        for c in [layout.id, layout.legacy, Some(layout.name)]
-            .into_iter()
-            .flatten()
-        {
-            if memchr::memchr2(b'\n', b'\r', raw(c)).is_some() {
-                return Err(Declined);
+        if !plain {
+            for c in [layout.id, layout.legacy, Some(layout.name)]
+                .into_iter()
+                .flatten()
+            {
+                if memchr::memchr2(b'\n', b'\r', raw(c)).is_some() {
+                    return Err(Declined);
+                }
             }
         }
         for c in [layout.id, layout.legacy].into_iter().flatten() {
@@ -440,7 +528,7 @@ fn scan_part(
         part.offsets.push(base + start as u64);
         part.strata.push(stratum);
     }
-    Ok(part)
+    Ok(())
 }
 
 /// Finds the end of the last complete record in `buf` (quote-aware), and
@@ -494,8 +582,188 @@ fn boundaries(buf: &[u8], parts: usize, at_eof: bool) -> Vec<usize> {
     cuts
 }
 
+/// The rows scanned so far, in file order.
+struct Scanning {
+    keys: Vec<u128>,
+    leaves: Vec<Digest32>,
+    offsets: Vec<u64>,
+    strata: Vec<u16>,
+}
+
+impl Scanning {
+    /// Appends the next block's rows, numbering them; false if the
+    /// directory has more rows than a key can number.
+    fn append(&mut self, part: &Part) -> bool {
+        let base = self.keys.len() as u128;
+        if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
+            return false;
+        }
+        self.keys.extend(
+            part.keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| k | (base + i as u128)),
+        );
+        self.leaves.extend_from_slice(&part.leaves);
+        self.offsets.extend_from_slice(&part.offsets);
+        self.strata.extend_from_slice(&part.strata);
+        true
+    }
+}
+
+/// Cuts the data into blocks of whole records (quote-aware), reusing the
+/// buffers of blocks already scanned.
+struct Blocks<'r, 's> {
+    reader: &'r mut (dyn Read + Send),
+    /// Read but not yet handed out.
+    buf: Vec<u8>,
+    /// The file offset of `buf`'s first byte.
+    offset: u64,
+    eof: bool,
+    block: usize,
+    spare: &'s Mutex<Vec<Vec<u8>>>,
+}
+
+impl Blocks<'_, '_> {
+    /// The next block and its file offset; `None` at the end; `Declined`
+    /// when the file ends inside a quoted field.
+    #[allow(clippy::type_complexity)]
+    fn next(&mut self) -> Result<Option<std::result::Result<(u64, Vec<u8>), Declined>>> {
+        loop {
+            let end = boundaries(&self.buf, 1, self.eof)
+                .last()
+                .copied()
+                .unwrap_or(0);
+            if end == 0 {
+                if !self.eof {
+                    // One record longer than a block: read more.
+                    let want = self.buf.len() * 2 + self.block;
+                    self.eof = fill(self.reader, &mut self.buf, want)?;
+                    continue;
+                }
+                return Ok(if self.buf.is_empty() {
+                    None
+                } else {
+                    Some(Err(Declined))
+                });
+            }
+            let mut rest = self
+                .spare
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(self.block + (1 << 16)));
+            rest.clear();
+            rest.extend_from_slice(&self.buf[end..]);
+            self.buf.truncate(end);
+            let bytes = std::mem::replace(&mut self.buf, rest);
+            let offset = self.offset;
+            self.offset += end as u64;
+            if !self.eof {
+                self.eof = fill(self.reader, &mut self.buf, self.block)?;
+            }
+            return Ok(Some(Ok((offset, bytes))));
+        }
+    }
+
+    fn recycle(&self, bytes: Vec<u8>) {
+        self.spare
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(bytes);
+    }
+}
+
+/// One block for the workers: its number, file offset and bytes.
+type Job = (usize, u64, Vec<u8>);
+
+/// Scans one block (its bytes and file offset) into a part.
+type ScanBlock<'a> = dyn Fn(&[u8], u64, &mut Part) -> std::result::Result<(), Declined> + Sync + 'a;
+
+/// Scans the blocks on `threads` workers while this thread reads ahead
+/// and another appends the results in file order. False if a block was
+/// declined.
+fn scan_pipelined(
+    blocks: &mut Blocks<'_, '_>,
+    threads: usize,
+    scan_block: &ScanBlock<'_>,
+    rows: &mut Scanning,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<bool> {
+    let spare_parts: &Mutex<Vec<Part>> = &Mutex::new(Vec::new());
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(threads);
+    // Shared by the workers only: when the last one stops, the reader's
+    // next send fails and it stops too.
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    std::thread::scope(|s| {
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            let (job_rx, done_tx, spare_parts) =
+                (Arc::clone(&job_rx), done_tx.clone(), spare_parts);
+            let spare = blocks.spare;
+            s.spawn(move || loop {
+                let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let Ok((n, offset, bytes)) = job else { break };
+                let mut part = spare_parts
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .pop()
+                    .unwrap_or_default();
+                let scanned = scan_block(&bytes, offset, &mut part);
+                spare.lock().unwrap_or_else(|e| e.into_inner()).push(bytes);
+                if done_tx.send((n, scanned.map(|()| part))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(job_rx);
+        drop(done_tx);
+        // The appender: results arrive in any order and are added in
+        // file order.
+        let appender = s.spawn(move || {
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (n, scanned) in done_rx {
+                let Ok(part) = scanned else { return (false, 0) };
+                waiting.insert(n, part);
+                while let Some(part) = waiting.remove(&next) {
+                    if !rows.append(&part) {
+                        return (false, 0);
+                    }
+                    spare_parts
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(part);
+                    next += 1;
+                }
+            }
+            (true, next)
+        });
+        let mut n = 0;
+        let read = loop {
+            match blocks.next() {
+                Ok(Some(Ok((offset, bytes)))) => {
+                    if let Some(p) = progress {
+                        p(offset);
+                    }
+                    if job_tx.send((n, offset, bytes)).is_err() {
+                        break Ok(true);
+                    }
+                    n += 1;
+                }
+                Ok(Some(Err(Declined))) => break Ok(false),
+                Ok(None) => break Ok(true),
+                Err(e) => break Err(e),
+            }
+        };
+        drop(job_tx);
+        let (appended_all, appended) = appender.join().unwrap_or((false, 0));
+        Ok(read? && appended_all && appended == n)
+    })
+}
+
 /// Reads until `buf` holds `want` bytes or the reader ends; true at the end.
-fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> Result<bool> {
+fn fill(reader: &mut (dyn Read + Send), buf: &mut Vec<u8>, want: usize) -> Result<bool> {
     let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read the file: {e}"));
     while buf.len() < want {
         let missing = (want - buf.len()) as u64;
@@ -631,15 +899,15 @@ fn resolve_conditions(task: &Task, layout: &Layout) -> Vec<Vec<Condition>> {
         .collect()
 }
 
-/// Sorts on all cores: the parts sorted in parallel, then merged.
-fn parallel_sort(v: Vec<u128>) -> Vec<u128> {
+/// Sorts on all cores: the two halves sorted in parallel, then merged in
+/// place with a copy of the first half only (a provincial directory's keys
+/// are 160 MB: a second full array would add that to the peak).
+fn parallel_sort(mut v: Vec<u128>) -> Vec<u128> {
     let threads = crate::parallel::threads();
     if threads == 1 || v.len() < 1 << 16 {
-        let mut v = v;
         v.sort_unstable();
         return v;
     }
-    let mut v = v;
     let mid = v.len() / 2;
     {
         let (a, b) = v.split_at_mut(mid);
@@ -648,21 +916,21 @@ fn parallel_sort(v: Vec<u128>) -> Vec<u128> {
             b.sort_unstable();
         });
     }
-    let (a, b) = v.split_at(mid);
-    let mut out = Vec::with_capacity(v.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
+    let left = v[..mid].to_vec();
+    // Writing at `k` never overtakes reading at `j`: k = i + (j - mid) < j
+    // while the copied half still has elements (i < mid).
+    let (mut i, mut j, mut k) = (0, mid, 0);
+    while i < left.len() {
+        if j < v.len() && v[j] < left[i] {
+            v[k] = v[j];
             j += 1;
+        } else {
+            v[k] = left[i];
+            i += 1;
         }
+        k += 1;
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    v
 }
 
 impl<'a> EntityIndex<'a> {
@@ -799,7 +1067,7 @@ impl Scanned {
 }
 
 fn scan(
-    reader: &mut dyn Read,
+    reader: &mut (dyn Read + Send),
     options: &LoadOptions,
     task: &Task,
     size: u64,
@@ -854,99 +1122,61 @@ fn scan(
         let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
         (size as usize / (sample.len() / lines).max(1)) * 21 / 20 + 1024
     };
-    let mut keys: Vec<u128> = Vec::with_capacity(estimate);
-    let mut leaves: Vec<Digest32> = Vec::with_capacity(estimate);
-    let mut offsets: Vec<u64> = Vec::with_capacity(estimate);
-    let mut strata: Vec<u16> = Vec::with_capacity(estimate);
+    let mut rows = Scanning {
+        keys: Vec::with_capacity(estimate),
+        leaves: Vec::with_capacity(estimate),
+        offsets: Vec::with_capacity(estimate),
+        strata: Vec::with_capacity(estimate),
+    };
+    let spare = Mutex::new(Vec::new());
+    let mut blocks = Blocks {
+        reader,
+        buf,
+        offset: file_offset,
+        eof,
+        block,
+        spare: &spare,
+    };
+    let scan_block = |bytes: &[u8], offset: u64, part: &mut Part| {
+        scan_part(bytes, offset, &layout, &conditions, options.codes, part)
+    };
     let threads = crate::parallel::threads();
-    loop {
-        let cuts = boundaries(&buf, threads, eof);
-        let end = *cuts.last().unwrap_or(&0);
-        if end == 0 && !eof {
-            // One record longer than a block: grow the block.
-            let want = buf.len() * 2 + block;
-            eof = fill(reader, &mut buf, want)?;
-            continue;
-        }
-        let parts: Vec<std::result::Result<Part, Declined>> = if cuts.len() <= 2 || threads == 1 {
-            vec![scan_part(
-                &buf[..end],
-                file_offset,
-                &layout,
-                &conditions,
-                options.codes,
-            )]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = cuts
-                    .windows(2)
-                    .skip(1)
-                    .map(|w| {
-                        let (a, b) = (w[0], w[1]);
-                        let (buf, layout, conditions) = (&buf, &layout, &conditions);
-                        s.spawn(move || {
-                            scan_part(
-                                &buf[a..b],
-                                file_offset + a as u64,
-                                layout,
-                                conditions,
-                                options.codes,
-                            )
-                        })
-                    })
-                    .collect();
-                let first = scan_part(
-                    &buf[..cuts[1]],
-                    file_offset,
-                    &layout,
-                    &conditions,
-                    options.codes,
-                );
-                std::iter::once(first)
-                    .chain(
-                        handles
-                            .into_iter()
-                            .map(|h| h.join().unwrap_or(Err(Declined))),
-                    )
-                    .collect()
-            })
-        };
-        for part in parts {
-            let Ok(part) = part else {
-                return Ok(None);
-            };
-            let base = keys.len() as u128;
-            if base + part.keys.len() as u128 >= 1 << INDEX_BITS {
-                return Ok(None);
+    let complete = if threads == 1 {
+        // The browser: one block after another.
+        let mut part = Part::default();
+        loop {
+            match blocks.next()? {
+                None => break true,
+                Some(Err(Declined)) => break false,
+                Some(Ok((offset, bytes))) => {
+                    if scan_block(&bytes, offset, &mut part).is_err() || !rows.append(&part) {
+                        break false;
+                    }
+                    if let Some(p) = progress {
+                        p(offset + bytes.len() as u64);
+                    }
+                    blocks.recycle(bytes);
+                }
             }
-            keys.extend(
-                part.keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| k | (base + i as u128)),
-            );
-            leaves.extend_from_slice(&part.leaves);
-            offsets.extend_from_slice(&part.offsets);
-            strata.extend_from_slice(&part.strata);
         }
-        buf.drain(..end);
-        file_offset += end as u64;
-        if let Some(p) = progress {
-            p(file_offset);
-        }
-        if eof {
-            if !buf.is_empty() {
-                return Ok(None);
-            }
-            break;
-        }
-        let want = buf.len() + block;
-        eof = fill(reader, &mut buf, want)?;
+    } else {
+        scan_pipelined(&mut blocks, threads, &scan_block, &mut rows, progress)?
+    };
+    if !complete {
+        return Ok(None);
     }
+    let Scanning {
+        keys,
+        leaves,
+        offsets,
+        strata,
+    } = rows;
     if keys.is_empty() {
         return Ok(None);
     }
+    crate::timing::mark("scan: rows parsed and hashed");
     let order = parallel_sort(keys);
+    crate::timing::mark("scan: sorted");
     if order
         .windows(2)
         .any(|w| w[0] >> INDEX_BITS == w[1] >> INDEX_BITS)
@@ -963,11 +1193,9 @@ fn scan(
         h.update(k.as_bytes());
     }
     h.update((order.len() as u64).to_be_bytes());
-    let mask = (1u128 << INDEX_BITS) - 1;
-    for k in &order {
-        h.update(leaves[(k & mask) as usize]);
-    }
+    hash_leaves_in_order(&mut h, &order, &leaves);
     let digest: Digest32 = h.finalize().into();
+    crate::timing::mark("scan: digest");
     drop(leaves);
     Ok(Some(Scanned {
         layout,
@@ -976,6 +1204,79 @@ fn scan(
         offsets,
         strata,
     }))
+}
+
+/// Hashes the leaves in canonical (sorted) order. The leaves lie in row
+/// order, so each is a random access into hundreds of megabytes; asking for
+/// the ones a little ahead early lets the memory fetch them in parallel
+/// (without it, this loop waits on memory for most of its time).
+fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
+    const AHEAD: usize = 64;
+    /// Leaves per batch handed from the gathering thread to the hashing one.
+    const BATCH: usize = 32 * 1024;
+    let mask = (1u128 << INDEX_BITS) - 1;
+    let gather = |chunk: &[u128], next: &[u128], batch: &mut Vec<u8>| {
+        batch.clear();
+        for (j, k) in chunk.iter().enumerate() {
+            if let Some(ahead) = chunk
+                .get(j + AHEAD)
+                .or_else(|| next.get(j + AHEAD - chunk.len()))
+            {
+                prefetch(&leaves[(ahead & mask) as usize]);
+            }
+            batch.extend_from_slice(&leaves[(k & mask) as usize]);
+        }
+    };
+    let chunks: Vec<&[u128]> = order.chunks(BATCH).collect();
+    let next_of = |c: usize| chunks.get(c + 1).copied().unwrap_or(&[]);
+    if crate::parallel::threads() == 1 || chunks.len() < 4 {
+        let mut batch = Vec::with_capacity(BATCH * 32);
+        for (c, chunk) in chunks.iter().enumerate() {
+            gather(chunk, next_of(c), &mut batch);
+            h.update(&batch);
+        }
+        return;
+    }
+    // One thread gathers the leaves (waiting on memory) while this one
+    // hashes the batch before; two buffers go back and forth.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    for _ in 0..2 {
+        let _ = empty_tx.send(Vec::with_capacity(BATCH * 32));
+    }
+    std::thread::scope(|s| {
+        let chunks = &chunks;
+        s.spawn(move || {
+            for (c, chunk) in chunks.iter().enumerate() {
+                let Ok(mut batch) = empty_rx.recv() else {
+                    return;
+                };
+                gather(chunk, next_of(c), &mut batch);
+                if full_tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in full_rx.iter() {
+            h.update(&batch);
+            let _ = empty_tx.send(batch);
+        }
+    });
+}
+
+/// A hint to fetch `x` into the cache; no effect on results.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint with no architectural effect; the
+    // pointer comes from a reference, so it is valid anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 impl EntitySource for EntityIndex<'_> {
@@ -1013,6 +1314,11 @@ impl EntitySource for EntityIndex<'_> {
         unpack(self.order[pos as usize], out);
     }
 
+    fn ticket_at(&self, pos: u32, stratum_key: &Digest32, _scratch: &mut String) -> Digest32 {
+        let (id, len) = unpack_bytes(self.order[pos as usize]);
+        crate::draw::ticket_of_bytes(stratum_key, &id[..len])
+    }
+
     fn position(&self, id: &str) -> Option<u32> {
         let packed = pack(id.as_bytes())?;
         self.order
@@ -1030,63 +1336,99 @@ impl EntitySource for EntityIndex<'_> {
             .map(|(i, &p)| (self.offsets[(self.order[p as usize] & mask) as usize], i))
             .collect();
         wanted.sort_unstable();
-        let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
-        let io = |e: std::io::Error| {
-            Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
-        };
-        let mut file = match &self.rows {
-            Rows::File(p) => Some(std::fs::File::open(p).map_err(io)?),
-            Rows::Bytes(_) => None,
-        };
-        // A window over the file, read forward: the drawn rows are visited
-        // in file order, so the file is read at most about once.
-        let mut window: Vec<u8> = Vec::new();
-        let mut window_start: u64 = 0;
-        let mut window_eof = false;
-        let mut fields = Vec::new();
-        let mut unquoted = Vec::new();
-        for (offset, i) in wanted {
-            let key = self.order[positions[i] as usize];
-            let record: &[u8] = match (&self.rows, &mut file) {
-                (Rows::Bytes(b), _) => &b[offset as usize..],
-                (Rows::File(_), Some(f)) => {
-                    let mut size = 4 << 20;
-                    loop {
-                        let inside =
-                            offset >= window_start && offset < window_start + window.len() as u64;
-                        if inside {
-                            let rel = (offset - window_start) as usize;
-                            // Complete when the record ends before the window
-                            // does (or the window reaches the end of the file).
-                            match split_record(
-                                &window,
-                                rel,
-                                self.layout.delimiter,
-                                &mut fields,
-                                &mut unquoted,
-                            ) {
-                                Ok(end) if end < window.len() || window_eof => break,
-                                _ if window_eof => break,
-                                _ => {}
-                            }
-                            size = size.max(window.len() * 2);
-                        }
-                        f.seek(SeekFrom::Start(offset)).map_err(io)?;
-                        window.clear();
-                        f.by_ref()
-                            .take(size as u64)
-                            .read_to_end(&mut window)
-                            .map_err(io)?;
-                        window_start = offset;
-                        window_eof = window.len() < size;
-                    }
-                    &window[(offset - window_start) as usize..]
-                }
-                _ => unreachable!("a file index has a file"),
+        let read = |chunk: &[(u64, usize)]| -> Result<Vec<(usize, Entity)>> {
+            let mut reader = match &self.rows {
+                Rows::File(p) => RecordReader::File {
+                    file: std::fs::File::open(p).map_err(read_again)?,
+                    buf: Vec::new(),
+                },
+                Rows::Bytes(b) => RecordReader::Bytes(b),
             };
-            out[i] = Some(self.entity_at(record, key)?);
+            chunk
+                .iter()
+                .map(|&(offset, i)| {
+                    let record = reader.record_at(offset, self.layout.delimiter)?;
+                    Ok((
+                        i,
+                        self.entity_at(record, self.order[positions[i] as usize])?,
+                    ))
+                })
+                .collect()
+        };
+        let threads = crate::parallel::threads();
+        let found: Vec<(usize, Entity)> = if threads == 1 || wanted.len() < 1024 {
+            read(&wanted)?
+        } else {
+            // Each core reads its share of the rows (in file order).
+            let chunk = wanted.len().div_ceil(threads);
+            let parts: Vec<Result<Vec<(usize, Entity)>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = wanted.chunks(chunk).map(|c| s.spawn(|| read(c))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(Error::new(ErrorKind::Io, "a reading thread failed"))
+                        })
+                    })
+                    .collect()
+            });
+            let mut all = Vec::with_capacity(wanted.len());
+            for p in parts {
+                all.extend(p?);
+            }
+            all
+        };
+        let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
+        for (i, e) in found {
+            out[i] = Some(e);
         }
         Ok(out.into_iter().flatten().collect())
+    }
+}
+
+fn read_again(e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
+}
+
+/// Reads single records back by their offsets.
+enum RecordReader<'a> {
+    /// One small read per record (the drawn rows are a few in a hundred,
+    /// far apart: reading the file again in full would cost more).
+    File {
+        file: std::fs::File,
+        buf: Vec<u8>,
+    },
+    Bytes(&'a [u8]),
+}
+
+impl RecordReader<'_> {
+    /// The bytes from `offset` to at least the end of that record.
+    fn record_at(&mut self, offset: u64, delimiter: u8) -> Result<&[u8]> {
+        match self {
+            RecordReader::Bytes(b) => Ok(b.get(offset as usize..).unwrap_or(&[])),
+            RecordReader::File { file, buf } => {
+                let mut size = 1024;
+                let mut fields = Vec::new();
+                let mut unquoted = Vec::new();
+                loop {
+                    file.seek(SeekFrom::Start(offset)).map_err(read_again)?;
+                    buf.clear();
+                    file.by_ref()
+                        .take(size as u64)
+                        .read_to_end(buf)
+                        .map_err(read_again)?;
+                    let at_end = buf.len() < size;
+                    match split_record(buf, 0, delimiter, &mut fields, &mut unquoted) {
+                        // Complete when the record ends before the bytes
+                        // read do (or they reach the end of the file).
+                        Ok(end) if end < buf.len() || at_end => break,
+                        _ if at_end => break,
+                        _ => size *= 4,
+                    }
+                }
+                Ok(&buf[..])
+            }
+        }
     }
 }
 
@@ -1135,6 +1477,60 @@ impl Directory<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The bytes `is_normal` treats as special, as the plain table.
+    fn special_table() -> [bool; 256] {
+        let mut t = [false; 256];
+        for (b, v) in t.iter_mut().enumerate() {
+            *v = b <= 0x20 || matches!(b, 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        }
+        t
+    }
+
+    proptest! {
+        /// The word-at-a-time test never misses a special byte, wherever
+        /// it lies, and finds none in text without them (except 0xE0).
+        #[test]
+        fn word_test_finds_every_special_byte(
+            text in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let table = special_table();
+            let has = text.iter().any(|&b| table[b as usize]);
+            let maybe = maybe_special(&text, &table);
+            prop_assert!(maybe || !has);
+            if !text.contains(&0xE0) {
+                prop_assert_eq!(maybe, has);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_parallel_sort_sorts(mut v in proptest::collection::vec(any::<u128>(), 0..200_000)) {
+            let sorted = parallel_sort(v.clone());
+            v.sort_unstable();
+            prop_assert_eq!(sorted, v);
+        }
+    }
+
+    #[test]
+    fn word_test_on_every_byte_at_every_place() {
+        let table = special_table();
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                let maybe = maybe_special(&text, &table);
+                if b == 0xE0 {
+                    // Flagged inside a word, not in the tail.
+                    assert_eq!(maybe, at < 16, "byte {b:#x} at {at}");
+                } else {
+                    assert_eq!(maybe, table[b as usize], "byte {b:#x} at {at}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn packing_keeps_byte_order() {
@@ -1194,11 +1590,27 @@ mod tests {
         let body = &text.as_bytes()[start..];
         let cuts = boundaries(body, 2, true);
         assert!(
-            scan_part(&body[..cuts[1]], 0, &l, &c, options.codes).is_ok(),
+            scan_part(
+                &body[..cuts[1]],
+                0,
+                &l,
+                &c,
+                options.codes,
+                &mut Part::default()
+            )
+            .is_ok(),
             "part 1 {cuts:?}"
         );
         assert!(
-            scan_part(&body[cuts[1]..cuts[2]], 0, &l, &c, options.codes).is_ok(),
+            scan_part(
+                &body[cuts[1]..cuts[2]],
+                0,
+                &l,
+                &c,
+                options.codes,
+                &mut Part::default()
+            )
+            .is_ok(),
             "part 2"
         );
         let whole = scan(&mut text.as_bytes(), &options, &task, 0, BLOCK, None)

@@ -45,6 +45,14 @@ fn fold(c: char) -> char {
 /// ```
 pub fn normalize_text(s: &str) -> Result<String> {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out)?;
+    Ok(out)
+}
+
+/// [`normalize_text`] into a buffer that is cleared first and can be reused
+/// (no allocation per field in the provincial-scale scan).
+pub(crate) fn normalize_into(s: &str, out: &mut String) -> Result<()> {
+    out.clear();
     let mut pending_space = false;
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -89,7 +97,7 @@ pub fn normalize_text(s: &str) -> Result<String> {
         }
         out.push(c);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Normalizes an entity id (统一社会信用代码 or 注册号), SPEC §3.1: normalized

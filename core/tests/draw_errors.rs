@@ -192,6 +192,26 @@ fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     r.draws[0].entity.name = "\"引号\" \\ 与 <img src=x onerror=alert(1)> \"draws\":null".into();
     r.draws[0].team[0].department = "a\"b".into();
     assert_eq!(r.canonical_json(), r.canonical_json_generic());
+    // Many draws: written in parts on several cores, joined in order.
+    let one = r.draws.clone();
+    r.draws = (0..10_000)
+        .map(|i| {
+            let mut d = one[i % one.len()].clone();
+            d.position = i as u64 + 1;
+            d
+        })
+        .collect();
+    let generic = r.canonical_json_generic();
+    assert_eq!(r.canonical_json(), generic);
+    // The digest hashes the pieces as SPEC §11 hashes the whole.
+    use sha2::{Digest, Sha256};
+    let tag = b"shuangsui/1/record";
+    let mut h = Sha256::new();
+    h.update((tag.len() as u64).to_be_bytes());
+    h.update(tag);
+    h.update((generic.len() as u64).to_be_bytes());
+    h.update(generic.as_bytes());
+    assert_eq!(r.compute_digest(), shuangsui::hex(&h.finalize()));
     r.draws.clear();
     assert_eq!(r.canonical_json(), r.canonical_json_generic());
 }

@@ -201,3 +201,58 @@ fn the_vectors_scan_to_their_digests() {
         "only {fast_cases} vectors took the fast path"
     );
 }
+
+#[test]
+fn a_large_file_reads_its_drawn_rows_back_on_every_core() {
+    // Thousands of drawn rows, read back from the file by several threads.
+    let rows: Vec<Row> = (0..8000)
+        .map(|i| Row {
+            id: i * 7919 + 13,
+            name: (i % 3) as usize,
+            class: (i % 4) as usize,
+            area: (i % 3) as usize,
+            quote_name: i % 97 == 0,
+            style: (i % 4) as usize,
+        })
+        .collect();
+    let text = csv(&rows, 0);
+    let dir = std::env::temp_dir().join(format!("shuangsui-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("entities.csv");
+    std::fs::write(&path, &text).unwrap();
+    let task = TaskFile::parse(TASK, "task.toml").unwrap().task;
+    let options = LoadOptions::default();
+    let slow = EntityDirectory::load(text.as_bytes(), "e.csv", &options).unwrap();
+    let fast = EntityIndex::scan_file(&path, "e.csv", &options, &task, None)
+        .unwrap()
+        .expect("a clean file takes the fast path");
+    let drawn = record(&fast).unwrap();
+    assert!(drawn.matches("\"ticket\"").count() > 2000);
+    assert_eq!(record(&slow).unwrap(), drawn);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_directory_of_many_batches_digests_the_same() {
+    // More rows than the digest's batches of 32,768: gathered on one
+    // thread, hashed on another.
+    let rows: Vec<Row> = (0..140_000)
+        .map(|i| Row {
+            id: i * 613 + 7,
+            name: (i % 3) as usize,
+            class: (i % 4) as usize,
+            area: (i % 3) as usize,
+            quote_name: false,
+            style: 0,
+        })
+        .collect();
+    let text = csv(&rows, 0);
+    let task = TaskFile::parse(TASK, "task.toml").unwrap().task;
+    let options = LoadOptions::default();
+    let slow = EntityDirectory::load(text.as_bytes(), "e.csv", &options).unwrap();
+    let fast = EntityIndex::scan_bytes(text.as_bytes(), "e.csv", &options, &task)
+        .unwrap()
+        .expect("a clean file takes the fast path");
+    assert_eq!(fast.len(), 140_000);
+    assert_eq!(slow.digest_hex(), fast.digest_hex());
+}
