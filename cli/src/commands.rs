@@ -3,7 +3,7 @@
 //! No rule of the draw lives here.
 
 use crate::flags::{
-    AnnounceArgs, DemoArgs, DigestArgs, DigestKind, DrawArgs, DrawFiles, GenArgs, GenKind,
+    AnnounceArgs, DemoArgs, DigestArgs, DigestKind, DrawArgs, DrawFiles, Format, GenArgs, GenKind,
     MapFlags, ReadFlags, VerifyArgs,
 };
 use crate::progress::{Counting, Progress};
@@ -681,7 +681,7 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
 }
 
 /// `shuangsui draw`.
-pub fn draw(args: &DrawArgs) -> Result<Report> {
+pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     let record_path = args.out.join("record.json");
     let result_path = args.out.join("result.csv");
     let xlsx_path = args.out.join("result.xlsx");
@@ -823,8 +823,9 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
         check.push_str(&format!(" --sheet {sheet}"));
     }
     let _ = writeln!(t, "anyone can check it:\n  {check}");
-    Ok(Report::ok(
-        t,
+    // The record as a JSON tree only when asked for: at provincial scale it
+    // is a gigabyte of values and two seconds to build.
+    let json = if format == Format::Json {
         json!({
             "files": {
                 "record": name(&record_path),
@@ -834,9 +835,11 @@ pub fn draw(args: &DrawArgs) -> Result<Report> {
             },
             "verify_command": check,
             "record": record,
-        }),
-    )
-    .with_warnings(l.warnings))
+        })
+    } else {
+        Value::Null
+    };
+    Ok(Report::ok(t, json).with_warnings(l.warnings))
 }
 
 /// `shuangsui verify`.

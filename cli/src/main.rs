@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Command::Gen(a) => commands::gen(a),
         Command::Digest(a) => commands::digest(a),
         Command::Announce(a) => commands::announce(a),
-        Command::Draw(a) => commands::draw(a),
+        Command::Draw(a) => commands::draw(a, cli.format),
         Command::Verify(a) => commands::verify(a),
         Command::Deadline(a) => deadlines::deadline(a),
         Command::Rules => deadlines::rules(),
