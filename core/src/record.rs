@@ -155,7 +155,7 @@ fn digest_without(v: &Value, tag: &str, key: &str) -> String {
 
 /// The draws as canonical JSON (keys sorted, no whitespace), written
 /// straight into one buffer; on all cores for a long list.
-fn draws_json(draws: &[Drawn]) -> Vec<u8> {
+fn draws_json(draws: &[Drawn]) -> DrawsJson {
     fn string(out: &mut Vec<u8>, s: &str) {
         // serde_json's escaping, as the generic canonical JSON uses.
         let _ = serde_json::to_writer(&mut *out, s);
@@ -215,16 +215,29 @@ fn draws_json(draws: &[Drawn]) -> Vec<u8> {
                 .collect()
         })
     };
-    let mut out = Vec::with_capacity(pieces.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
-    out.push(b'[');
-    for (i, p) in pieces.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(p);
+    DrawsJson(pieces)
+}
+
+/// The draws' canonical JSON array, in pieces to be joined with commas
+/// inside brackets (not joined here: at provincial scale that would hold
+/// the hundred megabytes twice).
+struct DrawsJson(Vec<Vec<u8>>);
+
+impl DrawsJson {
+    /// The array's bytes in order, without copying them together.
+    fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        let n = self.0.len();
+        std::iter::once(&b"["[..])
+            .chain(self.0.iter().enumerate().flat_map(move |(i, p)| {
+                let sep: &[u8] = if i + 1 < n { b"," } else { b"" };
+                [&p[..], sep]
+            }))
+            .chain(std::iter::once(&b"]"[..]))
     }
-    out.push(b']');
-    out
+
+    fn len(&self) -> usize {
+        self.parts().map(<[u8]>::len).sum()
+    }
 }
 
 impl DrawRecord {
@@ -240,7 +253,9 @@ impl DrawRecord {
         let len = before.len() + draws.len() + after.len();
         h.update((len as u64).to_be_bytes());
         h.update(before.as_bytes());
-        h.update(&draws);
+        for part in draws.parts() {
+            h.update(part);
+        }
         h.update(after.as_bytes());
         hex(&h.finalize())
     }
@@ -251,13 +266,18 @@ impl DrawRecord {
     /// tree; a test holds this equal to the generic canonical JSON.
     pub fn canonical_json(&self) -> String {
         let (before, draws, after) = self.canonical_pieces();
-        // The draws are JSON written from strings: valid UTF-8.
-        before + &String::from_utf8_lossy(&draws) + &after
+        let mut json = before.into_bytes();
+        for part in draws.parts() {
+            json.extend_from_slice(part);
+        }
+        json.extend_from_slice(after.as_bytes());
+        // JSON written from strings: valid UTF-8.
+        String::from_utf8_lossy(&json).into_owned()
     }
 
     /// The canonical JSON in three pieces: up to the draws' value, the
     /// draws' array, and the rest.
-    fn canonical_pieces(&self) -> (String, Vec<u8>, String) {
+    fn canonical_pieces(&self) -> (String, DrawsJson, String) {
         let rest = DrawRecord {
             protocol: self.protocol.clone(),
             task: self.task.clone(),
