@@ -15,7 +15,7 @@ use crate::{Error, ErrorKind, Result};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 
 /// Everything a draw needs.
 #[derive(Clone, Copy)]
@@ -297,8 +297,15 @@ fn bottom_k(
     // Tickets compare as four big-endian words: the same order as their
     // bytes, without a byte-wise comparison per entity.
     type Key = ([u64; 4], u32);
+    // The k smallest of a chunk: candidates gather in a buffer of 2k; when
+    // it is full, the k smallest are kept (a linear-time selection) and
+    // anything above the largest of them is skipped from then on. Linear
+    // in the chunk, where a heap pays log k for most entities of a large
+    // quota.
     let part = |chunk: &[u32]| -> Vec<Key> {
-        let mut heap: BinaryHeap<Key> = BinaryHeap::with_capacity(k.min(chunk.len()) + 1);
+        let cap = 2 * k.min(chunk.len());
+        let mut kept: Vec<Key> = Vec::with_capacity(cap);
+        let mut bound: Option<Key> = None;
         let mut id = String::with_capacity(32);
         let any_excluded = !excluded.is_empty();
         for &pos in chunk {
@@ -306,14 +313,18 @@ fn bottom_k(
                 continue;
             }
             let t = (words(&entities.ticket_at(pos, skey, &mut id)), pos);
-            if heap.len() < k {
-                heap.push(t);
-            } else if heap.peek().is_some_and(|top| t < *top) {
-                heap.pop();
-                heap.push(t);
+            if bound.is_some_and(|b| t > b) {
+                continue;
+            }
+            kept.push(t);
+            if kept.len() == cap {
+                kept.select_nth_unstable(k - 1);
+                kept.truncate(k);
+                // The selection put the k-th smallest last.
+                bound = Some(kept[k - 1]);
             }
         }
-        heap.into_vec()
+        kept
     };
     let threads = crate::parallel::threads();
     let mut all: Vec<Key> = if threads == 1 || positions.len() < 1 << 15 {
