@@ -23,7 +23,7 @@ use crate::task::Task;
 use crate::text::{normalize_into, normalize_text};
 use crate::{EntityDirectory, Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -1401,6 +1401,39 @@ enum RecordReader<'a> {
     Bytes(&'a [u8]),
 }
 
+/// Reads up to `size` bytes at `offset` into `buf` (fewer only at the end
+/// of the file): one system call per read where the system allows.
+fn read_at(
+    file: &mut std::fs::File,
+    offset: u64,
+    size: usize,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    buf.clear();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        buf.resize(size, 0);
+        let mut got = 0;
+        while got < size {
+            match file.read_at(&mut buf[got..], offset + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        buf.truncate(got);
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom};
+        file.seek(SeekFrom::Start(offset))?;
+        file.by_ref().take(size as u64).read_to_end(buf).map(|_| ())
+    }
+}
+
 impl RecordReader<'_> {
     /// The bytes from `offset` to at least the end of that record.
     fn record_at(&mut self, offset: u64, delimiter: u8) -> Result<&[u8]> {
@@ -1411,12 +1444,7 @@ impl RecordReader<'_> {
                 let mut fields = Vec::new();
                 let mut unquoted = Vec::new();
                 loop {
-                    file.seek(SeekFrom::Start(offset)).map_err(read_again)?;
-                    buf.clear();
-                    file.by_ref()
-                        .take(size as u64)
-                        .read_to_end(buf)
-                        .map_err(read_again)?;
+                    read_at(file, offset, size, buf).map_err(read_again)?;
                     let at_end = buf.len() < size;
                     match split_record(buf, 0, delimiter, &mut fields, &mut unquoted) {
                         // Complete when the record ends before the bytes
