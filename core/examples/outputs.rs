@@ -113,4 +113,7 @@ fn main() {
     let t = std::time::Instant::now();
     let d = record.compute_digest();
     eprintln!("digest {:?} {}", t.elapsed(), d);
+    let t = std::time::Instant::now();
+    let json = record.to_json_pretty();
+    eprintln!("record.json {:?} {}", t.elapsed(), json.len());
 }
