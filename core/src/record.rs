@@ -336,27 +336,39 @@ impl DrawRecord {
         struct Protocol {
             protocol: Option<String>,
         }
-        let p: Protocol = serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the record is not valid JSON: {e}"),
-            )
-        })?;
-        let proto = p.protocol.unwrap_or_default();
-        if proto != PROTOCOL {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the record's protocol is \"{proto}\"; this program verifies {PROTOCOL}"),
-            ));
-        }
         // Read straight into the typed record (every field known, none
         // extra), whose canonical JSON is then exactly that of the text.
-        let r: DrawRecord = serde_json::from_str(text).map_err(|e| {
-            Error::new(
+        // Only when that fails is the text read again, to say why: not
+        // JSON, another protocol, or malformed.
+        let r: DrawRecord = match serde_json::from_str(text) {
+            Ok(r) => r,
+            Err(malformed) => {
+                let p: Protocol = serde_json::from_str(text).map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidRecord,
+                        format!("the record is not valid JSON: {e}"),
+                    )
+                })?;
+                let proto = p.protocol.unwrap_or_default();
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    if proto != PROTOCOL {
+                        format!("the record's protocol is \"{proto}\"; this program verifies {PROTOCOL}")
+                    } else {
+                        format!("the record is malformed: {malformed}")
+                    },
+                ));
+            }
+        };
+        if r.protocol != PROTOCOL {
+            return Err(Error::new(
                 ErrorKind::InvalidRecord,
-                format!("the record is malformed: {e}"),
-            )
-        })?;
+                format!(
+                    "the record's protocol is \"{}\"; this program verifies {PROTOCOL}",
+                    r.protocol
+                ),
+            ));
+        }
         let actual = r.compute_digest();
         if r.record_digest != actual {
             return Err(Error::new(
