@@ -118,7 +118,7 @@ pub fn result_table(record: &DrawRecord) -> ([&'static str; 12], Vec<Vec<String>
 }
 
 /// One row of the result table, borrowing the record's text where it can.
-fn result_row<'a>(record: &'a DrawRecord, n: usize, d: &'a Drawn) -> [Cow<'a, str>; 12] {
+pub(crate) fn result_row<'a>(record: &'a DrawRecord, n: usize, d: &'a Drawn) -> [Cow<'a, str>; 12] {
     let leader = d.team.iter().find(|m| m.role == Role::Leader);
     let join = |f: &dyn Fn(&'a crate::record::TeamMember) -> &'a str| -> Cow<'a, str> {
         let mut members = d.team.iter().filter(|m| m.role != Role::Leader);

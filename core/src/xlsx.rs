@@ -21,7 +21,7 @@ use crate::calendar::{Date, LedgerReport};
 #[cfg(test)]
 use crate::publish::result_table;
 use crate::publish::RESULT_COLUMNS;
-use crate::record::{DrawRecord, Role, TeamMember};
+use crate::record::DrawRecord;
 use crate::{Error, ErrorKind, Result};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, IntoCustomDateTime, Workbook,
@@ -151,8 +151,7 @@ fn result_xlsx_on(record: &DrawRecord, threads: usize) -> Result<Vec<u8>> {
 }
 
 /// The rows of [`crate::result_table`], made one at a time into the sheet
-/// (see [`book::Rows`]) instead of held whole; they must stay what
-/// `result_table` makes, which `xlsx/tests.rs` checks.
+/// (see [`book::Rows`]) instead of held whole, from the same row function.
 struct ResultRows<'a>(&'a DrawRecord);
 
 impl book::Rows for ResultRows<'_> {
@@ -165,35 +164,11 @@ impl book::Rows for ResultRows<'_> {
     }
 
     fn row(&self, n: usize, row: &mut book::Row) {
-        let record = self.0;
-        let Some(d) = record.draws.get(n) else {
-            return;
-        };
-        row.number(n as u64 + 1);
-        match record.strata.get(d.stratum as usize) {
-            Some(s) => row.push(&s.name),
-            None => row.number(d.stratum),
+        if let Some(d) = self.0.draws.get(n) {
+            for cell in crate::publish::result_row(self.0, n, d) {
+                row.push(&cell);
+            }
         }
-        row.number(d.position);
-        row.push(&d.entity.id);
-        row.push(&d.entity.name);
-        let leader = d.team.iter().find(|m| m.role == Role::Leader);
-        row.push(leader.map_or("", |m| &m.name));
-        row.push(leader.map_or("", |m| &m.id));
-        row.push(leader.map_or("", |m| &m.department));
-        let fields: [fn(&TeamMember) -> &str; 3] = [|m| &m.name, |m| &m.id, |m| &m.department];
-        for field in fields {
-            row.cell(|t| {
-                let members = d.team.iter().filter(|m| m.role != Role::Leader);
-                for (i, m) in members.enumerate() {
-                    if i > 0 {
-                        t.push('、');
-                    }
-                    t.push_str(field(m));
-                }
-            });
-        }
-        row.push(&d.ticket);
     }
 }
 

@@ -102,14 +102,6 @@ impl Row {
         self.cell(|t| t.push_str(text));
     }
 
-    /// The next cell, `n` in decimal.
-    pub(super) fn number(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let digits = format_number(&mut digits, n);
-        // ASCII digits.
-        self.push(std::str::from_utf8(digits).unwrap_or_default());
-    }
-
     fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
