@@ -859,28 +859,24 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     options.entities.codes = CodeCheck::Warn;
     options.inspectors.codes = CodeCheck::Warn;
     options.exclusions.codes = CodeCheck::Warn;
-    // The record is read once (its digest checked). The recorded task says
-    // how the directory is stratified; a record that cannot be read is
-    // reported by the verification itself.
+    // The record is read once, its digest checked, without keeping the
+    // list of drawn entities (hundreds of megabytes at provincial scale):
+    // a re-run with the published record digest reproduces it, and the
+    // list is read again only to say where a re-run differs. The recorded
+    // task says how the directory is stratified; a record that cannot be
+    // read is reported by the verification itself.
     shuangsui::timing::mark("  read the record's text");
-    let read = DrawRecord::from_json(&text).ok();
-    shuangsui::timing::mark("  parsed it, checked its digest");
-    let task = match &read {
-        Some(r) => r.task.clone(),
+    let lean = DrawRecord::read_without_draws(&text);
+    let task = match &lean {
+        Some((r, _)) => r.task.clone(),
         None => whole_directory_task()?,
     };
     // The text is needed again only to report why it could not be read.
-    let text = if read.is_some() { String::new() } else { text };
-    // Nor is the list of drawn entities (hundreds of megabytes at
-    // provincial scale) kept through the scan: a re-run with the published
-    // record digest reproduces it; the list is read again only to say where
-    // a re-run differs.
-    let drawn_count = read.as_ref().map(|r| r.draws.len());
-    let read = read.map(|mut r| {
-        r.draws = Vec::new();
-        r
-    });
-    shuangsui::timing::mark("  set its list aside");
+    let text = if lean.is_some() { String::new() } else { text };
+    let (read, drawn_count) = match lean {
+        Some((r, n)) => (Some(r), Some(n)),
+        None => (None, None),
+    };
     shuangsui::timing::mark("read the record");
     let entities = load_entities(&args.entities, &options.entities, &task)?;
     let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;

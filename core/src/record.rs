@@ -153,49 +153,51 @@ fn digest_without(v: &Value, tag: &str, key: &str) -> String {
     hex(&tagged(tag, &[canonical_json(&v).as_bytes()]))
 }
 
+fn string(out: &mut Vec<u8>, s: &str) {
+    // serde_json's escaping, as the generic canonical JSON uses.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+/// One draw as canonical JSON, appended to `out`.
+fn draw_json(out: &mut Vec<u8>, d: &Drawn) {
+    out.extend_from_slice(b"{\"entity\":{\"id\":");
+    string(out, &d.entity.id);
+    out.extend_from_slice(b",\"name\":");
+    string(out, &d.entity.name);
+    out.extend_from_slice(b"},\"position\":");
+    out.extend_from_slice(d.position.to_string().as_bytes());
+    out.extend_from_slice(b",\"stratum\":");
+    out.extend_from_slice(d.stratum.to_string().as_bytes());
+    out.extend_from_slice(b",\"team\":[");
+    for (j, m) in d.team.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"department\":");
+        string(out, &m.department);
+        out.extend_from_slice(b",\"id\":");
+        string(out, &m.id);
+        out.extend_from_slice(b",\"name\":");
+        string(out, &m.name);
+        out.extend_from_slice(match m.role {
+            Role::Leader => b",\"role\":\"leader\"}",
+            Role::Member => b",\"role\":\"member\"}",
+        });
+    }
+    out.extend_from_slice(b"],\"ticket\":");
+    string(out, &d.ticket);
+    out.push(b'}');
+}
+
 /// The draws as canonical JSON (keys sorted, no whitespace), written
 /// straight into one buffer; on all cores for a long list.
 fn draws_json(draws: &[Drawn]) -> DrawsJson {
-    fn string(out: &mut Vec<u8>, s: &str) {
-        // serde_json's escaping, as the generic canonical JSON uses.
-        let _ = serde_json::to_writer(&mut *out, s);
-    }
-    fn one(out: &mut Vec<u8>, d: &Drawn) {
-        out.extend_from_slice(b"{\"entity\":{\"id\":");
-        string(out, &d.entity.id);
-        out.extend_from_slice(b",\"name\":");
-        string(out, &d.entity.name);
-        out.extend_from_slice(b"},\"position\":");
-        out.extend_from_slice(d.position.to_string().as_bytes());
-        out.extend_from_slice(b",\"stratum\":");
-        out.extend_from_slice(d.stratum.to_string().as_bytes());
-        out.extend_from_slice(b",\"team\":[");
-        for (j, m) in d.team.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"department\":");
-            string(out, &m.department);
-            out.extend_from_slice(b",\"id\":");
-            string(out, &m.id);
-            out.extend_from_slice(b",\"name\":");
-            string(out, &m.name);
-            out.extend_from_slice(match m.role {
-                Role::Leader => b",\"role\":\"leader\"}",
-                Role::Member => b",\"role\":\"member\"}",
-            });
-        }
-        out.extend_from_slice(b"],\"ticket\":");
-        string(out, &d.ticket);
-        out.push(b'}');
-    }
     let part = |ds: &[Drawn]| {
         let mut out = Vec::with_capacity(ds.len() * 400);
         for (i, d) in ds.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            one(&mut out, d);
+            draw_json(&mut out, d);
         }
         out
     };
@@ -240,24 +242,115 @@ impl DrawsJson {
     }
 }
 
+/// `record_digest` over the canonical JSON given in its pieces (SPEC §11).
+fn record_digest(before: &str, draws: &DrawsJson, after: &str) -> String {
+    let tag = b"shuangsui/1/record";
+    let mut h = Sha256::new();
+    h.update((tag.len() as u64).to_be_bytes());
+    h.update(tag);
+    let len = before.len() + draws.len() + after.len();
+    h.update((len as u64).to_be_bytes());
+    h.update(before.as_bytes());
+    for part in draws.parts() {
+        h.update(part);
+    }
+    h.update(after.as_bytes());
+    hex(&h.finalize())
+}
+
+/// A record as read by [`DrawRecord::read_without_draws`]: the same fields,
+/// the draws kept only as their canonical JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanRecord {
+    protocol: String,
+    task: Task,
+    task_digest: String,
+    entities: DigestSummary,
+    inspectors: DigestSummary,
+    exclusions: DigestSummary,
+    seed: SeedRecord,
+    announcement_digest: Option<String>,
+    draw_key: String,
+    unstratified: u64,
+    strata: Vec<StratumOutcome>,
+    draws: CanonicalDraws,
+    record_digest: String,
+}
+
+/// A list of draws read one at a time into canonical JSON (the array's
+/// elements, comma-separated, without its brackets).
+struct CanonicalDraws {
+    json: Vec<u8>,
+    count: usize,
+}
+
+impl<'de> Deserialize<'de> for CanonicalDraws {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Each;
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = CanonicalDraws;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of draws")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<CanonicalDraws, A::Error> {
+                let mut json = Vec::new();
+                let mut count = 0;
+                while let Some(d) = seq.next_element::<Drawn>()? {
+                    if count > 0 {
+                        json.push(b',');
+                    }
+                    draw_json(&mut json, &d);
+                    count += 1;
+                }
+                Ok(CanonicalDraws { json, count })
+            }
+        }
+        d.deserialize_seq(Each)
+    }
+}
+
 impl DrawRecord {
     /// Computes `record_digest` over the record without that key (SPEC §11).
     pub fn compute_digest(&self) -> String {
         // Hashed in its three pieces: at provincial scale the draws are a
         // hundred megabytes, not worth copying once more to join them.
         let (before, draws, after) = self.canonical_pieces();
-        let tag = b"shuangsui/1/record";
-        let mut h = Sha256::new();
-        h.update((tag.len() as u64).to_be_bytes());
-        h.update(tag);
-        let len = before.len() + draws.len() + after.len();
-        h.update((len as u64).to_be_bytes());
-        h.update(before.as_bytes());
-        for part in draws.parts() {
-            h.update(part);
+        record_digest(&before, &draws, &after)
+    }
+
+    /// Reads a record for verification without keeping its drawn list:
+    /// each draw is read, written in canonical form for the digest and
+    /// dropped (at provincial scale the list takes hundreds of megabytes as
+    /// values). Returns the record with `draws` empty and the number of
+    /// draws. `None` when the text is not a record whose content hashes to
+    /// its `record_digest`: [`DrawRecord::from_json`] then says why.
+    pub fn read_without_draws(text: &str) -> Option<(DrawRecord, usize)> {
+        let lean: LeanRecord = serde_json::from_str(text).ok()?;
+        let record = DrawRecord {
+            protocol: lean.protocol,
+            task: lean.task,
+            task_digest: lean.task_digest,
+            entities: lean.entities,
+            inspectors: lean.inspectors,
+            exclusions: lean.exclusions,
+            seed: lean.seed,
+            announcement_digest: lean.announcement_digest,
+            draw_key: lean.draw_key,
+            unstratified: lean.unstratified,
+            strata: lean.strata,
+            draws: Vec::new(),
+            record_digest: lean.record_digest,
+        };
+        if record.protocol != PROTOCOL {
+            return None;
         }
-        h.update(after.as_bytes());
-        hex(&h.finalize())
+        let (before, _, after) = record.canonical_pieces();
+        let digest = record_digest(&before, &DrawsJson(vec![lean.draws.json]), &after);
+        (digest == record.record_digest).then_some((record, lean.draws.count))
     }
 
     /// The canonical JSON of the record without `record_digest` (SPEC §1,

@@ -212,6 +212,25 @@ fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     h.update((generic.len() as u64).to_be_bytes());
     h.update(generic.as_bytes());
     assert_eq!(r.compute_digest(), shuangsui::hex(&h.finalize()));
+    // Read back without the drawn list: the same record otherwise, its
+    // digest checked over the draws as they stream past.
+    r.record_digest = r.compute_digest();
+    let (lean, count) = shuangsui::DrawRecord::read_without_draws(&r.to_json_pretty()).unwrap();
+    assert_eq!(count, 10_000);
+    let mut stripped = r.clone();
+    stripped.draws.clear();
+    assert_eq!(lean, stripped);
+    // A changed draw, or another protocol, is not a record it can read.
+    let mut changed = r.clone();
+    changed.draws[9_999].ticket = "0".repeat(64);
+    assert!(shuangsui::DrawRecord::read_without_draws(&changed.to_json_pretty()).is_none());
+    let mut other = r.clone();
+    other.protocol = "shuangsui-draw/0".into();
+    other.record_digest = other.compute_digest();
+    assert!(shuangsui::DrawRecord::read_without_draws(&other.to_json_pretty()).is_none());
     r.draws.clear();
     assert_eq!(r.canonical_json(), r.canonical_json_generic());
+    r.record_digest = r.compute_digest();
+    let (lean, count) = shuangsui::DrawRecord::read_without_draws(&r.to_json_pretty()).unwrap();
+    assert_eq!((lean, count), (r.clone(), 0));
 }
