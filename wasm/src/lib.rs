@@ -23,8 +23,8 @@
 use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::{
-    CodeCheck, DrawInputs, EntityDirectory, InspectorDirectory, LoadOptions, ReadOptions,
-    RowSource, SeedSource, TaskFile, TextEncoding, Verification,
+    CodeCheck, DrawInputs, EntityDirectory, EntityIndex, EntitySource, InspectorDirectory,
+    LoadOptions, ReadOptions, RowSource, SeedSource, TaskFile, TextEncoding, Verification,
 };
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
@@ -249,7 +249,72 @@ pub fn headers(bytes: &[u8], name: &str, kind: &str, reading: &Reading) -> Out<V
 
 /// The entity directory (检查对象名录库), read once.
 #[wasm_bindgen]
-pub struct Entities(EntityDirectory);
+pub struct Entities(Held);
+
+/// How an entity directory is held.
+enum Held {
+    /// Read in full (a workbook, GBK, a file with warnings…).
+    Full(EntityDirectory),
+    /// A clean UTF-8 CSV: its bytes, scanned into a compact index for each
+    /// task (SPEC's results are the full loader's, byte for byte; a
+    /// provincial file would not fit in the browser as a table).
+    Scanned {
+        bytes: Vec<u8>,
+        name: String,
+        options: LoadOptions,
+        count: usize,
+        digest: String,
+    },
+}
+
+/// A directory as one draw sees it.
+enum Source<'a> {
+    Held(&'a EntityDirectory),
+    Index(EntityIndex<'a>),
+    Loaded(EntityDirectory),
+}
+
+impl Source<'_> {
+    fn get(&self) -> &dyn EntitySource {
+        match self {
+            Source::Held(d) => *d,
+            Source::Loaded(d) => d,
+            Source::Index(i) => i,
+        }
+    }
+}
+
+/// A task with one stratum of every entity, for reading a directory before
+/// the task is known.
+fn whole_directory_task() -> shuangsui::Result<shuangsui::Task> {
+    Ok(TaskFile::parse(
+        "name = \"摘要\"\nitem = \"摘要\"\ndraw_date = 2000-01-01\n",
+        "(directory)",
+    )?
+    .task)
+}
+
+impl Entities {
+    /// The directory stratified for `task`.
+    fn source(&self, task: &shuangsui::Task) -> Out<Source<'_>> {
+        match &self.0 {
+            Held::Full(d) => Ok(Source::Held(d)),
+            Held::Scanned {
+                bytes,
+                name,
+                options,
+                ..
+            } => match EntityIndex::scan_bytes(bytes, name, options, task).map_err(problem)? {
+                Some(index) => Ok(Source::Index(index)),
+                // This task's strata need the full loader (it names, say,
+                // an entity two strata match).
+                None => EntityDirectory::load(&bytes[..], name, options)
+                    .map(Source::Loaded)
+                    .map_err(problem),
+            },
+        }
+    }
+}
 
 #[wasm_bindgen]
 impl Entities {
@@ -257,39 +322,65 @@ impl Entities {
     /// the file name for messages.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(
-        bytes: &[u8],
+        bytes: Vec<u8>,
         name: &str,
         reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Entities> {
         let options = &reading.entities;
-        let mut rows = EntityDirectory::table(bytes, name, options).map_err(problem)?;
+        let whole = whole_directory_task().map_err(problem)?;
+        let scanned = EntityIndex::scan_bytes(&bytes, name, options, &whole)
+            .map_err(problem)?
+            .map(|i| (i.len(), i.digest_hex()));
+        if let Some((count, digest)) = scanned {
+            if let Some(p) = &progress {
+                p.call(&JsValue::NULL, count as f64);
+            }
+            return Ok(Entities(Held::Scanned {
+                bytes,
+                name: name.to_string(),
+                options: options.clone(),
+                count,
+                digest,
+            }));
+        }
+        let mut rows = EntityDirectory::table(&bytes[..], name, options).map_err(problem)?;
         let mut rows = Counted {
             rows: &mut rows,
             progress,
             read: 0,
         };
         EntityDirectory::from_rows(&mut rows, options)
-            .map(Entities)
+            .map(|d| Entities(Held::Full(d)))
             .map_err(problem)
     }
 
     /// Number of entities.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> f64 {
-        self.0.len() as f64
+        match &self.0 {
+            Held::Full(d) => d.len() as f64,
+            Held::Scanned { count, .. } => *count as f64,
+        }
     }
 
     /// The directory digest (SPEC §3.4), hex.
     #[wasm_bindgen(getter)]
     pub fn digest(&self) -> String {
-        self.0.digest_hex()
+        match &self.0 {
+            Held::Full(d) => d.digest_hex(),
+            Held::Scanned { digest, .. } => digest.clone(),
+        }
     }
 
     /// What was accepted with a warning, as JSON.
     #[wasm_bindgen(getter)]
     pub fn warnings(&self) -> String {
-        warnings_json(self.0.warnings())
+        match &self.0 {
+            Held::Full(d) => warnings_json(d.warnings()),
+            // The scan accepts only files without a warning.
+            Held::Scanned { .. } => warnings_json(&[]),
+        }
     }
 }
 
@@ -454,9 +545,10 @@ pub fn announce(
     exclusions: &ExclusionList,
     sources: Vec<String>,
 ) -> Out<String> {
+    let source = entities.source(&task.0.task)?;
     shuangsui::announce(
         &task.0.task,
-        &entities.0,
+        source.get(),
         &inspectors.0,
         &exclusions.0,
         &sources,
@@ -482,9 +574,10 @@ pub fn draw(
         .map(|a| shuangsui::Announcement::from_json(&a))
         .transpose()
         .map_err(problem)?;
+    let source = entities.source(&task.0.task)?;
     shuangsui::draw(&DrawInputs {
         task: &task.0.task,
-        entities: &entities.0,
+        entities: source.get(),
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
@@ -504,8 +597,15 @@ pub fn verify(
     inspectors: &Inspectors,
     exclusions: &ExclusionList,
 ) -> Out<String> {
+    // The recorded task says how the directory is stratified; a record
+    // that cannot be read is reported by the verification itself.
+    let task = match shuangsui::DrawRecord::from_json(record) {
+        Ok(r) => r.task,
+        Err(_) => whole_directory_task().map_err(problem)?,
+    };
+    let source = entities.source(&task)?;
     let v =
-        shuangsui::verify(record, &entities.0, &inspectors.0, &exclusions.0).map_err(problem)?;
+        shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0).map_err(problem)?;
     Ok(match v {
         Verification::Reproduced => json!({ "reproduced": true }),
         Verification::Differs(d) => {

@@ -138,11 +138,16 @@ pub(super) fn parallel<T: Send>(
     job: impl Fn(usize, &mut Worker) -> Result<T> + Sync,
     mut sink: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
-    let threads = threads.clamp(1, count.max(1));
     #[cfg(not(target_arch = "wasm32"))]
-    if threads > 1 {
-        return threaded(count, threads, level, &job, &mut sink);
+    {
+        let threads = threads.clamp(1, count.max(1));
+        if threads > 1 {
+            return threaded(count, threads, level, &job, &mut sink);
+        }
     }
+    // The browser has no threads.
+    #[cfg(target_arch = "wasm32")]
+    let _ = threads;
     let mut worker = Worker::new(level);
     for k in 0..count {
         sink(job(k, &mut worker)?)?;
