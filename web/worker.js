@@ -88,7 +88,11 @@ function read(slot, progress) {
   let handle;
   try {
     if (f.kind === 'entities') {
-      handle = W.Entities.fromBytes(f.data, f.name, reading, (rows) => progress({ rows }));
+      // With the task known, a clean CSV is scanned once for both the
+      // digest shown and the task's strata.
+      handle = slots.task
+        ? W.Entities.fromBytesForTask(f.data, f.name, reading, slots.task, (rows) => progress({ rows }))
+        : W.Entities.fromBytes(f.data, f.name, reading, (rows) => progress({ rows }));
     } else if (f.kind === 'inspectors') {
       handle = W.Inspectors.fromBytes(f.data, f.name, reading, (rows) => progress({ rows }));
     } else if (f.kind === 'exclusions') {

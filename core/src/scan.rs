@@ -43,6 +43,8 @@ struct Declined;
 enum Rows<'a> {
     File(PathBuf),
     Bytes(&'a [u8]),
+    /// Held by the index itself (the browser keeps the file this way).
+    Owned(Vec<u8>),
 }
 
 /// A compact, sorted index of a large entity directory, stratified for one
@@ -974,6 +976,46 @@ impl<'a> EntityIndex<'a> {
         Ok(scanned.map(|s| s.into_index(Rows::Bytes(bytes), source, task)))
     }
 
+    /// As [`EntityIndex::scan_bytes`], keeping the bytes in the index;
+    /// `Err` gives them back when the fast path declines.
+    ///
+    /// # Errors
+    /// None in practice (reading memory cannot fail).
+    pub fn scan_owned(
+        bytes: Vec<u8>,
+        source: &str,
+        options: &LoadOptions,
+        task: &Task,
+    ) -> Result<std::result::Result<EntityIndex<'static>, Vec<u8>>> {
+        let scanned = {
+            let mut reader = &bytes[..];
+            scan(&mut reader, options, task, bytes.len() as u64, BLOCK, None)?
+        };
+        Ok(match scanned {
+            Some(s) => Ok(s.into_index(Rows::Owned(bytes), source, task)),
+            None => Err(bytes),
+        })
+    }
+
+    /// The file's bytes, when the index holds or borrows them.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.rows {
+            Rows::File(_) => None,
+            Rows::Bytes(b) => Some(b),
+            Rows::Owned(b) => Some(b),
+        }
+    }
+
+    /// Whether the index was stratified for `task`.
+    pub fn is_for(&self, task: &Task) -> bool {
+        self.task_digest == task.digest()
+    }
+
+    /// The name of the file, for messages.
+    pub fn source_name(&self) -> &str {
+        &self.source
+    }
+
     /// The number of entities.
     pub fn len(&self) -> usize {
         self.order.len()
@@ -1343,6 +1385,7 @@ impl EntitySource for EntityIndex<'_> {
                     buf: Vec::new(),
                 },
                 Rows::Bytes(b) => RecordReader::Bytes(b),
+                Rows::Owned(b) => RecordReader::Bytes(b),
             };
             chunk
                 .iter()

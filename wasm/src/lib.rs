@@ -251,35 +251,35 @@ pub fn headers(bytes: &[u8], name: &str, kind: &str, reading: &Reading) -> Out<V
 #[wasm_bindgen]
 pub struct Entities(Held);
 
-/// How an entity directory is held.
+/// How an entity directory is held (one value per file read: its size
+/// does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Held {
     /// Read in full (a workbook, GBK, a file with warnings…).
     Full(EntityDirectory),
-    /// A clean UTF-8 CSV: its bytes, scanned into a compact index for each
-    /// task (SPEC's results are the full loader's, byte for byte; a
-    /// provincial file would not fit in the browser as a table).
-    Scanned {
-        bytes: Vec<u8>,
-        name: String,
-        options: LoadOptions,
-        count: usize,
-        digest: String,
-    },
+    /// A clean UTF-8 CSV: scanned into the compact index (holding the
+    /// file's bytes), stratified for the task known when it was read; it is
+    /// scanned again for another task. The results are the full loader's,
+    /// byte for byte, and a provincial file would not fit in the browser
+    /// as a table.
+    Indexed(EntityIndex<'static>, LoadOptions),
 }
 
 /// A directory as one draw sees it.
 enum Source<'a> {
-    Held(&'a EntityDirectory),
-    Index(EntityIndex<'a>),
+    Full(&'a EntityDirectory),
+    Index(&'a EntityIndex<'static>),
+    Rescanned(EntityIndex<'a>),
     Loaded(EntityDirectory),
 }
 
 impl Source<'_> {
     fn get(&self) -> &dyn EntitySource {
         match self {
-            Source::Held(d) => *d,
+            Source::Full(d) => *d,
+            Source::Index(i) => *i,
+            Source::Rescanned(i) => i,
             Source::Loaded(d) => d,
-            Source::Index(i) => i,
         }
     }
 }
@@ -298,21 +298,49 @@ impl Entities {
     /// The directory stratified for `task`.
     fn source(&self, task: &shuangsui::Task) -> Out<Source<'_>> {
         match &self.0 {
-            Held::Full(d) => Ok(Source::Held(d)),
-            Held::Scanned {
-                bytes,
-                name,
-                options,
-                ..
-            } => match EntityIndex::scan_bytes(bytes, name, options, task).map_err(problem)? {
-                Some(index) => Ok(Source::Index(index)),
-                // This task's strata need the full loader (it names, say,
-                // an entity two strata match).
-                None => EntityDirectory::load(&bytes[..], name, options)
-                    .map(Source::Loaded)
-                    .map_err(problem),
-            },
+            Held::Full(d) => Ok(Source::Full(d)),
+            Held::Indexed(index, _) if index.is_for(task) => Ok(Source::Index(index)),
+            Held::Indexed(index, options) => {
+                let bytes = index.bytes().unwrap_or_default();
+                let name = index.source_name();
+                match EntityIndex::scan_bytes(bytes, name, options, task).map_err(problem)? {
+                    Some(again) => Ok(Source::Rescanned(again)),
+                    // This task's strata need the full loader (it names,
+                    // say, an entity two strata match).
+                    None => EntityDirectory::load(bytes, name, options)
+                        .map(Source::Loaded)
+                        .map_err(problem),
+                }
+            }
         }
+    }
+
+    fn read(
+        bytes: Vec<u8>,
+        name: &str,
+        reading: &Reading,
+        task: &shuangsui::Task,
+        progress: Option<Progress>,
+    ) -> Out<Entities> {
+        let options = &reading.entities;
+        let bytes = match EntityIndex::scan_owned(bytes, name, options, task).map_err(problem)? {
+            Ok(index) => {
+                if let Some(p) = &progress {
+                    p.call(&JsValue::NULL, index.len() as f64);
+                }
+                return Ok(Entities(Held::Indexed(index, options.clone())));
+            }
+            Err(bytes) => bytes,
+        };
+        let mut rows = EntityDirectory::table(&bytes[..], name, options).map_err(problem)?;
+        let mut rows = Counted {
+            rows: &mut rows,
+            progress,
+            read: 0,
+        };
+        EntityDirectory::from_rows(&mut rows, options)
+            .map(|d| Entities(Held::Full(d)))
+            .map_err(problem)
     }
 }
 
@@ -327,32 +355,21 @@ impl Entities {
         reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Entities> {
-        let options = &reading.entities;
         let whole = whole_directory_task().map_err(problem)?;
-        let scanned = EntityIndex::scan_bytes(&bytes, name, options, &whole)
-            .map_err(problem)?
-            .map(|i| (i.len(), i.digest_hex()));
-        if let Some((count, digest)) = scanned {
-            if let Some(p) = &progress {
-                p.call(&JsValue::NULL, count as f64);
-            }
-            return Ok(Entities(Held::Scanned {
-                bytes,
-                name: name.to_string(),
-                options: options.clone(),
-                count,
-                digest,
-            }));
-        }
-        let mut rows = EntityDirectory::table(&bytes[..], name, options).map_err(problem)?;
-        let mut rows = Counted {
-            rows: &mut rows,
-            progress,
-            read: 0,
-        };
-        EntityDirectory::from_rows(&mut rows, options)
-            .map(|d| Entities(Held::Full(d)))
-            .map_err(problem)
+        Entities::read(bytes, name, reading, &whole, progress)
+    }
+
+    /// As `fromBytes`, when the task is already known: a clean CSV is then
+    /// scanned once, for both the digest shown and the task's strata.
+    #[wasm_bindgen(js_name = fromBytesForTask)]
+    pub fn from_bytes_for_task(
+        bytes: Vec<u8>,
+        name: &str,
+        reading: &Reading,
+        task: &Task,
+        progress: Option<Progress>,
+    ) -> Out<Entities> {
+        Entities::read(bytes, name, reading, &task.0.task, progress)
     }
 
     /// Number of entities.
@@ -360,7 +377,7 @@ impl Entities {
     pub fn count(&self) -> f64 {
         match &self.0 {
             Held::Full(d) => d.len() as f64,
-            Held::Scanned { count, .. } => *count as f64,
+            Held::Indexed(i, _) => i.len() as f64,
         }
     }
 
@@ -369,7 +386,7 @@ impl Entities {
     pub fn digest(&self) -> String {
         match &self.0 {
             Held::Full(d) => d.digest_hex(),
-            Held::Scanned { digest, .. } => digest.clone(),
+            Held::Indexed(i, _) => i.digest_hex(),
         }
     }
 
@@ -379,7 +396,7 @@ impl Entities {
         match &self.0 {
             Held::Full(d) => warnings_json(d.warnings()),
             // The scan accepts only files without a warning.
-            Held::Scanned { .. } => warnings_json(&[]),
+            Held::Indexed(..) => warnings_json(&[]),
         }
     }
 }
