@@ -326,22 +326,10 @@ fn bottom_k(
         }
         kept
     };
-    let threads = crate::parallel::threads();
-    let mut all: Vec<Key> = if threads == 1 || positions.len() < 1 << 15 {
-        part(positions)
-    } else {
-        let chunk = positions.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = positions
-                .chunks(chunk)
-                .map(|c| s.spawn(move || part(c)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("ticket thread panicked"))
-                .collect()
-        })
-    };
+    let mut all: Vec<Key> = crate::parallel::map_chunks(positions, 1 << 15, part)
+        .into_iter()
+        .flatten()
+        .collect();
     all.sort_unstable();
     all.truncate(k);
     all.into_iter().map(|(w, pos)| (bytes(&w), pos)).collect()

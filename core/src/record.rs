@@ -201,22 +201,7 @@ fn draws_json(draws: &[Drawn]) -> DrawsJson {
         }
         out
     };
-    let threads = crate::parallel::threads();
-    let pieces: Vec<Vec<u8>> = if threads == 1 || draws.len() < 4096 {
-        vec![part(draws)]
-    } else {
-        let chunk = draws.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = draws
-                .chunks(chunk)
-                .map(|c| s.spawn(move || part(c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    };
+    let pieces = crate::parallel::map_chunks(draws, 4096, part);
     DrawsJson(pieces)
 }
 

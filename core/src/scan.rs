@@ -1398,32 +1398,12 @@ impl EntitySource for EntityIndex<'_> {
                 })
                 .collect()
         };
-        let threads = crate::parallel::threads();
-        let found: Vec<(usize, Entity)> = if threads == 1 || wanted.len() < 1024 {
-            read(&wanted)?
-        } else {
-            // Each core reads its share of the rows (in file order).
-            let chunk = wanted.len().div_ceil(threads);
-            let parts: Vec<Result<Vec<(usize, Entity)>>> = std::thread::scope(|s| {
-                let handles: Vec<_> = wanted.chunks(chunk).map(|c| s.spawn(|| read(c))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(Error::new(ErrorKind::Io, "a reading thread failed"))
-                        })
-                    })
-                    .collect()
-            });
-            let mut all = Vec::with_capacity(wanted.len());
-            for p in parts {
-                all.extend(p?);
-            }
-            all
-        };
+        // Each core reads its share of the rows (in file order).
         let mut out: Vec<Option<Entity>> = vec![None; positions.len()];
-        for (i, e) in found {
-            out[i] = Some(e);
+        for part in crate::parallel::map_chunks(&wanted, 1024, read) {
+            for (i, e) in part? {
+                out[i] = Some(e);
+            }
         }
         Ok(out.into_iter().flatten().collect())
     }
