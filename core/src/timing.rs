@@ -1,5 +1,5 @@
 //! Phase timings for benchmarking (`SHUANGSUI_TIMINGS=1`): each mark prints
-//! to standard error the time since the previous one. Does nothing unless
+//! to standard error the time since the previous one and the resident set. Does nothing unless
 //! the variable is set, and nothing at all in the browser (no clock there).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -22,7 +22,16 @@ mod imp {
         let now = Instant::now();
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
         let since = last.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
-        eprintln!("[timing] {since:8.3} s  {label}");
+        // The resident set now, where the system tells it (Linux).
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .map_or(String::new(), |kib| format!("{:6} MiB  ", kib / 1024));
+        eprintln!("[timing] {since:8.3} s  {rss}{label}");
         *last = Some(now);
     }
 }
