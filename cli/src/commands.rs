@@ -191,16 +191,6 @@ fn load_entities(path: &Path, options: &LoadOptions, task: &Task) -> Result<Dire
     dir.map(Directory::Full)
 }
 
-/// A task with one stratum of every entity, for reading a directory on its
-/// own (`digest`), where no task says how to stratify it.
-fn whole_directory_task() -> Result<Task> {
-    Ok(TaskFile::parse(
-        "name = \"摘要\"\nitem = \"摘要\"\ndraw_date = 2000-01-01\n",
-        "(digest)",
-    )?
-    .task)
-}
-
 fn load_inspectors(path: &Path, options: &LoadOptions) -> Result<InspectorDirectory> {
     let (reader, progress) = open_counted(path, "reading inspectors (执法检查人员)")?;
     let dir = InspectorDirectory::table_from_reader(reader, &name(path), options)
@@ -581,7 +571,11 @@ pub fn digest(args: &DigestArgs) -> Result<Report> {
     let options = input_options(task.as_ref(), &args.read, &map(args.kind))?;
     let (kind, what, count, digest, warnings) = match args.kind {
         DigestKind::Entities => {
-            let d = load_entities(&args.file, &options.entities, &whole_directory_task()?)?;
+            let d = load_entities(
+                &args.file,
+                &options.entities,
+                &shuangsui::Task::whole_directory()?,
+            )?;
             (
                 "entities",
                 "entities (检查对象)",
@@ -869,7 +863,7 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     let lean = DrawRecord::read_without_draws(&text);
     let task = match &lean {
         Some((r, _)) => r.task.clone(),
-        None => whole_directory_task()?,
+        None => shuangsui::Task::whole_directory()?,
     };
     // The text is needed again only to report why it could not be read.
     // (Dropped here explicitly: a shadowed binding would otherwise keep

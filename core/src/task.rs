@@ -760,6 +760,20 @@ impl TaskFile {
 }
 
 impl Task {
+    /// A task with one stratum of every entity and no draw, for reading a
+    /// directory before (or without) its task: its count and digest
+    /// (`shuangsui digest`, the page's first reading).
+    ///
+    /// # Errors
+    /// None in practice (the task text is fixed).
+    pub fn whole_directory() -> Result<Task> {
+        Ok(TaskFile::parse(
+            "name = \"摘要\"\nitem = \"摘要\"\ndraw_date = 2000-01-01\n",
+            "(directory)",
+        )?
+        .task)
+    }
+
     /// Checks the rules of SPEC §5 that are not about syntax.
     ///
     /// # Errors

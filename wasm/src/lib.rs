@@ -284,16 +284,6 @@ impl Source<'_> {
     }
 }
 
-/// A task with one stratum of every entity, for reading a directory before
-/// the task is known.
-fn whole_directory_task() -> shuangsui::Result<shuangsui::Task> {
-    Ok(TaskFile::parse(
-        "name = \"摘要\"\nitem = \"摘要\"\ndraw_date = 2000-01-01\n",
-        "(directory)",
-    )?
-    .task)
-}
-
 impl Entities {
     /// The directory stratified for `task`.
     fn source(&self, task: &shuangsui::Task) -> Out<Source<'_>> {
@@ -355,7 +345,7 @@ impl Entities {
         reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Entities> {
-        let whole = whole_directory_task().map_err(problem)?;
+        let whole = shuangsui::Task::whole_directory().map_err(problem)?;
         Entities::read(bytes, name, reading, &whole, progress)
     }
 
@@ -614,15 +604,21 @@ pub fn verify(
     inspectors: &Inspectors,
     exclusions: &ExclusionList,
 ) -> Out<String> {
-    // The recorded task says how the directory is stratified; a record
-    // that cannot be read is reported by the verification itself.
-    let task = match shuangsui::DrawRecord::from_json(record) {
-        Ok(r) => r.task,
-        Err(_) => whole_directory_task().map_err(problem)?,
-    };
-    let source = entities.source(&task)?;
-    let v =
-        shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0).map_err(problem)?;
+    // The record is read once; its task says how the directory is
+    // stratified. A record that cannot be read is reported by the
+    // verification itself.
+    let v = match shuangsui::DrawRecord::from_json(record) {
+        Ok(r) => {
+            let source = entities.source(&r.task)?;
+            shuangsui::verify_read(&r, source.get(), &inspectors.0, &exclusions.0)
+        }
+        Err(_) => {
+            let whole = shuangsui::Task::whole_directory().map_err(problem)?;
+            let source = entities.source(&whole)?;
+            shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0)
+        }
+    }
+    .map_err(problem)?;
     Ok(match v {
         Verification::Reproduced => json!({ "reproduced": true }),
         Verification::Differs(d) => {
