@@ -244,6 +244,15 @@ fn write_record(path: &Path, record: &DrawRecord) -> Result<()> {
     w.flush().map_err(|e| io_error(path, "write", e))
 }
 
+/// Creates `path` and lets `write` stream into it.
+fn write_streamed(
+    path: &Path,
+    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut file = std::fs::File::create(path).map_err(|e| io_error(path, "write", e))?;
+    write(&mut file).map_err(|e| io_error(path, "write", e))
+}
+
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
 }
@@ -718,9 +727,9 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     std::thread::scope(|s| {
         let other = s.spawn(|| {
             write_record(&record_path, &record)?;
-            write_file(&notice_path, shuangsui::notice_html(&record).as_bytes())
+            write_streamed(&notice_path, &|w| shuangsui::write_notice_html(&record, w))
         });
-        let mine = write_file(&result_path, shuangsui::result_csv(&record).as_bytes())
+        let mine = write_streamed(&result_path, &|w| shuangsui::write_result_csv(&record, w))
             .and_then(|()| write_file(&xlsx_path, &shuangsui::xlsx::result_xlsx(&record)?));
         let theirs = other
             .join()

@@ -72,15 +72,51 @@ fn stratum_name<'a>(record: &'a DrawRecord, d: &Drawn) -> Cow<'a, str> {
 /// assert_eq!(csv.lines().count(), demo.record.draws.len() + 1);
 /// ```
 pub fn result_csv(record: &DrawRecord) -> String {
-    let mut out = String::from("\u{feff}");
-    out.reserve(record.draws.len() * 300);
-    csv_row(&mut out, &RESULT_COLUMNS);
+    let mut out = String::new();
+    out.reserve(record.draws.len() * 300 + 256);
+    // Never spills: the whole table stays in `out`.
+    let _ = result_csv_with(record, &mut out, &mut |_| Ok(()));
+    out
+}
+
+/// Writes [`result_csv`]'s bytes to `w` a megabyte at a time, without
+/// holding the whole table (at provincial scale, tens of megabytes).
+///
+/// # Errors
+/// Those of `w`.
+pub fn write_result_csv(record: &DrawRecord, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = String::with_capacity(SPILL + 4096);
+    result_csv_with(record, &mut out, &mut |out| spill(out, w, SPILL))?;
+    spill(&mut out, w, 0)
+}
+
+/// Text built in `out` and handed to `w` whenever it reaches `at` bytes.
+const SPILL: usize = 1 << 20;
+
+fn spill(out: &mut String, w: &mut dyn std::io::Write, at: usize) -> std::io::Result<()> {
+    if out.len() >= at {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// The result table's text, built in `out`; `spill` is called after each
+/// row and may move the text built so far elsewhere.
+fn result_csv_with(
+    record: &DrawRecord,
+    out: &mut String,
+    spill: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    out.push('\u{feff}');
+    csv_row(out, &RESULT_COLUMNS);
     for (n, d) in record.draws.iter().enumerate() {
         let row = result_row(record, n, d);
         let cells: [&str; 12] = std::array::from_fn(|i| &*row[i]);
-        csv_row(&mut out, &cells);
+        csv_row(out, &cells);
+        spill(out)?;
     }
-    out
+    Ok(())
 }
 
 /// The columns of the result table (see [`result_csv`]).
@@ -242,8 +278,32 @@ pre { white-space: pre-wrap; word-break: break-all; border: 1px solid #999; padd
 /// assert!(html.contains(&demo.record.record_digest));
 /// ```
 pub fn notice_html(record: &DrawRecord) -> String {
-    let t = &record.task;
     let mut h = String::new();
+    h.reserve(record.draws.len() * 360 + 16384);
+    // Never spills: the whole notice stays in `h`.
+    let _ = notice_html_with(record, &mut h, &mut |_| Ok(()));
+    h
+}
+
+/// Writes [`notice_html`]'s bytes to `w` a megabyte at a time, without
+/// holding the whole notice.
+///
+/// # Errors
+/// Those of `w`.
+pub fn write_notice_html(record: &DrawRecord, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut h = String::with_capacity(SPILL + 4096);
+    notice_html_with(record, &mut h, &mut |h| spill(h, w, SPILL))?;
+    spill(&mut h, w, 0)
+}
+
+/// The notice's text, built in `h`; `spill` is called after each drawn
+/// entity's row and may move the text built so far elsewhere.
+fn notice_html_with(
+    record: &DrawRecord,
+    h: &mut String,
+    spill: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let t = &record.task;
     let drawn = record.draws.len();
     let population: u64 = record.strata.iter().map(|s| s.population).sum();
     let _ = write!(
@@ -347,7 +407,6 @@ pub fn notice_html(record: &DrawRecord) -> String {
     }
 
     h.push_str("<h2>三、抽查名单及检查组</h2>\n<table class=\"list\">\n<colgroup><col style=\"width:7%\"><col style=\"width:13%\"><col style=\"width:22%\"><col style=\"width:22%\"><col style=\"width:18%\"><col style=\"width:18%\"></colgroup>\n<thead><tr><th class=\"num\">序号</th><th>分层</th><th>统一社会信用代码</th><th>企业名称</th><th>检查组长</th><th>组员</th></tr></thead>\n<tbody>\n");
-    h.reserve(record.draws.len() * 360);
     let person = |h: &mut String, m: &crate::record::TeamMember| {
         esc_into(h, &m.name);
         h.push_str("<span class=\"sub\">");
@@ -360,26 +419,27 @@ pub fn notice_html(record: &DrawRecord) -> String {
     };
     for (n, d) in record.draws.iter().enumerate() {
         let _ = write!(h, "<tr><td class=\"num\">{}</td><td>", n + 1);
-        esc_into(&mut h, &stratum_name(record, d));
+        esc_into(h, &stratum_name(record, d));
         h.push_str("</td><td class=\"id\">");
-        esc_into(&mut h, &d.entity.id);
+        esc_into(h, &d.entity.id);
         h.push_str("</td><td>");
-        esc_into(&mut h, &d.entity.name);
+        esc_into(h, &d.entity.name);
         h.push_str("</td><td>");
         for (i, m) in d.team.iter().filter(|m| m.role == Role::Leader).enumerate() {
             if i > 0 {
                 h.push_str("<br>");
             }
-            person(&mut h, m);
+            person(h, m);
         }
         h.push_str("</td><td>");
         for (i, m) in d.team.iter().filter(|m| m.role != Role::Leader).enumerate() {
             if i > 0 {
                 h.push_str("<br>");
             }
-            person(&mut h, m);
+            person(h, m);
         }
         h.push_str("</td></tr>\n");
+        spill(h)?;
     }
     if record.draws.is_empty() {
         h.push_str("<tr><td colspan=\"6\">本次未抽取任何检查对象。</td></tr>\n");
@@ -450,7 +510,7 @@ pub fn notice_html(record: &DrawRecord) -> String {
         "<p class=\"foot\">本公告由 shuangsui 根据抽取记录生成。抽取记录摘要：<span class=\"hash\">{}</span></p>\n</body>\n</html>",
         esc(&record.record_digest)
     );
-    h
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,6 +29,13 @@ use std::sync::{Arc, Mutex};
 
 /// Bytes read per block; each block is split between the threads.
 const BLOCK: usize = 8 << 20;
+/// The block size for a file of `size` bytes: smaller blocks for smaller
+/// files, whose blocks in flight would otherwise outweigh their index.
+fn block_for(size: u64) -> usize {
+    usize::try_from(size / 64)
+        .unwrap_or(BLOCK)
+        .clamp(1 << 20, BLOCK)
+}
 /// Bits of a packed sort key that hold the row index.
 const INDEX_BITS: u32 = 34;
 /// Longest id that packs into a sort key.
@@ -109,17 +116,32 @@ fn pack(id: &[u8]) -> Option<u128> {
     }
     // Two halves of nine characters, base 37 each (37^9 < 2^47), so that
     // unpacking needs only 64-bit arithmetic.
-    let mut halves = [0u64; 2];
-    for (h, half) in halves.iter_mut().enumerate() {
-        for i in 0..HALF {
-            let d = match id.get(h * HALF + i) {
-                None => 0,
-                Some(b @ b'0'..=b'9') => u64::from(b - b'0') + 1,
-                Some(b @ b'A'..=b'Z') => u64::from(b - b'A') + 11,
-                Some(_) => return None,
-            };
-            *half = *half * 37 + d;
+    /// Each byte's digit: `0-9` → 1–10, `A-Z` → 11–36, others 0xFF.
+    const DIGITS: [u8; 256] = {
+        let mut t = [0xFF; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = 1 + i as u8;
+            i += 1;
         }
+        let mut i = 0;
+        while i < 26 {
+            t[b'A' as usize + i] = 11 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    // Padded with "no character" (digit 0) to the full length.
+    let mut digits = [0u8; MAX_PACKED_ID];
+    for (d, &b) in digits.iter_mut().zip(id) {
+        *d = DIGITS[b as usize];
+        if *d == 0xFF {
+            return None;
+        }
+    }
+    let mut halves = [0u64; 2];
+    for (half, ds) in halves.iter_mut().zip(digits.chunks_exact(HALF)) {
+        *half = ds.iter().fold(0, |acc, &d| acc * 37 + u64::from(d));
     }
     Some(u128::from(halves[0]) << HALF_BITS | u128::from(halves[1]))
 }
@@ -189,11 +211,45 @@ fn is_normal(b: &[u8]) -> bool {
     if !maybe_special(b, &SPECIAL) {
         return true;
     }
-    // Only single inner spaces are allowed among the special bytes.
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') || b.windows(2).any(|w| w == b"  ") {
-        return false;
+    // Look at each special byte exactly: a space must be a single inner
+    // one; a lead byte matters only when its character is one SPEC §2
+    // folds, removes or refuses (so that `、` U+3001 or `·` U+00B7, common
+    // in names and industries, keep the field as it is).
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let n = b.len();
+    for (i, &c) in b.iter().enumerate() {
+        if !SPECIAL[c as usize] {
+            continue;
+        }
+        let changes = match c {
+            b' ' => i == 0 || i + 1 == n || at(i + 1) == b' ',
+            // U+0080–U+00A0: C1 controls, U+0085 and U+00A0.
+            0xC2 => at(i + 1) <= 0xA0,
+            // U+1680.
+            0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
+            // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F.
+            0xE2 => match at(i + 1) {
+                0x80 => matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+                0x81 => at(i + 2) == 0x9F,
+                _ => false,
+            },
+            // U+3000.
+            0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+            // U+FEFF; U+FF01–U+FF3F; U+FF40–U+FF5E.
+            0xEF => match at(i + 1) {
+                0xBB => at(i + 2) == 0xBF,
+                0xBC => at(i + 2) >= 0x81,
+                0xBD => at(i + 2) <= 0x9E,
+                _ => false,
+            },
+            // Other ASCII controls and DEL.
+            _ => true,
+        };
+        if changes {
+            return false;
+        }
     }
-    !b.iter().any(|&c| c != b' ' && SPECIAL[c as usize])
+    true
 }
 
 /// Whether `b` may hold a byte of `special` (false means it holds none):
@@ -370,6 +426,8 @@ fn scan_part(
     let mut fields = Vec::with_capacity(layout.columns + 4);
     let mut unquoted: Vec<Vec<u8>> = Vec::new();
     let mut scratch: Vec<String> = vec![String::new(); layout.columns];
+    // Per column, the raw text whose normal form `scratch` holds.
+    let mut last_raw: Vec<Vec<u8>> = vec![Vec::new(); layout.columns];
     let mut resolved: Vec<Cell> = Vec::with_capacity(layout.columns);
     let mut leaf: Vec<u8> = Vec::with_capacity(512);
     // Validated here, on this part's thread, rather than for the whole block.
@@ -421,11 +479,17 @@ fn scan_part(
             } else {
                 // Fields between ASCII separators of valid UTF-8 are valid
                 // UTF-8: slice the validated text rather than check again.
-                let text = match fields.get(i) {
-                    Some(&(a, b, false)) => sbuf.get(a..b).ok_or(Declined)?,
-                    _ => std::str::from_utf8(r).map_err(|_| Declined)?,
-                };
-                normalize_into(text, &mut scratch[i]).map_err(|_| Declined)?;
+                // Columns such as 企业类型 repeat a few values: when the
+                // raw text is the one normalized last time, so is the result.
+                if last_raw[i] != r {
+                    let text = match fields.get(i) {
+                        Some(&(a, b, false)) => sbuf.get(a..b).ok_or(Declined)?,
+                        _ => std::str::from_utf8(r).map_err(|_| Declined)?,
+                    };
+                    normalize_into(text, &mut scratch[i]).map_err(|_| Declined)?;
+                    last_raw[i].clear();
+                    last_raw[i].extend_from_slice(r);
+                }
                 resolved.push(Cell::Scratch(i));
             }
         }
@@ -956,7 +1020,7 @@ impl<'a> EntityIndex<'a> {
             Error::new(ErrorKind::Io, format!("cannot open the file: {e}")).in_file(source)
         })?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let scanned = scan(&mut file, options, task, size, BLOCK, progress)?;
+        let scanned = scan(&mut file, options, task, size, block_for(size), progress)?;
         Ok(scanned.map(|s| s.into_index(Rows::File(path.to_path_buf()), source, task)))
     }
 
@@ -1706,5 +1770,85 @@ mod tests {
         assert!(!is_normal("（有限）".as_bytes()));
         assert!(!is_normal("阜康\u{3000}".as_bytes()));
         assert!(!is_normal(b"a\tb"));
+        assert!(is_normal("交通运输、仓储和邮政业".as_bytes()));
+        assert!(is_normal("叶尔兰·买买提".as_bytes()));
+    }
+
+    /// Characters around every boundary `is_normal` draws: each one SPEC §2
+    /// changes or refuses, and its neighbours, which it keeps.
+    const EDGES: &[char] = &[
+        'a',
+        '1',
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\u{0}',
+        '\u{1F}',
+        '\u{7E}',
+        '\u{7F}',
+        '\u{80}',
+        '\u{85}',
+        '\u{9F}',
+        '\u{A0}',
+        '\u{A1}',
+        '\u{B7}',
+        '\u{BF}',
+        '\u{167F}',
+        '\u{1680}',
+        '\u{1681}',
+        '\u{1FFF}',
+        '\u{2000}',
+        '\u{200A}',
+        '\u{200B}',
+        '\u{2027}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{202A}',
+        '\u{202F}',
+        '\u{2030}',
+        '\u{205E}',
+        '\u{205F}',
+        '\u{2060}',
+        '\u{2FFF}',
+        '\u{3000}',
+        '\u{3001}',
+        '\u{3040}',
+        '\u{4E00}',
+        '\u{FEFE}',
+        '\u{FEFF}',
+        '\u{FF00}',
+        '\u{FF01}',
+        '\u{FF08}',
+        '\u{FF3F}',
+        '\u{FF40}',
+        '\u{FF5E}',
+        '\u{FF5F}',
+        '\u{FFFD}',
+        '\u{10000}',
+    ];
+
+    proptest! {
+        /// `is_normal` says yes exactly when normalizing changes nothing
+        /// and finds nothing to refuse.
+        #[test]
+        fn is_normal_agrees_with_normalizing(
+            picks in proptest::collection::vec(0..EDGES.len(), 0..12),
+        ) {
+            let text: String = picks.iter().map(|&i| EDGES[i]).collect();
+            let normal = crate::text::normalize_text(&text).is_ok_and(|t| t == text);
+            prop_assert_eq!(is_normal(text.as_bytes()), normal, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn is_normal_agrees_with_normalizing_for_every_character_of_the_first_planes() {
+        // Every character up to U+FFFF alone and between letters.
+        for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("a{c}b")] {
+                let normal = crate::text::normalize_text(&text).is_ok_and(|t| t == text);
+                assert_eq!(is_normal(text.as_bytes()), normal, "{:?}", text);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Phase timings for benchmarking (`SHUANGSUI_TIMINGS=1`): each mark prints
-//! to standard error the time since the previous one and the resident set. Does nothing unless
+//! to standard error the time since the previous one, the resident set and
+//! its peak so far. Does nothing unless
 //! the variable is set, and nothing at all in the browser (no clock there).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -22,15 +23,21 @@ mod imp {
         let now = Instant::now();
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
         let since = last.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
-        // The resident set now, where the system tells it (Linux).
-        let rss = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            })
-            .map_or(String::new(), |kib| format!("{:6} MiB  ", kib / 1024));
+        // The resident set now and its peak so far, where the system tells
+        // them (Linux).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        };
+        let rss = match (kib("VmRSS:"), kib("VmHWM:")) {
+            (Some(now), Some(peak)) => {
+                format!("{:6} MiB (peak {:6} MiB)  ", now / 1024, peak / 1024)
+            }
+            _ => String::new(),
+        };
         eprintln!("[timing] {since:8.3} s  {rss}{label}");
         *last = Some(now);
     }
