@@ -191,6 +191,7 @@ fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     // Text that needs escaping, in every string of a draw.
     r.draws[0].entity.name = "\"引号\" \\ 与 <img src=x onerror=alert(1)> \"draws\":null".into();
     r.draws[0].team[0].department = "a\"b".into();
+    r.draws[0].team[1].name = "tab\there \u{7f} \u{1f} \u{0} é".into();
     assert_eq!(r.canonical_json(), r.canonical_json_generic());
     // Many draws: written in parts on several cores, joined in order.
     let one = r.draws.clone();
