@@ -538,7 +538,10 @@ pub(crate) fn draw_with(
 
     crate::timing::mark("draw: tickets and bottom-k");
     let positions: Vec<u32> = drawn.iter().map(|d| d.3).collect();
-    let drawn_full = entities.entities_at(&positions)?;
+    // The team rules look at the entity's id and, for 异地交叉检查, at
+    // the attributes named in `avoid_same`: only those are read back.
+    let keep = |k: &str| task.team.avoid_same.iter().any(|a| a.entity == k);
+    let drawn_full = entities.entities_at(&positions, &keep)?;
     crate::timing::mark("draw: drawn rows read back");
     let drawn_entities: Vec<&Entity> = drawn_full.iter().collect();
     let inspectors = inputs.inspectors.inspectors();

@@ -38,11 +38,14 @@ pub trait EntitySource: Sync {
     }
     /// The position of an id, if the directory has it.
     fn position(&self, id: &str) -> Option<u32>;
-    /// The full entities at the given positions, in the given order.
+    /// The entities at the given positions, in the given order: each with
+    /// its id, its name and those of its attributes that `keep` accepts
+    /// (the draw keeps only what its team rules look at; at provincial
+    /// scale the rest of hundreds of thousands of rows is never needed).
     ///
     /// # Errors
     /// `Io` when rows must be read back from a file that cannot be read.
-    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>>;
+    fn entities_at(&self, positions: &[u32], keep: &dyn Fn(&str) -> bool) -> Result<Vec<Entity>>;
 }
 
 /// The index of the stratum an entity matches, if any (SPEC §5.1).
@@ -115,10 +118,23 @@ impl EntitySource for EntityDirectory {
             .map(|i| i as u32)
     }
 
-    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>> {
+    fn entities_at(&self, positions: &[u32], keep: &dyn Fn(&str) -> bool) -> Result<Vec<Entity>> {
         Ok(positions
             .iter()
-            .map(|&p| self.entities()[p as usize].clone())
+            .map(|&p| {
+                let e = &self.entities()[p as usize];
+                Entity {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                    attributes: e
+                        .attributes
+                        .iter()
+                        .filter(|(k, _)| keep(k))
+                        .cloned()
+                        .collect(),
+                    row: e.row,
+                }
+            })
             .collect())
     }
 }

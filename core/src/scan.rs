@@ -1100,8 +1100,9 @@ impl<'a> EntityIndex<'a> {
         crate::hex(&self.digest)
     }
 
-    /// Reads the record at `offset` back into an [`Entity`].
-    fn entity_at(&self, bytes: &[u8], key: u128) -> Result<Entity> {
+    /// Reads the record at `offset` back into an [`Entity`], with the
+    /// attributes whose place in the layout's keys `kept` marks.
+    fn entity_at(&self, bytes: &[u8], key: u128, kept: &[bool]) -> Result<Entity> {
         let bad = || {
             Error::new(
                 ErrorKind::Io,
@@ -1129,8 +1130,8 @@ impl<'a> EntityIndex<'a> {
             Some(c) if self.layout.id.is_some() => cell(c)?,
             _ => String::new(),
         };
-        let mut attributes = Vec::with_capacity(self.layout.keys.len());
-        for (k, v) in &self.layout.keys {
+        let mut attributes = Vec::new();
+        for ((k, v), _) in self.layout.keys.iter().zip(kept).filter(|(_, &kept)| kept) {
             let value = match v {
                 Value::Column(c) => cell(*c)?,
                 Value::Legacy => legacy.clone(),
@@ -1461,7 +1462,9 @@ impl EntitySource for EntityIndex<'_> {
             .map(|p| p as u32)
     }
 
-    fn entities_at(&self, positions: &[u32]) -> Result<Vec<Entity>> {
+    fn entities_at(&self, positions: &[u32], keep: &dyn Fn(&str) -> bool) -> Result<Vec<Entity>> {
+        // The attribute keys to read back, by their place in the layout.
+        let kept: Vec<bool> = self.layout.keys.iter().map(|(k, _)| keep(k)).collect();
         let mask = (1u128 << INDEX_BITS) - 1;
         // Read in file order, answer in the order asked.
         let mut wanted: Vec<(u64, usize)> = positions
@@ -1485,7 +1488,7 @@ impl EntitySource for EntityIndex<'_> {
                     let record = reader.record_at(offset, self.layout.delimiter)?;
                     Ok((
                         i,
-                        self.entity_at(record, self.order[positions[i] as usize])?,
+                        self.entity_at(record, self.order[positions[i] as usize], &kept)?,
                     ))
                 })
                 .collect()
@@ -1772,7 +1775,7 @@ mod tests {
         // Reading drawn rows back gives the loader's entities, multi-line cells included.
         let index = whole.into_index(Rows::Bytes(text.as_bytes()), "e.csv", &task);
         let positions: Vec<u32> = (0..500).step_by(7).rev().collect();
-        let back = index.entities_at(&positions).unwrap();
+        let back = index.entities_at(&positions, &|_| true).unwrap();
         for (p, e) in positions.iter().zip(&back) {
             let mut expected = slow.entities()[*p as usize].clone();
             expected.row = 0;
@@ -1785,7 +1788,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(from_file.digest(), slow.digest());
-        assert_eq!(from_file.entities_at(&positions).unwrap(), back);
+        assert_eq!(from_file.entities_at(&positions, &|_| true).unwrap(), back);
         std::fs::remove_file(&path).ok();
     }
 
