@@ -1235,10 +1235,6 @@ fn scan(
         offsets: Vec::with_capacity(estimate),
         strata: Vec::with_capacity(estimate),
     };
-    huge_pages(&rows.keys);
-    huge_pages(&rows.leaves);
-    huge_pages(&rows.offsets);
-    huge_pages(&rows.strata);
     let spare = Mutex::new(Vec::new());
     let mut blocks = Blocks {
         reader,
@@ -1373,30 +1369,6 @@ fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
             let _ = empty_tx.send(batch);
         }
     });
-}
-
-/// Asks the kernel to back a large array with huge pages: the scan's
-/// arrays take hundreds of megabytes, and faulting them in 4 KiB at a time
-/// cost about a twentieth of a draw. A hint only; no effect on results.
-fn huge_pages<T>(v: &Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let bytes = v.capacity() * std::mem::size_of::<T>();
-        // madvise wants whole pages: the ones inside the allocation.
-        let start = (v.as_ptr() as usize).next_multiple_of(PAGE);
-        let end = (v.as_ptr() as usize + bytes) / PAGE * PAGE;
-        if end > start && end - start >= 4 << 20 {
-            // SAFETY: madvise reads no memory; the range lies within this
-            // vector's own allocation, and MADV_HUGEPAGE changes only how
-            // the kernel backs it, never its contents.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = v;
 }
 
 /// A hint to fetch `x` into the cache; no effect on results.
