@@ -1403,12 +1403,47 @@ impl EntitySource for EntityIndex<'_> {
             ));
         }
         let mask = (1u128 << INDEX_BITS) - 1;
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); task.strata.len()];
+        // The lists of each part of the canonical order, on all cores;
+        // joined in order, each list stays ascending.
+        let n = task.strata.len();
+        let part = |start: usize, keys: &[u128]| {
+            let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
+            let mut unstratified = 0u64;
+            for (pos, k) in (start..).zip(keys) {
+                match self.strata[(k & mask) as usize] {
+                    NO_STRATUM => unstratified += 1,
+                    s => members[s as usize].push(pos as u32),
+                }
+            }
+            (members, unstratified)
+        };
+        let chunk = self
+            .order
+            .len()
+            .div_ceil(crate::parallel::threads())
+            .max(1 << 16);
+        let parts: Vec<(Vec<Vec<u32>>, u64)> = std::thread::scope(|s| {
+            let handles: Vec<_> = self
+                .order
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, keys)| s.spawn(move || part(c * chunk, keys)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut unstratified = 0u64;
-        for (pos, k) in self.order.iter().enumerate() {
-            match self.strata[(k & mask) as usize] {
-                NO_STRATUM => unstratified += 1,
-                s => members[s as usize].push(pos as u32),
+        for (lists, u) in parts {
+            unstratified += u;
+            for (m, list) in members.iter_mut().zip(lists) {
+                if m.is_empty() {
+                    *m = list;
+                } else {
+                    m.extend_from_slice(&list);
+                }
             }
         }
         Ok(Strata {

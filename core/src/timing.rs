@@ -1,6 +1,6 @@
 //! Phase timings for benchmarking (`SHUANGSUI_TIMINGS=1`): each mark prints
-//! to standard error the time since the previous one, the resident set and
-//! its peak so far. Does nothing unless
+//! to standard error the time since the previous one, how many cores were
+//! busy on average meanwhile, the resident set and its peak so far. Does nothing unless
 //! the variable is set, and nothing at all in the browser (no clock there).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -8,7 +8,23 @@ mod imp {
     use std::sync::Mutex;
     use std::time::Instant;
 
-    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    /// The previous mark: when, and the process's CPU seconds then.
+    static LAST: Mutex<Option<(Instant, f64)>> = Mutex::new(None);
+
+    /// CPU seconds used by every thread of the process so far (Linux's
+    /// /proc/self/stat, in clock ticks of 1/100 s), or 0 elsewhere.
+    fn cpu_seconds() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // Fields after the command name (which ends with the last `)`):
+        // the state, …, utime and stime are the 1st, …, 12th and 13th.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok());
+        match (ticks(11), ticks(12)) {
+            (Some(u), Some(s)) => (u + s) / 100.0,
+            _ => 0.0,
+        }
+    }
 
     fn enabled() -> bool {
         static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -22,7 +38,11 @@ mod imp {
         }
         let now = Instant::now();
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-        let since = last.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
+        let cpu = cpu_seconds();
+        let (since, cores) = last.map_or((0.0, 0.0), |(l, c)| {
+            let wall = now.duration_since(l).as_secs_f64();
+            (wall, if wall > 0.0 { (cpu - c) / wall } else { 0.0 })
+        });
         // The resident set now and its peak so far, where the system tells
         // them (Linux).
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -38,8 +58,8 @@ mod imp {
             }
             _ => String::new(),
         };
-        eprintln!("[timing] {since:8.3} s  {rss}{label}");
-        *last = Some(now);
+        eprintln!("[timing] {since:8.3} s  {cores:4.1} cores  {rss}{label}");
+        *last = Some((now, cpu));
     }
 }
 
