@@ -149,6 +149,7 @@
         const copy = l.bytes.slice(0);
         await call('load', { slot, kind: l.kind, name: l.name, bytes: copy, options: slotOptions(slot) }, null, [copy]).catch(() => {});
       }
+      if (state.record) await call('holdRecord', { record: state.record }).catch(() => {});
     }).finally(() => { restarting = false; });
   }
 
@@ -169,7 +170,9 @@
     taskName: 'task.toml',
     taskInfo: null,    // {json, digest}
     announcement: null, // announcement JSON text, if made or loaded
-    record: null,      // record JSON text of the last draw
+    record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
+    summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
+    page: null,        // the drawn rows on the screen: {from, rows}
     exclusionIds: [],
     verifyRecord: null, // record JSON text on the verify tab
     ledger: null,      // {name, text}
@@ -885,12 +888,14 @@
     bar.removeAttribute('value');
     show(st, t('seed.drawing'));
     try {
-      const r = await call('draw', { seed, announcement: state.announcement });
+      const r = await call('draw', { seed, announcement: state.announcement, count: PAGE_ROWS });
       state.record = r.record;
+      state.summary = r.summary;
+      state.page = { from: 0, rows: r.rows };
       state.exclusionIds = r.exclusionIds;
       state.timings.draw = r.ms;
       show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) })));
-      showResults(JSON.parse(r.record));
+      showResults();
     } catch (err) {
       show(st, errorView(err));
     } finally {
@@ -899,14 +904,18 @@
     }
   });
 
-  const MAX_ROWS = 2000;
+  // Drawn rows a page of the result table shows; the worker holds the
+  // record and gives the rows of each page.
+  const PAGE_ROWS = 200;
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
   function teamText(team) {
     return team.map((m, i) => `${m.name}（${m.id}${m.department ? '，' + m.department : ''}）${i === 0 ? ' ' + t('res.leader') : ''}`).join('；');
   }
 
-  function showResults(rec) {
+  // The summary and the strata, then the current page of drawn rows.
+  function showResults() {
+    const rec = state.summary;
     $('#results').hidden = false;
     const strata = h('table', { class: 'data compact' },
       h('thead', {}, h('tr', {}, ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => h('th', { scope: 'col', text: t(k) })))),
@@ -917,24 +926,81 @@
         h('td', { class: 'n', text: fmtInt(s.eligible) }),
         h('td', { class: 'n', text: fmtInt(s.quota) })))));
     show($('#res-summary'),
-      h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.draws.length) })),
+      h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.drawn) })),
       h('div', { class: 'scroll' }, strata),
       rec.unstratified ? h('p', {}, t('res.unstratified', { n: fmtInt(rec.unstratified) })) : null,
-      h('p', { class: 'digest' }, t('res.keys', { key: rec.draw_key, digest: rec.record_digest })),
-      rec.draws.length > MAX_ROWS ? h('p', { class: 'hint' }, t('res.shown', { n: fmtInt(MAX_ROWS) })) : null);
+      h('p', { class: 'digest' }, t('res.keys', { key: rec.draw_key, digest: rec.record_digest })));
+    showRows();
+    $('#dl-excl').hidden = state.exclusionIds.length === 0;
+  }
+
+  function showRows() {
+    const rec = state.summary;
+    const { from, rows } = state.page;
     const names = rec.strata.map((s) => s.name);
     $('#res-table').replaceChildren(
       h('thead', {}, h('tr', {}, ['res.no', 'res.stratum', 'res.pos', 'res.id', 'res.name', 'res.team'].map((k) => h('th', { scope: 'col', text: t(k) })))),
-      h('tbody', {}, rec.draws.slice(0, MAX_ROWS).map((d, i) => h('tr', {},
-        h('td', { class: 'n', text: String(i + 1) }),
+      h('tbody', {}, rows.map((d, i) => h('tr', {},
+        h('td', { class: 'n', text: String(from + i + 1) }),
         h('td', { text: names[d.stratum] }),
         h('td', { class: 'n', text: String(d.position) }),
         h('td', {}, h('code', { text: d.entity.id })),
         h('td', { class: 'entity-name', text: d.entity.name }),
         h('td', { text: teamText(d.team) })))));
-    $('#dl-excl').hidden = state.exclusionIds.length === 0;
+    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+    const page = Math.floor(from / PAGE_ROWS) + 1;
+    for (const nav of $$('.pager')) {
+      nav.hidden = pages < 2;
+      $('.pager-status', nav).textContent = t('res.rows', {
+        from: fmtInt(rows.length ? from + 1 : 0), to: fmtInt(from + rows.length), n: fmtInt(rec.drawn),
+      });
+      $('[data-go=first]', nav).disabled = page === 1;
+      $('[data-go=prev]', nav).disabled = page === 1;
+      $('[data-go=next]', nav).disabled = page === pages;
+      $('[data-go=last]', nav).disabled = page === pages;
+      const input = $('input', nav);
+      input.max = String(pages);
+      input.value = String(page);
+      $('.pager-of', nav).textContent = t('res.pages', { n: fmtInt(pages) });
+    }
   }
 
+  // Shows page `page` (1-based) of the drawn rows.
+  async function goToPage(page, nav) {
+    const rec = state.summary;
+    if (!rec) return;
+    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+    const p = Math.min(Math.max(1, Math.round(Number(page)) || 1), pages);
+    try {
+      const rows = await call('rows', { from: (p - 1) * PAGE_ROWS, count: PAGE_ROWS });
+      if (rec !== state.summary) return;
+      state.page = { from: (p - 1) * PAGE_ROWS, rows };
+      showRows();
+    } catch (err) {
+      show($('#draw-status'), errorView(err));
+    }
+    if (nav && nav.contains(document.activeElement) && document.activeElement.disabled) $('input', nav).focus();
+  }
+
+  for (const nav of $$('.pager')) {
+    nav.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-go]');
+      if (!b) return;
+      const page = Number($('input', nav).value) || 1;
+      const pages = Math.max(1, Math.ceil(state.summary.drawn / PAGE_ROWS));
+      goToPage({ first: 1, prev: page - 1, next: page + 1, last: pages }[b.dataset.go], nav);
+    });
+    const input = $('input', nav);
+    input.addEventListener('change', () => goToPage(input.value, nav));
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        goToPage(input.value, nav);
+      }
+    });
+  }
+
+  // The record's bytes as the worker wrote them: the command line's file.
   $('#dl-record').addEventListener('click', () => download('record.json', state.record, 'application/json'));
   $('#dl-csv').addEventListener('click', async () => {
     download('result.csv', await call('resultCsv', { record: state.record }), 'text/csv');
@@ -1293,7 +1359,7 @@
     }
     fillDeadlineChoices().catch(() => {});
     for (const adv of $$('.drop .adv')) cliHint(adv);
-    if (state.record) showResults(JSON.parse(state.record));
+    if (state.summary) showResults();
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));

@@ -144,6 +144,14 @@ function rereadChanged(progress) {
   return reread;
 }
 
+// A result's buffers to transfer rather than copy (not sent itself).
+const TRANSFER = Symbol('transfer');
+
+// A record as the page holds it (UTF-8 bytes) or as text.
+function text(record) {
+  return typeof record === 'string' ? record : new TextDecoder().decode(record);
+}
+
 const ops = {
   protocol: () => W.protocol(),
 
@@ -204,20 +212,40 @@ const ops = {
   },
 
   // The core unites the task's own exclusions with the list given here.
-  draw({ seed, announcement }) {
+  // The record goes out as its UTF-8 bytes (transferred, not copied); the
+  // worker keeps it (slot "drawing") and gives the page a summary and the
+  // first `count` drawn rows, and further rows when asked ("rows"), so
+  // that the page never parses a record of a hundred thousand draws.
+  draw({ seed, announcement, count }) {
     const task = need('task', 'task');
     const entities = need('entities', 'entities');
     const inspectors = need('inspectors', 'inspectors');
     const ex = slots.exclusions || new W.ExclusionList();
     try {
       const t0 = performance.now();
-      const record = W.draw(task, entities, inspectors, ex, seed, announcement || undefined);
+      const drawing = W.drawHeld(task, entities, inspectors, ex, seed, announcement || undefined);
+      put('drawing', drawing);
+      const record = drawing.json();
       const ms = performance.now() - t0;
-      return { record, ms, exclusionIds: ex.count > 0 ? ex.ids() : [] };
+      return {
+        record, ms, exclusionIds: ex.count > 0 ? ex.ids() : [],
+        summary: JSON.parse(drawing.summary()),
+        rows: JSON.parse(drawing.rows(0, count || 0)),
+        [TRANSFER]: [record.buffer],
+      };
     } finally {
       if (ex !== slots.exclusions) ex.free();
     }
   },
+
+  // Holds a record the page gives back (a fresh worker after a crash).
+  holdRecord({ record }) {
+    put('drawing', W.Drawing.fromJson(text(record)));
+    return true;
+  },
+
+  // The drawn rows from..from+count of the record held.
+  rows: ({ from, count }) => JSON.parse(need('drawing', 'record').rows(from, count)),
 
   verify({ record }) {
     const ex = slots['v-exclusions'] || new W.ExclusionList();
@@ -234,8 +262,8 @@ const ops = {
 
   selfCheck: ({ record, id, stratum }) =>
     JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
-  resultCsv: ({ record }) => W.resultCsv(record),
-  noticeHtml: ({ record }) => W.noticeHtml(record),
+  resultCsv: ({ record }) => W.resultCsv(text(record)),
+  noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
   demo: () => JSON.parse(W.demo()),
   rules: () => JSON.parse(W.rules()),
@@ -244,7 +272,7 @@ const ops = {
     JSON.parse(W.deadline(start, rule, region || '', calendars || '')),
   monthGrid: ({ year, month, region, calendars }) =>
     JSON.parse(W.monthGrid(year, month, region || '', calendars || '')),
-  resultXlsx: ({ record }) => W.resultXlsx(record),
+  resultXlsx: ({ record }) => W.resultXlsx(text(record)),
   checkLedger({ text, name, today, region, calendars }) {
     const ledger = W.checkLedger(text, name, today, region || '', calendars || '');
     try {
@@ -261,7 +289,9 @@ self.onmessage = (e) => {
   try {
     if (!ops[op]) throw new Error('unknown operation ' + op);
     const result = ops[op](args || {}, progress);
-    self.postMessage({ id, ok: true, result });
+    const transfer = (result && result[TRANSFER]) || [];
+    if (transfer.length) delete result[TRANSFER];
+    self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, error: plain(err) });
   }

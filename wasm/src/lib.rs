@@ -576,6 +576,18 @@ pub fn draw(
     seed: &str,
     announcement: Option<String>,
 ) -> Out<String> {
+    draw_record(task, entities, inspectors, exclusions, seed, announcement)
+        .map(|r| r.to_json_pretty())
+}
+
+fn draw_record(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+    announcement: Option<String>,
+) -> Out<shuangsui::DrawRecord> {
     let seed = seed_lines(seed)?;
     let announcement = announcement
         .map(|a| shuangsui::Announcement::from_json(&a))
@@ -590,8 +602,64 @@ pub fn draw(
         seed: &seed,
         announcement: announcement.as_ref(),
     })
-    .map(|r| r.to_json_pretty())
     .map_err(problem)
+}
+
+/// A draw's record held for the page, so that a large result reaches the
+/// screen without the page parsing the whole record: its published JSON as
+/// bytes (the same text as [`draw`] returns), a summary, and the drawn rows
+/// a page at a time.
+#[wasm_bindgen]
+pub struct Drawing(shuangsui::DrawRecord);
+
+/// As [`draw`], the record held as a [`Drawing`].
+#[wasm_bindgen(js_name = drawHeld)]
+pub fn draw_held(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+    announcement: Option<String>,
+) -> Out<Drawing> {
+    draw_record(task, entities, inspectors, exclusions, seed, announcement).map(Drawing)
+}
+
+#[wasm_bindgen]
+impl Drawing {
+    /// Holds a record read from its JSON text (as published).
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Out<Drawing> {
+        record(text).map(Drawing)
+    }
+
+    /// The record as published (UTF-8 bytes of [`draw`]'s text).
+    pub fn json(&self) -> Vec<u8> {
+        self.0.to_json_pretty().into_bytes()
+    }
+
+    /// JSON `{drawn, strata, unstratified, draw_key, record_digest}`: the
+    /// record's fields of the same names, and the number of draws.
+    pub fn summary(&self) -> String {
+        let r = &self.0;
+        json!({
+            "drawn": r.draws.len(),
+            "strata": r.strata,
+            "unstratified": r.unstratified,
+            "draw_key": r.draw_key,
+            "record_digest": r.record_digest,
+        })
+        .to_string()
+    }
+
+    /// JSON list of the record's draws `from..from + count` (fewer at the
+    /// end), each as in the record.
+    pub fn rows(&self, from: u32, count: u32) -> String {
+        let draws = &self.0.draws;
+        let from = (from as usize).min(draws.len());
+        let to = from.saturating_add(count as usize).min(draws.len());
+        serde_json::to_string(&draws[from..to]).unwrap_or_default()
+    }
 }
 
 /// Re-runs the draw of a record (SPEC §13): JSON `{"reproduced": true}` or
