@@ -92,7 +92,7 @@
   let worker = null;
   let seq = 0;
   const pending = new Map();
-  const loaded = new Map(); // slot -> {kind, name, bytes: ArrayBuffer}, read without error
+  const loaded = new Map(); // slot -> {kind, name, file: File}, read without error
   const picked = new Map(); // slot -> the same, for the last file picked, read or not
   let ready = null;
 
@@ -146,8 +146,9 @@
     startWorker().then(async () => {
       if (state.taskToml) await call('task', { toml: state.taskToml, name: state.taskName }).catch(() => {});
       for (const [slot, l] of picked) {
-        const copy = l.bytes.slice(0);
-        await call('load', { slot, kind: l.kind, name: l.name, bytes: copy, options: slotOptions(slot) }, null, [copy]).catch(() => {});
+        const bytes = await readBytes(l.file).catch(() => null);
+        if (!bytes) continue;
+        await call('load', { slot, kind: l.kind, name: l.name, bytes, options: slotOptions(slot) }, null, [bytes]).catch(() => {});
       }
       if (state.record) await call('holdRecord', { record: state.record }).catch(() => {});
     }).finally(() => { restarting = false; });
@@ -213,16 +214,22 @@
   const currentTab = () => tabs.find((x) => x.getAttribute('aria-selected') === 'true').id.slice(4);
 
   // ------------------------------------------------------------------
-  // Files: picked or dropped onto a .drop box.
+  // Files: picked or dropped onto a .drop box. The page keeps the File
+  // itself (not its bytes), and reads it again for a fresh worker.
 
   function readBytes(file) {
     return file.arrayBuffer();
   }
 
+  // The number of lines, for the progress bar: counted in a small file;
+  // in a large one, estimated from its first 4 MiB (the status says
+  // "about").
   function approxRows(buf) {
-    const a = new Uint8Array(buf);
+    const SAMPLE = 4 << 20;
+    const a = new Uint8Array(buf, 0, Math.min(buf.byteLength, SAMPLE));
     let n = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] === 10) n++;
+    for (let i = a.indexOf(10); i !== -1; i = a.indexOf(10, i + 1)) n++;
+    if (buf.byteLength > a.length) n = Math.round(n * (buf.byteLength / a.length));
     return Math.max(n - 1, 1);
   }
 
@@ -238,7 +245,7 @@
     const bytes = await readBytes(file);
     const total = kind === 'exclusions' ? 0 : approxRows(bytes);
     loaded.delete(slot);
-    picked.set(slot, { kind, name: file.name, bytes });
+    picked.set(slot, { kind, name: file.name, file });
     headerLists.delete(slot);
     box.classList.remove('ok', 'bad');
     if (bar) {
@@ -248,16 +255,14 @@
     }
     show(status, t('dirs.reading', { name: file.name, rows: 0, total: '' }));
     try {
-      // The worker gets a copy (transferred, not cloned); this one is kept
-      // for a fresh worker after a crash.
-      const copy = bytes.slice(0);
-      const r = await call('load', { slot, kind, name: file.name, bytes: copy, options: slotOptions(slot) }, (p) => {
+      // The worker gets the bytes (transferred, not cloned).
+      const r = await call('load', { slot, kind, name: file.name, bytes, options: slotOptions(slot) }, (p) => {
         if (bar) bar.value = Math.min(p.rows, total);
         show(status, t('dirs.reading', {
           name: file.name, rows: fmtInt(p.rows), total: t('dirs.approx', { n: fmtInt(total) }),
         }));
-      }, [copy]);
-      loaded.set(slot, { kind, name: file.name, bytes });
+      }, [bytes]);
+      loaded.set(slot, { kind, name: file.name, file });
       state.timings[slot] = r.ms;
       showLoaded(box, file.name, r);
       return r;
