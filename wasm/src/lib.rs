@@ -633,9 +633,18 @@ impl Drawing {
         record(text).map(Drawing)
     }
 
-    /// The record as published (UTF-8 bytes of [`draw`]'s text).
+    /// The record as published (UTF-8 bytes of [`draw`]'s text). Written
+    /// as the command line writes it (`to_writer_pretty` and a newline:
+    /// the bytes of `DrawRecord::to_json_pretty`) into one buffer sized
+    /// beforehand, without the copies of a growing string.
     pub fn json(&self) -> Vec<u8> {
-        self.0.to_json_pretty().into_bytes()
+        // About 620 bytes a draw with a team of two; more only costs a copy.
+        let mut out = Vec::with_capacity(self.0.draws.len() * 700 + (64 << 10));
+        if serde_json::to_writer_pretty(&mut out, &self.0).is_err() {
+            out.clear();
+        }
+        out.push(b'\n');
+        out
     }
 
     /// JSON `{drawn, strata, unstratified, draw_key, record_digest}`: the
