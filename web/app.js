@@ -172,6 +172,7 @@
     taskInfo: null,    // {json, digest}
     announcement: null, // announcement JSON text, if made or loaded
     record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
+    recordReady: null, // a promise of those bytes (written after the results are shown)
     summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
     page: null,        // the drawn rows on the screen: {from, rows}
     exclusionIds: [],
@@ -878,6 +879,7 @@
     return true;
   }
 
+  let drawSeq = 0;
   $('#run-draw').addEventListener('click', async () => {
     const st = $('#draw-status');
     const bar = $('#draw-progress');
@@ -894,7 +896,18 @@
     show(st, t('seed.drawing'));
     try {
       const r = await call('draw', { seed, announcement: state.announcement, count: PAGE_ROWS });
-      state.record = r.record;
+      // The record's text is written by the worker while the results are
+      // put on the screen; the downloads wait for it.
+      const mine = ++drawSeq;
+      state.record = null;
+      state.recordReady = call('record').then((x) => {
+        if (mine === drawSeq) {
+          state.record = x.record;
+          state.timings.record = x.ms;
+        }
+        return x.record;
+      });
+      state.recordReady.catch((err) => show(st, errorView(err)));
       state.summary = r.summary;
       state.page = { from: 0, rows: r.rows };
       state.exclusionIds = r.exclusionIds;
@@ -911,7 +924,7 @@
 
   // Drawn rows a page of the result table shows; the worker holds the
   // record and gives the rows of each page.
-  const PAGE_ROWS = 200;
+  const PAGE_ROWS = 100;
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
   function teamText(team) {
@@ -1006,16 +1019,25 @@
   }
 
   // The record's bytes as the worker wrote them: the command line's file.
-  $('#dl-record').addEventListener('click', () => download('record.json', state.record, 'application/json'));
-  $('#dl-csv').addEventListener('click', async () => {
-    download('result.csv', await call('resultCsv', { record: state.record }), 'text/csv');
-  });
-  $('#dl-xlsx').addEventListener('click', async () => {
-    download('result.xlsx', await call('resultXlsx', { record: state.record }), XLSX);
-  });
-  $('#dl-notice').addEventListener('click', async () => {
-    download('notice.html', await call('noticeHtml', { record: state.record }), 'text/html');
-  });
+  // The record's bytes once written (null if that failed: the draw's
+  // status says why).
+  const recordBytes = () => state.recordReady.catch(() => null);
+  // Each result file from the record: a failure is shown under the draw.
+  function downloadFrom(name, type, make) {
+    return async () => {
+      const record = await recordBytes();
+      if (!record) return;
+      try {
+        download(name, await make(record), type);
+      } catch (err) {
+        show($('#draw-status'), errorView(err));
+      }
+    };
+  }
+  $('#dl-record').addEventListener('click', downloadFrom('record.json', 'application/json', (record) => record));
+  $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
+  $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
+  $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
   $('#dl-excl').addEventListener('click', () => {
     download('exclusions.csv', '统一社会信用代码\n' + state.exclusionIds.join('\n') + '\n', 'text/csv');
   });

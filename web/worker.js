@@ -212,10 +212,11 @@ const ops = {
   },
 
   // The core unites the task's own exclusions with the list given here.
-  // The record goes out as its UTF-8 bytes (transferred, not copied); the
-  // worker keeps it (slot "drawing") and gives the page a summary and the
-  // first `count` drawn rows, and further rows when asked ("rows"), so
-  // that the page never parses a record of a hundred thousand draws.
+  // The worker keeps the record (slot "drawing") and gives the page a
+  // summary and the first `count` drawn rows, and further rows when asked
+  // ("rows"), so that the page never parses a record of a hundred thousand
+  // draws; the record's text is asked for next ("record"), so that the
+  // results are on the screen while it is written.
   draw({ seed, announcement, count }) {
     const task = need('task', 'task');
     const entities = need('entities', 'entities');
@@ -225,17 +226,23 @@ const ops = {
       const t0 = performance.now();
       const drawing = W.drawHeld(task, entities, inspectors, ex, seed, announcement || undefined);
       put('drawing', drawing);
-      const record = drawing.json();
       const ms = performance.now() - t0;
       return {
-        record, ms, exclusionIds: ex.count > 0 ? ex.ids() : [],
+        ms, exclusionIds: ex.count > 0 ? ex.ids() : [],
         summary: JSON.parse(drawing.summary()),
         rows: JSON.parse(drawing.rows(0, count || 0)),
-        [TRANSFER]: [record.buffer],
       };
     } finally {
       if (ex !== slots.exclusions) ex.free();
     }
+  },
+
+  // The record held, as published: its UTF-8 bytes (transferred, not
+  // copied), byte for byte the command line's record.json.
+  record() {
+    const t0 = performance.now();
+    const record = need('drawing', 'record').json();
+    return { record, ms: performance.now() - t0, [TRANSFER]: [record.buffer] };
   },
 
   // Holds a record the page gives back (a fresh worker after a crash).

@@ -215,7 +215,8 @@ describe('the web page in headless Chromium', () => {
             if (file) await call('load', { slot, kind: slot, name: slot + '.csv', bytes: bytes(file) });
             else await call('unload', { slot });
           }
-          const r = await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
+          await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
+          const r = await call('record');
           return { record: new TextDecoder().decode(r.record) };
         } catch (e) {
           return { error: e.kind, message: e.message };
@@ -460,7 +461,7 @@ describe('the web page in headless Chromium', () => {
   });
 
   test('a result of several pages: every drawn row is shown, a page at a time, by keyboard too', { skip: !existsSync(cli) && 'no CLI' }, async () => {
-    // 3,000 entities, a fifth drawn: 600 rows, three pages of 200.
+    // 3,000 entities, a fifth drawn: 600 rows, six pages of 100.
     const dir = join(work, 'pages');
     mkdirSync(dir, { recursive: true });
     execFileSync(cli, ['gen', 'entities', '--count', '3000', '--seed', 'pages', '--out', join(dir, 'entities.csv')]);
@@ -489,10 +490,10 @@ describe('the web page in headless Chromium', () => {
     });
     let p = await shown();
     assert.equal(await page.isVisible(top), true);
-    assert.equal(p.ids.length, 200);
-    assert.deepEqual(p.ids, ids.slice(0, 200));
+    assert.equal(p.ids.length, 100);
+    assert.deepEqual(p.ids, ids.slice(0, 100));
     assert.equal(p.no[0], '1');
-    assert.match(p.status, /第 1–200 户，共 600 户/);
+    assert.match(p.status, /第 1–100 户，共 600 户/);
     assert.equal(await page.isDisabled(`${top} [data-go=prev]`), true);
     assert.equal(await page.isDisabled(`${top} [data-go=first]`), true);
 
@@ -501,30 +502,30 @@ describe('the web page in headless Chromium', () => {
     await page.keyboard.press('Tab'); // next
     assert.equal(await page.evaluate(() => document.activeElement.dataset.go), 'next');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '201');
+    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '101');
     p = await shown();
-    assert.deepEqual(p.ids, ids.slice(200, 400));
-    assert.match(p.status, /第 201–400 户，共 600 户/);
+    assert.deepEqual(p.ids, ids.slice(100, 200));
+    assert.match(p.status, /第 101–200 户，共 600 户/);
     assert.equal(await page.inputValue(`${top} input`), '2');
 
     // A page number typed in, then Enter; the pager below the table agrees.
-    await page.fill(`${top} input`, '3');
+    await page.fill(`${top} input`, '6');
     await page.press(`${top} input`, 'Enter');
-    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '401');
+    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '501');
     p = await shown();
-    assert.deepEqual(p.ids, ids.slice(400, 600));
+    assert.deepEqual(p.ids, ids.slice(500, 600));
     assert.equal(await page.isDisabled(`${top} [data-go=next]`), true);
     assert.equal(await page.isDisabled('.pager[data-pager=bottom] [data-go=last]'), true);
-    assert.equal(await page.inputValue('.pager[data-pager=bottom] input'), '3');
+    assert.equal(await page.inputValue('.pager[data-pager=bottom] input'), '6');
 
     // Back to the first page from the pager below the table.
     await page.click('.pager[data-pager=bottom] [data-go=first]');
     await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '1');
-    assert.deepEqual((await shown()).ids, ids.slice(0, 200));
+    assert.deepEqual((await shown()).ids, ids.slice(0, 100));
 
     // The language switch keeps the page; the result table downloads hold every row.
     await page.click('#lang');
-    assert.match(await page.textContent(`${top} .pager-status`), /Rows 1–200 of 600/);
+    assert.match(await page.textContent(`${top} .pager-status`), /Rows 1–100 of 600/);
     assert.equal(await page.textContent(`${top} [data-go=next]`), 'Next');
     await page.click('#lang');
     const csv = (await downloadText(page, '#dl-csv')).bytes.toString('utf8');
