@@ -91,7 +91,7 @@ test(`a draw over ${n} entities: headless Chromium against the CLI`, { skip: !n 
         const t3 = Date.now();
         // The page shows the results first, then has the record's text
         // written (the downloads wait for it): when that is done too.
-        await page.waitForFunction(() => window.shuangsuiPage.state.record, null, { timeout: 600000 });
+        await page.waitForFunction(() => !!window.shuangsuiPage.state.record, null, { timeout: 600000 });
         const t4 = Date.now();
         const timings = await page.evaluate(() => window.shuangsuiPage.state.timings);
         const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-record')]);
