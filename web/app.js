@@ -243,6 +243,8 @@
     const kind = box.dataset.kind;
     const status = $('.status', box);
     const bar = $('progress', box);
+    // The worker readies its memory for the file while it is read here.
+    if (file.size >= 1 << 20) call('reserve', { bytes: file.size }).catch(() => {});
     const bytes = await readBytes(file);
     const total = kind === 'exclusions' ? 0 : approxRows(bytes);
     loaded.delete(slot);

@@ -161,6 +161,13 @@ const ops = {
     return read(slot, progress);
   },
 
+  // Readies the module's memory for a file of `bytes` bytes that the page
+  // is reading (wasm reserve), so that its copy into the module is quicker.
+  reserve({ bytes }) {
+    W.reserve(bytes);
+    return true;
+  },
+
   unload({ slot }) {
     put(slot, undefined);
     delete files[slot];
