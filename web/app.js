@@ -92,7 +92,7 @@
   let worker = null;
   let seq = 0;
   const pending = new Map();
-  const loaded = new Map(); // slot -> {kind, name, bytes: ArrayBuffer}, read without error
+  const loaded = new Map(); // slot -> {kind, name, file: File}, read without error
   const picked = new Map(); // slot -> the same, for the last file picked, read or not
   let ready = null;
 
@@ -146,9 +146,11 @@
     startWorker().then(async () => {
       if (state.taskToml) await call('task', { toml: state.taskToml, name: state.taskName }).catch(() => {});
       for (const [slot, l] of picked) {
-        const copy = l.bytes.slice(0);
-        await call('load', { slot, kind: l.kind, name: l.name, bytes: copy, options: slotOptions(slot) }, null, [copy]).catch(() => {});
+        const bytes = await readBytes(l.file).catch(() => null);
+        if (!bytes) continue;
+        await call('load', { slot, kind: l.kind, name: l.name, bytes, options: slotOptions(slot) }, null, [bytes]).catch(() => {});
       }
+      if (state.record) await call('holdRecord', { record: state.record }).catch(() => {});
     }).finally(() => { restarting = false; });
   }
 
@@ -169,7 +171,10 @@
     taskName: 'task.toml',
     taskInfo: null,    // {json, digest}
     announcement: null, // announcement JSON text, if made or loaded
-    record: null,      // record JSON text of the last draw
+    record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
+    recordReady: null, // a promise of those bytes (written after the results are shown)
+    summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
+    page: null,        // the drawn rows on the screen: {from, rows}
     exclusionIds: [],
     verifyRecord: null, // record JSON text on the verify tab
     ledger: null,      // {name, text}
@@ -210,16 +215,22 @@
   const currentTab = () => tabs.find((x) => x.getAttribute('aria-selected') === 'true').id.slice(4);
 
   // ------------------------------------------------------------------
-  // Files: picked or dropped onto a .drop box.
+  // Files: picked or dropped onto a .drop box. The page keeps the File
+  // itself (not its bytes), and reads it again for a fresh worker.
 
   function readBytes(file) {
     return file.arrayBuffer();
   }
 
+  // The number of lines, for the progress bar: counted in a small file;
+  // in a large one, estimated from its first 4 MiB (the status says
+  // "about").
   function approxRows(buf) {
-    const a = new Uint8Array(buf);
+    const SAMPLE = 4 << 20;
+    const a = new Uint8Array(buf, 0, Math.min(buf.byteLength, SAMPLE));
     let n = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] === 10) n++;
+    for (let i = a.indexOf(10); i !== -1; i = a.indexOf(10, i + 1)) n++;
+    if (buf.byteLength > a.length) n = Math.round(n * (buf.byteLength / a.length));
     return Math.max(n - 1, 1);
   }
 
@@ -232,10 +243,12 @@
     const kind = box.dataset.kind;
     const status = $('.status', box);
     const bar = $('progress', box);
+    // The worker readies its memory for the file while it is read here.
+    if (file.size >= 1 << 20) call('reserve', { bytes: file.size }).catch(() => {});
     const bytes = await readBytes(file);
     const total = kind === 'exclusions' ? 0 : approxRows(bytes);
     loaded.delete(slot);
-    picked.set(slot, { kind, name: file.name, bytes });
+    picked.set(slot, { kind, name: file.name, file });
     headerLists.delete(slot);
     box.classList.remove('ok', 'bad');
     if (bar) {
@@ -245,16 +258,14 @@
     }
     show(status, t('dirs.reading', { name: file.name, rows: 0, total: '' }));
     try {
-      // The worker gets a copy (transferred, not cloned); this one is kept
-      // for a fresh worker after a crash.
-      const copy = bytes.slice(0);
-      const r = await call('load', { slot, kind, name: file.name, bytes: copy, options: slotOptions(slot) }, (p) => {
+      // The worker gets the bytes (transferred, not cloned).
+      const r = await call('load', { slot, kind, name: file.name, bytes, options: slotOptions(slot) }, (p) => {
         if (bar) bar.value = Math.min(p.rows, total);
         show(status, t('dirs.reading', {
           name: file.name, rows: fmtInt(p.rows), total: t('dirs.approx', { n: fmtInt(total) }),
         }));
-      }, [copy]);
-      loaded.set(slot, { kind, name: file.name, bytes });
+      }, [bytes]);
+      loaded.set(slot, { kind, name: file.name, file });
       state.timings[slot] = r.ms;
       showLoaded(box, file.name, r);
       return r;
@@ -870,6 +881,7 @@
     return true;
   }
 
+  let drawSeq = 0;
   $('#run-draw').addEventListener('click', async () => {
     const st = $('#draw-status');
     const bar = $('#draw-progress');
@@ -885,12 +897,25 @@
     bar.removeAttribute('value');
     show(st, t('seed.drawing'));
     try {
-      const r = await call('draw', { seed, announcement: state.announcement });
-      state.record = r.record;
+      const r = await call('draw', { seed, announcement: state.announcement, count: PAGE_ROWS });
+      // The record's text is written by the worker while the results are
+      // put on the screen; the downloads wait for it.
+      const mine = ++drawSeq;
+      state.record = null;
+      state.recordReady = call('record').then((x) => {
+        if (mine === drawSeq) {
+          state.record = x.record;
+          state.timings.record = x.ms;
+        }
+        return x.record;
+      });
+      state.recordReady.catch((err) => show(st, errorView(err)));
+      state.summary = r.summary;
+      state.page = { from: 0, rows: r.rows };
       state.exclusionIds = r.exclusionIds;
       state.timings.draw = r.ms;
       show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) })));
-      showResults(JSON.parse(r.record));
+      showResults();
     } catch (err) {
       show(st, errorView(err));
     } finally {
@@ -899,14 +924,18 @@
     }
   });
 
-  const MAX_ROWS = 2000;
+  // Drawn rows a page of the result table shows; the worker holds the
+  // record and gives the rows of each page.
+  const PAGE_ROWS = 100;
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
   function teamText(team) {
     return team.map((m, i) => `${m.name}（${m.id}${m.department ? '，' + m.department : ''}）${i === 0 ? ' ' + t('res.leader') : ''}`).join('；');
   }
 
-  function showResults(rec) {
+  // The summary and the strata, then the current page of drawn rows.
+  function showResults() {
+    const rec = state.summary;
     $('#results').hidden = false;
     const strata = h('table', { class: 'data compact' },
       h('thead', {}, h('tr', {}, ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => h('th', { scope: 'col', text: t(k) })))),
@@ -917,34 +946,100 @@
         h('td', { class: 'n', text: fmtInt(s.eligible) }),
         h('td', { class: 'n', text: fmtInt(s.quota) })))));
     show($('#res-summary'),
-      h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.draws.length) })),
+      h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.drawn) })),
       h('div', { class: 'scroll' }, strata),
       rec.unstratified ? h('p', {}, t('res.unstratified', { n: fmtInt(rec.unstratified) })) : null,
-      h('p', { class: 'digest' }, t('res.keys', { key: rec.draw_key, digest: rec.record_digest })),
-      rec.draws.length > MAX_ROWS ? h('p', { class: 'hint' }, t('res.shown', { n: fmtInt(MAX_ROWS) })) : null);
+      h('p', { class: 'digest' }, t('res.keys', { key: rec.draw_key, digest: rec.record_digest })));
+    showRows();
+    $('#dl-excl').hidden = state.exclusionIds.length === 0;
+  }
+
+  function showRows() {
+    const rec = state.summary;
+    const { from, rows } = state.page;
     const names = rec.strata.map((s) => s.name);
     $('#res-table').replaceChildren(
       h('thead', {}, h('tr', {}, ['res.no', 'res.stratum', 'res.pos', 'res.id', 'res.name', 'res.team'].map((k) => h('th', { scope: 'col', text: t(k) })))),
-      h('tbody', {}, rec.draws.slice(0, MAX_ROWS).map((d, i) => h('tr', {},
-        h('td', { class: 'n', text: String(i + 1) }),
+      h('tbody', {}, rows.map((d, i) => h('tr', {},
+        h('td', { class: 'n', text: String(from + i + 1) }),
         h('td', { text: names[d.stratum] }),
         h('td', { class: 'n', text: String(d.position) }),
         h('td', {}, h('code', { text: d.entity.id })),
         h('td', { class: 'entity-name', text: d.entity.name }),
         h('td', { text: teamText(d.team) })))));
-    $('#dl-excl').hidden = state.exclusionIds.length === 0;
+    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+    const page = Math.floor(from / PAGE_ROWS) + 1;
+    for (const nav of $$('.pager')) {
+      nav.hidden = pages < 2;
+      $('.pager-status', nav).textContent = t('res.rows', {
+        from: fmtInt(rows.length ? from + 1 : 0), to: fmtInt(from + rows.length), n: fmtInt(rec.drawn),
+      });
+      $('[data-go=first]', nav).disabled = page === 1;
+      $('[data-go=prev]', nav).disabled = page === 1;
+      $('[data-go=next]', nav).disabled = page === pages;
+      $('[data-go=last]', nav).disabled = page === pages;
+      const input = $('input', nav);
+      input.max = String(pages);
+      input.value = String(page);
+      $('.pager-of', nav).textContent = t('res.pages', { n: fmtInt(pages) });
+    }
   }
 
-  $('#dl-record').addEventListener('click', () => download('record.json', state.record, 'application/json'));
-  $('#dl-csv').addEventListener('click', async () => {
-    download('result.csv', await call('resultCsv', { record: state.record }), 'text/csv');
-  });
-  $('#dl-xlsx').addEventListener('click', async () => {
-    download('result.xlsx', await call('resultXlsx', { record: state.record }), XLSX);
-  });
-  $('#dl-notice').addEventListener('click', async () => {
-    download('notice.html', await call('noticeHtml', { record: state.record }), 'text/html');
-  });
+  // Shows page `page` (1-based) of the drawn rows.
+  async function goToPage(page, nav) {
+    const rec = state.summary;
+    if (!rec) return;
+    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+    const p = Math.min(Math.max(1, Math.round(Number(page)) || 1), pages);
+    try {
+      const rows = await call('rows', { from: (p - 1) * PAGE_ROWS, count: PAGE_ROWS });
+      if (rec !== state.summary) return;
+      state.page = { from: (p - 1) * PAGE_ROWS, rows };
+      showRows();
+    } catch (err) {
+      show($('#draw-status'), errorView(err));
+    }
+    if (nav && nav.contains(document.activeElement) && document.activeElement.disabled) $('input', nav).focus();
+  }
+
+  for (const nav of $$('.pager')) {
+    nav.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-go]');
+      if (!b) return;
+      const page = Number($('input', nav).value) || 1;
+      const pages = Math.max(1, Math.ceil(state.summary.drawn / PAGE_ROWS));
+      goToPage({ first: 1, prev: page - 1, next: page + 1, last: pages }[b.dataset.go], nav);
+    });
+    const input = $('input', nav);
+    input.addEventListener('change', () => goToPage(input.value, nav));
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        goToPage(input.value, nav);
+      }
+    });
+  }
+
+  // The record's bytes as the worker wrote them: the command line's file.
+  // The record's bytes once written (null if that failed: the draw's
+  // status says why).
+  const recordBytes = () => state.recordReady.catch(() => null);
+  // Each result file from the record: a failure is shown under the draw.
+  function downloadFrom(name, type, make) {
+    return async () => {
+      const record = await recordBytes();
+      if (!record) return;
+      try {
+        download(name, await make(record), type);
+      } catch (err) {
+        show($('#draw-status'), errorView(err));
+      }
+    };
+  }
+  $('#dl-record').addEventListener('click', downloadFrom('record.json', 'application/json', (record) => record));
+  $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
+  $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
+  $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
   $('#dl-excl').addEventListener('click', () => {
     download('exclusions.csv', '统一社会信用代码\n' + state.exclusionIds.join('\n') + '\n', 'text/csv');
   });
@@ -1293,7 +1388,7 @@
     }
     fillDeadlineChoices().catch(() => {});
     for (const adv of $$('.drop .adv')) cliHint(adv);
-    if (state.record) showResults(JSON.parse(state.record));
+    if (state.summary) showResults();
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));

@@ -144,6 +144,14 @@ function rereadChanged(progress) {
   return reread;
 }
 
+// A result's buffers to transfer rather than copy (not sent itself).
+const TRANSFER = Symbol('transfer');
+
+// A record as the page holds it (UTF-8 bytes) or as text.
+function text(record) {
+  return typeof record === 'string' ? record : new TextDecoder().decode(record);
+}
+
 const ops = {
   protocol: () => W.protocol(),
 
@@ -151,6 +159,13 @@ const ops = {
     if (options) fileOptions[slot] = options;
     files[slot] = { kind, name, data: new Uint8Array(bytes), reading: null };
     return read(slot, progress);
+  },
+
+  // Readies the module's memory for a file of `bytes` bytes that the page
+  // is reading (wasm reserve), so that its copy into the module is quicker.
+  reserve({ bytes }) {
+    W.reserve(bytes);
+    return true;
   },
 
   unload({ slot }) {
@@ -204,20 +219,47 @@ const ops = {
   },
 
   // The core unites the task's own exclusions with the list given here.
-  draw({ seed, announcement }) {
+  // The worker keeps the record (slot "drawing") and gives the page a
+  // summary and the first `count` drawn rows, and further rows when asked
+  // ("rows"), so that the page never parses a record of a hundred thousand
+  // draws; the record's text is asked for next ("record"), so that the
+  // results are on the screen while it is written.
+  draw({ seed, announcement, count }) {
     const task = need('task', 'task');
     const entities = need('entities', 'entities');
     const inspectors = need('inspectors', 'inspectors');
     const ex = slots.exclusions || new W.ExclusionList();
     try {
       const t0 = performance.now();
-      const record = W.draw(task, entities, inspectors, ex, seed, announcement || undefined);
+      const drawing = W.drawHeld(task, entities, inspectors, ex, seed, announcement || undefined);
+      put('drawing', drawing);
       const ms = performance.now() - t0;
-      return { record, ms, exclusionIds: ex.count > 0 ? ex.ids() : [] };
+      return {
+        ms, exclusionIds: ex.count > 0 ? ex.ids() : [],
+        summary: JSON.parse(drawing.summary()),
+        rows: JSON.parse(drawing.rows(0, count || 0)),
+      };
     } finally {
       if (ex !== slots.exclusions) ex.free();
     }
   },
+
+  // The record held, as published: its UTF-8 bytes (transferred, not
+  // copied), byte for byte the command line's record.json.
+  record() {
+    const t0 = performance.now();
+    const record = need('drawing', 'record').json();
+    return { record, ms: performance.now() - t0, [TRANSFER]: [record.buffer] };
+  },
+
+  // Holds a record the page gives back (a fresh worker after a crash).
+  holdRecord({ record }) {
+    put('drawing', W.Drawing.fromJson(text(record)));
+    return true;
+  },
+
+  // The drawn rows from..from+count of the record held.
+  rows: ({ from, count }) => JSON.parse(need('drawing', 'record').rows(from, count)),
 
   verify({ record }) {
     const ex = slots['v-exclusions'] || new W.ExclusionList();
@@ -234,8 +276,8 @@ const ops = {
 
   selfCheck: ({ record, id, stratum }) =>
     JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
-  resultCsv: ({ record }) => W.resultCsv(record),
-  noticeHtml: ({ record }) => W.noticeHtml(record),
+  resultCsv: ({ record }) => W.resultCsv(text(record)),
+  noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
   demo: () => JSON.parse(W.demo()),
   rules: () => JSON.parse(W.rules()),
@@ -244,7 +286,7 @@ const ops = {
     JSON.parse(W.deadline(start, rule, region || '', calendars || '')),
   monthGrid: ({ year, month, region, calendars }) =>
     JSON.parse(W.monthGrid(year, month, region || '', calendars || '')),
-  resultXlsx: ({ record }) => W.resultXlsx(record),
+  resultXlsx: ({ record }) => W.resultXlsx(text(record)),
   checkLedger({ text, name, today, region, calendars }) {
     const ledger = W.checkLedger(text, name, today, region || '', calendars || '');
     try {
@@ -261,7 +303,9 @@ self.onmessage = (e) => {
   try {
     if (!ops[op]) throw new Error('unknown operation ' + op);
     const result = ops[op](args || {}, progress);
-    self.postMessage({ id, ok: true, result });
+    const transfer = (result && result[TRANSFER]) || [];
+    if (transfer.length) delete result[TRANSFER];
+    self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, error: plain(err) });
   }

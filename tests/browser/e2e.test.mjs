@@ -5,7 +5,8 @@
 // use, a phone-width layout and the URL hash; hostile text shown as text;
 // real-world directories (an xlsx with a title row and two sheets, a GBK
 // CSV, an unusual header mapped on the page, each giving the command line's
-// digest); and no request leaving 127.0.0.1. Then the same draw and deadline from the
+// digest); a result of several pages, each row reached by keyboard; and no
+// request leaving 127.0.0.1. Then the same draw and deadline from the
 // single-file page opened via file://. Screenshots go to tests/artifacts/.
 //
 // Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
@@ -214,8 +215,9 @@ describe('the web page in headless Chromium', () => {
             if (file) await call('load', { slot, kind: slot, name: slot + '.csv', bytes: bytes(file) });
             else await call('unload', { slot });
           }
-          const r = await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
-          return { record: r.record };
+          await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
+          const r = await call('record');
+          return { record: new TextDecoder().decode(r.record) };
         } catch (e) {
           return { error: e.kind, message: e.message };
         }
@@ -454,6 +456,86 @@ describe('the web page in headless Chromium', () => {
     await page.click('#lang');
     assert.match(await page.textContent(`${vadv} > summary`), /Advanced/);
     await page.click('#lang');
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  test('a result of several pages: every drawn row is shown, a page at a time, by keyboard too', { skip: !existsSync(cli) && 'no CLI' }, async () => {
+    // 3,000 entities, a fifth drawn: 600 rows, six pages of 100.
+    const dir = join(work, 'pages');
+    mkdirSync(dir, { recursive: true });
+    execFileSync(cli, ['gen', 'entities', '--count', '3000', '--seed', 'pages', '--out', join(dir, 'entities.csv')]);
+    execFileSync(cli, ['gen', 'inspectors', '--count', '60', '--seed', 'pages', '--out', join(dir, 'inspectors.csv')]);
+    writeFileSync(join(dir, 'task.toml'), 'name = "分页"\nitem = "企业公示信息检查"\ndraw_date = 2026-12-01\n'
+      + '[[strata]]\nname = "全部"\nratio = "20%"\n[team]\nsize = 2\n');
+    const seed = 'lottery:3 0 7';
+    const out = join(dir, 'cli');
+    mkdirSync(out);
+    execFileSync(cli, ['draw', '--task', join(dir, 'task.toml'), '--entities', join(dir, 'entities.csv'),
+      '--inspectors', join(dir, 'inspectors.csv'), '--seed', seed, '--out', out], { stdio: 'ignore' });
+    const cliRecord = readFileSync(join(out, 'record.json'));
+    const ids = JSON.parse(cliRecord).draws.map((d) => d.entity.id);
+    assert.equal(ids.length, 600);
+
+    const page = await openPage(server.origin + '/index.html');
+    await loadDrawInputs(page, { dir, seed });
+    await draw(page);
+    const got = await downloadText(page, '#dl-record');
+    assert.ok(got.bytes.equals(cliRecord), 'record.json differs from the command line\'s');
+    const top = '.pager[data-pager=top]';
+    const shown = async () => ({
+      no: await page.locator('#res-table tbody td:first-child').allTextContents(),
+      ids: await page.locator('#res-table tbody code').allTextContents(),
+      status: await page.textContent(`${top} .pager-status`),
+    });
+    let p = await shown();
+    assert.equal(await page.isVisible(top), true);
+    assert.equal(p.ids.length, 100);
+    assert.deepEqual(p.ids, ids.slice(0, 100));
+    assert.equal(p.no[0], '1');
+    assert.match(p.status, /第 1–100 户，共 600 户/);
+    assert.equal(await page.isDisabled(`${top} [data-go=prev]`), true);
+    assert.equal(await page.isDisabled(`${top} [data-go=first]`), true);
+
+    // Next by keyboard: Tab to the button and press Enter.
+    await page.focus(`${top} input`);
+    await page.keyboard.press('Tab'); // next
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.go), 'next');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '101');
+    p = await shown();
+    assert.deepEqual(p.ids, ids.slice(100, 200));
+    assert.match(p.status, /第 101–200 户，共 600 户/);
+    assert.equal(await page.inputValue(`${top} input`), '2');
+
+    // A page number typed in, then Enter; the pager below the table agrees.
+    await page.fill(`${top} input`, '6');
+    await page.press(`${top} input`, 'Enter');
+    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '501');
+    p = await shown();
+    assert.deepEqual(p.ids, ids.slice(500, 600));
+    assert.equal(await page.isDisabled(`${top} [data-go=next]`), true);
+    assert.equal(await page.isDisabled('.pager[data-pager=bottom] [data-go=last]'), true);
+    assert.equal(await page.inputValue('.pager[data-pager=bottom] input'), '6');
+
+    // Back to the first page from the pager below the table.
+    await page.click('.pager[data-pager=bottom] [data-go=first]');
+    await page.waitForFunction(() => document.querySelector('#res-table tbody td').textContent === '1');
+    assert.deepEqual((await shown()).ids, ids.slice(0, 100));
+
+    // The language switch keeps the page; the result table downloads hold every row.
+    await page.click('#lang');
+    assert.match(await page.textContent(`${top} .pager-status`), /Rows 1–100 of 600/);
+    assert.equal(await page.textContent(`${top} [data-go=next]`), 'Next');
+    await page.click('#lang');
+    const csv = (await downloadText(page, '#dl-csv')).bytes.toString('utf8');
+    for (const id of ids) assert.ok(csv.includes(id), `${id} is not in result.csv`);
+
+    // At phone width the results and the pager fit.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the results are ${overflow}px wider than a phone`);
+    await page.locator(top).screenshot({ path: join(artifacts, 'pager-phone.png') });
     assert.deepEqual(dialogs, []);
     await page.close();
   });

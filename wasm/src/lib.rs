@@ -94,6 +94,27 @@ pub fn last_panic() -> String {
     LAST_PANIC.lock().map(|m| m.clone()).unwrap_or_default()
 }
 
+/// Readies `bytes` bytes of the module's memory for a file about to be
+/// read: allocates them, writes one byte in every 4 KiB page and frees
+/// them. The worker calls it while the page is still reading the file, so
+/// that the copy of the file into the module (the next allocation of that
+/// size) writes into memory the system has already mapped, instead of
+/// taking a page fault every 4 KiB (about 0.1 s for 166 MB). Changes no
+/// result: the memory is only touched (and not at all when it cannot be
+/// had: the read itself then says so).
+#[wasm_bindgen]
+pub fn reserve(bytes: usize) {
+    let mut v: Vec<u8> = Vec::new();
+    if v.try_reserve_exact(bytes).is_err() {
+        return;
+    }
+    let spare = v.spare_capacity_mut();
+    for i in (0..spare.len()).step_by(4096) {
+        spare[i].write(0);
+    }
+    std::hint::black_box(&mut v);
+}
+
 /// The protocol this build implements (`shuangsui-draw/1`).
 #[wasm_bindgen]
 pub fn protocol() -> String {
@@ -576,6 +597,18 @@ pub fn draw(
     seed: &str,
     announcement: Option<String>,
 ) -> Out<String> {
+    draw_record(task, entities, inspectors, exclusions, seed, announcement)
+        .map(|r| r.to_json_pretty())
+}
+
+fn draw_record(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+    announcement: Option<String>,
+) -> Out<shuangsui::DrawRecord> {
     let seed = seed_lines(seed)?;
     let announcement = announcement
         .map(|a| shuangsui::Announcement::from_json(&a))
@@ -590,8 +623,73 @@ pub fn draw(
         seed: &seed,
         announcement: announcement.as_ref(),
     })
-    .map(|r| r.to_json_pretty())
     .map_err(problem)
+}
+
+/// A draw's record held for the page, so that a large result reaches the
+/// screen without the page parsing the whole record: its published JSON as
+/// bytes (the same text as [`draw`] returns), a summary, and the drawn rows
+/// a page at a time.
+#[wasm_bindgen]
+pub struct Drawing(shuangsui::DrawRecord);
+
+/// As [`draw`], the record held as a [`Drawing`].
+#[wasm_bindgen(js_name = drawHeld)]
+pub fn draw_held(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+    announcement: Option<String>,
+) -> Out<Drawing> {
+    draw_record(task, entities, inspectors, exclusions, seed, announcement).map(Drawing)
+}
+
+#[wasm_bindgen]
+impl Drawing {
+    /// Holds a record read from its JSON text (as published).
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Out<Drawing> {
+        record(text).map(Drawing)
+    }
+
+    /// The record as published (UTF-8 bytes of [`draw`]'s text). Written
+    /// as the command line writes it (`to_writer_pretty` and a newline:
+    /// the bytes of `DrawRecord::to_json_pretty`) into one buffer sized
+    /// beforehand, without the copies of a growing string.
+    pub fn json(&self) -> Vec<u8> {
+        // About 620 bytes a draw with a team of two; more only costs a copy.
+        let mut out = Vec::with_capacity(self.0.draws.len() * 700 + (64 << 10));
+        if serde_json::to_writer_pretty(&mut out, &self.0).is_err() {
+            out.clear();
+        }
+        out.push(b'\n');
+        out
+    }
+
+    /// JSON `{drawn, strata, unstratified, draw_key, record_digest}`: the
+    /// record's fields of the same names, and the number of draws.
+    pub fn summary(&self) -> String {
+        let r = &self.0;
+        json!({
+            "drawn": r.draws.len(),
+            "strata": r.strata,
+            "unstratified": r.unstratified,
+            "draw_key": r.draw_key,
+            "record_digest": r.record_digest,
+        })
+        .to_string()
+    }
+
+    /// JSON list of the record's draws `from..from + count` (fewer at the
+    /// end), each as in the record.
+    pub fn rows(&self, from: u32, count: u32) -> String {
+        let draws = &self.0.draws;
+        let from = (from as usize).min(draws.len());
+        let to = from.saturating_add(count as usize).min(draws.len());
+        serde_json::to_string(&draws[from..to]).unwrap_or_default()
+    }
 }
 
 /// Re-runs the draw of a record (SPEC §13): JSON `{"reproduced": true}` or
