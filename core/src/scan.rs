@@ -1422,18 +1422,23 @@ impl EntitySource for EntityIndex<'_> {
             .len()
             .div_ceil(crate::parallel::threads())
             .max(1 << 16);
-        let parts: Vec<(Vec<Vec<u32>>, u64)> = std::thread::scope(|s| {
-            let handles: Vec<_> = self
-                .order
-                .chunks(chunk)
-                .enumerate()
-                .map(|(c, keys)| s.spawn(move || part(c * chunk, keys)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+        // One part without a thread (the browser has none to spawn).
+        let parts: Vec<(Vec<Vec<u32>>, u64)> = if chunk >= self.order.len() {
+            vec![part(0, &self.order)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = self
+                    .order
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(c, keys)| s.spawn(move || part(c * chunk, keys)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut unstratified = 0u64;
         for (lists, u) in parts {
