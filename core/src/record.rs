@@ -166,6 +166,53 @@ fn string(out: &mut Vec<u8>, s: &str) {
         let _ = serde_json::to_writer(&mut *out, s);
     }
 }
+/// The length of `string`'s output for `s`, without writing it.
+fn string_len(s: &str) -> usize {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        s.len() + 2
+    } else {
+        serde_json::to_vec(s).map_or(0, |v| v.len())
+    }
+}
+
+/// The length of [`draw_json`]'s output for `d`, without writing it (the
+/// record digest's length prefix comes before the draws; a test holds the
+/// two equal).
+fn draw_json_len(d: &Drawn) -> usize {
+    let digits = |n: u64| n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let team: usize = d
+        .team
+        .iter()
+        .map(|m| {
+            let role = match m.role {
+                Role::Leader => ",\"role\":\"leader\"}".len(),
+                Role::Member => ",\"role\":\"member\"}".len(),
+            };
+            "{\"department\":".len()
+                + string_len(&m.department)
+                + ",\"id\":".len()
+                + string_len(&m.id)
+                + ",\"name\":".len()
+                + string_len(&m.name)
+                + role
+        })
+        .sum();
+    "{\"entity\":{\"id\":".len()
+        + string_len(&d.entity.id)
+        + ",\"name\":".len()
+        + string_len(&d.entity.name)
+        + "},\"position\":".len()
+        + digits(d.position)
+        + ",\"stratum\":".len()
+        + digits(d.stratum)
+        + ",\"team\":[".len()
+        + team
+        + d.team.len().saturating_sub(1)
+        + "],\"ticket\":".len()
+        + string_len(&d.ticket)
+        + 1
+}
+
 /// One draw as canonical JSON, appended to `out`.
 fn draw_json(out: &mut Vec<u8>, d: &Drawn) {
     out.extend_from_slice(b"{\"entity\":{\"id\":");
@@ -222,34 +269,96 @@ struct DrawsJson(Vec<Vec<u8>>);
 impl DrawsJson {
     /// The array's bytes in order, without copying them together.
     fn parts(&self) -> impl Iterator<Item = &[u8]> {
-        let n = self.0.len();
         std::iter::once(&b"["[..])
-            .chain(self.0.iter().enumerate().flat_map(move |(i, p)| {
-                let sep: &[u8] = if i + 1 < n { b"," } else { b"" };
-                [&p[..], sep]
-            }))
+            .chain(self.parts_inside())
             .chain(std::iter::once(&b"]"[..]))
     }
 
-    fn len(&self) -> usize {
-        self.parts().map(<[u8]>::len).sum()
+    /// The array's elements with their commas, without the brackets.
+    fn parts_inside(&self) -> impl Iterator<Item = &[u8]> {
+        let n = self.0.len();
+        self.0.iter().enumerate().flat_map(move |(i, p)| {
+            let sep: &[u8] = if i + 1 < n { b"," } else { b"" };
+            [&p[..], sep]
+        })
     }
 }
 
-/// `record_digest` over the canonical JSON given in its pieces (SPEC §11).
-fn record_digest(before: &str, draws: &DrawsJson, after: &str) -> String {
+/// `record_digest` (SPEC §11) over the canonical JSON given as the text
+/// before the draws' array, the array (`draws_len` bytes, which `feed`
+/// hashes) and the text after it.
+fn record_digest(
+    before: &str,
+    draws_len: usize,
+    feed: impl FnOnce(&mut Sha256),
+    after: &str,
+) -> String {
     let tag = b"shuangsui/1/record";
     let mut h = Sha256::new();
     h.update((tag.len() as u64).to_be_bytes());
     h.update(tag);
-    let len = before.len() + draws.len() + after.len();
+    let len = before.len() + draws_len + after.len();
     h.update((len as u64).to_be_bytes());
     h.update(before.as_bytes());
-    for part in draws.parts() {
-        h.update(part);
-    }
+    feed(&mut h);
     h.update(after.as_bytes());
     hex(&h.finalize())
+}
+
+/// Hashes the draws' canonical JSON array without holding it: written a
+/// batch at a time and hashed batch by batch (where there are two cores,
+/// the next batch is written while this one is hashed). At provincial scale
+/// the array is a hundred megabytes.
+fn hash_draws(h: &mut Sha256, draws: &[Drawn]) {
+    const BATCH: usize = 16 * 1024;
+    let write = |batch: &[Drawn], out: &mut Vec<u8>| {
+        out.clear();
+        for (i, d) in batch.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            draw_json(out, d);
+        }
+    };
+    h.update(b"[");
+    if crate::parallel::threads() == 1 || draws.len() <= BATCH {
+        let mut out = Vec::new();
+        for (b, batch) in draws.chunks(BATCH).enumerate() {
+            if b > 0 {
+                h.update(b",");
+            }
+            write(batch, &mut out);
+            h.update(&out);
+        }
+    } else {
+        // Two buffers go back and forth between the writer and the hasher.
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        for _ in 0..2 {
+            let _ = empty_tx.send(Vec::with_capacity(BATCH * 450));
+        }
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                for batch in draws.chunks(BATCH) {
+                    let Ok(mut out) = empty_rx.recv() else { return };
+                    write(batch, &mut out);
+                    if full_tx.send(out).is_err() {
+                        return;
+                    }
+                }
+            });
+            for (b, out) in full_rx.into_iter().enumerate() {
+                if b > 0 {
+                    h.update(b",");
+                }
+                h.update(&out);
+                // The writer stops after its last batch: that buffer then
+                // has nowhere to go, and the ones still sent must be hashed.
+                let _ = empty_tx.send(out);
+            }
+        });
+    }
+    h.update(b"]");
 }
 
 /// A record as read by [`DrawRecord::read_without_draws`]: the same fields,
@@ -310,10 +419,13 @@ impl<'de> Deserialize<'de> for CanonicalDraws {
 impl DrawRecord {
     /// Computes `record_digest` over the record without that key (SPEC §11).
     pub fn compute_digest(&self) -> String {
-        // Hashed in its three pieces: at provincial scale the draws are a
-        // hundred megabytes, not worth copying once more to join them.
-        let (before, draws, after) = self.canonical_pieces();
-        record_digest(&before, &draws, &after)
+        // Hashed in pieces: at provincial scale the draws are a hundred
+        // megabytes, not worth holding to hash them.
+        let (before, after) = self.canonical_head();
+        let draws_len = 2
+            + self.draws.iter().map(draw_json_len).sum::<usize>()
+            + self.draws.len().saturating_sub(1);
+        record_digest(&before, draws_len, |h| hash_draws(h, &self.draws), &after)
     }
 
     /// Reads a record for verification without keeping its drawn list:
@@ -342,8 +454,15 @@ impl DrawRecord {
         if record.protocol != PROTOCOL {
             return None;
         }
-        let (before, _, after) = record.canonical_pieces();
-        let digest = record_digest(&before, &DrawsJson(vec![lean.draws.json]), &after);
+        let (before, after) = record.canonical_head();
+        // The elements, without the array's brackets.
+        let json = &lean.draws.json;
+        let feed = |h: &mut Sha256| {
+            h.update(b"[");
+            h.update(json);
+            h.update(b"]");
+        };
+        let digest = record_digest(&before, json.len() + 2, feed, &after);
         (digest == record.record_digest).then_some((record, lean.draws.count))
     }
 
@@ -352,9 +471,9 @@ impl DrawRecord {
     /// written directly in canonical key order instead of through a JSON
     /// tree; a test holds this equal to the generic canonical JSON.
     pub fn canonical_json(&self) -> String {
-        let (before, draws, after) = self.canonical_pieces();
+        let (before, after) = self.canonical_head();
         let mut json = before.into_bytes();
-        for part in draws.parts() {
+        for part in draws_json(&self.draws).parts() {
             json.extend_from_slice(part);
         }
         json.extend_from_slice(after.as_bytes());
@@ -362,9 +481,9 @@ impl DrawRecord {
         String::from_utf8_lossy(&json).into_owned()
     }
 
-    /// The canonical JSON in three pieces: up to the draws' value, the
-    /// draws' array, and the rest.
-    fn canonical_pieces(&self) -> (String, DrawsJson, String) {
+    /// The canonical JSON around the draws' array: up to its value, and
+    /// the rest.
+    fn canonical_head(&self) -> (String, String) {
         let rest = DrawRecord {
             protocol: self.protocol.clone(),
             task: self.task.clone(),
@@ -392,7 +511,7 @@ impl DrawRecord {
         let at = head.find(placeholder).unwrap_or(head.len());
         let before = format!("{}\"draws\":", &head[..at]);
         let after = head[(at + placeholder.len()).min(head.len())..].to_string();
-        (before, draws_json(&self.draws), after)
+        (before, after)
     }
 
     /// The generic canonical JSON (through a JSON tree), for the test that
@@ -543,6 +662,35 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The length computed ahead is the length written, whatever the
+        /// text (escapes included) and the numbers.
+        #[test]
+        fn draw_lengths_are_exact(
+            texts in proptest::collection::vec(any::<String>(), 8),
+            position in any::<u64>(),
+            stratum in any::<u64>(),
+            members in 0usize..4,
+        ) {
+            use crate::record::{Drawn, EntityRef, Role, TeamMember};
+            let d = Drawn {
+                stratum,
+                position,
+                ticket: texts[0].clone(),
+                entity: EntityRef { id: texts[1].clone(), name: texts[2].clone() },
+                team: (0..members)
+                    .map(|j| TeamMember {
+                        id: texts[3 + j % 3].clone(),
+                        name: texts[4].clone(),
+                        department: texts[5 + j % 3].clone(),
+                        role: if j == 0 { Role::Leader } else { Role::Member },
+                    })
+                    .collect(),
+            };
+            let mut out = Vec::new();
+            super::draw_json(&mut out, &d);
+            prop_assert_eq!(super::draw_json_len(&d), out.len());
+        }
+
         /// The copied fast path and serde_json's escaping agree on any text.
         #[test]
         fn strings_are_escaped_as_serde_json_does(s in any::<String>()) {

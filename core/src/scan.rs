@@ -32,7 +32,7 @@ const BLOCK: usize = 8 << 20;
 /// The block size for a file of `size` bytes: smaller blocks for smaller
 /// files, whose blocks in flight would otherwise outweigh their index.
 fn block_for(size: u64) -> usize {
-    usize::try_from(size / 64)
+    usize::try_from(size / 128)
         .unwrap_or(BLOCK)
         .clamp(1 << 20, BLOCK)
 }
@@ -1269,6 +1269,10 @@ fn scan(
     } else {
         scan_pipelined(&mut blocks, threads, &scan_block, &mut rows, progress)?
     };
+    // The read buffers are not needed any more: free them before the sort
+    // and the digest, which are the scan's peak.
+    drop(blocks);
+    drop(spare);
     if !complete {
         return Ok(None);
     }

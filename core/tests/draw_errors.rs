@@ -193,9 +193,10 @@ fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     r.draws[0].team[0].department = "a\"b".into();
     r.draws[0].team[1].name = "tab\there \u{7f} \u{1f} \u{0} é".into();
     assert_eq!(r.canonical_json(), r.canonical_json_generic());
-    // Many draws: written in parts on several cores, joined in order.
+    // Many draws: written in parts on several cores, joined in order, and
+    // hashed in batches of 16,384.
     let one = r.draws.clone();
-    r.draws = (0..10_000)
+    r.draws = (0..40_000)
         .map(|i| {
             let mut d = one[i % one.len()].clone();
             d.position = i as u64 + 1;
@@ -217,13 +218,13 @@ fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     // digest checked over the draws as they stream past.
     r.record_digest = r.compute_digest();
     let (lean, count) = shuangsui::DrawRecord::read_without_draws(&r.to_json_pretty()).unwrap();
-    assert_eq!(count, 10_000);
+    assert_eq!(count, 40_000);
     let mut stripped = r.clone();
     stripped.draws.clear();
     assert_eq!(lean, stripped);
     // A changed draw, or another protocol, is not a record it can read.
     let mut changed = r.clone();
-    changed.draws[9_999].ticket = "0".repeat(64);
+    changed.draws[39_999].ticket = "0".repeat(64);
     assert!(shuangsui::DrawRecord::read_without_draws(&changed.to_json_pretty()).is_none());
     let mut other = r.clone();
     other.protocol = "shuangsui-draw/0".into();
