@@ -865,30 +865,49 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
     // The record is read once, its digest checked, without keeping the
     // list of drawn entities (hundreds of megabytes at provincial scale):
     // a re-run with the published record digest reproduces it, and the
-    // list is read again only to say where a re-run differs. The recorded
-    // task says how the directory is stratified; a record that cannot be
-    // read is reported by the verification itself.
+    // list is read again only to say where a re-run differs.
     shuangsui::timing::mark("  read the record's text");
-    let lean = DrawRecord::read_without_draws(&text);
+    // The recorded task says how the directory is stratified. A record as
+    // published names it first: the directory is scanned for it while the
+    // rest of the record is read on another thread. A record that cannot
+    // be read is reported by the verification itself, against the whole
+    // directory.
+    let ahead = DrawRecord::task_ahead(&text);
+    let reading = |text: String| {
+        let lean = DrawRecord::read_without_draws(&text);
+        // The text is needed again only to report why it could not be
+        // read; else it is freed at once (190 MB at provincial scale).
+        let text = if lean.is_some() {
+            drop(text);
+            String::new()
+        } else {
+            text
+        };
+        (lean, text)
+    };
+    let ((lean, text), scanned) = match &ahead {
+        Some(task) => std::thread::scope(|s| {
+            let read = s.spawn(move || reading(text));
+            let scanned = load_entities(&args.entities, &options.entities, task);
+            let read = read.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (read, Some(scanned))
+        }),
+        None => (reading(text), None),
+    };
     let task = match &lean {
         Some((r, _)) => r.task.clone(),
         None => shuangsui::Task::whole_directory()?,
-    };
-    // The text is needed again only to report why it could not be read.
-    // (Dropped here explicitly: a shadowed binding would otherwise keep
-    // the 190 MB of a provincial record until the end of the function.)
-    let text = if lean.is_some() {
-        drop(text);
-        String::new()
-    } else {
-        text
     };
     let (read, drawn_count) = match lean {
         Some((r, n)) => (Some(r), Some(n)),
         None => (None, None),
     };
     shuangsui::timing::mark("read the record");
-    let entities = load_entities(&args.entities, &options.entities, &task)?;
+    // Scanned again only when the record's task is not the one read ahead.
+    let entities = match scanned {
+        Some(scanned) if ahead.as_ref() == Some(&task) => scanned?,
+        _ => load_entities(&args.entities, &options.entities, &task)?,
+    };
     let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
     let (exclusions, listed_warnings) = load_exclusions(&args.exclude, &options.exclusions)?;
     shuangsui::timing::mark("read the directories");

@@ -428,6 +428,22 @@ impl DrawRecord {
         record_digest(&before, draws_len, |h| hash_draws(h, &self.draws), &after)
     }
 
+    /// The task of a record as this program publishes it (pretty-printed,
+    /// `protocol` then `task` first), read from the start of its text
+    /// without reading the rest — so that the directory can be scanned for
+    /// it while the record, a hundred megabytes at provincial scale, is
+    /// read beside. A hint only: `None` when the text does not start that
+    /// way, and the caller checks it against the record once read.
+    pub fn task_ahead(text: &str) -> Option<Task> {
+        let head = format!("{{\n  \"protocol\": \"{PROTOCOL}\",\n  \"task\": ");
+        let rest = text.strip_prefix(head.as_str())?;
+        // One JSON value, not the whole text: the rest is not read.
+        serde_json::Deserializer::from_str(rest)
+            .into_iter::<Task>()
+            .next()?
+            .ok()
+    }
+
     /// Reads a record for verification without keeping its drawn list:
     /// each draw is read, written in canonical form for the digest and
     /// dropped (at provincial scale the list takes hundreds of megabytes as

@@ -184,6 +184,27 @@ fn arbitrary_bytes_never_panic() {
 }
 
 #[test]
+fn the_task_of_a_published_record_is_read_ahead() {
+    let demo = shuangsui::synth::demo().unwrap();
+    let r = &demo.record;
+    let text = r.to_json_pretty();
+    assert_eq!(
+        shuangsui::DrawRecord::task_ahead(&text),
+        Some(r.task.clone())
+    );
+    // Only the start is read: the rest may be cut off.
+    let cut = &text[..text.find("\"task_digest\"").unwrap() + 5];
+    assert_eq!(shuangsui::DrawRecord::task_ahead(cut), Some(r.task.clone()));
+    // Not as published (compact, another protocol, no task first): none.
+    let compact = serde_json::to_string(r).unwrap();
+    assert_eq!(shuangsui::DrawRecord::task_ahead(&compact), None);
+    let other = text.replacen("shuangsui-draw/1", "shuangsui-draw/0", 1);
+    assert_eq!(shuangsui::DrawRecord::task_ahead(&other), None);
+    assert_eq!(shuangsui::DrawRecord::task_ahead("{}"), None);
+    assert_eq!(shuangsui::DrawRecord::task_ahead(""), None);
+}
+
+#[test]
 fn the_fast_canonical_json_of_a_record_is_the_generic_one() {
     let demo = shuangsui::synth::demo().unwrap();
     let mut r = demo.record.clone();
