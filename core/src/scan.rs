@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 /// Bytes read per block; each block is split between the threads.
 const BLOCK: usize = 8 << 20;
+
 /// The block size for a file of `size` bytes: smaller blocks for smaller
 /// files, whose blocks in flight would otherwise outweigh their index.
 fn block_for(size: u64) -> usize {
@@ -36,6 +37,7 @@ fn block_for(size: u64) -> usize {
         .unwrap_or(BLOCK)
         .clamp(1 << 20, BLOCK)
 }
+
 /// Bits of a packed sort key that hold the row index.
 const INDEX_BITS: u32 = 34;
 /// Longest id that packs into a sort key.
