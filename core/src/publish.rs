@@ -594,6 +594,22 @@ mod tests {
     }
 
     #[test]
+    fn streamed_outputs_are_the_same_bytes() {
+        // Enough draws for several megabyte spills of each file.
+        let mut record = crate::synth::demo().unwrap().record;
+        let one = record.draws.clone();
+        record.draws = (0..12_000).map(|i| one[i % one.len()].clone()).collect();
+        let mut csv = Vec::new();
+        write_result_csv(&record, &mut csv).unwrap();
+        assert!(csv.len() > 2 * SPILL);
+        assert_eq!(csv, result_csv(&record).into_bytes());
+        let mut html = Vec::new();
+        write_notice_html(&record, &mut html).unwrap();
+        assert!(html.len() > 2 * SPILL);
+        assert_eq!(html, notice_html(&record).into_bytes());
+    }
+
+    #[test]
     fn csv_is_bom_crlf_and_injection_safe() {
         let r = record_with_names("=cmd|' /C calc'!A0");
         let c = result_csv(&r);
