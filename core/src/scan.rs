@@ -756,9 +756,11 @@ fn scan_pipelined(
     threads: usize,
     scan_block: &ScanBlock<'_>,
     rows: &mut Scanning,
-    progress: Option<&dyn Fn(u64)>,
+    progress: Option<&dyn Fn(u64, u64)>,
 ) -> Result<bool> {
     let spare_parts: &Mutex<Vec<Part>> = &Mutex::new(Vec::new());
+    // The rows appended so far, for the progress reports.
+    let appended = std::sync::atomic::AtomicU64::new(0);
     let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(threads);
     // Shared by the workers only: when the last one stops, the reader's
     // next send fails and it stops too.
@@ -788,6 +790,7 @@ fn scan_pipelined(
         drop(done_tx);
         // The appender: results arrive in any order and are added in
         // file order.
+        let appended = &appended;
         let appender = s.spawn(move || {
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0;
@@ -798,6 +801,7 @@ fn scan_pipelined(
                     if !rows.append(&part) {
                         return (false, 0);
                     }
+                    appended.store(rows.keys.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     spare_parts
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -812,7 +816,7 @@ fn scan_pipelined(
             match blocks.next() {
                 Ok(Some(Ok((offset, bytes)))) => {
                     if let Some(p) = progress {
-                        p(offset);
+                        p(offset, appended.load(std::sync::atomic::Ordering::Relaxed));
                     }
                     if job_tx.send((n, offset, bytes)).is_err() {
                         break Ok(true);
@@ -1022,7 +1026,19 @@ impl<'a> EntityIndex<'a> {
             Error::new(ErrorKind::Io, format!("cannot open the file: {e}")).in_file(source)
         })?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let scanned = scan(&mut file, options, task, size, block_for(size), progress)?;
+        let on_block = |read: u64, _rows: u64| {
+            if let Some(p) = progress {
+                p(read);
+            }
+        };
+        let scanned = scan(
+            &mut file,
+            options,
+            task,
+            size,
+            block_for(size),
+            Some(&on_block),
+        )?;
         Ok(scanned.map(|s| s.into_index(Rows::File(path.to_path_buf()), source, task)))
     }
 
@@ -1043,7 +1059,9 @@ impl<'a> EntityIndex<'a> {
     }
 
     /// As [`EntityIndex::scan_bytes`], keeping the bytes in the index;
-    /// `Err` gives them back when the fast path declines.
+    /// `Err` gives them back when the fast path declines. `progress`, when
+    /// given, is called after each block with the number of rows read so
+    /// far.
     ///
     /// # Errors
     /// None in practice (reading memory cannot fail).
@@ -1052,10 +1070,23 @@ impl<'a> EntityIndex<'a> {
         source: &str,
         options: &LoadOptions,
         task: &Task,
+        progress: Option<&dyn Fn(u64)>,
     ) -> Result<std::result::Result<EntityIndex<'static>, Vec<u8>>> {
         let scanned = {
             let mut reader = &bytes[..];
-            scan(&mut reader, options, task, bytes.len() as u64, BLOCK, None)?
+            let on_block = |_read: u64, rows: u64| {
+                if let Some(p) = progress {
+                    p(rows);
+                }
+            };
+            scan(
+                &mut reader,
+                options,
+                task,
+                bytes.len() as u64,
+                BLOCK,
+                Some(&on_block),
+            )?
         };
         Ok(match scanned {
             Some(s) => Ok(s.into_index(Rows::Owned(bytes), source, task)),
@@ -1181,7 +1212,7 @@ fn scan(
     task: &Task,
     size: u64,
     block: usize,
-    progress: Option<&dyn Fn(u64)>,
+    progress: Option<&dyn Fn(u64, u64)>,
 ) -> Result<Option<Scanned>> {
     if options.read.encoding == TextEncoding::Gb18030 {
         return Ok(None);
@@ -1262,7 +1293,7 @@ fn scan(
                         break false;
                     }
                     if let Some(p) = progress {
-                        p(offset + bytes.len() as u64);
+                        p(offset + bytes.len() as u64, rows.keys.len() as u64);
                     }
                     blocks.recycle(bytes);
                 }

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repo, wasmNode } from './paths.mjs';
+import { execFileSync } from 'node:child_process';
+import { cli, repo, wasmNode } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,6 +81,27 @@ test('a directory above the single-thread cut-off (4096 rows) loads', () => {
   const task = W.Task.parse('name = "t"\nitem = "i"\ndraw_date = 2026-12-01\ninvalid_codes = "warn"\n', 'task.toml');
   const e = W.Entities.fromBytes(Buffer.from(rows.join('\n')), 'big.csv', W.Reading.forTask(task));
   assert.equal(e.count, 5000);
+});
+
+test('a large directory read by the scan reports its progress as it goes, then the exact count', () => {
+  // About 20 MB: the scan reads memory in blocks of 8 MiB.
+  const dir = mkdtempSync(join(tmpdir(), 'shuangsui-progress-'));
+  try {
+    const file = join(dir, 'entities.csv');
+    execFileSync(cli, ['gen', 'entities', '--count', '120000', '--seed', 'progress', '--out', file]);
+    const task = W.Task.parse('name = "t"\nitem = "i"\ndraw_date = 2026-12-01\n', 'task.toml');
+    const seen = [];
+    const e = W.Entities.fromBytesForTask(readFileSync(file), 'entities.csv', W.Reading.forTask(task), task,
+      (rows) => seen.push(rows));
+    assert.equal(e.count, 120000);
+    // Several reports while scanning, rising, the last one the exact count.
+    assert.ok(seen.length >= 3, `only ${seen.length} progress reports: ${seen}`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen}`);
+    assert.ok(seen[0] > 0 && seen[0] < 120000, `first report ${seen[0]}`);
+    assert.equal(seen[seen.length - 1], 120000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('deadline: 2026-09-28 + 处罚结果公示 is 2026-10-13 (SPEC §16.3)', () => {

@@ -334,7 +334,13 @@ impl Entities {
         progress: Option<Progress>,
     ) -> Out<Entities> {
         let options = &reading.entities;
-        let bytes = match EntityIndex::scan_owned(bytes, name, options, task).map_err(problem)? {
+        let on_rows = |rows: u64| {
+            if let Some(p) = &progress {
+                p.call(&JsValue::NULL, rows as f64);
+            }
+        };
+        let scanned = EntityIndex::scan_owned(bytes, name, options, task, Some(&on_rows));
+        let bytes = match scanned.map_err(problem)? {
             Ok(index) => {
                 if let Some(p) = &progress {
                     p.call(&JsValue::NULL, index.len() as f64);
