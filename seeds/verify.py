@@ -44,6 +44,8 @@ import tomllib
 from pathlib import Path
 
 PROTOCOL = "shuangsui-draw/1"
+PROTOCOL_V2 = "shuangsui-draw/2"
+PROTOCOLS = (PROTOCOL, PROTOCOL_V2)
 
 
 # ---------------------------------------------------------------------------
@@ -55,7 +57,7 @@ ERROR_KINDS = {
     "DuplicateId", "InvalidId", "InvalidText", "InvalidValue", "InvalidDate",
     "InvalidTask", "InvalidSeed", "OverlappingStrata", "QuotaExceedsStratum",
     "NoQualifiedInspector", "Infeasible", "AnnouncementMismatch",
-    "InvalidRecord",
+    "InvalidRecord", "Unannounced",
 }
 
 
@@ -228,6 +230,7 @@ class Inputs:
         self.invalid_codes = invalid_codes
         self.columns = columns or {}
         self.warnings: list[str] = []
+        self.seed_tables = None      # the task file's [[seed]] tables (v2)
 
     def warn(self, message: str):
         self.warnings.append(message)
@@ -1040,7 +1043,7 @@ def _reading_options(doc) -> Inputs:
 
 TASK_KEYS = {"name", "item", "fields", "departments", "draw_date",
              "exclusions", "strata_by", "strata", "team", "invalid_codes",
-             "columns"}
+             "columns", "seed"}
 
 
 def build_task(doc: dict):
@@ -1106,6 +1109,9 @@ def load_task(path: Path):
                     "\"所属区域\" = …)")
         raise DrawError("InvalidTask", f"{path}: not valid TOML: {e}{hint}")
     task, inputs = build_task(doc)
+    # SPEC §5.3, §6.2: the [[seed]] tables are not part of the canonical
+    # task; they are parsed into forms when the announcement is made.
+    inputs.seed_tables = doc.get("seed")
     return task, inputs
 
 
@@ -1452,17 +1458,27 @@ def form_teams(task, entities, inspectors, draws, draw_key):
 
 
 def run_draw(task, entities, inspectors, exclusion_ids, sources,
-             announcement_digest=None) -> dict:
+             announcement_digest=None, protocol=PROTOCOL) -> dict:
     """SPEC §7–§11: make the record.  `sources` is a list of
-    {"kind", "value", "description"} already canonical."""
+    {"kind", "value", "description"} (v1) or {"kind", "value",
+    "description", "form"} (v2), already canonical.  `announcement_digest`
+    is a hex digest or None."""
     task_digest = H("shuangsui/1/task", canonical_json(task))
     ent_digest = directory_digest("shuangsui/1/entities", entities)
     ins_digest = directory_digest("shuangsui/1/inspectors", inspectors)
     exc_digest = exclusions_digest(exclusion_ids)
     sd = seed_digest(sources)
     # SPEC §7
-    draw_key = H("shuangsui/1/draw-key", PROTOCOL, task_digest, ent_digest,
-                 ins_digest, exc_digest, sd)
+    if protocol == PROTOCOL_V2:
+        # v2: the announcement's 32 raw digest bytes, or the empty string
+        # for an unannounced draw, close the key.
+        draw_key = H("shuangsui/1/draw-key", PROTOCOL_V2, task_digest,
+                     ent_digest, ins_digest, exc_digest, sd,
+                     bytes.fromhex(announcement_digest)
+                     if announcement_digest is not None else b"")
+    else:
+        draw_key = H("shuangsui/1/draw-key", PROTOCOL, task_digest,
+                     ent_digest, ins_digest, exc_digest, sd)
     # SPEC §5.1, §8
     where = assign_strata(task, entities)
     strata_out, draws = [], []
@@ -1489,7 +1505,7 @@ def run_draw(task, entities, inspectors, exclusion_ids, sources,
     form_teams(task, entities, inspectors, draws, draw_key)
     # SPEC §11
     record = {
-        "protocol": PROTOCOL,
+        "protocol": protocol,
         "task": task,
         "task_digest": task_digest.hex(),
         "entities": {"count": len(entities), "digest": ent_digest.hex()},
