@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Independent verifier for the shuangsui draw protocol `shuangsui-draw/1`.
+"""Independent verifier for the shuangsui draw protocol, versions
+`shuangsui-draw/2` and `shuangsui-draw/1`.
 
 This file is a second implementation of SPEC.md, written from that document
 alone (not from the Rust code).  It uses the Python 3.11 standard library
@@ -8,7 +9,10 @@ against the `cryptography` package when that happens to be installed.
 
 Usage
   python3 seeds/verify.py                 run every case folder under seeds/
+                                          (v1) and seeds/v2/ (v2)
   python3 seeds/verify.py seeds/05-xyz    run one case folder
+  python3 seeds/verify.py --bless         also write the missing expected
+                                          files of v2 cases (never overwrites)
   python3 seeds/verify.py --record R.json --entities E.csv --inspectors I.csv
                           [--exclude X.csv ...] [--announcement A.json]
                                           verify a published record (SPEC §13)
@@ -1606,6 +1610,781 @@ def check_announcement(ann, task, entities, inspectors, exclusion_ids, n_sources
 
 
 # ---------------------------------------------------------------------------
+# SPEC §6.2–§6.4 (v2): seed forms, entering a seed under its form, entropy
+# ---------------------------------------------------------------------------
+
+def _group(count, lo, hi, ordered=True, distinct=False) -> dict:
+    """A lottery group of a form, keys in SPEC §6.2 order."""
+    return {"count": count, "min": lo, "max": hi, "ordered": ordered,
+            "distinct": distinct}
+
+
+# SPEC §6.2 presets.  CHOICE (see report): a group of one number is written
+# with the task file's defaults, ordered = true and distinct = false (the
+# table says neither), e.g. 双色球's blue ball.
+LOTTERY_PRESETS = {
+    "福彩3D": [_group(3, 0, 9)],
+    "排列3": [_group(3, 0, 9)],
+    "排列5": [_group(5, 0, 9)],
+    "双色球": [_group(6, 1, 33, False, True), _group(1, 1, 16)],
+    "大乐透": [_group(5, 1, 35, False, True), _group(2, 1, 12, False, True)],
+    "七乐彩": [_group(7, 1, 30, False, True), _group(1, 1, 30)],
+}
+# SPEC §6.2: also accepted, written as the names above.  CHOICE: matched
+# exactly after §2 normalization (no case folding: `福彩3d` is listed as an
+# alias of its own, so `3d` or `排列３` folded to `排列3` are what they are).
+LOTTERY_PRESET_ALIASES = {"排列三": "排列3", "排列五": "排列5", "3D": "福彩3D",
+                          "福彩3d": "福彩3D", "超级大乐透": "大乐透"}
+
+_SEED_KIND_KEYS = {
+    "lottery": {"lottery", "issue", "date", "groups"},
+    "beacon": {"beacon", "round", "date", "bytes"},
+    "text": {"text", "place", "date"},
+}
+MAX_ROUND = 2 ** 53 - 1
+
+
+def _form_int(v, where, lo, hi) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        _bad(f"{where} must be an integer from {lo} to {hi}")
+    return v
+
+
+def _form_bool(v, where) -> bool:
+    if not isinstance(v, bool):
+        _bad(f"{where} must be true or false")
+    return v
+
+
+def _form_date(v, where) -> str:
+    """CHOICE: a form's date is written like draw_date (a TOML date or a
+    text in a §3.2 date form) and canonicalized to YYYY-MM-DD."""
+    if isinstance(v, (datetime.datetime, datetime.time)):
+        _bad(f"{where} must be a date without time, e.g. 2026-11-30")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    s = _text(v, where)
+    try:
+        return canonical_date(s, where)
+    except DrawError:
+        _bad(f"{where}: {s!r} is not a date such as 2026-11-30")
+
+
+def _form_groups(raw, where) -> list:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 8:
+        _bad(f"{where} must be a list of 1 to 8 groups such as "
+             "{ count = 3, min = 0, max = 9 }")
+    groups = []
+    for i, g in enumerate(raw):
+        w = f"{where}[{i}]"
+        _check_keys(g, {"count", "min", "max", "ordered", "distinct"}, w)
+        for k in ("count", "min", "max"):
+            if k not in g:
+                _bad(f"{w}: missing {k}")
+        c = _form_int(g["count"], f"{w}.count", 1, 100)
+        a = _form_int(g["min"], f"{w}.min", 0, 999_999_999)
+        b = _form_int(g["max"], f"{w}.max", 0, 999_999_999)
+        if not a < b:
+            _bad(f"{w}: min ({a}) must be below max ({b})")
+        o = _form_bool(g.get("ordered", True), f"{w}.ordered")
+        u = _form_bool(g.get("distinct", False), f"{w}.distinct")
+        if u and c > b - a + 1:
+            _bad(f"{w}: {c} distinct numbers cannot be drawn from {a}–{b}")
+        groups.append(_group(c, a, b, o, u))
+    return groups
+
+
+def parse_seed_form(table, where="seed") -> dict:
+    """SPEC §6.2: one [[seed]] table → its form (keys in §6.2 order).
+    Every problem is `InvalidTask`."""
+    if not isinstance(table, dict):
+        _bad(f"{where} must be a table ([[seed]])")
+    kinds = [k for k in _SEED_KIND_KEYS if k in table]
+    if len(kinds) != 1:
+        _bad(f"{where}: give exactly one of lottery = …, beacon = …, "
+             "text = … (found "
+             f"{', '.join(kinds) if kinds else 'none'})")
+    kind = kinds[0]
+    _check_keys(table, _SEED_KIND_KEYS[kind], f"{where} ({kind})")
+    for k in sorted(_SEED_KIND_KEYS[kind] - {"groups"}, key=by_bytes):
+        if k not in table:
+            _bad(f"{where} ({kind}): missing {k}")
+    date = _form_date(table["date"], f"{where}.date")
+    if kind == "lottery":
+        game = _text(table["lottery"], f"{where}.lottery")
+        game = LOTTERY_PRESET_ALIASES.get(game, game)
+        # CHOICE: the issue is a text (as in SPEC's example), not a number.
+        issue = _text(table["issue"], f"{where}.issue")
+        if game in LOTTERY_PRESETS:
+            groups = [dict(g) for g in LOTTERY_PRESETS[game]]
+            # CHOICE: groups given beside a preset name must be the preset's.
+            if "groups" in table and _form_groups(
+                    table["groups"], f"{where}.groups") != groups:
+                _bad(f"{where}: {game} is a preset game; its groups are fixed "
+                     "— leave groups out, or give the game another name")
+        elif "groups" in table:
+            groups = _form_groups(table["groups"], f"{where}.groups")
+        else:
+            _bad(f"{where}: {game!r} is not a preset game "
+                 f"({', '.join(LOTTERY_PRESETS)}); give its groups")
+        return {"kind": "lottery", "game": game, "issue": issue, "date": date,
+                "groups": groups}
+    if kind == "beacon":
+        # CHOICE: the beacon's name must be non-empty (SPEC says so of the
+        # game, the issue, the event and the place only).
+        return {"kind": "beacon",
+                "beacon": _text(table["beacon"], f"{where}.beacon"),
+                "round": _form_int(table["round"], f"{where}.round", 0,
+                                   MAX_ROUND),
+                "date": date,
+                "bytes": _form_int(table["bytes"], f"{where}.bytes", 1, 64)}
+    return {"kind": "text", "event": _text(table["text"], f"{where}.text"),
+            "place": _text(table["place"], f"{where}.place"), "date": date}
+
+
+def parse_seed_forms(tables) -> list:
+    """SPEC §6.2: the task file's [[seed]] tables, in order."""
+    if tables is None:
+        return []
+    if not isinstance(tables, list):
+        _bad("seed must be a list of tables ([[seed]])")
+    try:
+        return [parse_seed_form(t, f"seed[{i}]") for i, t in enumerate(tables)]
+    except DrawError as e:
+        if e.kind == "InvalidTask":
+            raise
+        raise DrawError("InvalidTask", f"{e.kind}: {e.message}")
+
+
+def form_from_canonical(obj, where) -> dict:
+    """SPEC §12: a form read from an announcement or a record must be a
+    valid form (§6.2) written canonically: it is re-derived by writing it
+    back as a [[seed]] table and compared.  Problems are `InvalidRecord`."""
+    try:
+        if not isinstance(obj, dict):
+            raise DrawError("InvalidRecord", f"{where}: a form must be an object")
+        kind = obj.get("kind")
+        keys = {"lottery": {"kind", "game", "issue", "date", "groups"},
+                "beacon": {"kind", "beacon", "round", "date", "bytes"},
+                "text": {"kind", "event", "place", "date"}}.get(kind)
+        if keys is None or set(obj) != keys:
+            raise DrawError("InvalidRecord", f"{where}: not a seed form "
+                            "(kind lottery, beacon or text with its keys, "
+                            "SPEC §6.2)")
+        table = {k: v for k, v in obj.items() if k != "kind"}
+        if kind == "lottery":
+            table["lottery"] = table.pop("game")
+            if not isinstance(table["groups"], list) or not all(
+                    isinstance(g, dict) and set(g) == {"count", "min", "max",
+                                                       "ordered", "distinct"}
+                    for g in table["groups"]):
+                raise DrawError("InvalidRecord", f"{where}: each group must "
+                                "have count, min, max, ordered, distinct")
+        elif kind == "text":
+            table["text"] = table.pop("event")
+        if not isinstance(obj["date"], str):
+            raise DrawError("InvalidRecord", f"{where}: date must be a text")
+        form = parse_seed_form(table, where)
+    except DrawError as e:
+        if e.kind == "InvalidRecord":
+            raise
+        raise DrawError("InvalidRecord", f"{where}: not a valid form: "
+                                         f"{e.message}")
+    if form != obj:
+        p, exp, got = first_difference(obj, form)
+        raise DrawError("InvalidRecord", f"{where}: the form is not written "
+                        f"canonically at {'.'.join(map(str, p))}: "
+                        f"{_show(exp)} should be {_show(got)}")
+    return form
+
+
+def describe_form(form) -> str:
+    """SPEC §11: the source's line for people (the Rust reference's
+    wording, which the v2 vectors pin)."""
+    if form is None:
+        return ""
+    if form["kind"] == "lottery":
+        return f"{form['game']} 第{form['issue']}期（{form['date']} 开奖）"
+    if form["kind"] == "beacon":
+        return f"{form['beacon']} 第{form['round']}轮（{form['date']}）"
+    return f"{form['event']}，{form['place']}（{form['date']}）"
+
+
+def describe_form_rule(form) -> str:
+    """What was announced, in words (for InvalidSeed messages, §6.3)."""
+    if form["kind"] == "lottery":
+        parts = []
+        for g in form["groups"]:
+            parts.append(f"{g['count']} {'distinct ' if g['distinct'] else ''}"
+                         f"numbers {g['min']}–{g['max']}"
+                         f"{'' if g['ordered'] else ' (any order)'}")
+        return (f"{form['game']} issue {form['issue']} ({form['date']}): "
+                + " + ".join(parts))
+    if form["kind"] == "beacon":
+        return (f"{form['beacon']} round {form['round']} ({form['date']}): "
+                f"{form['bytes']} bytes = {2 * form['bytes']} hex digits")
+    return f"the text read out at {form['event']}, {form['place']} ({form['date']})"
+
+
+_LOTTERY_V2_OTHER = re.compile(r"[^0-9 ,、;\-.+|]")
+_LOTTERY_V2_GROUP = re.compile(r"[+|]")
+
+
+def _seed_prefix(s: str):
+    """SPEC §6.1/§6.3: an optional `kind:` prefix, matched without regard
+    to ASCII case or surrounding spaces.  Returns (kind or None, rest)."""
+    kind, colon, rest = s.partition(":")
+    k = ascii_lower(kind.strip(" "))
+    if colon and k in _SEED_KINDS:
+        return k, rest
+    return None, s
+
+
+def lottery_value(groups_numbers, groups) -> str:
+    """SPEC §6.1: each number in decimal followed by '.', each group ends
+    with '/'; an unordered group is sorted numerically first."""
+    out = []
+    for nums, g in zip(groups_numbers, groups):
+        nums = nums if g["ordered"] else sorted(nums)
+        out.append("".join(f"{n}." for n in nums) + "/")
+    return "".join(out)
+
+
+def enter_seed(text: str, form: dict, where: str = "seed"):
+    """SPEC §6.3: read one entered text under its announced form; return
+    (kind, value).  Anything else is `InvalidSeed`, saying what was
+    announced and what was given."""
+    s = normalize(text, where)
+    kind, rest = _seed_prefix(s)
+    announced = describe_form_rule(form)
+
+    def refuse(why):
+        raise DrawError("InvalidSeed", f"{where}: {why}; announced: "
+                                       f"{announced}; given: {s!r}")
+    if kind == "lottery-unordered":
+        refuse("lottery-unordered: is not accepted in an announced draw (the "
+               "form says which numbers are ordered)")
+    if kind is not None and kind != form["kind"]:
+        refuse(f"the prefix {kind}: is not the announced kind "
+               f"{form['kind']}")
+    # CHOICE: the rest after a prefix is normalized again (spaces after the
+    # colon are not part of the value).
+    value = normalize(rest, where)
+    if form["kind"] == "text":
+        if not value:
+            refuse("empty text")
+        return "text", value
+    if form["kind"] == "beacon":
+        # CHOICE: lower-cased before `0x` is removed, so `0X` is accepted
+        # too (as in §6.1).
+        hexs = _WS_RUN.sub("", value).lower()
+        if hexs.startswith("0x"):
+            hexs = hexs[2:]
+        if not re.fullmatch(r"[0-9a-f]*", hexs):
+            refuse("a beacon value has hex digits only")
+        if len(hexs) != 2 * form["bytes"]:
+            refuse(f"{len(hexs)} hex digits, not {2 * form['bytes']}")
+        return "beacon", hexs
+    groups = form["groups"]
+    bad = _LOTTERY_V2_OTHER.search(value)
+    if bad:
+        refuse(f"{bad.group()!r} is neither a digit nor a separator (space "
+               ", 、 ; - . between numbers, + or | between groups)")
+    seps = len(_LOTTERY_V2_GROUP.findall(value))
+    if seps == len(groups) - 1:
+        parts = _LOTTERY_V2_GROUP.split(value)
+        numbers = [re.findall(r"[0-9]+", p) for p in parts]
+    elif seps == 0:
+        flat = re.findall(r"[0-9]+", value)
+        want = sum(g["count"] for g in groups)
+        if len(flat) != want:
+            refuse(f"{len(flat)} numbers, not {want}")
+        numbers, at = [], 0
+        for g in groups:
+            numbers.append(flat[at:at + g["count"]])
+            at += g["count"]
+    else:
+        refuse(f"{seps} group separators (+ or |); give {len(groups) - 1} "
+               "or none")
+    out = []
+    for i, (nums, g) in enumerate(zip(numbers, groups)):
+        label = f"group {i + 1}" if len(groups) > 1 else "the numbers"
+        if len(nums) != g["count"]:
+            refuse(f"{label}: {len(nums)} numbers given, {g['count']} "
+                   "announced")
+        vals = []
+        for n in nums:
+            if len(n.lstrip("0")) > 9:
+                refuse(f"{label}: {n} has more than 9 digits")
+            v = int(n)
+            if not g["min"] <= v <= g["max"]:
+                refuse(f"{label}: {v} is outside {g['min']}–{g['max']}")
+            vals.append(v)
+        if g["distinct"] and len(set(vals)) != len(vals):
+            dup = next(v for v in vals if vals.count(v) > 1)
+            refuse(f"{label}: {dup} appears twice, the numbers are distinct")
+        out.append(vals)
+    return "lottery", lottery_value(out, groups)
+
+
+def value_fits_form(kind: str, value: str, form: dict) -> str | None:
+    """SPEC §13.1 step 2: does a record's canonical value fit its form
+    (the value one of the texts §6.3 accepts would give)?  Returns None
+    or the reason it does not."""
+    if kind != form["kind"]:
+        return f"kind {kind} but the form is {form['kind']}"
+    if kind == "text":
+        return None if value and normalize(value) == value else \
+            "not a non-empty normalized text"
+    if kind == "beacon":
+        return None if re.fullmatch(f"[0-9a-f]{{{2 * form['bytes']}}}",
+                                    value) else \
+            f"not {2 * form['bytes']} lower-case hex digits"
+    if not re.fullmatch(r"(?:(?:(?:0|[1-9][0-9]*)\.)+/)+", value):
+        return "not a canonical lottery value such as 3.0.7./"
+    parts = value[:-1].split("/")
+    if len(parts) != len(form["groups"]):
+        return f"{len(parts)} groups, the form has {len(form['groups'])}"
+    for i, (p, g) in enumerate(zip(parts, form["groups"])):
+        nums = [int(x) for x in p[:-1].split(".")]
+        if len(nums) != g["count"]:
+            return f"group {i + 1} has {len(nums)} numbers, not {g['count']}"
+        if any(not g["min"] <= n <= g["max"] for n in nums):
+            return f"group {i + 1} has a number outside {g['min']}–{g['max']}"
+        if g["distinct"] and len(set(nums)) != len(nums):
+            return f"group {i + 1} repeats a number"
+        if not g["ordered"] and nums != sorted(nums):
+            return f"group {i + 1} is unordered but not sorted"
+    return None
+
+
+def form_outcomes(form) -> int:
+    """SPEC §6.4: the number N of possible results of a form."""
+    import math
+    if form["kind"] == "text":
+        return 1
+    if form["kind"] == "beacon":
+        return 2 ** (8 * form["bytes"])
+    n = 1
+    for g in form["groups"]:
+        r, c = g["max"] - g["min"] + 1, g["count"]
+        if g["ordered"]:
+            n *= math.perm(r, c) if g["distinct"] else r ** c
+        else:
+            n *= math.comb(r, c) if g["distinct"] else math.comb(r + c - 1, c)
+    return n
+
+
+def entropy_of(n: int) -> float:
+    """SPEC §6.4: floor(10 × log2 N) / 10, computed exactly as
+    (bit length of N^10 − 1) / 10, capped at 256."""
+    return min(256.0, ((n ** 10).bit_length() - 1) / 10)
+
+
+def seed_entropy(forms) -> float:
+    """SPEC §6.4: the entropy of the product of the sources' N."""
+    n = 1
+    for f in forms:
+        n *= form_outcomes(f)
+    return entropy_of(n)
+
+
+LOW_ENTROPY_BITS = 20
+LOW_ENTROPY_WARNING = (
+    "the seed has fewer than 20 bits of entropy: an office able to redraw in "
+    "secret would need few tries to find a result it likes; several sources "
+    "are safer (RFC 3797 §4)")
+
+
+def shown_value(kind: str, value: str, form) -> str:
+    """SPEC §6.3 "Shown to people"."""
+    if kind != "lottery":
+        return value
+    groups = [g[:-1].split(".") for g in value[:-1].split("/")]
+    if form is None:
+        return " ".join(n for g in groups for n in g)
+    return " + ".join(" ".join(n.zfill(len(str(fg["max"]))) for n in g)
+                      for g, fg in zip(groups, form["groups"]))
+
+
+# ---------------------------------------------------------------------------
+# SPEC §12 (v2): the announcement
+# ---------------------------------------------------------------------------
+
+_ANN_V2_KEYS = ["protocol", "task", "task_digest", "entities", "inspectors",
+                "exclusions", "published", "seed_sources",
+                "announcement_digest"]
+_ANN_V1_KEYS = [k for k in _ANN_V2_KEYS if k != "published"]
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def check_form_dates(forms, published, draw_date, kind, where="seed"):
+    """SPEC §12: at least one source; published ≤ each source's date ≤ the
+    task's draw_date.  Failures are `kind` (InvalidTask when announcing,
+    InvalidRecord when reading)."""
+    if not forms:
+        raise DrawError(kind, f"{where}: an announcement needs at least one "
+                              "seed source ([[seed]] in the task file)")
+    for i, f in enumerate(forms):
+        if not published <= f["date"]:
+            raise DrawError(kind, f"{where}[{i}]: the source's date "
+                            f"{f['date']} is before the announcement's "
+                            f"publication date {published}: the seed must not "
+                            "exist yet when the announcement is published")
+        if not f["date"] <= draw_date:
+            raise DrawError(kind, f"{where}[{i}]: the source's date "
+                            f"{f['date']} is after the draw date {draw_date}")
+
+
+def directory_summary(entities, inspectors, exclusion_ids) -> dict:
+    return {
+        "entities": {"count": len(entities), "digest": directory_digest(
+            "shuangsui/1/entities", entities).hex()},
+        "inspectors": {"count": len(inspectors), "digest": directory_digest(
+            "shuangsui/1/inspectors", inspectors).hex()},
+        "exclusions": {"count": len(exclusion_ids),
+                       "digest": exclusions_digest(exclusion_ids).hex()},
+    }
+
+
+def build_announcement(task, entities, inspectors, exclusion_ids, published,
+                       forms) -> dict:
+    """SPEC §12: the v2 announcement of a task, its directories, its
+    exclusion list (the task's own united with the list beside it), the
+    publication date and the seed forms.  Problems are `InvalidTask`."""
+    try:
+        published = canonical_date(normalize(published, "published"),
+                                   "published")
+    except DrawError as e:
+        _bad(f"published: {e.message}")
+    check_form_dates(forms, published, task["draw_date"], "InvalidTask")
+    ann = {"protocol": PROTOCOL_V2, "task": task,
+           "task_digest": H("shuangsui/1/task", canonical_json(task)).hex(),
+           **directory_summary(entities, inspectors, exclusion_ids),
+           "published": published, "seed_sources": forms}
+    ann["announcement_digest"] = announcement_digest(ann)
+    return ann
+
+
+def read_announcement(ann, where="announcement") -> dict:
+    """SPEC §12, reading an announcement (both versions): its protocol is
+    one of the two, its digest matches its content, its task is canonical
+    and hashes to its task_digest, and (v2) its forms and dates follow the
+    rules.  Any failure is `InvalidRecord`, naming what differs.
+    CHOICE: the keys must be exactly those of SPEC §12, and the directory
+    summaries {count, digest} well-formed."""
+    def bad(msg):
+        raise DrawError("InvalidRecord", f"{where}: {msg}")
+    if not isinstance(ann, dict):
+        bad("not a JSON object")
+    protocol = ann.get("protocol")
+    if protocol not in PROTOCOLS:
+        bad(f"protocol {protocol!r} is not one of {', '.join(PROTOCOLS)}")
+    keys = _ANN_V2_KEYS if protocol == PROTOCOL_V2 else _ANN_V1_KEYS
+    if set(ann) != set(keys):
+        extra = sorted(set(ann) - set(keys))
+        missing = sorted(set(keys) - set(ann))
+        bad(f"keys differ from SPEC §12 (missing {missing}, unknown {extra})")
+    digest = announcement_digest(ann)
+    if ann["announcement_digest"] != digest:
+        bad(f"announcement_digest says {_show(ann['announcement_digest'])}, "
+            f"but its content hashes to {digest}; the announcement was edited")
+    task = task_from_canonical(ann["task"])
+    if task != ann["task"]:
+        p, exp, got = first_difference(ann["task"], task)
+        bad(f"its task is not in canonical form at {'.'.join(map(str, p))}: "
+            f"{_show(exp)} should be {_show(got)}")
+    td = H("shuangsui/1/task", canonical_json(task)).hex()
+    if ann["task_digest"] != td:
+        bad(f"its readable task hashes to {td}, not to its task_digest "
+            f"{_show(ann['task_digest'])}: it shows people a task that was "
+            "never drawn")
+    for k in ("entities", "inspectors", "exclusions"):
+        v = ann[k]
+        if not (isinstance(v, dict) and set(v) == {"count", "digest"}
+                and isinstance(v["count"], int)
+                and not isinstance(v["count"], bool) and v["count"] >= 0
+                and isinstance(v["digest"], str)
+                and _HEX64.fullmatch(v["digest"])):
+            bad(f"{k} must be {{\"count\": n, \"digest\": 64 hex digits}}")
+    if protocol == PROTOCOL:
+        if not isinstance(ann["seed_sources"], list) or not all(
+                isinstance(d, str) for d in ann["seed_sources"]):
+            bad("seed_sources must be a list of texts (v1)")
+        return ann
+    published = ann["published"]
+    if not (isinstance(published, str) and _ISO_DATE.fullmatch(published)):
+        bad(f"published {_show(published)} is not a YYYY-MM-DD date")
+    try:
+        datetime.date.fromisoformat(published)
+    except ValueError:
+        bad(f"published {published!r} is not a date")
+    forms = ann["seed_sources"]
+    if not isinstance(forms, list):
+        bad("seed_sources must be a list of forms")
+    for i, f in enumerate(forms):
+        form_from_canonical(f, f"{where}: seed_sources[{i}]")
+    check_form_dates(forms, published, task["draw_date"], "InvalidRecord",
+                     f"{where}: seed_sources")
+    return ann
+
+
+def match_announcement(ann, task, entities, inspectors, exclusion_ids,
+                       n_texts):
+    """SPEC §12: a draw given an announcement refuses
+    (`AnnouncementMismatch`) when the task digest, a directory digest or
+    count, or the exclusion digest differs, or the number of seed texts
+    differs from the number of announced sources.  CHOICE: a v2 draw given
+    a v1 announcement is refused the same way."""
+    def mismatch(what, announced, here):
+        raise DrawError("AnnouncementMismatch",
+                        f"the announcement's {what} ({_show(announced)}) "
+                        f"differs from this draw's ({_show(here)})")
+    if ann["protocol"] != PROTOCOL_V2:
+        mismatch("protocol", ann["protocol"], PROTOCOL_V2)
+    td = H("shuangsui/1/task", canonical_json(task)).hex()
+    if ann["task_digest"] != td:
+        mismatch("task_digest", ann["task_digest"], td)
+    for k, v in directory_summary(entities, inspectors, exclusion_ids).items():
+        if ann[k] != v:
+            mismatch(f"{k} count/digest", ann[k], v)
+    if len(ann["seed_sources"]) != n_texts:
+        mismatch("number of seed sources", len(ann["seed_sources"]), n_texts)
+
+
+def read_seed_texts(path: Path) -> list:
+    """seed.txt: one source text per non-empty line, as a person enters it."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        raise DrawError("Io", f"{path}: cannot read ({e.strerror})")
+    except UnicodeDecodeError:
+        raise DrawError("InvalidSeed", f"{path}: not UTF-8")
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1)
+            if normalize(line, f"{path}: line {n}") != ""]
+
+
+def unannounced_source(line: str, where: str):
+    """SPEC §6.3: an unannounced v2 source is written in the v1 notation
+    with a known kind prefix (no bare text)."""
+    s = normalize(line, where)
+    kind, rest = _seed_prefix(s)
+    if kind is None:
+        raise DrawError("InvalidSeed", f"{where}: an unannounced v2 source "
+                                       "needs a kind prefix (lottery:, "
+                                       "lottery-unordered:, beacon:, text:); "
+                                       f"given {s!r}")
+    return canonical_source(kind, rest, where)
+
+
+def draw_v2(task, entities, inspectors, exclusion_ids, texts, ann=None):
+    """SPEC §6.3, §7, §11, §12: a v2 draw.  `texts` are the entered seed
+    texts [(where, text)]; `ann` a read v2 announcement, or None for an
+    explicitly unannounced draw."""
+    if ann is None:
+        if not texts:
+            raise DrawError("InvalidSeed", "no seed source")
+        sources = []
+        for where, t in texts:
+            kind, value = unannounced_source(t, where)
+            sources.append({"kind": kind, "value": value, "description": "",
+                            "form": None})
+        return run_draw(task, entities, inspectors, exclusion_ids, sources,
+                        None, PROTOCOL_V2)
+    match_announcement(ann, task, entities, inspectors, exclusion_ids,
+                       len(texts))
+    sources = []
+    for (where, t), form in zip(texts, ann["seed_sources"]):
+        kind, value = enter_seed(t, form, where)
+        sources.append({"kind": kind, "value": value,
+                        "description": describe_form(form), "form": form})
+    return run_draw(task, entities, inspectors, exclusion_ids, sources,
+                    ann["announcement_digest"], PROTOCOL_V2)
+
+
+# ---------------------------------------------------------------------------
+# SPEC §13 (v2 and v1): verification with an assurance statement
+# ---------------------------------------------------------------------------
+
+def _v2_record_source(i, s, announced):
+    """SPEC §11, §13.1 step 2: a v2 record's seed source.  Its value must
+    fit its form; a source without form must be in an unannounced record.
+    CHOICE: a source with a form in an unannounced record is refused too,
+    and the description is not checked (it is not re-derived, §11)."""
+    if not isinstance(s, dict) or set(s) != {"kind", "value", "description",
+                                             "form"}:
+        raise Difference(f"seed source {i + 1} must have kind, value, "
+                         "description and form (v2)")
+    kind, value, description, form = (s["kind"], s["value"],
+                                      s["description"], s["form"])
+    if not all(isinstance(x, str) for x in (kind, value, description)):
+        raise Difference(f"seed source {i + 1}: kind, value and description "
+                         "must be texts")
+    if form is None:
+        if announced:
+            raise Difference(f"seed source {i + 1} has no form, but the "
+                             "record names an announcement")
+        try:
+            record_source(i, {"kind": kind, "value": value,
+                              "description": normalize(description)})
+        except DrawError as e:
+            raise Difference(e.message)
+    else:
+        if not announced:
+            raise Difference(f"seed source {i + 1} has a form, but the record "
+                             "says the draw was unannounced")
+        try:
+            form_from_canonical(form, f"seed source {i + 1}: form")
+        except DrawError as e:
+            raise Difference(e.message)
+        why = value_fits_form(kind, value, form)
+        if why:
+            raise Difference(f"seed source {i + 1}: the value {value!r} does "
+                             f"not fit its form ({describe_form_rule(form)}): "
+                             f"{why}")
+    return {"kind": kind, "value": value, "description": description,
+            "form": form}
+
+
+def _step5(record, ann):
+    """SPEC §13.1 step 5: read the announcement and check it against the
+    record.  Raises Difference."""
+    try:
+        read_announcement(ann)
+    except DrawError as e:
+        raise Difference(f"the announcement cannot be read: {e.message}")
+    if ann["protocol"] != record["protocol"]:
+        raise Difference(f"the announcement is {ann['protocol']}, the record "
+                         f"{record['protocol']}")
+    if record["announcement_digest"] != ann["announcement_digest"]:
+        raise Difference(f"the record's announcement_digest "
+                         f"{_show(record['announcement_digest'])} is not the "
+                         f"announcement's {ann['announcement_digest']}: the "
+                         "draw was not made under this announcement")
+    for k in ("task_digest", "entities", "inspectors", "exclusions"):
+        if ann[k] != record[k]:
+            raise Difference(f"the announcement's {k} {_show(ann[k])} is not "
+                             f"the record's {_show(record[k])}")
+    forms = [s["form"] for s in record["seed"]["sources"]]
+    if len(forms) != len(ann["seed_sources"]):
+        raise Difference(f"the announcement has {len(ann['seed_sources'])} "
+                         f"seed sources, the record {len(forms)}")
+    for i, (a, r) in enumerate(zip(ann["seed_sources"], forms)):
+        if a != r:
+            raise Difference(f"seed source {i + 1}: the announced form "
+                             f"{_show(a)} is not the record's {_show(r)}")
+
+
+def verify_v2(record, entities, inspectors, file_exclusions, ann=None):
+    """SPEC §13.1 steps 1–5 for a v2 record, with the directories and the
+    exclusion list given (the latter is united with the record's
+    task.exclusions).  Returns the assurance of §13.2 as a dict and the
+    first difference (None when reproduced).
+    CHOICE: a verification that does not reproduce proves nothing:
+    committed_before_seed and seed_form_bound are then false and there is
+    no entropy_bits."""
+    try:
+        _verify_v2_steps(record, entities, inspectors, file_exclusions, ann)
+    except Difference as e:
+        return {"reproduced": False, "committed_before_seed": False,
+                "seed_form_bound": False}, str(e)
+    sources = record["seed"]["sources"]
+    bound = bool(sources) and all(s["form"] is not None for s in sources)
+    if record["announcement_digest"] is None:
+        committed = False
+    elif ann is None:
+        committed = None
+    else:
+        committed = True
+    return {"reproduced": True, "committed_before_seed": committed,
+            "seed_form_bound": bound,
+            "entropy_bits": seed_entropy([s["form"] for s in sources])
+            if bound else None}, None
+
+
+def _verify_v2_steps(record, entities, inspectors, file_exclusions, ann):
+    if not isinstance(record, dict) or set(record) != set(_RECORD_ORDER):
+        raise Difference("not a record: its keys are not those of SPEC §11")
+    if record["protocol"] != PROTOCOL_V2:
+        raise Difference(f"protocol {record['protocol']!r} is not "
+                         f"{PROTOCOL_V2}")
+    # Step 1
+    digest = record_digest(record)
+    if digest != record["record_digest"]:
+        raise Difference(f"record_digest: the record says "
+                         f"{_show(record['record_digest'])}, its contents hash "
+                         f"to {digest}; the record was changed after it was "
+                         "made")
+    # Step 2
+    try:
+        task = task_from_canonical(record["task"])
+    except DrawError as e:
+        raise Difference(e.message)
+    if task != record["task"]:
+        p, exp, got = first_difference(record["task"], task)
+        raise Difference(f"the record's task is not in canonical form at "
+                         f"{'.'.join(map(str, p))}: {_show(exp)} should be "
+                         f"{_show(got)} — a rule written this way would be "
+                         "shown but never applied")
+    td = H("shuangsui/1/task", canonical_json(task)).hex()
+    if record["task_digest"] != td:
+        raise Difference(f"the record's task hashes to {td}, not to its "
+                         f"task_digest {_show(record['task_digest'])}")
+    ad = record["announcement_digest"]
+    if ad is not None and not (isinstance(ad, str) and _HEX64.fullmatch(ad)):
+        raise Difference(f"announcement_digest {_show(ad)} is neither null "
+                         "nor 64 hex digits")
+    seed = record["seed"]
+    if not isinstance(seed, dict) or not isinstance(seed.get("sources"), list) \
+            or not seed["sources"]:
+        raise Difference("the record's seed must be {\"sources\": [...], "
+                         "\"digest\": …} with at least one source")
+    sources = [_v2_record_source(i, s, ad is not None)
+               for i, s in enumerate(seed["sources"])]
+    # Step 3
+    exclusion_ids = set(task["exclusions"]) | set(file_exclusions)
+    for k, v in directory_summary(entities, inspectors, exclusion_ids).items():
+        if record[k] != v:
+            raise Difference(f"the {k} given are not the record's: the record "
+                             f"says {_show(record[k])}, the files give "
+                             f"{_show(v)}")
+    # Step 4
+    try:
+        rerun = run_draw(task, entities, inspectors, exclusion_ids, sources,
+                         ad, PROTOCOL_V2)
+    except DrawError as e:
+        raise Difference(f"the draw cannot be re-run from the record: {e}")
+    diff = first_difference(record, rerun)
+    if diff:
+        p, exp, got = diff
+        raise Difference(f"{describe(p, record)}: the record says {_show(exp)}, "
+                         f"the re-run gives {_show(got)}")
+    # Step 5
+    if ann is not None:
+        _step5(record, ann)
+
+
+def sources_to_check(record, ann_given: bool) -> list:
+    """SPEC §13.2: one line per source that a person compares with the
+    public event."""
+    lines = []
+    for s in record["seed"]["sources"]:
+        form = s.get("form")
+        shown = shown_value(s["kind"], s["value"], form)
+        if form is None:
+            lines.append(f"{s['kind']} {shown}: its form was not announced, so "
+                         "the same public result could have been written in "
+                         "other ways")
+        else:
+            lines.append(f"{describe_form(form)} 应为 {shown}：请与公布结果核对")
+    if record.get("announcement_digest") is not None:
+        lines.append("the announcement must have been public on its "
+                     "published date, before the earliest source's date")
+    return lines
+
+
+# ---------------------------------------------------------------------------
 # Vector cases (seeds/NN-*/)
 # ---------------------------------------------------------------------------
 
@@ -1928,6 +2707,158 @@ def verify_record(record_path, entities_path, inspectors_path, exclude_paths,
 
 
 # ---------------------------------------------------------------------------
+# Vector cases of version 2 (seeds/v2/NN-*/)
+# ---------------------------------------------------------------------------
+
+def pretty_json(value) -> str:
+    """The style of the vectors' expected files."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def v2_case_outputs(folder: Path, inputs_out: list) -> dict:
+    """Compute the expected files of a v2 case folder: {name: value}.
+
+    published.txt present ⇔ the draw is announced: the announcement is
+    built from the inputs (announcement.json), then read back — or
+    given-announcement.json is read instead — and the seed texts entered
+    under its forms.  expected.json is the record or {"error": kind};
+    expected-verify.json the assurance of verifying the record (or
+    given-record.json) with the announcement given."""
+    out = {}
+    ann = None
+    try:
+        task, inputs = load_task(folder / "task.toml")
+        inputs_out.append(inputs)
+        entities = load_entities(folder / "entities.csv", inputs)
+        inspectors = load_inspectors(folder / "inspectors.csv", inputs)
+        file_exclusions = set()
+        if (folder / "exclusions.csv").exists():
+            file_exclusions = load_exclusions(folder / "exclusions.csv", inputs)
+        exclusion_ids = set(task["exclusions"]) | file_exclusions
+        forms = parse_seed_forms(inputs.seed_tables)
+        announced = (folder / "published.txt").exists()
+        if announced:
+            published = (folder / "published.txt").read_bytes().decode(
+                "utf-8-sig")
+            built = build_announcement(task, entities, inspectors,
+                                       exclusion_ids, published, forms)
+            out["announcement.json"] = built
+            if (folder / "given-announcement.json").exists():
+                ann = load_json(folder / "given-announcement.json",
+                                "InvalidRecord")
+            else:
+                ann = json.loads(canonical_json(built))
+            read_announcement(ann)
+        elif forms:
+            # CHOICE: [[seed]] tables without a publication date cannot be
+            # drawn unannounced silently.
+            raise DrawError("Unannounced", "the task announces seed forms but "
+                            "the case has no published.txt")
+        texts = [(f"{folder / 'seed.txt'}: line {n}", t)
+                 for n, t in read_seed_texts(folder / "seed.txt")]
+        record = draw_v2(task, entities, inspectors, exclusion_ids, texts, ann)
+    except DrawError as e:
+        out["expected.json"] = {"error": e.kind}
+        out["_message"] = str(e)
+        return out
+    out["expected.json"] = record
+    to_verify = record
+    if (folder / "given-record.json").exists():
+        to_verify = load_json(folder / "given-record.json", "InvalidRecord")
+    vin = Inputs(invalid_codes="warn")
+    inputs_out.append(vin)
+    v_entities = load_entities(folder / "entities.csv", vin)
+    v_inspectors = load_inspectors(folder / "inspectors.csv", vin)
+    v_excl = (load_exclusions(folder / "exclusions.csv", vin)
+              if (folder / "exclusions.csv").exists() else set())
+    assurance, why = verify_v2(to_verify, v_entities, v_inspectors, v_excl, ann)
+    out["expected-verify.json"] = assurance
+    if why:
+        out["_message"] = why
+    return out
+
+
+V2_OUTPUTS = ("announcement.json", "expected.json", "expected-verify.json")
+
+
+def run_v2_case(folder: Path, bless: bool = False):
+    """Run one v2 case folder; return (ok, message)."""
+    inputs = []
+    try:
+        got = v2_case_outputs(folder, inputs)
+    finally:
+        _print_warnings(inputs, f"v2/{folder.name}: ")
+    problems, blessed = [], []
+    for name in V2_OUTPUTS:
+        path = folder / name
+        if name not in got:
+            if path.exists():
+                problems.append(f"{name} exists but the case produces none "
+                                f"({got.get('_message', '')})")
+            continue
+        if not path.exists():
+            if bless:
+                path.write_text(pretty_json(got[name]), encoding="utf-8")
+                blessed.append(name)
+                continue
+            problems.append(f"{name} is missing (run with --bless to write "
+                            "it, then review it)")
+            continue
+        try:
+            want = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            problems.append(f"cannot read {name} ({e})")
+            continue
+        if canonical_json(want) != canonical_json(got[name]):
+            diff = first_difference(want, got[name])
+            p, exp, found = diff if diff else ((), want, got[name])
+            extra = f" ({got['_message']})" if "_message" in got else ""
+            problems.append(f"{name}: first difference at "
+                            f"{describe(p, want) if isinstance(want, dict) else p}"
+                            f": expected {_show(exp)}, computed "
+                            f"{_show(found)}{extra}")
+        elif name == "expected.json" and "record_digest" in want and \
+                record_digest(want) != want["record_digest"]:
+            problems.append("expected.json's record_digest does not match "
+                            "its own contents")
+        elif name == "announcement.json" and \
+                announcement_digest(want) != want.get("announcement_digest"):
+            problems.append("announcement.json's announcement_digest does not "
+                            "match its own contents")
+    if problems:
+        return False, "; ".join(problems)
+    return True, (f"blessed {', '.join(blessed)}" if blessed else "")
+
+
+def run_all(v1_folders, v2_folders, bless=False) -> int:
+    passed = failed = 0
+    for label, folders, runner in (("v1", v1_folders, run_case),
+                                   ("v2", v2_folders,
+                                    lambda f: run_v2_case(f, bless))):
+        for folder in folders:
+            ok, msg = runner(folder)
+            name = f"{label}/{folder.name}"
+            if ok:
+                passed += 1
+                print(f"ok   {name}{' (' + msg + ')' if msg else ''}",
+                      flush=True)
+            else:
+                failed += 1
+                print(f"FAIL {name} : {msg}", flush=True)
+    print(f"{passed} passed, {failed} failed "
+          f"({len(v1_folders)} v1 cases, {len(v2_folders)} v2 cases)")
+    return 0 if failed == 0 else 1
+
+
+def case_folders(root: Path) -> list:
+    if not root.is_dir():
+        return []
+    return sorted((p for p in root.iterdir()
+                   if p.is_dir() and p.name[:1].isdigit()),
+                  key=lambda p: by_bytes(p.name))
+
+
+# ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
 
@@ -1949,12 +2880,22 @@ def main(argv=None) -> int:
     ap.add_argument("--announcement",
                     help="the announcement (JSON) published before the seed; "
                          "checks SPEC §13 step 4")
+    ap.add_argument("--bless", action="store_true",
+                    help="write the missing expected files of v2 cases "
+                         "(never overwrites)")
     args = ap.parse_args(argv)
     if (args.record or args.entities or args.inspectors or args.exclude
             or args.announcement):
         if not (args.record and args.entities and args.inspectors) or args.case:
             ap.error("--record needs --entities and --inspectors (and no case)")
         inputs = Inputs(invalid_codes="warn")
+        try:
+            record = load_json(args.record, "InvalidRecord")
+        except DrawError as e:
+            print(f"input error: {e}")
+            return 2
+        if isinstance(record, dict) and record.get("protocol") == PROTOCOL_V2:
+            return verify_v2_cli(record, args, inputs)
         try:
             verify_record(args.record, args.entities, args.inspectors,
                           args.exclude, args.announcement, inputs)
@@ -1974,12 +2915,45 @@ def main(argv=None) -> int:
         folder = Path(args.case)
         if not folder.is_dir():
             ap.error(f"{folder} is not a folder")
-        return run_cases([folder])
+        if folder.resolve().parent.name == "v2":
+            return run_all([], [folder], args.bless)
+        return run_all([folder], [], args.bless)
     here = Path(__file__).resolve().parent
-    folders = sorted((p for p in here.iterdir()
-                      if p.is_dir() and p.name[:1].isdigit()),
-                     key=lambda p: by_bytes(p.name))
-    return run_cases(folders)
+    return run_all(case_folders(here), case_folders(here / "v2"), args.bless)
+
+
+def verify_v2_cli(record, args, inputs) -> int:
+    """SPEC §13: verify a v2 record from the command line and print the
+    assurance statement (§13.2)."""
+    try:
+        entities = load_entities(Path(args.entities), inputs)
+        inspectors = load_inspectors(Path(args.inspectors), inputs)
+        excl = set()
+        for path in args.exclude:
+            excl |= load_exclusions(Path(path), inputs)
+        ann = (load_json(args.announcement, "InvalidRecord")
+               if args.announcement else None)
+    except DrawError as e:
+        _print_warnings([inputs])
+        print(f"input error: {e}")
+        return 2
+    _print_warnings([inputs])
+    assurance, why = verify_v2(record, entities, inspectors, excl, ann)
+    print(pretty_json(assurance), end="")
+    if why:
+        print(f"NOT reproduced: {why}")
+        return 1
+    print("reproduced")
+    for line in sources_to_check(record, ann is not None):
+        print(f"  check: {line}")
+    if assurance["entropy_bits"] is not None and \
+            assurance["entropy_bits"] < LOW_ENTROPY_BITS:
+        print(f"warning: {LOW_ENTROPY_WARNING}")
+    if assurance["committed_before_seed"] is None:
+        print("the record names an announcement that was not given: give it "
+              "with --announcement to check that the inputs were fixed "
+              "before the seed")
+    return 0
 
 
 if __name__ == "__main__":
