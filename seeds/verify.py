@@ -2747,7 +2747,7 @@ def v2_case_outputs(folder: Path, inputs_out: list) -> dict:
                 ann = load_json(folder / "given-announcement.json",
                                 "InvalidRecord")
             else:
-                ann = json.loads(canonical_json(built))
+                ann = json.loads(json.dumps(built))   # a copy, key order kept
             read_announcement(ann)
         elif forms:
             # CHOICE: [[seed]] tables without a publication date cannot be
