@@ -44,7 +44,7 @@ fn run_case(dir: &Path) -> shuangsui::Result<shuangsui::DrawRecord> {
         inspectors: &inspectors,
         exclusions: &exclusions,
         seed: &seed,
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })?;
     // Every successful vector must also verify against its own inputs.
     assert_eq!(

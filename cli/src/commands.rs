@@ -261,17 +261,29 @@ pub(crate) fn create_dir(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| io_error(path, "create the folder for", e))
 }
 
-fn seeds(args: &[String]) -> Result<Vec<SeedSource>> {
-    args.iter()
-        .map(|s| {
-            SeedSource::parse(s).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidSeed,
-                    format!("--seed \"{s}\": {}", e.message()),
-                )
-            })
-        })
-        .collect()
+/// The seed as entered: under the announcement's forms (SPEC §6.3), or in
+/// the `kind:value` notation for an explicitly unannounced draw.
+fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<SeedSource>> {
+    let flag = |s: &str, e: Error| {
+        let zh = format!("--seed “{s}”：{}", e.message_zh());
+        Error::new(e.kind(), format!("--seed \"{s}\": {}", e.message())).zh(zh)
+    };
+    match announcement {
+        Some(a) => shuangsui::read_seed(a, args).map_err(|e| {
+            // read_seed names the source; say which flag it came from.
+            match args
+                .iter()
+                .find(|s| a.forms().iter().any(|f| f.read(s).is_err()))
+            {
+                Some(s) if e.kind() == ErrorKind::InvalidSeed => flag(s, e),
+                _ => e,
+            }
+        }),
+        None => args
+            .iter()
+            .map(|s| SeedSource::parse_unannounced(s).map_err(|e| flag(s, e)))
+            .collect(),
+    }
 }
 
 /// The task, the directories, the united exclusion list, and the
@@ -379,7 +391,7 @@ fn draw_table(record: &DrawRecord, limit: usize) -> String {
 
 fn verify_command(dir: &str, exclusions: bool) -> String {
     let mut c = format!(
-        "shuangsui verify {dir}/record.json --entities {dir}/entities.csv --inspectors {dir}/inspectors.csv"
+        "shuangsui verify {dir}/record.json --entities {dir}/entities.csv --inspectors {dir}/inspectors.csv --announcement {dir}/announcement.json"
     );
     if exclusions {
         c.push_str(&format!(" --exclude {dir}/exclusions.csv"));
@@ -393,11 +405,13 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
     let mut files = Vec::new();
     if let Some(dir) = &args.out {
         let xlsx = shuangsui::xlsx::result_xlsx(&d.record)?;
-        let contents: [(&str, &[u8]); 8] = [
+        let announcement_html = shuangsui::announcement_html(&d.announcement);
+        let contents: [(&str, &[u8]); 9] = [
             ("entities.csv", d.entities_csv.as_bytes()),
             ("inspectors.csv", d.inspectors_csv.as_bytes()),
             ("task.toml", d.task_toml.as_bytes()),
             ("announcement.json", &[]),
+            ("announcement.html", announcement_html.as_bytes()),
             ("record.json", &[]),
             ("result.csv", d.result_csv.as_bytes()),
             ("result.xlsx", &xlsx),
@@ -421,7 +435,9 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
             files.push(name(path));
         }
     }
-    let reproduced = d.verification == Verification::Reproduced;
+    let (verification, assurance) =
+        shuangsui::conclude(&d.record, d.verification.clone(), Some(&d.announcement));
+    let reproduced = verification == Verification::Reproduced;
     let dir = args.out.as_deref().map(name);
     let command = verify_command(dir.as_deref().unwrap_or("demo"), false);
     let r = &d.record;
@@ -449,11 +465,11 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
         t,
         "3. Announcement (抽查公告) before the seed exists: digest {}\n   seed to come from: {}",
         d.announcement.announcement_digest,
-        d.announcement.seed_sources.join("; ")
+        d.announcement.source_lines().join("; ")
     );
     let _ = writeln!(
         t,
-        "4. Draw (抽取) with the published seed (随机种子) {} → {} of {} entities drawn.\n",
+        "4. Draw (抽取) with the published seed (随机种子) --seed \"{}\" → {} of {} entities drawn.\n",
         d.seed_args.join(" "),
         r.draws.len(),
         r.entities.count
@@ -462,12 +478,15 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
     let _ = writeln!(
         t,
         "\n5. Verification (核验): {}",
-        match &d.verification {
+        match &verification {
             Verification::Reproduced =>
                 "reproduced — re-running the draw gives exactly this record".to_string(),
             Verification::Differs(why) => format!("DIFFERS: {why}"),
         }
     );
+    for line in assurance.lines(false) {
+        let _ = writeln!(t, "   {line}");
+    }
     let _ = writeln!(t, "   record digest (抽取记录摘要): {}", r.record_digest);
     if let Some(dir) = &dir {
         let _ = writeln!(
@@ -487,6 +506,7 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
         "files": files,
         "announcement": d.announcement,
         "record": d.record,
+        "assurance": assurance,
     });
     Ok(Report {
         text: t,
@@ -650,40 +670,87 @@ fn summary_lines(t: &mut String, a: &Announcement) {
 
 /// `shuangsui announce`.
 pub fn announce(args: &AnnounceArgs) -> Result<Report> {
-    check_new(&[&args.out], args.force)?;
+    let html_path = args.out.with_extension("html");
+    check_new(&[&args.out, &html_path], args.force)?;
+    let published = match &args.published {
+        Some(d) => d.clone(),
+        None => crate::deadlines::today_in_china().to_string(),
+    };
     let l = load(&args.files)?;
     let a = shuangsui::announce(
         &l.task.task,
         l.entities.source(),
         &l.inspectors,
         &l.exclusions,
-        &args.seed_source,
-    )?;
+        &l.task.seed_forms,
+        &published,
+    )
+    .map_err(|e| e.in_file(&name(&args.files.task)))?;
     if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_dir(parent)?;
     }
     write_file(&args.out, a.to_json_pretty().as_bytes())?;
-    let mut t = format!("announcement (抽查公告) written to {}\n", name(&args.out));
+    write_file(&html_path, shuangsui::announcement_html(&a).as_bytes())?;
+    let mut t = format!(
+        "announcement (抽查公告) written to {} and, to print or post, {}\n",
+        name(&args.out),
+        name(&html_path)
+    );
     summary_lines(&mut t, &a);
+    let _ = writeln!(t, "published (发布日期): {published}");
     let _ = writeln!(
         t,
-        "seed sources (随机种子来源): {}",
-        a.seed_sources.join("; ")
+        "seed sources (随机种子来源), exactly as they will be read:"
     );
+    for (i, line) in a.source_lines().iter().enumerate() {
+        let _ = writeln!(t, "  {}. {line}", i + 1);
+    }
+    let forms = a.forms();
+    let tenths = shuangsui::entropy_tenths(&forms);
+    let _ = writeln!(
+        t,
+        "seed entropy (熵): {} bits",
+        shuangsui::entropy_text(tenths)
+    );
+    if tenths < 200 {
+        let _ = writeln!(
+            t,
+            "warning: fewer than 20 bits — an office able to redraw in secret would need few tries to find a result it likes; add a second independent source (another lottery issue, a beacon) to the task's [[seed]] tables (RFC 3797 §4)\n注意：熵少于 20 比特，建议增加一个相互独立的种子来源"
+        );
+    }
     let _ = writeln!(
         t,
         "announcement digest (公告摘要): {}",
         a.announcement_digest
     );
+    let example: Vec<String> = forms
+        .iter()
+        .map(|f| match f {
+            shuangsui::SeedForm::Lottery { groups, .. } => {
+                let nums: Vec<String> = groups
+                    .iter()
+                    .map(|g| vec!["N"; g.count as usize].join(" "))
+                    .collect();
+                format!("--seed \"{}\"", nums.join(" + "))
+            }
+            shuangsui::SeedForm::Beacon { .. } => "--seed <hex>".into(),
+            shuangsui::SeedForm::Text { .. } => "--seed \"<text>\"".into(),
+        })
+        .collect();
+    let first = forms.iter().map(|f| f.date()).min().unwrap_or("");
     let _ = writeln!(
         t,
-        "\nPublish it before the seed exists. Then: shuangsui draw … --announcement {} --seed …",
-        name(&args.out)
+        "\nPublish {} (and {}) now — before {first}, when the first seed source is drawn: it is what shows that nothing could be chosen after the seed was known. 请立即发布公告（须早于 {first}）。\nWhen the seed is public: shuangsui draw … --announcement {} {}",
+        name(&args.out),
+        name(&html_path),
+        name(&args.out),
+        example.join(" ")
     );
-    Ok(
-        Report::ok(t, json!({ "file": name(&args.out), "announcement": a }))
-            .with_warnings(l.warnings),
+    Ok(Report::ok(
+        t,
+        json!({ "file": name(&args.out), "html": name(&html_path), "announcement": a, "entropy_bits": f64::from(tenths) / 10.0 }),
     )
+    .with_warnings(l.warnings))
 }
 
 /// `shuangsui draw`.
@@ -696,13 +763,27 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         &[&record_path, &result_path, &xlsx_path, &notice_path],
         args.force,
     )?;
-    let seed = seeds(&args.seed)?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
-        None => None,
+        None if args.unannounced => None,
+        None => {
+            return Err(Error::new(
+                ErrorKind::Unannounced,
+                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed (--announcement announcement.json, made by `shuangsui announce`). To draw without one, say so with --unannounced: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed",
+            )
+            .zh("未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告（--announcement announcement.json，由 shuangsui announce 生成）。如确需不经公告抽取，请加 --unannounced：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定"))
+        }
     };
+    let seed = seeds(&args.seed, announcement.as_ref())?;
     shuangsui::timing::mark("start");
     let l = load(&args.files)?;
+    if announcement.is_none() && !l.task.seed_forms.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Unannounced,
+            format!("{} declares the seed's form ([[seed]]) but the draw was asked for --unannounced: announce it (shuangsui announce) and draw with --announcement, or remove the [[seed]] tables", name(&args.files.task)),
+        )
+        .zh(format!("{} 中写明了随机种子的形式（[[seed]]），却要求不经公告抽取：请先公告（shuangsui announce）再用 --announcement 抽取，或删去 [[seed]]", name(&args.files.task))));
+    }
     shuangsui::timing::mark("read the directories");
     let record = shuangsui::draw(&DrawInputs {
         task: &l.task.task,
@@ -710,7 +791,10 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         inspectors: &l.inspectors,
         exclusions: &l.exclusions,
         seed: &seed,
-        announcement: announcement.as_ref(),
+        announcement: match &announcement {
+            Some(a) => shuangsui::Announced::By(a),
+            None => shuangsui::Announced::Unannounced,
+        },
     })
     .map_err(|e| match (&args.announcement, e.kind()) {
         (Some(p), ErrorKind::AnnouncementMismatch) => e.in_file(&name(p)),
@@ -751,18 +835,25 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
             .seed
             .sources
             .iter()
-            .map(|s| format!("{}:{}", s.kind.name(), s.value))
+            .map(|s| if s.description.is_empty() {
+                format!("{}:{}", s.kind.name(), s.shown())
+            } else {
+                format!("{} {}", s.description, s.shown())
+            })
             .collect::<Vec<_>>()
-            .join(" ")
+            .join("; ")
     );
     match &record.announcement_digest {
         Some(a) => {
-            let _ = writeln!(t, "matches the announcement (抽查公告) {a}");
+            let _ = writeln!(
+                t,
+                "matches the announcement (抽查公告) {a}: task, directories and the seed's form as announced"
+            );
         }
         None => {
             let _ = writeln!(
                 t,
-                "no announcement given: publish the digests before the seed next time (--announcement)"
+                "UNANNOUNCED (本次抽取未经事先公告): the record and the notice say so; nothing shows that the inputs or the seed's form were fixed before the seed"
             );
         }
     }
@@ -802,6 +893,9 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     );
     for x in &args.files.exclude {
         check.push_str(&format!(" --exclude {}", name(x)));
+    }
+    if let Some(a) = &args.announcement {
+        check.push_str(&format!(" --announcement {}", name(a)));
     }
     // Mappings are not in the record: whoever verifies needs them too.
     let mut maps = Vec::new();
@@ -937,21 +1031,44 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
             )
         }
     };
+    // SPEC §13.1 step 5 and §13.2: the announcement, and what was proven.
+    let announcement = match &args.announcement {
+        Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
+        None => None,
+    };
+    let (v, assurance) = match &read {
+        Some(r) => shuangsui::conclude(r, v, announcement.as_ref()),
+        None => {
+            let protocol: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let protocol = protocol["protocol"].as_str().unwrap_or("").to_string();
+            (v, shuangsui::Assurance::not_reproduced(&protocol))
+        }
+    };
+    let label = shuangsui::Protocol::of(&assurance.protocol).map_or("?", |p| p.label());
+    let mut statement = String::from("\nassurance (可信度说明):\n");
+    for line in assurance.lines(false) {
+        let _ = writeln!(statement, "  {line}");
+    }
+    let required = args.require_announcement && assurance.committed_before_seed != Some(true);
+    if required {
+        statement.push_str("--require-announcement: the inputs are not shown to be fixed before the seed (未能证明输入在种子产生前已固定), so this verification fails\n");
+    }
     Ok(match v {
-        Verification::Reproduced => Report::ok(
-            format!(
-                "reproduced (核验通过): re-running the draw gives exactly {} ({drawn} drawn entities)\nrecord digest (抽取记录摘要): {digest}\n",
+        Verification::Reproduced => Report {
+            text: format!(
+                "reproduced (核验通过): re-running the draw gives exactly {} ({drawn} drawn entities; protocol {label})\nrecord digest (抽取记录摘要): {digest}\n{statement}",
                 name(&args.record)
             ),
-            json!({ "reproduced": true, "difference": null, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
-        )
-        .with_warnings(warnings),
+            json: json!({ "reproduced": true, "difference": null, "record": name(&args.record), "record_digest": digest, "drawn": drawn, "assurance": assurance }),
+            code: if required { 1 } else { 0 },
+            warnings,
+        },
         Verification::Differs(why) => Report {
             text: format!(
-                "NOT reproduced (核验不通过): {}\nfirst difference: {why}\n",
+                "NOT reproduced (核验不通过): {}\nfirst difference: {why}\n{statement}",
                 name(&args.record)
             ),
-            json: json!({ "reproduced": false, "difference": why, "record": name(&args.record), "record_digest": digest, "drawn": drawn }),
+            json: json!({ "reproduced": false, "difference": why, "record": name(&args.record), "record_digest": digest, "drawn": drawn, "assurance": assurance }),
             code: 1,
             warnings,
         },

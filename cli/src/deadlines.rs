@@ -51,7 +51,7 @@ fn date_flag(flag: &str, value: &str) -> Result<Date> {
 }
 
 /// Today's date in China (Asia/Shanghai, UTC+8 all year, no summer time).
-fn today_in_china() -> Date {
+pub(crate) fn today_in_china() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

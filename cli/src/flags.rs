@@ -330,11 +330,13 @@ pub struct DrawFiles {
 pub struct AnnounceArgs {
     #[command(flatten)]
     pub files: DrawFiles,
-    /// Where the seed will come from (随机种子来源), in words, e.g.
-    /// "福彩3D 第2026318期开奖号码"; repeat for several sources, in order.
-    #[arg(long = "seed-source", value_name = "TEXT", required = true)]
-    pub seed_source: Vec<String>,
-    /// The announcement file to write (JSON).
+    /// The day the announcement is published (发布日期), YYYY-MM-DD; by
+    /// default today in China (UTC+8). The seed sources (the task file's
+    /// [[seed]] tables) must be dated on or after it.
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// The announcement file to write (JSON); a printable page (抽查公告,
+    /// HTML) is written beside it with the same name and .html.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Overwrite --out if it exists.
@@ -346,15 +348,22 @@ pub struct AnnounceArgs {
 pub struct DrawArgs {
     #[command(flatten)]
     pub files: DrawFiles,
-    /// A published seed source (随机种子) as `kind:value`: `lottery:3 0 7`,
-    /// `lottery-unordered:21 03 11`, `beacon:8f3a…`, or `text:…` (the
-    /// default kind). Repeat for several sources, in the announced order.
+    /// The published seed (随机种子), one per announced source in the
+    /// announced order, written as published: `--seed "3 0 7"` for 福彩3D,
+    /// `--seed "03 09 12 20 27 33 + 07"` for 双色球, the hex of a beacon,
+    /// the text read out. With --unannounced: `kind:value`
+    /// (`lottery:3 0 7`, `beacon:8f3a…`, `text:…`).
     #[arg(long, value_name = "S", required = true, allow_hyphen_values = true)]
     pub seed: Vec<String>,
-    /// The announcement (抽查公告) the inputs must match; its seed source
-    /// descriptions are recorded.
-    #[arg(long, value_name = "FILE")]
+    /// The announcement (抽查公告) published before the seed: the inputs
+    /// must match it and each seed is read under its announced form.
+    #[arg(long, value_name = "FILE", conflicts_with = "unannounced")]
     pub announcement: Option<PathBuf>,
+    /// Draw without an announcement. The record, the notice and every
+    /// verification then say "本次抽取未经事先公告": nothing shows that the
+    /// inputs or the seed's form were fixed before the seed was known.
+    #[arg(long)]
+    pub unannounced: bool,
     /// Folder to write record.json, result.csv, result.xlsx and notice.html
     /// into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -379,6 +388,15 @@ pub struct VerifyArgs {
     /// task's inline exclusions; repeat for several.
     #[arg(long = "exclude", value_name = "FILE")]
     pub exclude: Vec<PathBuf>,
+    /// The announcement (抽查公告) published before the seed: checks that the
+    /// draw's inputs and seed form are the ones it fixed (SPEC.md §13 step 5).
+    #[arg(long, value_name = "FILE")]
+    pub announcement: Option<PathBuf>,
+    /// Exit 1 unless the inputs are shown to be fixed before the seed (an
+    /// announced draw, verified with its announcement): for auditors and
+    /// scripts.
+    #[arg(long)]
+    pub require_announcement: bool,
     #[command(flatten)]
     pub read: ReadFlags,
     #[command(flatten)]

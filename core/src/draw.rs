@@ -6,9 +6,10 @@ use crate::exclusions::Exclusions;
 use crate::hash::{hex, tagged, Digest32, Tagged};
 use crate::population::{EntitySource, Strata};
 use crate::record::{
-    Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord, StratumOutcome,
-    TeamMember, PROTOCOL,
+    AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Protocol, Role,
+    SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
 };
+use crate::seed::SeedForm;
 use crate::seed::{seed_digest, SeedSource};
 use crate::task::Task;
 use crate::{Error, ErrorKind, Result};
@@ -29,24 +30,92 @@ pub struct DrawInputs<'a> {
     pub inspectors: &'a InspectorDirectory,
     /// The exclusion list (task inline ids and any list beside it, united).
     pub exclusions: &'a Exclusions,
-    /// The published seed sources, in order.
+    /// The published seed sources, in order: for an announced draw, read
+    /// under the announced forms ([`read_seed`]).
     pub seed: &'a [SeedSource],
-    /// The announcement the inputs must match, if one was published.
-    pub announcement: Option<&'a Announcement>,
+    /// Whether, and by what, the draw was announced.
+    pub announcement: Announced<'a>,
 }
 
-/// `draw_key` (SPEC §7).
+/// How a draw was announced (SPEC §12), which also decides its protocol.
+#[derive(Clone, Copy)]
+pub enum Announced<'a> {
+    /// A `shuangsui-draw/2` draw under this announcement: the inputs must
+    /// match it and the seed must fit its forms.
+    By(&'a Announcement),
+    /// A `shuangsui-draw/2` draw made, by explicit choice, without an
+    /// announcement; the record and every document made from it say so.
+    Unannounced,
+    /// A `shuangsui-draw/1` draw (its golden vectors and old records).
+    V1,
+}
+
+/// `draw_key` (SPEC §7): v2 binds the announcement's digest (or the empty
+/// string when unannounced); v1 has no such field.
 pub(crate) fn draw_key(
+    protocol: Protocol,
     task: &Digest32,
     ent: &Digest32,
     insp: &Digest32,
     excl: &Digest32,
     seed: &Digest32,
+    announcement: Option<&Digest32>,
 ) -> Digest32 {
-    tagged(
-        "shuangsui/1/draw-key",
-        &[PROTOCOL.as_bytes(), task, ent, insp, excl, seed],
-    )
+    match protocol {
+        Protocol::V1 => tagged(
+            "shuangsui/1/draw-key",
+            &[PROTOCOL_V1.as_bytes(), task, ent, insp, excl, seed],
+        ),
+        Protocol::V2 => tagged(
+            "shuangsui/1/draw-key",
+            &[
+                PROTOCOL.as_bytes(),
+                task,
+                ent,
+                insp,
+                excl,
+                seed,
+                announcement.map_or(&[][..], |a| &a[..]),
+            ],
+        ),
+    }
+}
+
+/// Reads the seed texts a person enters under an announcement's forms
+/// (SPEC §6.3), one text per announced source.
+///
+/// # Errors
+/// `AnnouncementMismatch` for the wrong number of texts; `InvalidSeed`
+/// for a text that does not fit its form (saying what was announced);
+/// `InvalidRecord` for a v1 announcement, which binds no form.
+pub fn read_seed(announcement: &Announcement, texts: &[String]) -> Result<Vec<SeedSource>> {
+    let forms = announcement.forms();
+    if announcement.version() != Protocol::V2 || forms.len() != announcement.seed_sources.len() {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"),
+        )
+        .zh(format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
+    }
+    if texts.len() != forms.len() {
+        let listed: Vec<String> = forms.iter().map(|f| f.describe()).collect();
+        return Err(Error::new(
+            ErrorKind::AnnouncementMismatch,
+            format!(
+                "the announcement names {} seed source(s) ({}) but {} were given; give one seed per announced source, in the announced order",
+                forms.len(),
+                listed.join("; "),
+                texts.len()
+            ),
+        )
+        .zh(format!(
+            "公告列出 {} 个随机种子来源（{}），但输入了 {} 个；请按公告的顺序逐一输入",
+            forms.len(),
+            listed.join("；"),
+            texts.len()
+        )));
+    }
+    forms.iter().zip(texts).map(|(f, t)| f.read(t)).collect()
 }
 
 /// `stratum_key_s` (SPEC §8).
@@ -400,7 +469,40 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
                 a.seed_sources.len(),
                 inputs.seed.len()
             ),
-        ));
+        )
+        .zh(format!(
+            "公告列出 {} 个随机种子来源，但输入了 {} 个；请按公告的顺序逐一输入",
+            a.seed_sources.len(),
+            inputs.seed.len()
+        )));
+    }
+    // Each source must be the announced form's reading of its value: a
+    // source made otherwise (another kind, another grouping) is refused.
+    for (i, (s, f)) in inputs.seed.iter().zip(&a.seed_sources).enumerate() {
+        let AnnouncedSource::Form(f) = f else {
+            continue;
+        };
+        if !f.fits(s.kind, &s.value) {
+            return Err(Error::new(
+                ErrorKind::InvalidSeed,
+                format!(
+                    "seed source {}: {}:{} does not fit the announced form {} ({})",
+                    i + 1,
+                    s.kind.name(),
+                    s.value,
+                    f.describe(),
+                    f.expects().0
+                ),
+            )
+            .zh(format!(
+                "第 {} 个随机种子 {}:{} 不符合公告的形式 {}（{}）",
+                i + 1,
+                s.kind.name(),
+                s.value,
+                f.describe(),
+                f.expects().1
+            )));
+        }
     }
     Ok(())
 }
@@ -419,19 +521,40 @@ pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
     };
     let mut seed: Vec<SeedSource> = inputs.seed.to_vec();
     let task_digest = inputs.task.digest();
-    let announcement_digest = match inputs.announcement {
-        Some(a) => {
-            check_announcement(a, &task_digest, inputs)?;
-            for (s, d) in seed.iter_mut().zip(&a.seed_sources) {
-                if s.description.is_empty() {
-                    s.description = d.clone();
-                }
+    let (protocol, announcement_digest) = match inputs.announcement {
+        Announced::By(a) => {
+            if a.version() != Protocol::V2 {
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"),
+                )
+                .zh(format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
             }
-            Some(a.announcement_digest.clone())
+            if let Some((en, zh)) = a.problem() {
+                return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
+            }
+            check_announcement(a, &task_digest, inputs)?;
+            for (s, f) in seed.iter_mut().zip(a.forms()) {
+                s.description = f.describe();
+                s.form = Some(Some(f.clone()));
+            }
+            (Protocol::V2, Some(a.announcement_digest.clone()))
         }
-        None => None,
+        Announced::Unannounced => {
+            for s in &mut seed {
+                s.description = String::new();
+                s.form = Some(None);
+            }
+            (Protocol::V2, None)
+        }
+        Announced::V1 => {
+            for s in &mut seed {
+                s.form = None;
+            }
+            (Protocol::V1, None)
+        }
     };
-    let mut record = draw_with(inputs, seed, announcement_digest)?;
+    let mut record = draw_with(inputs, seed, protocol, announcement_digest)?;
     record.record_digest = record.compute_digest();
     crate::timing::mark("draw: record digest");
     Ok(record)
@@ -448,6 +571,7 @@ pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusio
 pub(crate) fn draw_with(
     inputs: &DrawInputs,
     seed: Vec<SeedSource>,
+    protocol: Protocol,
     announcement_digest: Option<String>,
 ) -> Result<DrawRecord> {
     let task = inputs.task;
@@ -465,12 +589,24 @@ pub(crate) fn draw_with(
     }
     let task_digest = task.digest();
     let seed_d = seed_digest(&seed);
+    let announced = match &announcement_digest {
+        Some(a) => Some(crate::hash::parse_digest(a).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the announcement digest \"{a}\" is not 64 hex digits"),
+            )
+            .zh(format!("公告摘要“{a}”不是 64 位十六进制数"))
+        })?),
+        None => None,
+    };
     let key = draw_key(
+        protocol,
         &task_digest,
         &inputs.entities.directory_digest(),
         &inputs.inspectors.digest(),
         &inputs.exclusions.digest(),
         &seed_d,
+        announced.as_ref(),
     );
     crate::timing::mark("draw: key");
     let entities = inputs.entities;
@@ -583,7 +719,7 @@ pub(crate) fn draw_with(
     crate::timing::mark("draw: draws built, lists freed");
 
     let record = DrawRecord {
-        protocol: PROTOCOL.to_string(),
+        protocol: protocol.name().to_string(),
         task: task.clone(),
         task_digest: hex(&task_digest),
         entities: summary(inputs.entities.count(), &inputs.entities.directory_digest()),
@@ -603,33 +739,38 @@ pub(crate) fn draw_with(
     Ok(record)
 }
 
-/// Makes the announcement (SPEC §12) for a task and its inputs, naming
-/// where the seed will come from.
+/// Makes the announcement (SPEC §12) for a task and its inputs: the exact
+/// forms of the seed sources to come and the day it is published.
 ///
 /// # Errors
-/// `InvalidTask` when the task breaks a rule; `InvalidSeed` when no future
-/// seed source is named.
+/// `InvalidTask` when the task breaks a rule, when no seed form is given,
+/// or when the dates are out of order (a seed dated before the publication,
+/// or after the draw date).
 pub fn announce(
     task: &Task,
     entities: &dyn EntitySource,
     inspectors: &InspectorDirectory,
     exclusions: &Exclusions,
-    seed_sources: &[String],
+    seed_forms: &[SeedForm],
+    published: &str,
 ) -> Result<Announcement> {
     task.validate()?;
     let exclusions = &all_exclusions(task, exclusions)?;
-    let sources: Vec<String> = seed_sources
-        .iter()
-        .map(|s| {
-            crate::text::normalize_text(s)
-                .map_err(|e| Error::new(ErrorKind::InvalidSeed, e.message()))
-        })
-        .collect::<Result<_>>()?;
-    if sources.is_empty() || sources.iter().any(|s| s.is_empty()) {
+    if seed_forms.is_empty() {
         return Err(Error::new(
-            ErrorKind::InvalidSeed,
-            "name where the seed will come from, e.g. \"福彩3D 2026-12-01 开奖号码\"",
-        ));
+            ErrorKind::InvalidTask,
+            "say where the seed will come from, exactly: add a [[seed]] table to the task file, e.g. lottery = \"福彩3D\", issue = \"2026318\", date = 2026-11-30",
+        )
+        .zh("请写明随机种子的确切来源：在任务文件中加入 [[seed]]，例如 lottery = \"福彩3D\"、issue = \"2026318\"、date = 2026-11-30"));
+    }
+    for f in seed_forms {
+        f.validate()?;
+    }
+    let published = crate::text::canonical_date(published)?;
+    let forms: Vec<&SeedForm> = seed_forms.iter().collect();
+    if let Some((en, zh)) = crate::record::dates_problem(Some(&published), &forms, &task.draw_date)
+    {
+        return Err(Error::new(ErrorKind::InvalidTask, en).zh(zh));
     }
     let mut a = Announcement {
         protocol: PROTOCOL.to_string(),
@@ -638,7 +779,12 @@ pub fn announce(
         entities: summary(entities.count(), &entities.directory_digest()),
         inspectors: summary(inspectors.len(), &inspectors.digest()),
         exclusions: summary(exclusions.len(), &exclusions.digest()),
-        seed_sources: sources,
+        published: Some(published),
+        seed_sources: seed_forms
+            .iter()
+            .cloned()
+            .map(AnnouncedSource::Form)
+            .collect(),
         announcement_digest: String::new(),
     };
     a.announcement_digest = a.compute_digest();

@@ -51,6 +51,9 @@ pub enum ErrorKind {
     InvalidRecord,
     /// A date lies in a year the working-day calendar does not cover.
     CalendarUncovered,
+    /// A protocol v2 draw was asked for without an announcement and without
+    /// the explicit choice to draw unannounced.
+    Unannounced,
 }
 
 impl ErrorKind {
@@ -76,6 +79,7 @@ impl ErrorKind {
             ErrorKind::AnnouncementMismatch => "AnnouncementMismatch",
             ErrorKind::InvalidRecord => "InvalidRecord",
             ErrorKind::CalendarUncovered => "CalendarUncovered",
+            ErrorKind::Unannounced => "Unannounced",
         }
     }
 }

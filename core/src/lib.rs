@@ -10,6 +10,7 @@
 //!   deadlines (公示期限).
 
 pub mod calendar;
+mod canonical_task;
 mod directory;
 mod draw;
 mod error;
@@ -35,23 +36,27 @@ pub mod xlsx;
 pub use directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,
 };
-pub use draw::{announce, draw, ticket, DrawInputs};
+pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use exclusions::Exclusions;
 pub use hash::{hex, Digest32};
 pub use population::{EntitySource, Strata};
 pub use publish::*;
 pub use record::{
-    canonical_json, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Role, SeedRecord,
-    StratumOutcome, TeamMember, PROTOCOL,
+    canonical_json, AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef,
+    Protocol, Role, SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
 };
 pub use scan::{Directory, EntityIndex};
-pub use seed::{SeedKind, SeedSource};
+pub use seed::{
+    entropy_tenths, entropy_text, lottery_preset, lottery_presets, LotteryGroup, SeedForm,
+    SeedKind, SeedSource,
+};
 pub use table::{CsvRows, ReadOptions, RowSource, Table, TextEncoding};
 pub use task::{
     AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
 };
 pub use text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
 pub use verify::{
-    self_check, verify, verify_read, verify_record, Difference, SelfCheck, Verification,
+    announcement_difference, assurance, conclude, self_check, trust_statement_zh, verify,
+    verify_read, verify_record, Assurance, Difference, Line, SelfCheck, Verification,
 };

@@ -322,9 +322,14 @@ fn notice_html_with(
     };
     let _ = writeln!(
         h,
-        "<p>根据“双随机、一公开”监管工作要求，{}于 {} 以事先公告的公开随机种子，从检查对象名录库（{} 户）中随机抽取检查对象 {} 户，并从执法检查人员名录库（{} 人）中随机匹配执法检查人员组成检查组。抽取结果公告如下。</p>",
+        "<p>根据“双随机、一公开”监管工作要求，{}于 {} {}，从检查对象名录库（{} 户）中随机抽取检查对象 {} 户，并从执法检查人员名录库（{} 人）中随机匹配执法检查人员组成检查组。抽取结果公告如下。</p>",
         esc(&departments),
         esc(&t.draw_date),
+        if record.announcement_digest.is_some() {
+            "按事先公告的公开随机种子"
+        } else {
+            "以公开随机种子（本次抽取未经事先公告）"
+        },
         record.entities.count,
         drawn,
         record.inspectors.count
@@ -394,6 +399,19 @@ fn notice_html_with(
         h,
         "<tr><th>合计</th><th></th><th class=\"num\">{population}</th><th class=\"num\">{excluded}</th><th class=\"num\">{eligible}</th><th class=\"num\">{drawn}</th></tr>\n</tbody>\n</table>"
     );
+    // The keys and thresholds, so that an entity can check itself from
+    // this notice alone (SPEC §13.3).
+    h.push_str("<p>各分层的分层密钥与阈值（供市场主体自行核对是否应被抽中，见第六部分）：</p>\n<table class=\"keys\">\n<thead><tr><th>分层</th><th>分层密钥</th><th>阈值（最大的被抽中抽签值）</th></tr></thead>\n<tbody>\n");
+    for o in &record.strata {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"hash\">{}</td><td class=\"hash\">{}</td></tr>",
+            esc(&o.name),
+            esc(&o.key),
+            esc(o.threshold.as_deref().unwrap_or("（本分层未抽取）"))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
     if record.unstratified > 0 {
         let _ = writeln!(
             h,
@@ -449,14 +467,18 @@ fn notice_html_with(
     }
     h.push_str("</tbody>\n</table>\n");
 
-    h.push_str("<h2>四、随机种子与数据摘要</h2>\n<table>\n<thead><tr><th>来源</th><th>种子值</th><th>说明</th></tr></thead>\n<tbody>\n");
+    h.push_str("<h2>四、随机种子与数据摘要</h2>\n<table>\n<thead><tr><th>来源</th><th>种子</th><th>说明</th></tr></thead>\n<tbody>\n");
     for s in &record.seed.sources {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"hash\">{}</td><td>{}</td></tr>",
             seed_kind(s.kind),
-            esc(&s.value),
-            esc(&s.description)
+            esc(&s.shown()),
+            esc(if s.description.is_empty() {
+                "（未经事先公告）"
+            } else {
+                &s.description
+            })
         );
     }
     h.push_str("</tbody>\n</table>\n<dl>\n");
@@ -498,22 +520,180 @@ fn notice_html_with(
     digest("抽取记录摘要", &record.record_digest);
     h.push_str("</dl>\n");
 
-    h.push_str("<h2>五、如何核验</h2>\n");
-    h.push_str("<p>本次抽取的结果完全由上述公开数据决定：抽查任务、两个名录库和排除名单在随机种子产生之前已经公告其摘要，任何人都无法在得知种子之后更改它们；种子来自公开的开奖号码或文本，抽取单位无法预先控制。任何人都可以取得抽取记录（record.json）和两个名录库，自行重算并与本公告比对：</p>\n");
+    h.push_str("<h2>五、本次抽取能证明什么</h2>\n");
+    for p in crate::verify::trust_statement_zh(record) {
+        let _ = writeln!(h, "<p>{}</p>", esc(&p));
+    }
+
+    h.push_str("<h2>六、如何核验</h2>\n");
+    h.push_str("<p>任何人都可以取得抽取记录（record.json）、两个名录库");
+    if record.announcement_digest.is_some() {
+        h.push_str("和抽查公告（announcement.json）");
+    }
+    h.push_str("，自行重算并与本公告比对。无需安装：用浏览器打开离线网页 shuangsui.html，在“核验”页载入这些文件即可；也可以使用命令行：</p>\n");
     let mut cmd = String::from(
         "shuangsui verify record.json --entities entities.csv --inspectors inspectors.csv",
     );
     if record.exclusions.count > 0 {
         cmd.push_str(" --exclude exclusions.csv");
     }
+    if record.announcement_digest.is_some() {
+        cmd.push_str(" --announcement announcement.json");
+    }
     let _ = writeln!(h, "<pre>{}</pre>", esc(&cmd));
-    h.push_str("<p>结果一致时该命令报告“reproduced”并以 0 退出；不一致时指出第一处差异。核验不必信任本程序：抽取算法在 SPEC.md（协议 shuangsui-draw/1）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。单个市场主体还可以只凭自己的统一社会信用代码和本公告中的抽取密钥，计算自己的抽签值并与所在分层的阈值比较，确认自己是否应被抽中（SPEC.md 第 13 节）。</p>\n");
+    let _ = writeln!(h, "<p>结果一致时报告“核验通过”并以 0 退出；不一致时指出第一处差异；最后列出本次核验证明了什么、还需人工核对什么。核验不必信任本程序：抽取算法在 SPEC.md（本次为协议 {}）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。</p>", esc(&record.protocol));
+    h.push_str("<p>单个市场主体只凭本公告和自己的统一社会信用代码即可自查：计算 SHA-256（分层密钥的 32 字节 ‖ 统一社会信用代码），与所在分层的阈值比较；不大于阈值即应被抽中（并应出现在第三部分名单中），大于阈值即不应被抽中（SPEC.md 第 13.3 节）。网页版“核验”页的自查功能可代为计算。</p>\n");
     let _ = writeln!(
         h,
         "<p class=\"foot\">本公告由 shuangsui 根据抽取记录生成。抽取记录摘要：<span class=\"hash\">{}</span></p>\n</body>\n</html>",
         esc(&record.record_digest)
     );
     Ok(())
+}
+
+/// The announcement (抽查公告, SPEC §12) as a printable page, to post
+/// before the seed exists: the task, the digests, the exact seed sources and
+/// how they will be written, the entropy, and why it must come first.
+///
+/// # Example
+/// ```
+/// let demo = shuangsui::synth::demo().unwrap();
+/// let html = shuangsui::announcement_html(&demo.announcement);
+/// assert!(html.contains("抽查公告"));
+/// assert!(html.contains("福彩3D 第2026318期"));
+/// assert!(html.contains(&demo.announcement.announcement_digest));
+/// ```
+pub fn announcement_html(a: &crate::record::Announcement) -> String {
+    let t = &a.task;
+    let mut h = String::new();
+    let departments = if t.departments.is_empty() {
+        "本机关".to_string()
+    } else {
+        t.departments.join("、")
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} 抽查公告</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
+        esc(&t.name)
+    );
+    let _ = writeln!(h, "<h1>{}<br>抽查公告</h1>", esc(&t.name));
+    let published = a.published.as_deref().unwrap_or("（未写明）");
+    let _ = writeln!(
+        h,
+        "<p>根据“双随机、一公开”监管工作要求，{}定于 {} 开展本次随机抽查。现于 {} 公告本次抽查的任务、所用名录库的摘要，以及随机种子的确切来源和写法。随机种子产生后，将严格按本公告抽取，并公告抽取结果。</p>",
+        esc(&departments),
+        esc(&t.draw_date),
+        esc(published)
+    );
+    h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
+    let mut item = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    };
+    item("任务名称", &t.name);
+    item("抽查事项", &t.item);
+    item("抽取日期", &t.draw_date);
+    item("实施部门", &departments);
+    if !t.fields.is_empty() {
+        item("执法领域", &t.fields.join("、"));
+    }
+    let mut team = format!("每组 {} 人，第一人为组长", t.team.size);
+    if !t.team.per_department.is_empty() {
+        let parts: Vec<String> = t
+            .team
+            .per_department
+            .iter()
+            .map(|d| format!("{} {} 人", d.department, d.count))
+            .collect();
+        let _ = write!(team, "；跨部门联合检查：{}", parts.join("，"));
+    }
+    if let Some(cap) = t.team.max_per_inspector {
+        let _ = write!(team, "；每人至多参加 {cap} 个检查组");
+    }
+    if !t.team.avoid_same.is_empty() {
+        let parts: Vec<&str> = t
+            .team
+            .avoid_same
+            .iter()
+            .map(|a| a.entity.as_str())
+            .collect();
+        let _ = write!(team, "；异地交叉检查（{}不同）", parts.join("、"));
+    }
+    if !t.team.conflicts.is_empty() {
+        let _ = write!(team, "；回避关系 {} 对", t.team.conflicts.len());
+    }
+    item("检查组", &team);
+    h.push_str(
+        "</dl>\n<table>\n<thead><tr><th>分层</th><th>抽取比例或户数</th></tr></thead>\n<tbody>\n",
+    );
+    for st in &t.strata {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(&st.name),
+            esc(&ratio_text(st.ratio_ppm, st.count))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+
+    h.push_str("<h2>二、随机种子的来源与写法</h2>\n<table>\n<thead><tr><th>顺序</th><th>来源</th><th>写法</th></tr></thead>\n<tbody>\n");
+    for (i, line) in a.source_lines().iter().enumerate() {
+        let (what, how) = line.split_once(" — ").unwrap_or((line.as_str(), ""));
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            esc(what),
+            esc(how)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    let forms = a.forms();
+    if !forms.is_empty() {
+        let tenths = crate::seed::entropy_tenths(&forms);
+        let _ = writeln!(
+            h,
+            "<p>随机种子合计约 {} 比特的熵（可能结果的个数取以 2 为底的对数）。</p>",
+            crate::seed::entropy_text(tenths)
+        );
+        if tenths < 200 {
+            h.push_str("<p><strong>注意：</strong>熵少于 20 比特，可能的结果不多：若有人能暗中重抽，只需不多的尝试就能得到中意的结果。采用多个相互独立的来源（例如再加一期彩票或一个随机信标）更为稳妥（RFC 3797 第4节）。</p>\n");
+        }
+    } else {
+        h.push_str(
+            "<p>本公告为协议 shuangsui-draw/1 的公告，只以文字说明种子来源，未固定其写法。</p>\n",
+        );
+    }
+
+    h.push_str("<h2>三、名录库与排除名单的摘要</h2>\n<dl>\n");
+    let mut digest = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd class=\"hash\">{}</dd>", esc(k), esc(v));
+    };
+    digest("协议版本", &a.protocol);
+    digest("任务摘要", &a.task_digest);
+    digest(
+        "检查对象名录库",
+        &format!("{} 户，摘要 {}", a.entities.count, a.entities.digest),
+    );
+    digest(
+        "执法检查人员名录库",
+        &format!("{} 人，摘要 {}", a.inspectors.count, a.inspectors.digest),
+    );
+    digest(
+        "排除名单",
+        &format!("{} 户，摘要 {}", a.exclusions.count, a.exclusions.digest),
+    );
+    digest("公告摘要", &a.announcement_digest);
+    h.push_str("</dl>\n");
+
+    h.push_str("<h2>四、为什么要先公告</h2>\n<p>抽取结果完全由抽查任务、两个名录库、排除名单和随机种子决定。本公告在随机种子产生之前发布，把前几项的摘要和种子的确切写法固定下来：种子产生之后，任何人（包括抽取单位）都无法再更改名录、任务，或换一种写法重新抽取而不被发现。摘要是文件内容的“指纹”，改动、增加或删除任何一行都会改变摘要。</p>\n");
+    h.push_str("<p>抽取结果公告后，任何人都可以用本公告文件（announcement.json）、抽取记录和名录库，在离线网页 shuangsui.html 的“核验”页或用命令 shuangsui verify … --announcement announcement.json 核对：抽取所用的正是本公告固定的输入，随机种子也按本公告的写法读取。</p>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"foot\">本公告由 shuangsui 生成，发布日期 {}。公告摘要：<span class=\"hash\">{}</span></p>\n</body>\n</html>",
+        esc(published),
+        esc(&a.announcement_digest)
+    );
+    h
 }
 
 #[cfg(test)]

@@ -2,15 +2,55 @@
 //! announcement (抽查公告, §12), with canonical JSON (§1) and their digests.
 
 use crate::hash::{hex, tagged};
-use crate::seed::SeedSource;
+use crate::seed::{SeedForm, SeedSource};
 use crate::task::Task;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// The protocol version this crate implements.
-pub const PROTOCOL: &str = "shuangsui-draw/1";
+/// The protocol version of new draws (SPEC §6.2–§13).
+pub const PROTOCOL: &str = "shuangsui-draw/2";
+
+/// The first protocol version, whose records keep verifying under its
+/// rules (its seed's form was not bound).
+pub const PROTOCOL_V1: &str = "shuangsui-draw/1";
+
+/// A protocol version this crate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `shuangsui-draw/1`.
+    V1,
+    /// `shuangsui-draw/2`.
+    V2,
+}
+
+impl Protocol {
+    /// The version named by a document's `protocol`.
+    pub fn of(name: &str) -> Option<Protocol> {
+        match name {
+            PROTOCOL_V1 => Some(Protocol::V1),
+            PROTOCOL => Some(Protocol::V2),
+            _ => None,
+        }
+    }
+
+    /// Its name, `shuangsui-draw/2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::V1 => PROTOCOL_V1,
+            Protocol::V2 => PROTOCOL,
+        }
+    }
+
+    /// The short label people see: `v1`, `v2`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Protocol::V1 => "v1",
+            Protocol::V2 => "v2",
+        }
+    }
+}
 
 /// Canonical JSON (SPEC §1): keys sorted by bytes, no whitespace, only `"`
 /// and `\` escaped in normalized text.
@@ -435,8 +475,9 @@ impl DrawRecord {
     /// read beside. A hint only: `None` when the text does not start that
     /// way, and the caller checks it against the record once read.
     pub fn task_ahead(text: &str) -> Option<Task> {
-        let head = format!("{{\n  \"protocol\": \"{PROTOCOL}\",\n  \"task\": ");
-        let rest = text.strip_prefix(head.as_str())?;
+        let rest = [PROTOCOL, PROTOCOL_V1].iter().find_map(|p| {
+            text.strip_prefix(format!("{{\n  \"protocol\": \"{p}\",\n  \"task\": ").as_str())
+        })?;
         // One JSON value, not the whole text: the rest is not read.
         serde_json::Deserializer::from_str(rest)
             .into_iter::<Task>()
@@ -467,7 +508,7 @@ impl DrawRecord {
             draws: Vec::new(),
             record_digest: lean.record_digest,
         };
-        if record.protocol != PROTOCOL {
+        if Protocol::of(&record.protocol).is_none() || record.shape_problem().is_some() {
             return None;
         }
         let (before, after) = record.canonical_head();
@@ -555,7 +596,7 @@ impl DrawRecord {
     pub fn from_json(text: &str) -> Result<DrawRecord> {
         /// Just the protocol, to say so when a record is of another one.
         #[derive(Deserialize)]
-        struct Protocol {
+        struct ProtocolOnly {
             protocol: Option<String>,
         }
         // Read straight into the typed record (every field known, none
@@ -565,31 +606,26 @@ impl DrawRecord {
         let r: DrawRecord = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(malformed) => {
-                let p: Protocol = serde_json::from_str(text).map_err(|e| {
+                let p: ProtocolOnly = serde_json::from_str(text).map_err(|e| {
                     Error::new(
                         ErrorKind::InvalidRecord,
                         format!("the record is not valid JSON: {e}"),
                     )
                 })?;
                 let proto = p.protocol.unwrap_or_default();
-                return Err(Error::new(
-                    ErrorKind::InvalidRecord,
-                    if proto != PROTOCOL {
-                        format!("the record's protocol is \"{proto}\"; this program verifies {PROTOCOL}")
-                    } else {
-                        format!("the record is malformed: {malformed}")
-                    },
-                ));
+                return Err(if Protocol::of(&proto).is_none() {
+                    unknown_protocol("record", &proto)
+                } else {
+                    Error::new(
+                        ErrorKind::InvalidRecord,
+                        format!("the record is malformed: {malformed}"),
+                    )
+                    .zh(format!("抽取记录格式有误：{malformed}"))
+                });
             }
         };
-        if r.protocol != PROTOCOL {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "the record's protocol is \"{}\"; this program verifies {PROTOCOL}",
-                    r.protocol
-                ),
-            ));
+        if Protocol::of(&r.protocol).is_none() {
+            return Err(unknown_protocol("record", &r.protocol));
         }
         let actual = r.compute_digest();
         if r.record_digest != actual {
@@ -599,17 +635,34 @@ impl DrawRecord {
                     "the record was changed after it was made: its record_digest is {} but its content hashes to {actual}",
                     r.record_digest
                 ),
-            ));
+            )
+            .zh(format!(
+                "抽取记录在生成后被改动过：其 record_digest 为 {}，而内容的摘要为 {actual}",
+                r.record_digest
+            )));
+        }
+        if let Some((en, zh)) = r.shape_problem() {
+            return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
         }
         Ok(r)
     }
+}
+
+/// An announced seed source (SPEC §12): its form (v2) or a free text (v1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnnouncedSource {
+    /// v2: the exact form (SPEC §6.2).
+    Form(SeedForm),
+    /// v1: where the seed will come from, in words; binds nothing.
+    Text(String),
 }
 
 /// The announcement (抽查公告, SPEC §12), published before the seed exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Announcement {
-    /// `shuangsui-draw/1`.
+    /// `shuangsui-draw/2` (or `/1` for an old announcement).
     pub protocol: String,
     /// The canonical task.
     pub task: Task,
@@ -621,13 +674,137 @@ pub struct Announcement {
     pub inspectors: DigestSummary,
     /// Exclusion list summary.
     pub exclusions: DigestSummary,
-    /// Where the seed will come from, in order.
-    pub seed_sources: Vec<String>,
+    /// v2: the day the office publishes it, `YYYY-MM-DD` (v1: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The seed sources in order: forms (v2) or texts (v1).
+    pub seed_sources: Vec<AnnouncedSource>,
     /// The announcement's own digest, hex.
     pub announcement_digest: String,
 }
 
+fn unknown_protocol(what: &str, proto: &str) -> Error {
+    let (what_en, what_zh) = if what == "record" {
+        ("record", "抽取记录")
+    } else {
+        ("announcement", "抽查公告")
+    };
+    Error::new(
+        ErrorKind::InvalidRecord,
+        format!("the {what_en}'s protocol is \"{proto}\"; this program reads {PROTOCOL} and {PROTOCOL_V1}"),
+    )
+    .zh(format!("{what_zh}的协议为“{proto}”；本程序可读取 {PROTOCOL} 与 {PROTOCOL_V1}"))
+}
+
+/// The task of a document must be canonical and hash to its task digest
+/// (SPEC §11, §12): else its readable task is not the one committed to.
+fn task_problem(
+    what_en: &str,
+    what_zh: &str,
+    task: &Task,
+    task_digest: &str,
+) -> Option<(String, String)> {
+    if let Some((path, found, canonical)) = task.canonical_difference() {
+        return Some((
+            format!("the {what_en}'s task is not in canonical form: {path} is {found}, canonical {canonical}; such a rule would be shown but not applied as written"),
+            format!("{what_zh}中的抽查任务不是规范形式：{path} 为 {found}，规范形式应为 {canonical}；这样的规则看起来存在，实际不会按所写执行"),
+        ));
+    }
+    let actual = hex(&task.digest());
+    (actual != task_digest).then(|| {
+        (
+            format!("the {what_en}'s task does not hash to its task_digest ({task_digest}; the task shown hashes to {actual}): the task shown is not the one committed to"),
+            format!("{what_zh}中列出的抽查任务与其任务摘要不符（摘要 {task_digest}，所列任务算得 {actual}）：所列任务并非实际承诺的任务"),
+        )
+    })
+}
+
+impl DrawRecord {
+    /// The record's protocol version (records are read only when known).
+    pub fn version(&self) -> Protocol {
+        Protocol::of(&self.protocol).unwrap_or(Protocol::V2)
+    }
+
+    /// What makes a record of a known protocol invalid beyond its digest:
+    /// seed sources of the wrong shape for its version (SPEC §11), a v2
+    /// source whose value does not fit its form (§13.1), forms present
+    /// without an announcement or missing with one.
+    pub(crate) fn shape_problem(&self) -> Option<(String, String)> {
+        let v2 = self.version() == Protocol::V2;
+        for (i, s) in self.seed.sources.iter().enumerate() {
+            let n = i + 1;
+            match (&s.form, v2) {
+                (Some(_), false) => return Some((
+                    format!("seed source {n} has a `form`, which a {PROTOCOL_V1} record cannot have"),
+                    format!("第 {n} 个随机种子来源带有 `form`，{PROTOCOL_V1} 的记录不应有此项"),
+                )),
+                (None, true) => return Some((
+                    format!("seed source {n} has no `form` key, which every {PROTOCOL} source has (null when unannounced)"),
+                    format!("第 {n} 个随机种子来源缺少 `form` 项（{PROTOCOL} 的记录每个来源都有，未公告时为 null）"),
+                )),
+                (Some(Some(form)), true) => {
+                    if self.announcement_digest.is_none() {
+                        return Some((
+                            format!("seed source {n} has an announced form, but the record names no announcement"),
+                            format!("第 {n} 个随机种子来源带有公告的形式，但记录没有公告摘要"),
+                        ));
+                    }
+                    if form.validate().is_err() || !form.fits(s.kind, &s.value) {
+                        return Some((
+                            format!("seed source {n}: the value {}:{} does not fit its announced form ({}: {})", s.kind.name(), s.value, form.describe(), form.expects().0),
+                            format!("第 {n} 个随机种子来源：值 {}:{} 不符合公告的形式（{}：{}）", s.kind.name(), s.value, form.describe(), form.expects().1),
+                        ));
+                    }
+                }
+                (Some(None), true) => {
+                    if self.announcement_digest.is_some() {
+                        return Some((
+                            format!("seed source {n} has no form, but the record names an announcement: an announced {PROTOCOL} draw records every source's form"),
+                            format!("第 {n} 个随机种子来源没有形式，但记录有公告摘要：经公告的 {PROTOCOL} 抽取会记录每个来源的形式"),
+                        ));
+                    }
+                }
+                (None, false) => {}
+            }
+        }
+        None
+    }
+
+    /// The recorded task's problem, if it is not canonical or does not
+    /// hash to `task_digest` (SPEC §13.1 step 2), in English and Chinese.
+    pub fn task_problem(&self) -> Option<(String, String)> {
+        task_problem("record", "抽取记录", &self.task, &self.task_digest)
+    }
+}
+
 impl Announcement {
+    /// The announcement's protocol version.
+    pub fn version(&self) -> Protocol {
+        Protocol::of(&self.protocol).unwrap_or(Protocol::V2)
+    }
+
+    /// The announced forms (v2); empty for a v1 announcement.
+    pub fn forms(&self) -> Vec<&SeedForm> {
+        self.seed_sources
+            .iter()
+            .filter_map(|s| match s {
+                AnnouncedSource::Form(f) => Some(f),
+                AnnouncedSource::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// The sources in words, for people.
+    pub fn source_lines(&self) -> Vec<String> {
+        self.seed_sources
+            .iter()
+            .map(|s| match s {
+                AnnouncedSource::Form(f) => format!("{} — {}", f.describe(), f.expects().1),
+                AnnouncedSource::Text(t) => t.clone(),
+            })
+            .collect()
+    }
+
     /// Computes `announcement_digest` (SPEC §12).
     pub fn compute_digest(&self) -> String {
         let v = serde_json::to_value(self).unwrap_or(Value::Null);
@@ -639,25 +816,67 @@ impl Announcement {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
-    /// Reads an announcement, checking its digest.
+    /// The rules of SPEC §12 an announcement must follow beyond its digest:
+    /// its task canonical and hashing to its digest; for v2, a publication
+    /// date, valid forms, and `published ≤ source date ≤ draw_date`.
+    pub(crate) fn problem(&self) -> Option<(String, String)> {
+        if let Some(p) = task_problem("announcement", "抽查公告", &self.task, &self.task_digest)
+        {
+            return Some(p);
+        }
+        match self.version() {
+            Protocol::V1 => {
+                if self.published.is_some()
+                    || self
+                        .seed_sources
+                        .iter()
+                        .any(|s| matches!(s, AnnouncedSource::Form(_)))
+                {
+                    return Some((
+                        format!(
+                            "a {PROTOCOL_V1} announcement has neither `published` nor seed forms"
+                        ),
+                        format!("{PROTOCOL_V1} 的公告不应有 `published` 或种子形式"),
+                    ));
+                }
+                None
+            }
+            Protocol::V2 => {
+                let forms = self.forms();
+                if forms.is_empty() || forms.len() != self.seed_sources.len() {
+                    return Some((
+                        format!("a {PROTOCOL} announcement lists the form of every seed source (SPEC §6.2), at least one"),
+                        format!("{PROTOCOL} 的公告须列出每个随机种子来源的形式（至少一个）"),
+                    ));
+                }
+                for f in &forms {
+                    if let Err(e) = f.validate() {
+                        return Some((e.message().to_string(), e.message_zh().to_string()));
+                    }
+                }
+                dates_problem(self.published.as_deref(), &forms, &self.task.draw_date)
+            }
+        }
+    }
+
+    /// Reads an announcement, checking its digest and its content (SPEC
+    /// §12).
     ///
     /// # Errors
-    /// `InvalidRecord` when malformed or edited.
+    /// `InvalidRecord` when malformed, edited, or forged (a task shown that
+    /// does not hash to its task digest).
     pub fn from_json(text: &str) -> Result<Announcement> {
         let a: Announcement = serde_json::from_str(text).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the announcement is malformed: {e}"),
             )
+            .zh(format!(
+                "抽查公告格式有误（不是本程序生成的公告文件？）：{e}"
+            ))
         })?;
-        if a.protocol != PROTOCOL {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "the announcement's protocol is \"{}\"; this program uses {PROTOCOL}",
-                    a.protocol
-                ),
-            ));
+        if Protocol::of(&a.protocol).is_none() {
+            return Err(unknown_protocol("announcement", &a.protocol));
         }
         let actual = a.compute_digest();
         if actual != a.announcement_digest {
@@ -667,10 +886,54 @@ impl Announcement {
                     "the announcement was changed after it was made: its digest is {} but its content hashes to {actual}",
                     a.announcement_digest
                 ),
-            ));
+            )
+            .zh(format!(
+                "抽查公告在生成后被改动过：其公告摘要为 {}，而内容算得 {actual}",
+                a.announcement_digest
+            )));
+        }
+        if let Some((en, zh)) = a.problem() {
+            return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
         }
         Ok(a)
     }
+}
+
+/// `published ≤ each source's date ≤ draw_date` (SPEC §12).
+pub(crate) fn dates_problem(
+    published: Option<&str>,
+    forms: &[&SeedForm],
+    draw_date: &str,
+) -> Option<(String, String)> {
+    let Some(p) = published.filter(|p| crate::text::canonical_date(p).ok().as_deref() == Some(*p))
+    else {
+        return Some((
+            "the announcement needs its publication date `published` (YYYY-MM-DD)".into(),
+            "公告须写明发布日期 `published`（YYYY-MM-DD）".into(),
+        ));
+    };
+    if p > draw_date {
+        return Some((
+            format!("the announcement is published on {p}, after the draw date {draw_date}; announce before the draw"),
+            format!("公告发布日期 {p} 晚于抽取日期 {draw_date}；须在抽取之前公告"),
+        ));
+    }
+    for f in forms {
+        let d = f.date();
+        if d < p {
+            return Some((
+                format!("the seed source {} is dated {d}, before the announcement's publication on {p}: that seed may already be known; choose a later issue or event", f.describe()),
+                format!("随机种子来源 {} 的日期 {d} 早于公告发布日期 {p}：该种子可能已经产生；请选择更晚的期号或活动", f.describe()),
+            ));
+        }
+        if d > draw_date {
+            return Some((
+                format!("the seed source {} is dated {d}, after the draw date {draw_date}: the seed would not exist when the draw is made", f.describe()),
+                format!("随机种子来源 {} 的日期 {d} 晚于抽取日期 {draw_date}：抽取时种子尚未产生", f.describe()),
+            ));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -615,9 +615,13 @@ pub const DEMO_ENTITIES: u64 = 300;
 /// Inspectors in the demo: 8 in each of the three departments.
 pub const DEMO_INSPECTORS: u64 = 24;
 /// The demo's seed: the numbers of a 福彩3D draw.
-pub const DEMO_SEED: &str = "lottery:3 0 7";
+pub const DEMO_SEED: &str = "3 0 7";
 /// Where the demo's seed comes from, as announced.
-pub const DEMO_SEED_SOURCE: &str = "福彩3D 第2026318期开奖号码（2026年11月30日开奖，按开出顺序）";
+pub const DEMO_SEED_SOURCE: &str = "福彩3D 第2026318期（2026-11-30 开奖）";
+
+/// The day the demo's announcement is published (before the lottery draw
+/// that gives its seed).
+pub const DEMO_PUBLISHED: &str = "2026-11-29";
 
 /// Runs the demo: makes the sample directories, a task with credit-class
 /// strata (信用风险等级) and a joint team of two departments with
@@ -657,6 +661,13 @@ draw_date = 2026-12-01
 # 分层 by credit class (信用风险等级): at least these shares of each class.
 strata_by = {{ attribute = "信用风险等级", ratios = {{ A = "3%", B = "5%", C = "10%", D = "100%" }} }}
 
+# 随机种子 (seed): exactly which public result will be the seed, fixed in
+# the announcement before it exists (SPEC.md §6.2).
+[[seed]]
+lottery = "福彩3D"
+issue = "2026318"
+date = 2026-11-30
+
 [team]
 size = 2
 # 异地交叉检查: nobody inspects an entity of their own town or street.
@@ -683,16 +694,17 @@ count = 1
         &entities,
         &inspectors,
         &exclusions,
-        &[DEMO_SEED_SOURCE.to_string()],
+        &task.seed_forms,
+        DEMO_PUBLISHED,
     )?;
-    let seed = vec![crate::SeedSource::parse(DEMO_SEED)?];
+    let seed = crate::read_seed(&announcement, &[DEMO_SEED.to_string()])?;
     let record = crate::draw(&crate::DrawInputs {
         task: &task.task,
         entities: &entities,
         inspectors: &inspectors,
         exclusions: &exclusions,
         seed: &seed,
-        announcement: Some(&announcement),
+        announcement: crate::Announced::By(&announcement),
     })?;
     let verification = crate::verify(
         &record.to_json_pretty(),

@@ -111,6 +111,9 @@ pub struct Task {
 pub struct TaskFile {
     /// The canonical task.
     pub task: Task,
+    /// `[[seed]]`: the forms of the seed sources the announcement commits
+    /// to (SPEC §6.2), in order; empty when the file has none.
+    pub seed_forms: Vec<crate::seed::SeedForm>,
     /// Ids listed under `exclusions` in the file (also in `task.exclusions`).
     pub exclusions: Exclusions,
     /// `invalid_codes`: how invalid entity codes are treated when reading
@@ -729,6 +732,12 @@ impl TaskFile {
             }
             t.finish()?;
         }
+        // The seed forms (SPEC §6.2): not part of the canonical task, but
+        // what the announcement commits to.
+        let seed_forms = match r.take("seed") {
+            Some(v) => crate::seed::forms_from_toml(source, v)?,
+            None => Vec::new(),
+        };
         r.finish()?;
         if departments.is_empty() {
             departments = team
@@ -750,6 +759,7 @@ impl TaskFile {
         task.validate().map_err(|e| e.in_file(source))?;
         Ok(TaskFile {
             task,
+            seed_forms,
             exclusions,
             codes,
             entity_columns,

@@ -6,7 +6,7 @@ use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
 use crate::exclusions::Exclusions;
 use crate::hash::{hex, parse_digest};
 use crate::population::EntitySource;
-use crate::record::{DigestSummary, DrawRecord, Drawn};
+use crate::record::{AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, Protocol};
 use crate::{Error, ErrorKind, Result};
 
 /// The first difference found, in English (with the Chinese term beside
@@ -106,11 +106,14 @@ pub fn verify(
 ) -> Result<Verification> {
     let record = match DrawRecord::from_json(record_json) {
         Ok(r) => r,
-        Err(e) if e.message().starts_with("the record was changed") => {
-            return differs(d(
-                e.message().to_string(),
-                "抽取记录在生成后被改动过：其 record_digest 与内容的摘要不符".to_string(),
-            ));
+        // A document shaped as a record that breaks a rule (its digest, a
+        // seed that does not fit its form) is a record that does not
+        // verify, not an unreadable file.
+        Err(e)
+            if e.kind() == ErrorKind::InvalidRecord
+                && serde_json::from_str::<DrawRecord>(record_json).is_ok() =>
+        {
+            return differs(d(e.message().to_string(), e.message_zh().to_string()));
         }
         Err(e) => return Err(e),
     };
@@ -160,6 +163,10 @@ pub fn verify_read(
     inspectors: &InspectorDirectory,
     exclusions: &Exclusions,
 ) -> Result<Verification> {
+    // SPEC §13.1 step 2: the task as recorded is the task applied.
+    if let Some((en, zh)) = record.task_problem().or_else(|| record.shape_problem()) {
+        return differs(d(en, zh));
+    }
     if let Some(m) = summary_differs(
         ("entity directory (检查对象名录库)", "检查对象名录库"),
         &record.entities,
@@ -205,11 +212,12 @@ pub fn verify_read(
         inspectors,
         exclusions,
         seed: &record.seed.sources,
-        announcement: None,
+        announcement: crate::draw::Announced::V1,
     };
     let mut again = match draw_with(
         &inputs,
         record.seed.sources.clone(),
+        record.version(),
         record.announcement_digest.clone(),
     ) {
         Ok(r) => r,
@@ -504,4 +512,402 @@ pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result
             }
         })
         .collect())
+}
+
+/// One line of the assurance statement, in English and Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Line {
+    /// In English.
+    pub en: String,
+    /// 中文.
+    pub zh: String,
+}
+
+/// What a verification proved, and what a person must still check by hand
+/// (SPEC §13.2). The same statement ends the command line's report, its
+/// JSON (`"assurance"`), the page's verification and the published notice.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Assurance {
+    /// The record's protocol, `shuangsui-draw/2`.
+    pub protocol: String,
+    /// Whether the draw was re-run and gave exactly the record.
+    pub reproduced: bool,
+    /// `Some(true)`: an announcement was given and matches; `Some(false)`:
+    /// the draw was made without one; `None`: the record names an
+    /// announcement that was not given, so this was not checked.
+    pub committed_before_seed: Option<bool>,
+    /// Whether the seed's exact form was fixed by the announcement (v2).
+    pub seed_form_bound: bool,
+    /// What a person must compare with the public events, one line each.
+    pub sources_to_check: Vec<Line>,
+    /// The seed's entropy in bits (SPEC §6.4), when the forms are bound.
+    pub entropy_bits: Option<f64>,
+    /// The warning of SPEC §6.4 when the entropy is below 20 bits.
+    pub entropy_warning: Option<Line>,
+    /// The announcement's stated publication day, when it was given.
+    pub announcement_published: Option<String>,
+}
+
+/// SPEC §13.1 step 5: does this announcement belong to this record? The
+/// first difference, or `None`.
+pub fn announcement_difference(record: &DrawRecord, a: &Announcement) -> Option<Difference> {
+    let ad = &a.announcement_digest;
+    match &record.announcement_digest {
+        None => {
+            return Some(d(
+                format!("the record says its draw was made without an announcement, but an announcement ({ad}) was given: it is not this draw's"),
+                format!("抽取记录表明本次抽取未经公告，但提供了公告（摘要 {ad}）：它不属于本次抽取"),
+            ))
+        }
+        Some(rd) if rd != ad => {
+            return Some(d(
+                format!("the announcement given (digest {ad}) is not the one the draw names ({rd})"),
+                format!("所提供的公告（摘要 {ad}）不是抽取记录所依据的公告（{rd}）"),
+            ))
+        }
+        Some(_) => {}
+    }
+    let pairs = [
+        (
+            "task digest",
+            "任务摘要",
+            &a.task_digest,
+            &record.task_digest,
+        ),
+        (
+            "entity directory digest",
+            "检查对象名录库摘要",
+            &a.entities.digest,
+            &record.entities.digest,
+        ),
+        (
+            "inspector directory digest",
+            "执法检查人员名录库摘要",
+            &a.inspectors.digest,
+            &record.inspectors.digest,
+        ),
+        (
+            "exclusion list digest",
+            "排除名单摘要",
+            &a.exclusions.digest,
+            &record.exclusions.digest,
+        ),
+    ];
+    for (en, zh, x, y) in pairs {
+        if x != y {
+            return Some(d(
+                format!("the announcement's {en} is {x}, the record's {y}"),
+                format!("公告中的{zh}为 {x}，抽取记录中为 {y}"),
+            ));
+        }
+    }
+    if (a.entities.count, a.inspectors.count, a.exclusions.count)
+        != (
+            record.entities.count,
+            record.inspectors.count,
+            record.exclusions.count,
+        )
+    {
+        return Some(d(
+            "the announcement's row counts differ from the record's".into(),
+            "公告中的行数与抽取记录不同".into(),
+        ));
+    }
+    if a.seed_sources.len() != record.seed.sources.len() {
+        return Some(d(
+            format!(
+                "the announcement names {} seed source(s), the record {}",
+                a.seed_sources.len(),
+                record.seed.sources.len()
+            ),
+            format!(
+                "公告列出 {} 个随机种子来源，抽取记录为 {} 个",
+                a.seed_sources.len(),
+                record.seed.sources.len()
+            ),
+        ));
+    }
+    for (i, (x, s)) in a.seed_sources.iter().zip(&record.seed.sources).enumerate() {
+        if let (AnnouncedSource::Form(f), Some(Some(g))) = (x, &s.form) {
+            if f != g {
+                return Some(d(
+                    format!(
+                        "seed source {}: the announcement fixed {}, the record says {}",
+                        i + 1,
+                        f.describe(),
+                        g.describe()
+                    ),
+                    format!(
+                        "第 {} 个随机种子来源：公告为 {}，抽取记录为 {}",
+                        i + 1,
+                        f.describe(),
+                        g.describe()
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// SPEC §13.1 step 5 and §13.2 after a re-run: checks the announcement if
+/// one is given (a mismatch makes the verification fail) and states what
+/// the verification proved.
+pub fn conclude(
+    record: &DrawRecord,
+    verification: Verification,
+    announcement: Option<&Announcement>,
+) -> (Verification, Assurance) {
+    let verification = match (verification, announcement) {
+        (Verification::Reproduced, Some(a)) => match announcement_difference(record, a) {
+            Some(diff) => Verification::Differs(diff),
+            None => Verification::Reproduced,
+        },
+        (v, _) => v,
+    };
+    let reproduced = verification == Verification::Reproduced;
+    let checked = announcement.is_some() && reproduced;
+    let assurance = assurance(
+        record,
+        reproduced,
+        if checked { announcement } else { None },
+    );
+    (verification, assurance)
+}
+
+/// The statement of SPEC §13.2 for a record; `announcement` is the one
+/// checked against it (step 5), if any.
+pub fn assurance(
+    record: &DrawRecord,
+    reproduced: bool,
+    announcement: Option<&Announcement>,
+) -> Assurance {
+    if !reproduced {
+        return Assurance::not_reproduced(&record.protocol);
+    }
+    let v2 = record.version() == Protocol::V2;
+    let committed = match (&record.announcement_digest, announcement) {
+        (None, _) => Some(false),
+        (Some(_), Some(_)) => Some(true),
+        (Some(_), None) => None,
+    };
+    let forms: Vec<&crate::seed::SeedForm> = record
+        .seed
+        .sources
+        .iter()
+        .filter_map(|s| s.form.as_ref().and_then(|f| f.as_ref()))
+        .collect();
+    let bound = v2 && !forms.is_empty() && forms.len() == record.seed.sources.len();
+    let mut lines = Vec::new();
+    for s in &record.seed.sources {
+        let shown = s.shown();
+        match s.form.as_ref().and_then(|f| f.as_ref()) {
+            Some(f) if bound => {
+                let (what_en, what_zh) = match f {
+                    crate::seed::SeedForm::Lottery { .. } => ("the drawn numbers", "开奖号码"),
+                    crate::seed::SeedForm::Beacon { .. } => ("the output", "输出值"),
+                    crate::seed::SeedForm::Text { .. } => ("the text read out", "宣读的文字"),
+                };
+                lines.push(Line {
+                    en: format!("{}: {what_en} must have been {shown}: compare with the result its organiser published", f.describe()),
+                    zh: format!("{}：{what_zh}应为 {shown}：请与主办方公布的结果核对", f.describe()),
+                });
+            }
+            _ => {
+                let about = if s.description.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.description)
+                };
+                lines.push(Line {
+                    en: format!("{}:{shown}{about}: its form was not announced, so the same public result could have been written in other ways, each giving another draw; check that this is the result and the only reading of it", s.kind.name()),
+                    zh: format!("{}:{shown}{about}：其形式未经事先公告，同一公开结果可以有多种写法、各得不同的抽取结果；请核对它确为公开结果，且只有这一种读法", s.kind.name()),
+                });
+            }
+        }
+    }
+    let published = announcement.and_then(|a| a.published.clone());
+    match (&record.announcement_digest, announcement) {
+        (Some(ad), Some(a)) => {
+            let first = forms.iter().map(|f| f.date()).min().map(str::to_string);
+            let (en, zh) = match (&a.published, first) {
+                (Some(p), Some(first)) => (
+                    format!("the announcement ({ad}) must have been public on {p}, before {first}, the day of the first seed source: check its date where it was published"),
+                    format!("公告（摘要 {ad}）应已于 {p} 公开发布，早于第一个随机种子来源的日期 {first}：请在其发布处核对发布日期"),
+                ),
+                _ => (
+                    format!("the announcement ({ad}) must have been public before the seed existed: check its date where it was published"),
+                    format!("公告（摘要 {ad}）应在随机种子产生之前公开发布：请在其发布处核对发布日期"),
+                ),
+            };
+            lines.push(Line { en, zh });
+        }
+        (Some(ad), None) => lines.push(Line {
+            en: format!("the record names the announcement {ad}, which was not given: get it from where it was published and verify again with it"),
+            zh: format!("抽取记录依据公告 {ad}，但未提供该公告：请从其发布处取得，再连同公告核验"),
+        }),
+        (None, _) => lines.push(Line {
+            en: "the draw was made without an announcement (本次抽取未经事先公告): nothing shows that the task, the directories and the seed were fixed before the seed was known".into(),
+            zh: "本次抽取未经事先公告：没有任何证据表明抽查任务、名录库和随机种子在种子产生之前已经固定".into(),
+        }),
+    }
+    let (entropy_bits, entropy_warning) = if bound {
+        let tenths = crate::seed::entropy_tenths(&forms);
+        let warn = (tenths < 200).then(|| Line {
+            en: format!("the seed has only {} bits of entropy (fewer than 20): an office able to redraw in secret would need few tries to find a result it likes; several independent sources are safer (RFC 3797 §4)", crate::seed::entropy_text(tenths)),
+            zh: format!("随机种子的熵只有 {} 比特（少于 20）：若能暗中重抽，只需不多的尝试就能得到中意的结果；采用多个相互独立的来源更为稳妥（RFC 3797 第4节）", crate::seed::entropy_text(tenths)),
+        });
+        (Some(f64::from(tenths) / 10.0), warn)
+    } else {
+        (None, None)
+    };
+    Assurance {
+        protocol: record.protocol.clone(),
+        reproduced,
+        committed_before_seed: committed,
+        seed_form_bound: bound,
+        sources_to_check: lines,
+        entropy_bits,
+        entropy_warning,
+        announcement_published: published,
+    }
+}
+
+impl Assurance {
+    /// The statement of a verification that did not reproduce the draw: it
+    /// proves nothing (SPEC §13.2).
+    pub fn not_reproduced(protocol: &str) -> Assurance {
+        Assurance {
+            protocol: protocol.to_string(),
+            reproduced: false,
+            committed_before_seed: Some(false),
+            seed_form_bound: false,
+            sources_to_check: vec![Line {
+                en: "the draw was not reproduced, so nothing about it is shown: see the difference above".into(),
+                zh: "抽取结果未能复现，因此不能证明任何事项：见上面的差异".into(),
+            }],
+            entropy_bits: None,
+            entropy_warning: None,
+            announcement_published: None,
+        }
+    }
+
+    /// The statement as lines of text, in English with Chinese beside
+    /// (`zh` false) or in Chinese (`zh` true), for a terminal or a notice.
+    pub fn lines(&self, zh: bool) -> Vec<String> {
+        let yes_no = |b: bool| match (b, zh) {
+            (true, false) => "yes",
+            (false, false) => "no",
+            (true, true) => "是",
+            (false, true) => "否",
+        };
+        let label = Protocol::of(&self.protocol).map_or("?", |p| p.label());
+        let mut out = Vec::new();
+        if zh {
+            out.push(format!("协议版本：{}（{label}）", self.protocol));
+            out.push(format!("结果可复现：{}", yes_no(self.reproduced)));
+            out.push(format!(
+                "输入在种子产生前已固定：{}",
+                match self.committed_before_seed {
+                    Some(true) => "是（已核对公告）",
+                    Some(false) => "否（本次抽取未经事先公告）",
+                    None => "未核对（未提供公告）",
+                }
+            ));
+            out.push(format!(
+                "随机种子的形式已由公告固定：{}",
+                if self.seed_form_bound { "是" } else { "否" }
+            ));
+            if let Some(e) = self.entropy_bits {
+                out.push(format!("随机种子的熵：{e:.1} 比特"));
+            }
+            if let Some(w) = &self.entropy_warning {
+                out.push(format!("注意：{}", w.zh));
+            }
+            out.push("仍需人工核对：".into());
+            for l in &self.sources_to_check {
+                out.push(format!("  - {}", l.zh));
+            }
+        } else {
+            out.push(format!("protocol (协议): {} ({label})", self.protocol));
+            out.push(format!(
+                "reproduced (结果可复现): {}",
+                yes_no(self.reproduced)
+            ));
+            out.push(format!(
+                "inputs fixed before the seed (输入在种子产生前已固定): {}",
+                match self.committed_before_seed {
+                    Some(true) => "yes — the announcement was checked",
+                    Some(false) => "no — the draw was not announced (未经事先公告)",
+                    None => "not checked — no announcement given (--announcement)",
+                }
+            ));
+            out.push(format!(
+                "seed form bound by the announcement (种子形式已事先公告): {}",
+                yes_no(self.seed_form_bound)
+            ));
+            if let Some(e) = self.entropy_bits {
+                out.push(format!("seed entropy (熵): {e:.1} bits"));
+            }
+            if let Some(w) = &self.entropy_warning {
+                out.push(format!("warning: {}", w.en));
+            }
+            out.push("still to check by hand (需人工核对):".into());
+            for l in &self.sources_to_check {
+                out.push(format!("  - {}", l.en));
+            }
+        }
+        out
+    }
+}
+
+/// What a published document (the notice, the workbook) may say of its
+/// own draw, in Chinese paragraphs (SPEC §13.2): whether it was announced,
+/// whether the seed's form was bound, the entropy, and what a reader must
+/// check by hand. Only what is true of this record is said.
+pub fn trust_statement_zh(record: &DrawRecord) -> Vec<String> {
+    let a = assurance(record, true, None);
+    let mut out = Vec::new();
+    let v1 = record.version() == Protocol::V1;
+    match (&record.announcement_digest, a.seed_form_bound) {
+        (None, _) => {
+            out.push("本次抽取未经事先公告。".to_string());
+            out.push("这意味着：没有任何公开的证据表明抽查任务、两个名录库、排除名单和随机种子的写法是在种子产生之前确定的；抽取单位在得知种子之后，仍可能更改这些输入或换一种写法重新抽取，而不留痕迹。任何人仍可按本公告重算并得到相同结果，但这只说明结果按规则算出，不能说明结果未被挑选。".to_string());
+        }
+        (Some(ad), true) => {
+            let forms: Vec<String> = record
+                .seed
+                .sources
+                .iter()
+                .filter_map(|s| s.form.as_ref().and_then(|f| f.as_ref()))
+                .map(|f| format!("{}（{}）", f.describe(), f.expects().1))
+                .collect();
+            out.push(format!("本次抽取依据事先发布的抽查公告（公告摘要 {ad}）进行。该公告固定了抽查任务、两个名录库和排除名单的摘要，以及随机种子的确切来源与写法：{}。抽取时程序核对了所用文件与公告一致，并拒绝任何不符合公告写法的种子；抽取密钥包含公告摘要，因此本结果只能出自该公告。", forms.join("；")));
+        }
+        (Some(ad), false) => {
+            out.push(format!("本次抽取依据事先发布的抽查公告（公告摘要 {ad}）进行：公告固定了抽查任务、两个名录库和排除名单的摘要。{}", if v1 { "但本记录采用协议 shuangsui-draw/1（v1），公告只以文字说明随机种子的来源，未固定其确切写法：同一开奖结果可以有多种写法、各得不同的抽取结果。" } else { "" }));
+        }
+    }
+    if let Some(e) = a.entropy_bits {
+        out.push(format!("随机种子的熵为 {e:.1} 比特。"));
+    }
+    if let Some(w) = &a.entropy_warning {
+        out.push(format!("注意：{}", w.zh));
+    }
+    let mut check: Vec<String> = a
+        .sources_to_check
+        .iter()
+        .filter(|l| !l.zh.starts_with("本次抽取未经事先公告"))
+        .map(|l| l.zh.clone())
+        .collect();
+    if record.announcement_digest.is_some() {
+        check.push("公告应在随机种子产生之前公开发布：请在公告的发布处（网站、公告栏）核对其发布日期，并用公告文件核验本次抽取".to_string());
+    }
+    if !check.is_empty() {
+        out.push(format!(
+            "本公告本身不能证明以下事项，请读者自行核对：{}。",
+            check.join("；")
+        ));
+    }
+    out
 }

@@ -228,14 +228,46 @@ fn facts(record: &DrawRecord) -> Vec<Vec<String>> {
         };
         facts.push(vec![
             format!("随机种子 {}", i + 1),
-            format!("{what}：{}", s.value),
+            format!("{what}：{}", s.shown()),
         ]);
     }
+    for s in &record.strata {
+        facts.push(vec![
+            format!("分层 {} 的密钥与阈值", s.name),
+            format!(
+                "密钥 {}；阈值 {}",
+                s.key,
+                s.threshold.as_deref().unwrap_or("（未抽取）")
+            ),
+        ]);
+    }
+    facts.push(vec!["协议版本".into(), record.protocol.clone()]);
+    facts.push(vec![
+        "抽查公告摘要".into(),
+        record
+            .announcement_digest
+            .clone()
+            .unwrap_or_else(|| "本次抽取未经事先公告".into()),
+    ]);
     facts.push(vec!["抽取密钥".into(), record.draw_key.clone()]);
     facts.push(vec!["抽取记录摘要".into(), record.record_digest.clone()]);
+    for (i, p) in crate::trust_statement_zh(record).into_iter().enumerate() {
+        facts.push(vec![
+            if i == 0 {
+                "可信度说明".into()
+            } else {
+                String::new()
+            },
+            p,
+        ]);
+    }
     facts.push(vec![
         "如何核验".into(),
-        "任何人可用 shuangsui verify record.json --entities 名录 --inspectors 人员名录 重算，或按 SPEC.md 自行编写程序核验".into(),
+        format!(
+            "用浏览器打开离线网页 shuangsui.html，在“核验”页载入 record.json、两个名录库{}；或用命令 shuangsui verify record.json --entities 名录 --inspectors 人员名录{}；也可按 SPEC.md 自行编写程序核验",
+            if record.announcement_digest.is_some() { "和抽查公告" } else { "" },
+            if record.announcement_digest.is_some() { " --announcement announcement.json" } else { "" }
+        ),
     ]);
     facts
 }

@@ -81,7 +81,7 @@ fn run(task: &str, ents: &str, insps: &str) -> shuangsui::Result<shuangsui::Draw
         inspectors: &i,
         exclusions: &t.exclusions,
         seed: &[SeedSource::parse("lottery:1 2 3").unwrap()],
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })
 }
 

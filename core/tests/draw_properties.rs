@@ -234,7 +234,7 @@ fn run(l: &Loaded) -> shuangsui::Result<DrawRecord> {
         inspectors: &l.inspectors,
         exclusions: &l.exclusions,
         seed: &l.seed,
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })
 }
 

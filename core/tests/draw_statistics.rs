@@ -61,7 +61,7 @@ fn every_entity_and_every_subset_is_equally_likely() {
             inspectors: &inspectors,
             exclusions: &excl,
             seed: &seed,
-            announcement: None,
+            announcement: shuangsui::Announced::V1,
         })
         .unwrap();
         let mut subset: Vec<String> = r.draws.iter().map(|d| d.entity.id.clone()).collect();
@@ -110,7 +110,7 @@ fn assignments_spread_evenly_over_inspectors() {
             inspectors: &inspectors,
             exclusions: &Exclusions::none(),
             seed: &seed,
-            announcement: None,
+            announcement: shuangsui::Announced::V1,
         })
         .unwrap();
         let mut load: BTreeMap<&str, u64> = BTreeMap::new();

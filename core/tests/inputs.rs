@@ -259,7 +259,7 @@ fn xlsx_in_draw_xlsx_out_and_read_back() {
         inspectors: &inspectors,
         exclusions: &Exclusions::none(),
         seed: &[SeedSource::parse("lottery:1 2 3").unwrap()],
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })
     .unwrap();
     let bytes = xlsx::result_xlsx(&record).unwrap();

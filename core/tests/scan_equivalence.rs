@@ -108,7 +108,7 @@ fn record(entities: &dyn shuangsui::EntitySource) -> Result<String, String> {
         inspectors: &inspectors,
         exclusions: &excl,
         seed: &[SeedSource::parse("lottery:4 5 6").unwrap()],
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })
     .map(|r| r.to_json_pretty())
     .map_err(|e| e.kind().name().to_string())

@@ -561,39 +561,109 @@ pub fn seed_source(line: &str) -> Out<String> {
     SeedSource::parse(line).map(|s| pretty(&s)).map_err(problem)
 }
 
-fn seed_lines(seed: &str) -> Out<Vec<SeedSource>> {
-    seed.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(SeedSource::parse)
-        .collect::<shuangsui::Result<_>>()
-        .map_err(problem)
-}
-
-/// The announcement (抽查公告, SPEC §12) as published JSON; `sources` names
-/// where each seed source will come from, in order.
+/// The announcement (抽查公告, SPEC §12) as published JSON. `forms` is a
+/// JSON list of seed forms (SPEC §6.2, e.g. `[{"kind":"lottery","game":
+/// "福彩3D","issue":"2026318","date":"2026-11-30","groups":[…]}]`), or
+/// empty for the task file's own `[[seed]]` tables; `published` the day it
+/// is published.
 #[wasm_bindgen]
 pub fn announce(
     task: &Task,
     entities: &Entities,
     inspectors: &Inspectors,
     exclusions: &ExclusionList,
-    sources: Vec<String>,
+    forms: &str,
+    published: &str,
 ) -> Out<String> {
+    let forms: Vec<shuangsui::SeedForm> = if forms.trim().is_empty() {
+        task.0.seed_forms.clone()
+    } else {
+        serde_json::from_str(forms).map_err(|e| {
+            problem(
+                shuangsui::Error::new(
+                    shuangsui::ErrorKind::InvalidTask,
+                    format!("the seed forms are malformed: {e}"),
+                )
+                .zh(format!("随机种子来源的写法有误：{e}")),
+            )
+        })?
+    };
     let source = entities.source(&task.0.task)?;
     shuangsui::announce(
         &task.0.task,
         source.get(),
         &inspectors.0,
         &exclusions.0,
-        &sources,
+        &forms,
+        published,
     )
     .map(|a| a.to_json_pretty())
     .map_err(problem)
 }
 
+/// The announcement as a printable page (抽查公告, HTML).
+#[wasm_bindgen(js_name = announcementHtml)]
+pub fn announcement_html(announcement: &str) -> Out<String> {
+    shuangsui::Announcement::from_json(announcement)
+        .map(|a| shuangsui::announcement_html(&a))
+        .map_err(problem)
+}
+
+/// What an announcement fixes, for the page: JSON `{protocol, published,
+/// task_toml, task_name, draw_date, entropy_bits, sources: [{form,
+/// describe, expects_en, expects_zh}]}` (a v1 announcement has no forms).
+#[wasm_bindgen(js_name = announcementInfo)]
+pub fn announcement_info(announcement: &str) -> Out<String> {
+    let a = shuangsui::Announcement::from_json(announcement).map_err(problem)?;
+    let forms = a.forms();
+    let sources: Vec<Value> = forms
+        .iter()
+        .map(|f| {
+            let (en, zh) = f.expects();
+            json!({ "form": f, "describe": f.describe(), "expects_en": en, "expects_zh": zh })
+        })
+        .collect();
+    Ok(json!({
+        "protocol": a.protocol,
+        "published": a.published,
+        "task_name": a.task.name,
+        "draw_date": a.task.draw_date,
+        "task_toml": a.task.to_toml(),
+        "announcement_digest": a.announcement_digest,
+        "entropy_bits": f64::from(shuangsui::entropy_tenths(&forms)) / 10.0,
+        "sources": sources,
+    })
+    .to_string())
+}
+
+/// The preset lottery games (SPEC §6.2) as JSON `[{game, groups}]`.
+#[wasm_bindgen(js_name = lotteryPresets)]
+pub fn lottery_presets() -> String {
+    let list: Vec<Value> = shuangsui::lottery_presets()
+        .into_iter()
+        .filter_map(shuangsui::lottery_preset)
+        .map(|(game, groups)| json!({ "game": game, "groups": groups }))
+        .collect();
+    pretty(&list)
+}
+
+/// The entropy in bits of a JSON list of seed forms (SPEC §6.4).
+#[wasm_bindgen]
+pub fn entropy(forms: &str) -> Out<f64> {
+    let forms: Vec<shuangsui::SeedForm> = serde_json::from_str(forms).map_err(|e| {
+        problem(shuangsui::Error::new(
+            shuangsui::ErrorKind::InvalidTask,
+            format!("the seed forms are malformed: {e}"),
+        ))
+    })?;
+    let refs: Vec<&shuangsui::SeedForm> = forms.iter().collect();
+    Ok(f64::from(shuangsui::entropy_tenths(&refs)) / 10.0)
+}
+
 /// Makes the draw (SPEC §7–§11) and returns the record as published JSON.
-/// `seed` holds one source a line (`kind:value`); `announcement` is the
-/// published announcement's JSON, if there is one.
+/// `seed` holds one source a line, as entered; `announcement` is the
+/// published announcement's JSON (each line is then read under its form),
+/// or undefined with `unannounced` true for a draw made without one.
 #[wasm_bindgen]
 pub fn draw(
     task: &Task,
@@ -602,9 +672,18 @@ pub fn draw(
     exclusions: &ExclusionList,
     seed: &str,
     announcement: Option<String>,
+    unannounced: bool,
 ) -> Out<String> {
-    draw_record(task, entities, inspectors, exclusions, seed, announcement)
-        .map(|r| r.to_json_pretty())
+    draw_record(
+        task,
+        entities,
+        inspectors,
+        exclusions,
+        seed,
+        announcement,
+        unannounced,
+    )
+    .map(|r| r.to_json_pretty())
 }
 
 fn draw_record(
@@ -614,12 +693,35 @@ fn draw_record(
     exclusions: &ExclusionList,
     seed: &str,
     announcement: Option<String>,
+    unannounced: bool,
 ) -> Out<shuangsui::DrawRecord> {
-    let seed = seed_lines(seed)?;
     let announcement = announcement
+        .filter(|a| !a.trim().is_empty())
         .map(|a| shuangsui::Announcement::from_json(&a))
         .transpose()
         .map_err(problem)?;
+    let lines: Vec<String> = seed
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let seed = match &announcement {
+        Some(a) => shuangsui::read_seed(a, &lines).map_err(problem)?,
+        None if unannounced => lines
+            .iter()
+            .map(|l| SeedSource::parse_unannounced(l))
+            .collect::<shuangsui::Result<_>>()
+            .map_err(problem)?,
+        None => {
+            return Err(problem(
+                shuangsui::Error::new(
+                    shuangsui::ErrorKind::Unannounced,
+                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one",
+                )
+                .zh("未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
+            ))
+        }
+    };
     let source = entities.source(&task.0.task)?;
     shuangsui::draw(&DrawInputs {
         task: &task.0.task,
@@ -627,7 +729,10 @@ fn draw_record(
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
-        announcement: announcement.as_ref(),
+        announcement: match &announcement {
+            Some(a) => shuangsui::Announced::By(a),
+            None => shuangsui::Announced::Unannounced,
+        },
     })
     .map_err(problem)
 }
@@ -648,8 +753,18 @@ pub fn draw_held(
     exclusions: &ExclusionList,
     seed: &str,
     announcement: Option<String>,
+    unannounced: bool,
 ) -> Out<Drawing> {
-    draw_record(task, entities, inspectors, exclusions, seed, announcement).map(Drawing)
+    draw_record(
+        task,
+        entities,
+        inspectors,
+        exclusions,
+        seed,
+        announcement,
+        unannounced,
+    )
+    .map(Drawing)
 }
 
 #[wasm_bindgen]
@@ -698,37 +813,58 @@ impl Drawing {
     }
 }
 
-/// Re-runs the draw of a record (SPEC §13): JSON `{"reproduced": true}` or
-/// `{"reproduced": false, "difference": "<first difference in words>",
-/// "difference_zh": "<the same in Chinese>"}`.
+/// Re-runs the draw of a record (SPEC §13) and, with the announcement
+/// (its JSON, or undefined), checks that it fixed this draw's inputs: JSON
+/// `{"reproduced", "difference", "difference_zh", "assurance",
+/// "assurance_zh", "assurance_en"}` — the assurance (SPEC §13.2) as data
+/// and as lines of text.
 #[wasm_bindgen]
 pub fn verify(
     record: &str,
     entities: &Entities,
     inspectors: &Inspectors,
     exclusions: &ExclusionList,
+    announcement: Option<String>,
 ) -> Out<String> {
+    let announcement = announcement
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| shuangsui::Announcement::from_json(&a))
+        .transpose()
+        .map_err(problem)?;
     // The record is read once; its task says how the directory is
     // stratified. A record that cannot be read is reported by the
     // verification itself.
-    let v = match shuangsui::DrawRecord::from_json(record) {
+    let (v, assurance) = match shuangsui::DrawRecord::from_json(record) {
         Ok(r) => {
             let source = entities.source(&r.task)?;
-            shuangsui::verify_read(&r, source.get(), &inspectors.0, &exclusions.0)
+            let v = shuangsui::verify_read(&r, source.get(), &inspectors.0, &exclusions.0)
+                .map_err(problem)?;
+            shuangsui::conclude(&r, v, announcement.as_ref())
         }
         Err(_) => {
             let whole = shuangsui::Task::whole_directory().map_err(problem)?;
             let source = entities.source(&whole)?;
-            shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0)
+            let v = shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0)
+                .map_err(problem)?;
+            let protocol: Value = serde_json::from_str(record).unwrap_or(Value::Null);
+            (
+                v,
+                shuangsui::Assurance::not_reproduced(protocol["protocol"].as_str().unwrap_or("")),
+            )
         }
-    }
-    .map_err(problem)?;
-    Ok(match v {
-        Verification::Reproduced => json!({ "reproduced": true }),
-        Verification::Differs(d) => {
-            json!({ "reproduced": false, "difference": d.en, "difference_zh": d.zh })
-        }
-    }
+    };
+    let (reproduced, en, zh) = match v {
+        Verification::Reproduced => (true, Value::Null, Value::Null),
+        Verification::Differs(d) => (false, Value::String(d.en), Value::String(d.zh)),
+    };
+    Ok(json!({
+        "reproduced": reproduced,
+        "difference": en,
+        "difference_zh": zh,
+        "assurance": assurance,
+        "assurance_zh": assurance.lines(true),
+        "assurance_en": assurance.lines(false),
+    })
     .to_string())
 }
 
