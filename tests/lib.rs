@@ -28,6 +28,23 @@ pub fn vector_cases() -> Vec<PathBuf> {
     cases
 }
 
+/// Every protocol v2 case folder under `seeds/v2/`, sorted by name.
+pub fn vector_cases_v2() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join("seeds/v2"))
+        .expect("seeds/v2/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// The `shuangsui` binary, built once per test process.
 ///
 /// The CLI is another package, so Cargo does not build it for these tests

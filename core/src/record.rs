@@ -749,6 +749,12 @@ impl DrawRecord {
                             format!("第 {n} 个随机种子来源带有公告的形式，但记录没有公告摘要"),
                         ));
                     }
+                    if s.description != form.describe() {
+                        return Some((
+                            format!("seed source {n}: its description \"{}\" is not its form's (\"{}\"): the line people read must say what was announced", s.description, form.describe()),
+                            format!("第 {n} 个随机种子来源：说明“{}”与其形式不符（应为“{}”）：人们看到的说明必须就是公告的内容", s.description, form.describe()),
+                        ));
+                    }
                     if form.validate().is_err() || !form.fits(s.kind, &s.value) {
                         return Some((
                             format!("seed source {n}: the value {}:{} does not fit its announced form ({}: {})", s.kind.name(), s.value, form.describe(), form.expects().0),
@@ -757,6 +763,12 @@ impl DrawRecord {
                     }
                 }
                 (Some(None), true) => {
+                    if !s.description.is_empty() {
+                        return Some((
+                            format!("seed source {n} of an unannounced draw has a description; it has none (nothing was announced)"),
+                            format!("未经公告的抽取，第 {n} 个随机种子来源不应有说明"),
+                        ));
+                    }
                     if self.announcement_digest.is_some() {
                         return Some((
                             format!("seed source {n} has no form, but the record names an announcement: an announced {PROTOCOL} draw records every source's form"),

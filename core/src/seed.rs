@@ -476,6 +476,15 @@ impl SeedForm {
             } => {
                 text("game", "彩票名称", game)?;
                 text("issue", "期号", issue)?;
+                // A preset's name fixes its groups (SPEC §6.2).
+                if let Some((name, preset)) = lottery_preset(game) {
+                    if name != game || &preset != groups {
+                        return Err(bad_form(
+                            format!("the lottery \"{game}\" is the preset {name}, whose numbers are fixed; write lottery = \"{name}\" without groups"),
+                            format!("“{game}”即预设彩票 {name}，其号码规则已固定；请写 lottery = \"{name}\"，不要另写 groups"),
+                        ));
+                    }
+                }
                 if groups.is_empty() || groups.len() > 8 {
                     return Err(bad_form(
                         format!(
@@ -986,10 +995,9 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
                         format!("`{k}`：{}", e.message_zh()),
                     )
                 }),
-                Some(toml::Value::Integer(n)) if k == "issue" => Ok(Some(n.to_string())),
                 Some(_) => Err(bad(
                     i,
-                    format!("`{k}` must be a text"),
+                    format!("`{k}` must be a text in quotes, e.g. {k} = \"2026318\""),
                     format!("`{k}` 应为文字"),
                 )),
             }
@@ -1114,7 +1122,13 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
                     )
                 })?,
                 date,
-                bytes: uint(&mut t, "bytes")?.unwrap_or(32),
+                bytes: uint(&mut t, "bytes")?.ok_or_else(|| {
+                    bad(
+                        i,
+                        "`bytes` (the output's length in bytes, e.g. 32) is missing".into(),
+                        "缺少 `bytes`（输出长度，字节数，例如 32）".into(),
+                    )
+                })?,
             }
         } else if let Some(event) = text(&mut t, "text")? {
             SeedForm::Text {
