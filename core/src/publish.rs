@@ -750,16 +750,62 @@ mod tests {
         )
         .unwrap();
         let x = Exclusions::none();
-        let a = announce(&t.task, &e, &i, &x, &["text".to_string()]).unwrap();
+        let form = crate::SeedForm::Text {
+            event: "<script>".into(),
+            place: "会议室".into(),
+            date: "2026-01-01".into(),
+        };
+        let a = announce(&t.task, &e, &i, &x, &[form], "2026-01-01").unwrap();
         draw(&DrawInputs {
             task: &t.task,
             entities: &e,
             inspectors: &i,
             exclusions: &x,
-            seed: &[crate::SeedSource::parse("text:x").unwrap()],
-            announcement: Some(&a),
+            seed: &crate::read_seed(&a, &["x".to_string()]).unwrap(),
+            announcement: crate::Announced::By(&a),
         })
         .unwrap()
+    }
+
+    /// The notice says only what is true of its draw (SPEC §13.2).
+    #[test]
+    fn notices_say_what_the_draw_proves() {
+        let demo = crate::synth::demo().unwrap();
+        let announced = notice_html(&demo.record);
+        assert!(announced.contains("按事先公告的公开随机种子"));
+        assert!(announced.contains("福彩3D 第2026318期（2026-11-30 开奖）"));
+        assert!(announced.contains("熵为 9.9 比特"));
+        assert!(announced.contains("shuangsui.html"));
+        assert!(announced.contains("--announcement announcement.json"));
+        for s in &demo.record.strata {
+            assert!(announced.contains(&s.key), "stratum key printed");
+            if let Some(t) = &s.threshold {
+                assert!(announced.contains(t.as_str()), "threshold printed");
+            }
+        }
+        assert!(!announced.contains("reproduced"), "no English in the Chinese notice");
+        // The same draw made without an announcement.
+        let e = crate::EntityDirectory::from_csv(demo.entities_csv.as_bytes(), "e.csv").unwrap();
+        let i = crate::InspectorDirectory::from_csv(demo.inspectors_csv.as_bytes(), "i.csv").unwrap();
+        let t = crate::TaskFile::parse(&demo.task_toml, "task.toml").unwrap();
+        let r = draw(&DrawInputs {
+            task: &t.task,
+            entities: &e,
+            inspectors: &i,
+            exclusions: &t.exclusions,
+            seed: &[crate::SeedSource::parse_unannounced("lottery:3 0 7").unwrap()],
+            announcement: crate::Announced::Unannounced,
+        })
+        .unwrap();
+        let h = notice_html(&r);
+        assert!(h.contains("本次抽取未经事先公告"));
+        for claim in ["按事先公告", "以事先公告的", "在随机种子产生之前已经公告其摘要", "依据事先发布的抽查公告"] {
+            assert!(!h.contains(claim), "an unannounced notice claims {claim}");
+        }
+        assert!(!h.contains("--announcement"));
+        let a = announcement_html(&demo.announcement);
+        assert!(a.contains("第2026318期") && a.contains("3 个号码（0–9，按开出顺序）"), "{a}");
+        assert!(a.contains("熵少于 20 比特"));
     }
 
     #[test]
