@@ -199,21 +199,47 @@ fn announce_then_draw_and_a_mismatching_announcement_is_refused() {
     let mut args = vec!["announce".to_string()];
     args.extend(files(&dir.join("entities.csv")));
     args.extend([
-        "--seed-source".into(),
-        "福彩3D 第2026318期".into(),
+        "--published".into(),
+        "2026-11-29".into(),
         "--out".into(),
         s(&ann),
     ]);
     let r = run(&args);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("announcement digest"), "{r:?}");
+    assert!(
+        r.stdout.contains("福彩3D 第2026318期（2026-11-30 开奖）"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout.contains("9.9 bits") && r.stdout.contains("fewer than 20"),
+        "{r:?}"
+    );
+    // The same announcement as the demo's, and its printable page beside it.
+    assert_eq!(
+        std::fs::read_to_string(&ann).unwrap(),
+        std::fs::read_to_string(dir.join("announcement.json")).unwrap()
+    );
+    let html = std::fs::read_to_string(ann.with_extension("html")).unwrap();
+    assert!(html.contains("抽查公告") && html.contains("第2026318期"));
+    // A seed dated before the publication is refused at once.
+    let mut early = args.clone();
+    let at = early.iter().position(|a| a == "2026-11-29").unwrap();
+    early[at] = "2026-12-01".into();
+    early.push("--force".into());
+    let r = run(&early);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("before the announcement's publication"),
+        "{r:?}"
+    );
 
     let draw_args = |entities: &Path, force: bool| {
         let mut a = vec!["draw".to_string()];
         a.extend(files(entities));
         a.extend([
             "--seed".into(),
-            "lottery:3 0 7".into(),
+            "3 0 7".into(),
             "--announcement".into(),
             s(&ann),
             "--out".into(),
@@ -345,6 +371,8 @@ fn input_errors_give_2_with_file_row_and_column() {
         &s(&d.join("entities.csv")),
         "--inspectors",
         &s(&d.join("inspectors.csv")),
+        "--announcement",
+        &s(&d.join("announcement.json")),
         "--seed",
         "beacon:xyz",
         "--out",
@@ -411,14 +439,23 @@ fn json_output_parses() {
         &s(&dir.join("entities.csv")),
         "--inspectors",
         &s(&dir.join("inspectors.csv")),
+        "--announcement",
+        &s(&dir.join("announcement.json")),
         "--seed",
-        "text:公开抽签 2026-12-01",
+        "3 0 7",
         "--out",
         &s(&out),
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     let j = r.json();
-    assert_eq!(j["record"]["announcement_digest"], Value::Null);
+    let announced: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("announcement.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        j["record"]["announcement_digest"],
+        announced["announcement_digest"]
+    );
+    assert_eq!(j["record"]["protocol"], "shuangsui-draw/2");
     assert!(j["files"]["notice"]
         .as_str()
         .unwrap()

@@ -783,10 +783,14 @@ mod tests {
                 assert!(announced.contains(t.as_str()), "threshold printed");
             }
         }
-        assert!(!announced.contains("reproduced"), "no English in the Chinese notice");
+        assert!(
+            !announced.contains("reproduced"),
+            "no English in the Chinese notice"
+        );
         // The same draw made without an announcement.
         let e = crate::EntityDirectory::from_csv(demo.entities_csv.as_bytes(), "e.csv").unwrap();
-        let i = crate::InspectorDirectory::from_csv(demo.inspectors_csv.as_bytes(), "i.csv").unwrap();
+        let i =
+            crate::InspectorDirectory::from_csv(demo.inspectors_csv.as_bytes(), "i.csv").unwrap();
         let t = crate::TaskFile::parse(&demo.task_toml, "task.toml").unwrap();
         let r = draw(&DrawInputs {
             task: &t.task,
@@ -799,12 +803,20 @@ mod tests {
         .unwrap();
         let h = notice_html(&r);
         assert!(h.contains("本次抽取未经事先公告"));
-        for claim in ["按事先公告", "以事先公告的", "在随机种子产生之前已经公告其摘要", "依据事先发布的抽查公告"] {
+        for claim in [
+            "按事先公告",
+            "以事先公告的",
+            "在随机种子产生之前已经公告其摘要",
+            "依据事先发布的抽查公告",
+        ] {
             assert!(!h.contains(claim), "an unannounced notice claims {claim}");
         }
         assert!(!h.contains("--announcement"));
         let a = announcement_html(&demo.announcement);
-        assert!(a.contains("第2026318期") && a.contains("3 个号码（0–9，按开出顺序）"), "{a}");
+        assert!(
+            a.contains("第2026318期") && a.contains("3 个号码（0–9，按开出顺序）"),
+            "{a}"
+        );
         assert!(a.contains("熵少于 20 比特"));
     }
 

@@ -704,19 +704,24 @@ fn task_problem(
     task: &Task,
     task_digest: &str,
 ) -> Option<(String, String)> {
-    if let Some((path, found, canonical)) = task.canonical_difference() {
-        return Some((
-            format!("the {what_en}'s task is not in canonical form: {path} is {found}, canonical {canonical}; such a rule would be shown but not applied as written"),
-            format!("{what_zh}中的抽查任务不是规范形式：{path} 为 {found}，规范形式应为 {canonical}；这样的规则看起来存在，实际不会按所写执行"),
-        ));
-    }
     let actual = hex(&task.digest());
-    (actual != task_digest).then(|| {
-        (
+    if actual != task_digest {
+        return Some((
             format!("the {what_en}'s task does not hash to its task_digest ({task_digest}; the task shown hashes to {actual}): the task shown is not the one committed to"),
             format!("{what_zh}中列出的抽查任务与其任务摘要不符（摘要 {task_digest}，所列任务算得 {actual}）：所列任务并非实际承诺的任务"),
-        )
-    })
+        ));
+    }
+    match task.canonical_difference() {
+        None => None,
+        Some((path, found, canonical)) if path != "task" => Some((
+            format!("the {what_en}'s task is not in canonical form: {path} is {found}, canonical {canonical}; such a rule would be shown but not applied as written"),
+            format!("{what_zh}中的抽查任务不是规范形式：{path} 为 {found}，规范形式应为 {canonical}；这样的规则看起来存在，实际不会按所写执行"),
+        )),
+        Some((_, complaint, _)) => Some((
+            format!("the {what_en}'s task breaks a task rule: {complaint}"),
+            format!("{what_zh}中的抽查任务违反任务规则：{complaint}"),
+        )),
+    }
 }
 
 impl DrawRecord {

@@ -198,7 +198,7 @@ fn the_task_of_a_published_record_is_read_ahead() {
     // Not as published (compact, another protocol, no task first): none.
     let compact = serde_json::to_string(r).unwrap();
     assert_eq!(shuangsui::DrawRecord::task_ahead(&compact), None);
-    let other = text.replacen("shuangsui-draw/1", "shuangsui-draw/0", 1);
+    let other = text.replacen(shuangsui::PROTOCOL, "shuangsui-draw/0", 1);
     assert_eq!(shuangsui::DrawRecord::task_ahead(&other), None);
     assert_eq!(shuangsui::DrawRecord::task_ahead("{}"), None);
     assert_eq!(shuangsui::DrawRecord::task_ahead(""), None);
