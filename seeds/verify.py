@@ -32,6 +32,7 @@ leaves a choice open, the choice made here is marked "CHOICE:".
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import datetime
 import hashlib
@@ -241,11 +242,24 @@ def _blank(cell: str) -> bool:
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def decode_table(path: Path) -> str:
-    """SPEC §3.0: the text of a CSV file.  UTF-8 when the bytes (after an
-    optional UTF-8 BOM) are valid UTF-8, else GB18030 (a superset of GBK).
-    CHOICE: a file that starts with a UTF-8 BOM but is not valid UTF-8 is an
-    error rather than GB18030 (the BOM says what the file meant to be).
+_WINDOW = 64 * 1024
+
+
+def decode_table(path: Path):
+    """SPEC §3.0: the text of a CSV file and its separator.
+
+    Encoding: a file starting with the UTF-8 byte-order mark is UTF-8 (the
+    mark is skipped).  Otherwise the 64 KiB starting at the file's first
+    byte >= 0x80 decide: UTF-8 when they are valid UTF-8 (a sequence cut off
+    by the 64 KiB limit counts as valid), GB18030 otherwise (and for a file
+    of ASCII only, where both read the same).  A file read as UTF-8 must be
+    UTF-8 as a whole, one read as GB18030 valid GB18030: otherwise `Csv`.
+
+    Separator: the first line of the 64 KiB after the BOM (lines end at LF
+    or CR) that holds a comma or a tab decides: tab when it has more tabs
+    than commas, else comma; comma when no line has either.  Counted on the
+    bytes (GB18030 never uses these bytes inside a character).
+
     Excel workbooks are refused with a hint: this verifier reads CSV only."""
     try:
         raw = Path(path).read_bytes()
@@ -256,46 +270,62 @@ def decode_table(path: Path) -> str:
         raise DrawError("Io", f"{path}: an Excel workbook; verify.py reads CSV "
                               "only — open it in Excel/WPS and save it as "
                               "CSV (UTF-8) first")
-    if raw.startswith(b"\xef\xbb\xbf"):
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    delimiter = _delimiter(body[:_WINDOW])
+    first = next((i for i, b in enumerate(body) if b >= 0x80), None)
+    if bom or first is None:
+        utf8 = True
+    else:
+        window = body[first:first + _WINDOW]
+        at_eof = first + _WINDOW >= len(body)
         try:
-            return raw[3:].decode("utf-8")
+            codecs.getincrementaldecoder("utf-8")().decode(window, final=at_eof)
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        try:
+            return body.decode("utf-8"), delimiter
         except UnicodeDecodeError as e:
-            raise DrawError("Csv", f"{path}: starts with a UTF-8 byte-order "
-                                   f"mark but is not UTF-8 (byte {e.start + 3})")
+            raise DrawError("Csv", f"{path}: not UTF-8 text from byte "
+                                   f"{e.start} on, though its first non-ASCII "
+                                   "text is UTF-8 — the file mixes encodings; "
+                                   "save it again as UTF-8 CSV")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
+        return body.decode("gb18030"), delimiter
     except UnicodeDecodeError as e:
         raise DrawError("Csv", f"{path}: neither UTF-8 nor GBK/GB18030 text "
                                f"(byte {e.start}); save the file as UTF-8 CSV")
 
 
-def _delimiter(text: str) -> str:
-    """Tab when the file's first line has more tabs than commas, else comma.
-    CHOICE (not stated in SPEC.md, which only says "comma- or
-    tab-separated"): the first physical line of the file decides."""
-    first = re.split("\r\n|\r|\n", text, maxsplit=1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
+def _delimiter(head: bytes) -> str:
+    """SPEC §3.0: the first line holding a comma or a tab decides."""
+    for line in re.split(b"\r|\n", head):
+        tabs, commas = line.count(b"\t"), line.count(b",")
+        if tabs + commas:
+            return "\t" if tabs > commas else ","
+    return ","
 
 
 def parse_csv(path: Path):
     """Return [(line number, cells)] for every record of the file, the line
     number being the file line on which the record starts (SPEC §3.0)."""
-    text = decode_table(path)
+    text, delimiter = decode_table(path)
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=_delimiter(text), strict=True)
+                        delimiter=delimiter, strict=True)
     start = 1
     try:
         for cells in reader:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as e:
-        raise DrawError("Csv", f"{path}: line {reader.line_num}: {e} (a quote "
-                               "left open or a stray quote?)")
+        # SPEC §3.0: a quote never closed, or text after a closing quote
+        raise DrawError("Csv", f"{path}: row {start}: {e} (a quote left open "
+                               "swallows the rows after it; text after a "
+                               "closing quote needs the whole value quoted "
+                               "with inner quotes doubled)")
     return rows
 
 
