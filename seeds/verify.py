@@ -612,10 +612,8 @@ _FIELD_SEPARATORS = re.compile("[;；,，、|/]")
 _ACTIVE = {"有效", "在职", "在岗", "正常", "启用", "active", "valid"}
 _INACTIVE = {"失效", "无效", "停用", "注销", "离职", "调离", "暂停", "inactive",
              "invalid", "suspended"}
-_DATE_FORMS = [re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-               re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-               re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-               re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")]
+_DATE_FORMS = [re.compile(r"([0-9]{4}) ?([-/.]) ?([0-9]{1,2}) ?\2 ?([0-9]{1,2})"),
+               re.compile(r"([0-9]{4}) ?(年) ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?日")]
 
 
 def canonical_fields(text: str, where: str) -> str:
@@ -638,14 +636,15 @@ def canonical_status(text: str, where: str) -> str:
 
 
 def canonical_date(text: str, where: str) -> str:
-    """SPEC §3.2: 2027-06-30, 2027/6/30, 2027.6.30, 2027年6月30日 → YYYY-MM-DD.
-    CHOICE: 4-digit year, 1 or 2 digit month/day in every form; the date must
-    exist in the proleptic Gregorian calendar."""
+    """SPEC §3.2: on the normalized text, `Y S M S D` with S one of - / .
+    (the same both times) or `Y年M月D日`; Y four ASCII digits (0001–9999),
+    M and D one or two; one optional space on either side of each
+    separator; the day must exist (proleptic Gregorian) → YYYY-MM-DD."""
     for form in _DATE_FORMS:
         m = form.fullmatch(text)
         if m:
             try:
-                d = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+                d = datetime.date(int(m[1]), int(m[3]), int(m[4]))
             except ValueError:
                 break
             return d.isoformat()
