@@ -412,15 +412,15 @@ def check_line_breaks(path, n, header_text, cell):
                                "it; close or remove the quote")
 
 
-_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*)?[Ee][+-]?[0-9]+")
+_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*[Ee][+-]?|[Ee][+-])[0-9]+")
 
 
 def check_not_scientific(path, n, header_text, text):
-    """SPEC §3.0: an id whose text is a number in scientific notation such as
-    9.14403E+17 is `InvalidId` (the digits are lost).  CHOICE: the pattern
-    is digits, optional fraction, E or e, optional sign, digits (checked on
-    the normalized cell, before ASCII upper-casing)."""
-    if _SCIENTIFIC.fullmatch(text):
+    """SPEC §3.0: an id whose normalized text is a number in scientific
+    notation — digits, then either '.', optional digits, E/e and an
+    optional sign, or E/e and a sign; then digits — is `InvalidId` (Excel
+    lost the digits).  `12E345`, without point or sign, may be a real id."""
+    if _SCIENTIFIC.fullmatch(normalize(text)):
         raise DrawError("InvalidId", f"{path}: row {n}, column {header_text!r}: "
                                      f"{text!r} is a number in scientific "
                                      "notation (Excel turned the code into a "
@@ -492,6 +492,9 @@ _ENTITY_ID = re.compile(r"[0-9A-Z]+")
 def entity_id(text: str, where: str) -> str:
     """SPEC §3.1: normalize, upper-case ASCII, require [0-9A-Z]+."""
     s = ascii_upper(normalize(text, where))
+    if _SCIENTIFIC.fullmatch(s):   # SPEC §3.0, for every entity id
+        raise DrawError("InvalidId", f"{where}: {s!r} is a number in "
+                                     "scientific notation")
     if not _ENTITY_ID.fullmatch(s):
         raise DrawError("InvalidId",
                         f"{where}: entity id {s!r} must be non-empty and use "
@@ -505,6 +508,9 @@ def inspector_id(text: str, where: str) -> str:
     s = ascii_upper(normalize(text, where))
     if not s:
         raise DrawError("InvalidId", f"{where}: empty 执法证号")
+    if _SCIENTIFIC.fullmatch(s):   # SPEC §3.0, for every inspector id
+        raise DrawError("InvalidId", f"{where}: {s!r} is a number in "
+                                     "scientific notation")
     return s
 
 
@@ -588,6 +594,9 @@ def load_entities(path: Path, inputs: Inputs):
             raw_id, col = primary, primary_col
         else:
             raw_id, col = legacy, legacy_col
+        if both:   # SPEC §3.0: every id cell, the 注册号 beside a code too
+            check_not_scientific(path, n, primary_col, primary)
+            check_not_scientific(path, n, legacy_col, legacy)
         check_not_scientific(path, n, col, raw_id)
         eid = entity_id(raw_id, f"{where}, column {col!r}")
         code_check(eid, f"{where}, column {col!r}", inputs,

@@ -115,6 +115,9 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
             "the id (统一社会信用代码) is empty; every entity needs its code",
         ));
     }
+    if crate::directory::looks_scientific(&t) {
+        return Err(scientific(&t, "id (统一社会信用代码)", "代码"));
+    }
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
         return Err(Error::new(
             ErrorKind::InvalidId,
@@ -141,7 +144,19 @@ pub fn normalize_inspector_id(s: &str) -> Result<String> {
             "the certificate number (执法证号) is empty; every inspector needs one",
         ));
     }
+    if crate::directory::looks_scientific(&t) {
+        return Err(scientific(&t, "certificate number (执法证号)", "执法证号"));
+    }
     Ok(t)
+}
+
+/// The error for an id that is a number in scientific notation (SPEC §3.0).
+fn scientific(t: &str, what: &str, zh: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidId,
+        format!("the {what} \"{t}\" is a number in scientific notation: Excel turned the code into a number and lost its digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again"),
+    )
+    .zh(format!("{zh}“{t}”是科学计数法表示的数字：Excel 把代码当成数字，已丢失位数；请将该列设置为“文本”后重新录入"))
 }
 
 /// Parses a date written as `2027-06-30`, `2027/6/30`, `2027.6.30` or
