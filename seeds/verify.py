@@ -951,6 +951,10 @@ def _strata(doc) -> list:
                     "count": None})
     if not out:
         _bad("the task needs at least one stratum")
+    names = [st["name"] for st in out]   # SPEC §5.3: names are distinct
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            _bad(f"two strata are named {name!r}")
     return out
 
 
@@ -980,9 +984,13 @@ def _team(doc) -> dict:
              f"{sum(d['count'] for d in per_dep)}, but team.size is {size}")
     cap = t.get("max_per_inspector")
     if cap is not None:
-        cap = _int(cap, "team.max_per_inspector", 1)   # CHOICE: ≥ 1
+        cap = _int(cap, "team.max_per_inspector", 1)   # SPEC §5.2: 1 … 2^32
+        if cap > 2 ** 32:
+            _bad("team.max_per_inspector must be at most 2^32")
     avoid = set()
     raw_avoid = t.get("avoid_same", [])
+    if isinstance(raw_avoid, (str, dict)):   # SPEC §5.3: a single item
+        raw_avoid = [raw_avoid]
     if not isinstance(raw_avoid, list):
         _bad("team.avoid_same must be a list")
     for i, a in enumerate(raw_avoid):
@@ -1051,6 +1059,16 @@ def _exclusions(v, inputs) -> list:
     return sorted(ids, key=by_bytes)
 
 
+def _fields(v) -> list:
+    """SPEC §5.3: each entry is one 执法领域; one holding a §3.2 field
+    separator (; , 、 | /, after the §2 fold) is refused, not split."""
+    out = _text_or_list(v, "fields")
+    for f in out:
+        if _FIELD_SEPARATORS.search(f):
+            _bad(f"fields: {f!r} contains a separator; write a list")
+    return out
+
+
 def _reading_options(doc) -> Inputs:
     """SPEC §5.3: the keys about reading the inputs, not part of the
     canonical task: invalid_codes and [columns.*]."""
@@ -1114,8 +1132,7 @@ def _build_task(doc: dict):
     task = {
         "name": _text(doc["name"], "name"),
         "item": _text(doc["item"], "item"),
-        "fields": sorted(set(_text_or_list(doc.get("fields", []), "fields")),
-                         key=by_bytes),
+        "fields": sorted(set(_fields(doc.get("fields", []))), key=by_bytes),
         "departments": departments,
         "draw_date": _draw_date(doc["draw_date"]),
         "exclusions": _exclusions(doc.get("exclusions", []), inputs),
