@@ -382,3 +382,53 @@ fn exclusion_lists_refuse_a_second_id_column_and_multi_line_ids() {
     );
     assert!(e.message_zh().contains("引号"), "{e}");
 }
+
+/// SPEC §14 precedence: a row's problem is reported before a duplicate id
+/// (kind of the first problem, rows in file order, then duplicates);
+/// overlapping strata before a quota above a stratum; and the same input
+/// gives the same error every time.
+#[test]
+fn errors_follow_the_documented_precedence() {
+    let c = "91350100M000100Y43";
+    let text = format!(
+        "统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\nX-1,乙,A\n{c},丙,A\n"
+    );
+    let first = load("e.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(first.kind(), ErrorKind::InvalidId);
+    let kinds: Vec<ErrorKind> = first.details().iter().map(|d| d.kind()).collect();
+    assert_eq!(kinds, [ErrorKind::InvalidId, ErrorKind::DuplicateId]);
+    for _ in 0..3 {
+        assert_eq!(
+            load("e.csv", text.as_bytes()).unwrap_err().to_string(),
+            first.to_string()
+        );
+    }
+
+    let dir = load(
+        "e.csv",
+        format!("统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\n").as_bytes(),
+    )
+    .unwrap();
+    let inspectors = InspectorDirectory::load(
+        "执法证号,姓名\nZF1,王伟\nZF2,李娜\n".as_bytes(),
+        "i.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let task = TaskFile::parse(
+        "name='a'\nitem='b'\ndraw_date=2026-01-01\n[[strata]]\nname='s1'\nwhere={'风险等级'='A'}\ncount=5\n[[strata]]\nname='s2'\nwhere={'风险等级'=['A','B']}\ncount=5\n",
+        "t.toml",
+    )
+    .unwrap()
+    .task;
+    let e = draw(&DrawInputs {
+        task: &task,
+        entities: &dir,
+        inspectors: &inspectors,
+        exclusions: &Exclusions::none(),
+        seed: &[SeedSource::parse("lottery:1 2 3").unwrap()],
+        announcement: None,
+    })
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OverlappingStrata);
+}
