@@ -36,6 +36,7 @@ leaves a choice open, the choice made here is marked "CHOICE:".
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import datetime
 import hashlib
@@ -248,11 +249,24 @@ def _blank(cell: str) -> bool:
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def decode_table(path: Path) -> str:
-    """SPEC §3.0: the text of a CSV file.  UTF-8 when the bytes (after an
-    optional UTF-8 BOM) are valid UTF-8, else GB18030 (a superset of GBK).
-    CHOICE: a file that starts with a UTF-8 BOM but is not valid UTF-8 is an
-    error rather than GB18030 (the BOM says what the file meant to be).
+_WINDOW = 64 * 1024
+
+
+def decode_table(path: Path):
+    """SPEC §3.0: the text of a CSV file and its separator.
+
+    Encoding: a file starting with the UTF-8 byte-order mark is UTF-8 (the
+    mark is skipped).  Otherwise the 64 KiB starting at the file's first
+    byte >= 0x80 decide: UTF-8 when they are valid UTF-8 (a sequence cut off
+    by the 64 KiB limit counts as valid), GB18030 otherwise (and for a file
+    of ASCII only, where both read the same).  A file read as UTF-8 must be
+    UTF-8 as a whole, one read as GB18030 valid GB18030: otherwise `Csv`.
+
+    Separator: the first line of the 64 KiB after the BOM (lines end at LF
+    or CR) that holds a comma or a tab decides: tab when it has more tabs
+    than commas, else comma; comma when no line has either.  Counted on the
+    bytes (GB18030 never uses these bytes inside a character).
+
     Excel workbooks are refused with a hint: this verifier reads CSV only."""
     try:
         raw = Path(path).read_bytes()
@@ -263,46 +277,62 @@ def decode_table(path: Path) -> str:
         raise DrawError("Io", f"{path}: an Excel workbook; verify.py reads CSV "
                               "only — open it in Excel/WPS and save it as "
                               "CSV (UTF-8) first")
-    if raw.startswith(b"\xef\xbb\xbf"):
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    delimiter = _delimiter(body[:_WINDOW])
+    first = next((i for i, b in enumerate(body) if b >= 0x80), None)
+    if bom or first is None:
+        utf8 = True
+    else:
+        window = body[first:first + _WINDOW]
+        at_eof = first + _WINDOW >= len(body)
         try:
-            return raw[3:].decode("utf-8")
+            codecs.getincrementaldecoder("utf-8")().decode(window, final=at_eof)
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        try:
+            return body.decode("utf-8"), delimiter
         except UnicodeDecodeError as e:
-            raise DrawError("Csv", f"{path}: starts with a UTF-8 byte-order "
-                                   f"mark but is not UTF-8 (byte {e.start + 3})")
+            raise DrawError("Csv", f"{path}: not UTF-8 text from byte "
+                                   f"{e.start} on, though its first non-ASCII "
+                                   "text is UTF-8 — the file mixes encodings; "
+                                   "save it again as UTF-8 CSV")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
+        return body.decode("gb18030"), delimiter
     except UnicodeDecodeError as e:
         raise DrawError("Csv", f"{path}: neither UTF-8 nor GBK/GB18030 text "
                                f"(byte {e.start}); save the file as UTF-8 CSV")
 
 
-def _delimiter(text: str) -> str:
-    """Tab when the file's first line has more tabs than commas, else comma.
-    CHOICE (not stated in SPEC.md, which only says "comma- or
-    tab-separated"): the first physical line of the file decides."""
-    first = re.split("\r\n|\r|\n", text, maxsplit=1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
+def _delimiter(head: bytes) -> str:
+    """SPEC §3.0: the first line holding a comma or a tab decides."""
+    for line in re.split(b"\r|\n", head):
+        tabs, commas = line.count(b"\t"), line.count(b",")
+        if tabs + commas:
+            return "\t" if tabs > commas else ","
+    return ","
 
 
 def parse_csv(path: Path):
     """Return [(line number, cells)] for every record of the file, the line
     number being the file line on which the record starts (SPEC §3.0)."""
-    text = decode_table(path)
+    text, delimiter = decode_table(path)
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=_delimiter(text), strict=True)
+                        delimiter=delimiter, strict=True)
     start = 1
     try:
         for cells in reader:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as e:
-        raise DrawError("Csv", f"{path}: line {reader.line_num}: {e} (a quote "
-                               "left open or a stray quote?)")
+        # SPEC §3.0: a quote never closed, or text after a closing quote
+        raise DrawError("Csv", f"{path}: row {start}: {e} (a quote left open "
+                               "swallows the rows after it; text after a "
+                               "closing quote needs the whole value quoted "
+                               "with inner quotes doubled)")
     return rows
 
 
@@ -389,15 +419,15 @@ def check_line_breaks(path, n, header_text, cell):
                                "it; close or remove the quote")
 
 
-_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*)?[Ee][+-]?[0-9]+")
+_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*[Ee][+-]?|[Ee][+-])[0-9]+")
 
 
 def check_not_scientific(path, n, header_text, text):
-    """SPEC §3.0: an id whose text is a number in scientific notation such as
-    9.14403E+17 is `InvalidId` (the digits are lost).  CHOICE: the pattern
-    is digits, optional fraction, E or e, optional sign, digits (checked on
-    the normalized cell, before ASCII upper-casing)."""
-    if _SCIENTIFIC.fullmatch(text):
+    """SPEC §3.0: an id whose normalized text is a number in scientific
+    notation — digits, then either '.', optional digits, E/e and an
+    optional sign, or E/e and a sign; then digits — is `InvalidId` (Excel
+    lost the digits).  `12E345`, without point or sign, may be a real id."""
+    if _SCIENTIFIC.fullmatch(normalize(text)):
         raise DrawError("InvalidId", f"{path}: row {n}, column {header_text!r}: "
                                      f"{text!r} is a number in scientific "
                                      "notation (Excel turned the code into a "
@@ -469,6 +499,9 @@ _ENTITY_ID = re.compile(r"[0-9A-Z]+")
 def entity_id(text: str, where: str) -> str:
     """SPEC §3.1: normalize, upper-case ASCII, require [0-9A-Z]+."""
     s = ascii_upper(normalize(text, where))
+    if _SCIENTIFIC.fullmatch(s):   # SPEC §3.0, for every entity id
+        raise DrawError("InvalidId", f"{where}: {s!r} is a number in "
+                                     "scientific notation")
     if not _ENTITY_ID.fullmatch(s):
         raise DrawError("InvalidId",
                         f"{where}: entity id {s!r} must be non-empty and use "
@@ -482,6 +515,9 @@ def inspector_id(text: str, where: str) -> str:
     s = ascii_upper(normalize(text, where))
     if not s:
         raise DrawError("InvalidId", f"{where}: empty 执法证号")
+    if _SCIENTIFIC.fullmatch(s):   # SPEC §3.0, for every inspector id
+        raise DrawError("InvalidId", f"{where}: {s!r} is a number in "
+                                     "scientific notation")
     return s
 
 
@@ -565,6 +601,9 @@ def load_entities(path: Path, inputs: Inputs):
             raw_id, col = primary, primary_col
         else:
             raw_id, col = legacy, legacy_col
+        if both:   # SPEC §3.0: every id cell, the 注册号 beside a code too
+            check_not_scientific(path, n, primary_col, primary)
+            check_not_scientific(path, n, legacy_col, legacy)
         check_not_scientific(path, n, col, raw_id)
         eid = entity_id(raw_id, f"{where}, column {col!r}")
         code_check(eid, f"{where}, column {col!r}", inputs,
@@ -589,10 +628,8 @@ _FIELD_SEPARATORS = re.compile("[;；,，、|/]")
 _ACTIVE = {"有效", "在职", "在岗", "正常", "启用", "active", "valid"}
 _INACTIVE = {"失效", "无效", "停用", "注销", "离职", "调离", "暂停", "inactive",
              "invalid", "suspended"}
-_DATE_FORMS = [re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-               re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-               re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-               re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")]
+_DATE_FORMS = [re.compile(r"([0-9]{4}) ?([-/.]) ?([0-9]{1,2}) ?\2 ?([0-9]{1,2})"),
+               re.compile(r"([0-9]{4}) ?(年) ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?日")]
 
 
 def canonical_fields(text: str, where: str) -> str:
@@ -615,14 +652,15 @@ def canonical_status(text: str, where: str) -> str:
 
 
 def canonical_date(text: str, where: str) -> str:
-    """SPEC §3.2: 2027-06-30, 2027/6/30, 2027.6.30, 2027年6月30日 → YYYY-MM-DD.
-    CHOICE: 4-digit year, 1 or 2 digit month/day in every form; the date must
-    exist in the proleptic Gregorian calendar."""
+    """SPEC §3.2: on the normalized text, `Y S M S D` with S one of - / .
+    (the same both times) or `Y年M月D日`; Y four ASCII digits (0001–9999),
+    M and D one or two; one optional space on either side of each
+    separator; the day must exist (proleptic Gregorian) → YYYY-MM-DD."""
     for form in _DATE_FORMS:
         m = form.fullmatch(text)
         if m:
             try:
-                d = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+                d = datetime.date(int(m[1]), int(m[3]), int(m[4]))
             except ValueError:
                 break
             return d.isoformat()
@@ -920,6 +958,10 @@ def _strata(doc) -> list:
                     "count": None})
     if not out:
         _bad("the task needs at least one stratum")
+    names = [st["name"] for st in out]   # SPEC §5.3: names are distinct
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            _bad(f"two strata are named {name!r}")
     return out
 
 
@@ -949,9 +991,13 @@ def _team(doc) -> dict:
              f"{sum(d['count'] for d in per_dep)}, but team.size is {size}")
     cap = t.get("max_per_inspector")
     if cap is not None:
-        cap = _int(cap, "team.max_per_inspector", 1)   # CHOICE: ≥ 1
+        cap = _int(cap, "team.max_per_inspector", 1)   # SPEC §5.2: 1 … 2^32
+        if cap > 2 ** 32:
+            _bad("team.max_per_inspector must be at most 2^32")
     avoid = set()
     raw_avoid = t.get("avoid_same", [])
+    if isinstance(raw_avoid, (str, dict)):   # SPEC §5.3: a single item
+        raw_avoid = [raw_avoid]
     if not isinstance(raw_avoid, list):
         _bad("team.avoid_same must be a list")
     for i, a in enumerate(raw_avoid):
@@ -1020,6 +1066,16 @@ def _exclusions(v, inputs) -> list:
     return sorted(ids, key=by_bytes)
 
 
+def _fields(v) -> list:
+    """SPEC §5.3: each entry is one 执法领域; one holding a §3.2 field
+    separator (; , 、 | /, after the §2 fold) is refused, not split."""
+    out = _text_or_list(v, "fields")
+    for f in out:
+        if _FIELD_SEPARATORS.search(f):
+            _bad(f"fields: {f!r} contains a separator; write a list")
+    return out
+
+
 def _reading_options(doc) -> Inputs:
     """SPEC §5.3: the keys about reading the inputs, not part of the
     canonical task: invalid_codes and [columns.*]."""
@@ -1083,8 +1139,7 @@ def _build_task(doc: dict):
     task = {
         "name": _text(doc["name"], "name"),
         "item": _text(doc["item"], "item"),
-        "fields": sorted(set(_text_or_list(doc.get("fields", []), "fields")),
-                         key=by_bytes),
+        "fields": sorted(set(_fields(doc.get("fields", []))), key=by_bytes),
         "departments": departments,
         "draw_date": _draw_date(doc["draw_date"]),
         "exclusions": _exclusions(doc.get("exclusions", []), inputs),

@@ -258,19 +258,39 @@ fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String>
     cell(source, row, header, value)
 }
 
-/// Whether a text looks like a number Excel wrote in scientific notation
-/// (`9.14403E+17`): the digits of the code are lost.
+/// Whether a text is a number in scientific notation, the way Excel and
+/// WPS write a long code they took for a number (`9.14403E+17`, `1E-05`):
+/// SPEC §3.0. On the normalized text (§2, so `９．１Ｅ＋１７` counts too):
+/// ASCII digits, then either a `.`, optional digits, `E` or `e` and an
+/// optional sign, or `E`/`e` and a sign; then ASCII digits — the whole
+/// text. Without a point or a sign (`12E345`) it may be a real id, and
+/// Excel never writes a number so, so it is left to the id rules.
 pub(crate) fn looks_scientific(v: &str) -> bool {
-    let t = v.trim();
-    let Some((mantissa, exp)) = t.split_once(['E', 'e']) else {
+    let Ok(t) = crate::text::normalize_text(v) else {
         return false;
     };
-    let exp = exp.strip_prefix('+').unwrap_or(exp);
-    !mantissa.is_empty()
-        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        && !exp.is_empty()
-        && exp.bytes().all(|b| b.is_ascii_digit())
+    let b = t.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mantissa = digits(0);
+    if mantissa == 0 {
+        return false;
+    }
+    let mut i = mantissa;
+    let point = b.get(i) == Some(&b'.');
+    if point {
+        i += 1;
+        i += digits(i);
+    }
+    if !matches!(b.get(i), Some(b'E' | b'e')) {
+        return false;
+    }
+    i += 1;
+    let sign = matches!(b.get(i), Some(b'+' | b'-'));
+    if sign {
+        i += 1;
+    }
+    let exponent = digits(i);
+    (point || sign) && exponent > 0 && i + exponent == b.len()
 }
 
 /// The error for a code that Excel turned into a number.
@@ -432,11 +452,17 @@ fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> 
 }
 
 /// Finds the target of an explicit column mapping for `header`.
-fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
-    let h = normalize_text(header).unwrap_or_default();
+/// SPEC §5.3: a `[columns.*]` key matches a header when both have the same
+/// §3.3 match form (normalized, ASCII lower-cased, without spaces, `_` and
+/// `-`); the task refuses two keys of the same form, so at most one does.
+pub(crate) fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
+    let h = crate::text::header_match_key(header);
+    if h.is_empty() {
+        return None;
+    }
     columns
         .iter()
-        .find(|(from, _)| normalize_text(from).unwrap_or_default() == h)
+        .find(|(from, _)| crate::text::header_match_key(from) == h)
         .map(|(_, to)| to.as_str())
 }
 
@@ -1113,8 +1139,19 @@ mod tests {
     fn scientific_notation_is_recognized() {
         assert!(looks_scientific("9.14403E+17"));
         assert!(looks_scientific("9.14403e17"));
+        assert!(looks_scientific("1E-5"));
+        assert!(looks_scientific("1E-05"));
+        assert!(looks_scientific("1.E+5"));
+        assert!(looks_scientific(" ９．１４４０３Ｅ＋１７ "));
+        assert!(looks_scientific("９Ｅ＋１７"));
+        // Without a point or a sign it may be a real id.
+        assert!(!looks_scientific("1E5"));
+        assert!(!looks_scientific("９Ｅ１７"));
         assert!(!looks_scientific("91440300MA5EXXXX1E"));
         assert!(!looks_scientific("E+17"));
+        assert!(!looks_scientific("1E+"));
+        assert!(!looks_scientific(".5E+3"));
+        assert!(!looks_scientific("1E+5X"));
     }
 
     #[test]

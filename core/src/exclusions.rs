@@ -68,15 +68,9 @@ impl Exclusions {
         {
             return Ok(Exclusions::none());
         }
-        let role = |h: &str| {
-            let target = options
-                .columns
-                .iter()
-                .find(|(from, _)| normalize_text(from).ok() == normalize_text(h).ok())
-                .map(|(_, to)| to.as_str())
-                .unwrap_or(h);
-            entity_column(target)
-        };
+        // SPEC §5.3: `[columns.exclusions]` keys match as in the directories.
+        let role =
+            |h: &str| entity_column(crate::directory::mapped(&options.columns, h).unwrap_or(h));
         let is_header = |cells: &[String]| {
             cells
                 .iter()
@@ -85,10 +79,43 @@ impl Exclusions {
         let mut rows = Table::from_bytes(bytes, source, &options.read, &is_header)?;
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let primary = headers.iter().position(|h| role(h) == EntityColumn::Id);
-        let legacy = headers
-            .iter()
-            .position(|h| role(h) == EntityColumn::LegacyId);
+        // SPEC §4: one column of each id kind; a second one would be
+        // silently ignored (and the entities listed there drawn).
+        let only = |want: EntityColumn| -> Result<Option<usize>> {
+            let mut found: Option<usize> = None;
+            for (i, h) in headers.iter().enumerate() {
+                if role(h) == want {
+                    if let Some(first) = found {
+                        return Err(Error::new(
+                            ErrorKind::DuplicateColumn,
+                            format!(
+                                "columns {} (\"{}\") and {} (\"{}\") are both the id column of the exclusion list; keep one of them, or merge their ids into one column",
+                                first + 1,
+                                headers[first].trim(),
+                                i + 1,
+                                h.trim()
+                            ),
+                        )
+                        .zh(format!(
+                            "第 {} 列（“{}”）和第 {} 列（“{}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
+                            first + 1,
+                            headers[first].trim(),
+                            i + 1,
+                            h.trim()
+                        ))
+                        .at(Location {
+                            file: Some(source.clone()),
+                            row: None,
+                            column: Some(h.trim().to_string()),
+                        }));
+                    }
+                    found = Some(i);
+                }
+            }
+            Ok(found)
+        };
+        let primary = only(EntityColumn::Id)?;
+        let legacy = only(EntityColumn::LegacyId)?;
         primary.or(legacy).ok_or_else(|| {
                 Error::new(
                     ErrorKind::MissingColumn,
@@ -105,17 +132,37 @@ impl Exclusions {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let mut row = Vec::new();
-        while let Some(line) = rows.next_row(&mut row)? {
+        let blank = |v: &str| normalize_text(v).map(|t| t.is_empty()).unwrap_or(false);
+        'rows: while let Some(line) = rows.next_row(&mut row)? {
+            // SPEC §3.0: the id columns are key columns: a line break there
+            // comes from a quote left open.
+            for c in [primary, legacy].into_iter().flatten() {
+                if row[c].contains(['\n', '\r']) {
+                    problems.push(
+                        Error::new(
+                            ErrorKind::Csv,
+                            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
+                        )
+                        .zh("该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
+                        .at(Location {
+                            file: Some(source.clone()),
+                            row: Some(line),
+                            column: Some(headers[c].clone()),
+                        }),
+                    );
+                    continue 'rows;
+                }
+            }
             // As in the directory (SPEC §3.1): the 统一社会信用代码, or the
             // 注册号 when that is empty.
             let col = match (primary, legacy) {
-                (Some(p), Some(l)) if row[p].trim().is_empty() => l,
+                (Some(p), Some(l)) if blank(&row[p]) => l,
                 (Some(p), _) => p,
                 (None, Some(l)) => l,
                 // Not reached: the header row has one of the two.
                 (None, None) => continue,
             };
-            if row[col].trim().is_empty() {
+            if blank(&row[col]) {
                 continue;
             }
             let here = Location {

@@ -11,7 +11,7 @@
 
 use crate::{Error, ErrorKind, Location, Result};
 use std::collections::VecDeque;
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
 /// A table of text cells read row by row.
 pub trait RowSource {
@@ -82,8 +82,8 @@ struct RawRow {
 
 enum Body<'a> {
     Csv {
-        reader: csv::Reader<Box<dyn Read + 'a>>,
-        record: csv::ByteRecord,
+        reader: CsvParser<Box<dyn BufRead + 'a>>,
+        record: Vec<Vec<u8>>,
     },
     Sheet {
         rows: std::vec::IntoIter<RawRow>,
@@ -155,9 +155,10 @@ impl<'a> Table<'a> {
         is_header: &dyn Fn(&[String]) -> bool,
     ) -> Result<Table<'a>> {
         let mut reader = reader;
-        let mut peek = Vec::with_capacity(64 * 1024);
+        // 64 KiB after a byte-order mark: what the separator is sniffed from.
+        let mut peek = Vec::with_capacity(64 * 1024 + 3);
         (&mut reader)
-            .take(64 * 1024)
+            .take(64 * 1024 + 3)
             .read_to_end(&mut peek)
             .map_err(|e| {
                 Error::new(ErrorKind::Io, format!("cannot read the file: {e}"))
@@ -173,25 +174,15 @@ impl<'a> Table<'a> {
             })?;
             return Table::from_workbook(all, source, options, is_header);
         }
+        // SPEC §3.0: the encoding and the separator.
         let bom = peek.starts_with(b"\xEF\xBB\xBF");
-        let encoding = match options.encoding {
-            TextEncoding::Auto if bom => TextEncoding::Utf8,
-            TextEncoding::Auto => match std::str::from_utf8(&peek) {
-                Ok(_) => TextEncoding::Utf8,
-                // A sequence cut off by the 64 KiB window is still UTF-8.
-                Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
-                Err(_) => TextEncoding::Gb18030,
-            },
-            forced => forced,
-        };
-        let start = if bom && encoding == TextEncoding::Utf8 {
+        let start = if bom && options.encoding != TextEncoding::Gb18030 {
             3
         } else {
             0
         };
         let delimiter = sniff_delimiter(&peek[start..]);
-        let chained: Box<dyn Read + 'a> = Box::new(Cursor::new(peek).chain(reader));
-        let mut chained = chained;
+        let mut chained: Box<dyn Read + 'a> = Box::new(Cursor::new(peek).chain(reader));
         if start > 0 {
             let mut skip = [0u8; 3];
             chained.read_exact(&mut skip).map_err(|e| {
@@ -199,21 +190,22 @@ impl<'a> Table<'a> {
                     .at(at(source, None, None))
             })?;
         }
-        let input: Box<dyn Read + 'a> = match encoding {
+        let input: Box<dyn Read + 'a> = match options.encoding {
+            TextEncoding::Auto if bom => Box::new(Utf8Checked::new(chained, false)),
+            TextEncoding::Auto => Box::new(AutoText::new(chained)),
+            TextEncoding::Utf8 => Box::new(Utf8Checked::new(chained, false)),
             TextEncoding::Gb18030 => Box::new(Gb18030Reader::new(chained)),
-            _ => chained,
         };
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(input);
+        let reader = CsvParser::new(
+            Box::new(BufReader::with_capacity(64 * 1024, input)) as Box<dyn BufRead + 'a>,
+            delimiter,
+        );
         let mut table = Table {
             source: source.to_string(),
             headers: Vec::new(),
             body: Body::Csv {
                 reader,
-                record: csv::ByteRecord::new(),
+                record: Vec::new(),
             },
             pending: VecDeque::new(),
             numeric: Vec::new(),
@@ -309,39 +301,56 @@ impl<'a> Table<'a> {
             let row = match &mut self.body {
                 Body::Sheet { rows } => rows.next(),
                 Body::Csv { reader, record } => {
-                    let more = reader.read_byte_record(record).map_err(|e| {
-                        let line = e.position().map(|p| p.line());
-                        let detail = match e.kind() {
-                            csv::ErrorKind::Io(io) => io.to_string(),
-                            _ => e.to_string(),
-                        };
-                        Error::new(
-                            ErrorKind::Csv,
-                            format!("the CSV cannot be read ({detail}); check the quotes near this row, or save the file again as CSV from Excel"),
-                        )
-                        .zh(format!("CSV 文件无法读取（{detail}）；请检查该行附近的引号，或用 Excel 重新另存为 CSV"))
-                        .at(at(&self.source, line, None))
-                    })?;
-                    if !more {
-                        None
-                    } else {
-                        let line = record.position().map(|p| p.line()).unwrap_or(0);
-                        let mut cells = Vec::with_capacity(record.len());
-                        for (i, cell) in record.iter().enumerate() {
-                            cells.push(String::from_utf8(cell.to_vec()).map_err(|_| {
-                                Error::new(
-                                    ErrorKind::Csv,
-                                    "this cell is not UTF-8 text although the start of the file is; the file mixes encodings — save it again as \"CSV UTF-8\", or read it with the encoding gbk",
-                                )
-                                .zh("该单元格不是 UTF-8 编码，而文件开头是；文件混用了编码，请另存为“CSV UTF-8”，或按 GBK 编码读取")
-                                .at(at(&self.source, Some(line), Some(format!("column {}", i + 1))))
-                            })?);
+                    let headers = &self.headers;
+                    let source = &self.source;
+                    let column_name = |c: usize| match headers.get(c) {
+                        Some(h) if !h.trim().is_empty() => h.trim().to_string(),
+                        _ => format!("column {}", c + 1),
+                    };
+                    match reader.read_record(record) {
+                        Err(CsvProblem::Io(line, io)) => {
+                            let detail = io.to_string();
+                            return Err(if io.kind() == std::io::ErrorKind::InvalidData {
+                                Error::new(ErrorKind::Csv, detail.clone())
+                                    .zh(zh_decoding(&detail))
+                                    .at(at(source, Some(line), None))
+                            } else {
+                                Error::new(ErrorKind::Io, format!("cannot read the file: {detail}"))
+                                    .at(at(source, Some(line), None))
+                            });
                         }
-                        Some(RawRow {
-                            line,
-                            numeric: Vec::new(),
-                            cells,
-                        })
+                        Err(CsvProblem::Unclosed { line, column }) => {
+                            return Err(Error::new(
+                                ErrorKind::Csv,
+                                "a quote (\") opens this cell and is never closed, so it swallows every row after it; remove the quote, or close it (a value with a quote inside is written in quotes with the quote doubled: \"5\"\"\")",
+                            )
+                            .zh("该单元格以引号（\"）开头但引号始终未闭合，吞并了其后的所有行；请删除该引号或补全它（值中含引号时，整个值加引号并把引号写两遍：\"5\"\"\"）")
+                            .at(at(source, Some(line), Some(column_name(column)))));
+                        }
+                        Err(CsvProblem::AfterQuote { line, column }) => {
+                            return Err(Error::new(
+                                ErrorKind::Csv,
+                                "this cell has text after its closing quote (\"); put the whole value in quotes with any quote inside doubled (\"a\"\"b\"), or remove the quotes",
+                            )
+                            .zh("该单元格的闭合引号（\"）之后还有文字；请把整个值加引号并把其中的引号写两遍（\"a\"\"b\"），或删除引号")
+                            .at(at(source, Some(line), Some(column_name(column)))));
+                        }
+                        Ok(None) => None,
+                        Ok(Some(line)) => {
+                            let mut cells = Vec::with_capacity(record.len());
+                            for (i, cell) in record.iter().enumerate() {
+                                cells.push(String::from_utf8(cell.clone()).map_err(|_| {
+                                    Error::new(ErrorKind::Csv, "this cell is not UTF-8 text")
+                                        .zh("该单元格不是 UTF-8 编码")
+                                        .at(at(source, Some(line), Some(column_name(i))))
+                                })?);
+                            }
+                            Some(RawRow {
+                                line,
+                                numeric: Vec::new(),
+                                cells,
+                            })
+                        }
                     }
                 }
             };
@@ -381,19 +390,24 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Picks tab when the first line has more tabs than commas.
+/// SPEC §3.0: the separator is decided by the first line (of the first
+/// 64 KiB, after a byte-order mark) that holds a comma or a tab: tab when it
+/// has more tabs than commas, else comma; comma when no line has either.
+/// Lines end at LF or CR. A title line above the header (which usually has
+/// neither) therefore does not decide.
 pub(crate) fn sniff_delimiter(peek: &[u8]) -> u8 {
-    // Both separators are ASCII and GB18030 never uses ASCII bytes inside a
-    // multi-byte character's first byte, so counting bytes is safe in both
-    // encodings.
-    let line = peek.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let tabs = line.iter().filter(|&&b| b == b'\t').count();
-    let commas = line.iter().filter(|&&b| b == b',').count();
-    if tabs > commas {
-        b'\t'
-    } else {
-        b','
+    // Both separators and both line ends are ASCII, and GB18030 never uses
+    // these bytes inside a multi-byte character, so counting bytes is safe
+    // in both encodings.
+    let peek = &peek[..peek.len().min(64 * 1024)];
+    for line in peek.split(|&b| b == b'\n' || b == b'\r') {
+        let tabs = line.iter().filter(|&&b| b == b'\t').count();
+        let commas = line.iter().filter(|&&b| b == b',').count();
+        if tabs + commas > 0 {
+            return if tabs > commas { b'\t' } else { b',' };
+        }
     }
+    b','
 }
 
 /// The text of an Excel cell as a user sees it, and whether it was a number.
@@ -507,6 +521,380 @@ impl<R> RowSource for CsvRows<R> {
     }
     fn cell_is_number(&self, col: usize) -> bool {
         self.table.cell_is_number(col)
+    }
+}
+
+/// The Chinese message for a decoding error of [`Utf8Checked`],
+/// [`AutoText`] or [`Gb18030Reader`].
+fn zh_decoding(detail: &str) -> String {
+    if detail.contains("mixes encodings") {
+        "文件从此行起不是 UTF-8 编码，而文件中首段非 ASCII 文字是 UTF-8：文件混用了编码；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取".into()
+    } else if detail.contains("neither UTF-8 nor GBK") {
+        "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本；请用 Excel 另存为“CSV UTF-8”".into()
+    } else {
+        "文件从此行起不是 UTF-8 编码的文本；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取".into()
+    }
+}
+
+/// How many bytes from the first non-ASCII byte decide the encoding.
+pub(crate) const ENCODING_WINDOW: usize = 64 * 1024;
+
+/// SPEC §3.0: whether the window starting at a file's first non-ASCII byte
+/// is UTF-8. `at_eof` says the window reaches the end of the file; otherwise
+/// a multi-byte sequence cut off at the window's end still counts as UTF-8.
+pub(crate) fn window_is_utf8(window: &[u8], at_eof: bool) -> bool {
+    match simdutf8::compat::from_utf8(window) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && !at_eof,
+    }
+}
+
+/// Passes UTF-8 through, checking it: a byte sequence that is not UTF-8 is
+/// an `InvalidData` error (after the valid bytes before it were read).
+struct Utf8Checked<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    valid_end: usize,
+    filled: usize,
+    bad: bool,
+    /// Whether the file was found to be UTF-8 by its first non-ASCII text
+    /// (the message then says that it mixes encodings).
+    sniffed: bool,
+}
+
+impl<R: Read> Utf8Checked<R> {
+    fn new(inner: R, sniffed: bool) -> Self {
+        Utf8Checked {
+            inner,
+            buf: vec![0; 64 * 1024 + 4],
+            pos: 0,
+            valid_end: 0,
+            filled: 0,
+            bad: false,
+            sniffed,
+        }
+    }
+
+    fn invalid(&self) -> std::io::Error {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            if self.sniffed {
+                "the file is not UTF-8 text from this row on, though its first non-ASCII text is UTF-8: the file mixes encodings — save it again as \"CSV UTF-8\", or read it with the encoding gbk"
+            } else {
+                "the file is not UTF-8 text from this row on; save it again as \"CSV UTF-8\", or read it with the encoding gbk"
+            },
+        )
+    }
+}
+
+impl<R: Read> Read for Utf8Checked<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.pos < self.valid_end {
+                let n = out.len().min(self.valid_end - self.pos);
+                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.bad {
+                return Err(self.invalid());
+            }
+            // Keep the incomplete sequence at the end (at most 3 bytes).
+            self.buf.copy_within(self.valid_end..self.filled, 0);
+            self.filled -= self.valid_end;
+            self.pos = 0;
+            self.valid_end = 0;
+            let n = self.inner.read(&mut self.buf[self.filled..])?;
+            if n == 0 {
+                if self.filled > 0 {
+                    self.bad = true;
+                    continue;
+                }
+                return Ok(0);
+            }
+            self.filled += n;
+            match simdutf8::compat::from_utf8(&self.buf[..self.filled]) {
+                Ok(_) => self.valid_end = self.filled,
+                Err(e) => {
+                    self.valid_end = e.valid_up_to();
+                    self.bad = e.error_len().is_some();
+                }
+            }
+        }
+    }
+}
+
+/// SPEC §3.0, encoding `auto` without a byte-order mark: ASCII passes
+/// through (it reads the same in UTF-8 and GB18030) up to the file's first
+/// non-ASCII byte; the 64 KiB from there decide — UTF-8 when they are UTF-8
+/// (then the whole file must be), GB18030 otherwise. So a GBK file whose
+/// first megabytes are ASCII is still read as GBK, and the file is streamed.
+struct AutoText<'a> {
+    inner: Option<Box<dyn Read + 'a>>,
+    buf: Vec<u8>,
+    pos: usize,
+    decided: Option<Box<dyn Read + 'a>>,
+}
+
+impl<'a> AutoText<'a> {
+    fn new(inner: Box<dyn Read + 'a>) -> Self {
+        AutoText {
+            inner: Some(inner),
+            buf: Vec::new(),
+            pos: 0,
+            decided: None,
+        }
+    }
+}
+
+impl Read for AutoText<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(d) = &mut self.decided {
+                return d.read(out);
+            }
+            let Some(inner) = self.inner.as_mut() else {
+                return Ok(0);
+            };
+            if self.pos == self.buf.len() {
+                self.buf.clear();
+                self.pos = 0;
+                self.buf.resize(64 * 1024, 0);
+                let n = inner.read(&mut self.buf)?;
+                self.buf.truncate(n);
+                if n == 0 {
+                    return Ok(0);
+                }
+            }
+            let rest = &self.buf[self.pos..];
+            let ascii = rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len());
+            if ascii > 0 {
+                let n = ascii.min(out.len());
+                out[..n].copy_from_slice(&rest[..n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            // The first non-ASCII byte: read its window and decide.
+            let mut window = self.buf.split_off(self.pos);
+            self.buf.clear();
+            self.pos = 0;
+            let mut at_eof = false;
+            while window.len() < ENCODING_WINDOW {
+                let have = window.len();
+                window.resize(ENCODING_WINDOW, 0);
+                let n = inner.read(&mut window[have..])?;
+                window.truncate(have + n);
+                if n == 0 {
+                    at_eof = true;
+                    break;
+                }
+            }
+            let utf8 = window_is_utf8(&window[..window.len().min(ENCODING_WINDOW)], at_eof);
+            let inner = self
+                .inner
+                .take()
+                .unwrap_or_else(|| Box::new(std::io::empty()));
+            let rest: Box<dyn Read + '_> = Box::new(Cursor::new(window).chain(inner));
+            // The reader's lifetime is the struct's; the box only ties them.
+            self.decided = Some(if utf8 {
+                Box::new(Utf8Checked::new(rest, true))
+            } else {
+                Box::new(Gb18030Reader::new(rest))
+            });
+        }
+    }
+}
+
+/// Why a CSV record could not be read.
+enum CsvProblem {
+    /// The reader failed (or the text could not be decoded) on this line.
+    Io(u64, std::io::Error),
+    /// A quoted cell that opened on `line` in column `column` (0-based) is
+    /// never closed.
+    Unclosed { line: u64, column: usize },
+    /// Text follows the closing quote of the cell.
+    AfterQuote { line: u64, column: usize },
+}
+
+/// SPEC §3.0: the CSV reader. A record ends at a line end (LF, CR LF or a
+/// lone CR) outside quotes. A cell whose first character is `"` is quoted:
+/// it runs to the next `"` that is not doubled (`""` stands for one `"`),
+/// may hold separators and line breaks, and its closing quote must be
+/// followed by the separator, a line end or the end of the file. In a cell
+/// that does not start with `"`, a `"` is an ordinary character. Row numbers
+/// are line numbers: each line end counts one.
+struct CsvParser<R> {
+    input: R,
+    delimiter: u8,
+    /// The line the reader is on, 1-based.
+    line: u64,
+}
+
+impl<R: BufRead> CsvParser<R> {
+    fn new(input: R, delimiter: u8) -> Self {
+        CsvParser {
+            input,
+            delimiter,
+            line: 1,
+        }
+    }
+
+    fn peek(&mut self) -> std::result::Result<Option<u8>, CsvProblem> {
+        let line = self.line;
+        let buf = self.input.fill_buf().map_err(|e| CsvProblem::Io(line, e))?;
+        Ok(buf.first().copied())
+    }
+
+    /// Reads the next record into `cells`; its first line, or `None` at the
+    /// end of the file.
+    fn read_record(
+        &mut self,
+        cells: &mut Vec<Vec<u8>>,
+    ) -> std::result::Result<Option<u64>, CsvProblem> {
+        let mut n = 0;
+        let start = self.line;
+        if self.peek()?.is_none() {
+            return Ok(None);
+        }
+        loop {
+            if cells.len() <= n {
+                cells.push(Vec::new());
+            }
+            let mut cell = std::mem::take(&mut cells[n]);
+            cell.clear();
+            let column = n;
+            let end = self.read_cell(&mut cell, column)?;
+            cells[n] = cell;
+            n += 1;
+            if end {
+                break;
+            }
+        }
+        cells.truncate(n);
+        Ok(Some(start))
+    }
+
+    /// Reads one cell; true when it ended the record.
+    fn read_cell(
+        &mut self,
+        cell: &mut Vec<u8>,
+        column: usize,
+    ) -> std::result::Result<bool, CsvProblem> {
+        let d = self.delimiter;
+        if self.peek()? == Some(b'"') {
+            self.input.consume(1);
+            let opened = self.line;
+            loop {
+                let line = self.line;
+                let buf = self.input.fill_buf().map_err(|e| CsvProblem::Io(line, e))?;
+                if buf.is_empty() {
+                    return Err(CsvProblem::Unclosed {
+                        line: opened,
+                        column,
+                    });
+                }
+                let i = memchr::memchr3(b'"', b'\n', b'\r', buf).unwrap_or(buf.len());
+                cell.extend_from_slice(&buf[..i]);
+                if i == buf.len() {
+                    self.input.consume(i);
+                    continue;
+                }
+                let b = buf[i];
+                self.input.consume(i + 1);
+                match b {
+                    b'\n' => {
+                        cell.push(b'\n');
+                        self.line += 1;
+                    }
+                    b'\r' => {
+                        cell.push(b'\r');
+                        if self.peek()? != Some(b'\n') {
+                            self.line += 1;
+                        }
+                    }
+                    _ => {
+                        if self.peek()? == Some(b'"') {
+                            self.input.consume(1);
+                            cell.push(b'"');
+                            continue;
+                        }
+                        break;
+                    }
+                }
+            }
+            return match self.peek()? {
+                None => Ok(true),
+                Some(b) if b == d => {
+                    self.input.consume(1);
+                    Ok(false)
+                }
+                Some(b'\n') | Some(b'\r') => self.line_end(),
+                Some(_) => {
+                    let line = self.line;
+                    // Go on at the next line, so that the rows after this
+                    // one are read (and their problems reported) as usual.
+                    self.skip_line()?;
+                    Err(CsvProblem::AfterQuote { line, column })
+                }
+            };
+        }
+        loop {
+            let line = self.line;
+            let buf = self.input.fill_buf().map_err(|e| CsvProblem::Io(line, e))?;
+            if buf.is_empty() {
+                return Ok(true);
+            }
+            match memchr::memchr3(d, b'\n', b'\r', buf) {
+                None => {
+                    cell.extend_from_slice(buf);
+                    let n = buf.len();
+                    self.input.consume(n);
+                }
+                Some(i) => {
+                    cell.extend_from_slice(&buf[..i]);
+                    let b = buf[i];
+                    if b == d {
+                        self.input.consume(i + 1);
+                        return Ok(false);
+                    }
+                    self.input.consume(i);
+                    return self.line_end();
+                }
+            }
+        }
+    }
+
+    /// Consumes the rest of the line and its line end.
+    fn skip_line(&mut self) -> std::result::Result<(), CsvProblem> {
+        loop {
+            let line = self.line;
+            let buf = self.input.fill_buf().map_err(|e| CsvProblem::Io(line, e))?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            if let Some(i) = memchr::memchr2(b'\n', b'\r', buf) {
+                self.input.consume(i);
+                self.line_end()?;
+                return Ok(());
+            }
+            let n = buf.len();
+            self.input.consume(n);
+        }
+    }
+
+    /// Consumes a line end (LF, CR LF or CR) at the reader's position.
+    fn line_end(&mut self) -> std::result::Result<bool, CsvProblem> {
+        if self.peek()? == Some(b'\r') {
+            self.input.consume(1);
+            if self.peek()? == Some(b'\n') {
+                self.input.consume(1);
+            }
+        } else {
+            self.input.consume(1);
+        }
+        self.line += 1;
+        Ok(true)
     }
 }
 
@@ -632,6 +1020,108 @@ mod tests {
         };
         assert_eq!(e.kind(), ErrorKind::Csv);
         assert!(e.to_string().contains("neither UTF-8 nor GBK"), "{e}");
+    }
+
+    fn open(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>> {
+        let mut t = Table::from_bytes(bytes, "t.csv", &ReadOptions::default(), &|_| true)?;
+        let mut out = Vec::new();
+        let mut row = Vec::new();
+        while let Some(line) = t.next_row(&mut row)? {
+            out.push((line, row.clone()));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn gbk_after_64_kib_of_ascii_is_read_as_gbk() {
+        // SPEC §3.0: the window starts at the first non-ASCII byte, so a
+        // long ASCII head does not make a GBK file "UTF-8".
+        let mut text = String::from("id,name\n");
+        let mut i = 0;
+        while text.len() < 200 * 1024 {
+            text.push_str(&format!("A{i},ascii company {i}\n"));
+            i += 1;
+        }
+        text.push_str("B1,阜康市天池商贸有限公司\n");
+        let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+        let rows = open(&bytes).unwrap();
+        assert_eq!(rows.len(), i + 1);
+        let last = rows.last().unwrap();
+        assert_eq!(last.1, ["B1", "阜康市天池商贸有限公司"]);
+        assert_eq!(last.0, i as u64 + 2);
+    }
+
+    #[test]
+    fn a_utf8_file_with_gbk_later_mixes_encodings() {
+        let mut bytes = "id,name\nA1,甲\n".as_bytes().to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 70 * 1024));
+        bytes.extend_from_slice(b"\nA2,");
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("乙").0);
+        bytes.push(b'\n');
+        let e = open(&bytes).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Csv);
+        assert_eq!(e.location().and_then(|l| l.row), Some(4));
+        assert!(e.to_string().contains("mixes encodings"), "{e}");
+        assert!(e.message_zh().contains("混用了编码"), "{e}");
+    }
+
+    #[test]
+    fn the_first_line_with_a_separator_decides() {
+        assert_eq!(sniff_delimiter(b"Title\r\nid\tname\tx,y\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"id,name\ta\n"), b',');
+        assert_eq!(sniff_delimiter(b"id\tname,a\n"), b',');
+        assert_eq!(sniff_delimiter(b"nothing here\n"), b',');
+        let is_header = |cells: &[String]| cells.iter().any(|c| c == "id");
+        let mut t = Table::from_bytes(
+            "名录\nid\tname\nA1\t甲\n".as_bytes(),
+            "t.tsv",
+            &ReadOptions::default(),
+            &is_header,
+        )
+        .unwrap();
+        let rows = read_all(&mut t);
+        assert_eq!(rows, [(3, vec!["A1".to_string(), "甲".to_string()])]);
+    }
+
+    #[test]
+    fn quoting_rules() {
+        // A quote inside an unquoted cell is a character; doubled quotes in
+        // a quoted cell are one quote; a quoted cell may span lines.
+        let rows = open(b"a,b\n5\",\"x\"\"y\"\n\"l1\nl2\",z\r\nlast,\"q\"").unwrap();
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.1.clone()).collect();
+        assert_eq!(
+            cells,
+            [vec!["5\"", "x\"y"], vec!["l1\nl2", "z"], vec!["last", "q"]]
+        );
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 5]);
+        // A lone CR ends a line.
+        let rows = open(b"a,b\rc,d\r").unwrap();
+        assert_eq!(rows, [(2, vec!["c".to_string(), "d".to_string()])]);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_an_error() {
+        let e = open(b"id,name\nA1,\"x\"y\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Csv);
+        let l = e.location().unwrap();
+        assert_eq!((l.row, l.column.as_deref()), (Some(2), Some("name")));
+        assert!(e.to_string().contains("after its closing quote"), "{e}");
+        assert!(e.message_zh().contains("闭合引号"), "{e}");
+    }
+
+    #[test]
+    fn a_quote_left_open_is_an_error_naming_where_it_opened() {
+        let mut text = String::from("id,name,note\n");
+        for i in 0..20 {
+            let note = if i == 3 { "\"open" } else { "ok" };
+            text.push_str(&format!("A{i},n{i},{note}\n"));
+        }
+        let e = open(text.as_bytes()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Csv);
+        let l = e.location().unwrap();
+        assert_eq!((l.row, l.column.as_deref()), (Some(5), Some("note")));
+        assert!(e.to_string().contains("never closed"), "{e}");
+        assert!(e.message_zh().contains("未闭合"), "{e}");
     }
 
     #[test]

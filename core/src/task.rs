@@ -11,6 +11,9 @@ use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// The largest `team.max_per_inspector` (SPEC §5.2): 2^32.
+const MAX_PER_INSPECTOR: u64 = 1 << 32;
+
 /// A condition of a stratum: the entity's attribute is one of the values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -423,6 +426,17 @@ impl TaskFile {
         let name = r.text("name", true)?.unwrap_or_default();
         let item = r.text("item", true)?.unwrap_or_default();
         let mut fields = r.texts("fields")?;
+        // SPEC §5.3: a field is one 执法领域; a text holding a §3.2 field
+        // separator could never equal one of an inspector's fields.
+        if let Some(f) = fields
+            .iter()
+            .find(|f| f.contains([';', ',', '、', '|', '/']))
+        {
+            return Err(invalid(
+                source,
+                format!("`fields` holds \"{f}\", which contains a separator (; , 、 | /); write each field as its own text: fields = [\"食品安全\", \"特种设备\"]"),
+            ));
+        }
         sort_bytes(&mut fields);
         let mut departments = r.texts("departments")?;
         let draw_date = match r.take("draw_date") {
@@ -471,8 +485,27 @@ impl TaskFile {
             ] {
                 if let Some(t) = c.take(key) {
                     for (from, to) in table_of(source, &format!("columns.{key}"), t)? {
+                        // SPEC §5.3: keys match headers by the §3.3 match
+                        // form, so two keys of one form would be ambiguous.
+                        let form = crate::text::header_match_key(&from);
+                        if form.is_empty() {
+                            return Err(invalid(
+                                source,
+                                format!("`columns.{key}` has an empty header name; write the header as it appears in the file"),
+                            ));
+                        }
+                        if out.iter().any(|(f, _): &(String, String)| {
+                            crate::text::header_match_key(f) == form
+                        }) {
+                            return Err(invalid(
+                                source,
+                                format!("`columns.{key}` maps the header \"{from}\" twice (headers match ignoring case, spaces, _ and -); keep one"),
+                            ));
+                        }
                         match to {
-                            toml::Value::String(to) => out.push((from, to)),
+                            toml::Value::String(to) if !normalize_text(&to).unwrap_or_default().is_empty() => {
+                                out.push((from, to))
+                            }
                             _ => {
                                 return Err(invalid(
                                     source,
@@ -523,6 +556,12 @@ impl TaskFile {
                 let mut out = Vec::new();
                 for (value, v) in table {
                     let value = normalize_text(&value).map_err(|e| invalid(source, e.message()))?;
+                    if value.is_empty() {
+                        return Err(invalid(
+                            source,
+                            "`strata_by` lists an empty value; name each value, e.g. ratios = { A = \"3%\" }",
+                        ));
+                    }
                     let key = format!(
                         "strata_by.{}.{value}",
                         if is_ratio { "ratios" } else { "counts" }
@@ -568,7 +607,16 @@ impl TaskFile {
                     let mut conditions = Vec::new();
                     if let Some(w) = s.take("where") {
                         for (k, v) in table_of(source, &format!("{path}.where"), w)? {
-                            let attribute = entity_key(&k);
+                            let key = normalize_text(&k).map_err(|e| {
+                                invalid(source, format!("`{path}.where`: {}", e.message()))
+                            })?;
+                            if key.is_empty() {
+                                return Err(invalid(
+                                    source,
+                                    format!("`{path}.where` has an empty key; name the attribute, e.g. where = {{ \"信用风险等级\" = \"C\" }}"),
+                                ));
+                            }
+                            let attribute = entity_key(&key);
                             let values = texts_of(source, &format!("{path}.where.{k}"), v)?;
                             let values = condition_values(&attribute, values, source)?;
                             if conditions
@@ -650,6 +698,15 @@ impl TaskFile {
                 for item in items {
                     match item {
                         toml::Value::String(k) => {
+                            let k = normalize_text(&k).map_err(|e| {
+                                invalid(source, format!("`team.avoid_same`: {}", e.message()))
+                            })?;
+                            if k.is_empty() {
+                                return Err(invalid(
+                                    source,
+                                    "`team.avoid_same` holds an empty text; name the attribute, e.g. avoid_same = [\"所属区域\"]",
+                                ));
+                            }
                             team.avoid_same.push(AvoidSame { entity: entity_key(&k), inspector: inspector_key(&k) })
                         }
                         toml::Value::Table(tb) => {
@@ -865,6 +922,22 @@ impl Task {
                 "`team.max_per_inspector` is 0: nobody could inspect; remove it or raise it".into(),
             );
         }
+        // SPEC §5.2: at most 2^32, far above any draw's number of teams, so
+        // that every implementation holds it in a plain integer.
+        if t.max_per_inspector.is_some_and(|m| m > MAX_PER_INSPECTOR) {
+            return bad(format!(
+                "`team.max_per_inspector` is above {MAX_PER_INSPECTOR} (2^32); remove it for no cap"
+            ));
+        }
+        let mut names = BTreeSet::new();
+        for s in &self.strata {
+            if !names.insert(s.name.as_str()) {
+                return bad(format!(
+                    "two strata are named \"{}\"; give each a distinct name",
+                    s.name
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -917,6 +990,79 @@ mod tests {
         let e = TaskFile::parse(text, "t.toml").unwrap_err();
         assert!(e.to_string().contains("in quotes"), "{e}");
         assert_eq!(e.location().and_then(|l| l.row), Some(5));
+    }
+
+    fn refused(extra: &str) -> Error {
+        let text = format!("name='a'\nitem='b'\ndraw_date=2026-01-01\n{extra}");
+        let e = TaskFile::parse(&text, "t.toml").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidTask, "{extra}: {e}");
+        assert_eq!(
+            e.location().and_then(|l| l.file.as_deref()),
+            Some("t.toml"),
+            "{e}"
+        );
+        e
+    }
+
+    fn parsed(extra: &str) -> TaskFile {
+        let text = format!("name='a'\nitem='b'\ndraw_date=2026-01-01\n{extra}");
+        TaskFile::parse(&text, "t.toml").unwrap()
+    }
+
+    #[test]
+    fn the_settled_task_rules() {
+        // Distinct stratum names (SPEC §5.3).
+        let e = refused("[[strata]]\nname='x'\nratio='1%'\n[[strata]]\nname='x'\ncount=1\n");
+        assert!(e.message().contains("named \"x\""), "{e}");
+        // Empty texts.
+        let e = refused("[[strata]]\nwhere={''='A'}\nratio='1%'\n");
+        assert!(e.message().contains("strata[1].where"), "{e}");
+        let e = refused("[[strata]]\nwhere={'风险等级'=''}\nratio='1%'\n");
+        assert!(e.message().contains("empty"), "{e}");
+        let e = refused("strata_by={attribute='风险等级', ratios={' '='3%'}}\n");
+        assert!(e.message().contains("strata_by"), "{e}");
+        let e = refused("[team]\navoid_same=['']\n");
+        assert!(e.message().contains("team.avoid_same"), "{e}");
+        let e = refused("[team]\navoid_same=[{entity='', inspector='所属区域'}]\n");
+        assert!(e.message().contains("entity"), "{e}");
+        // max_per_inspector: 1 … 2^32.
+        refused("[team]\nmax_per_inspector=0\n");
+        let e = refused("[team]\nmax_per_inspector=4294967297\n");
+        assert!(e.message().contains("2^32"), "{e}");
+        assert_eq!(
+            parsed("[team]\nmax_per_inspector=4294967296\n")
+                .task
+                .team
+                .max_per_inspector,
+            Some(1 << 32)
+        );
+        refused("[team]\nmax_per_inspector=-1\n");
+        // A field text is one field; a separator in it is refused.
+        let e = refused("fields='食品安全;特种设备'\n");
+        assert!(e.message().contains("fields"), "{e}");
+        refused("fields=['食品安全、特种设备']\n");
+        assert_eq!(parsed("fields='食品安全'\n").task.fields, ["食品安全"]);
+        // Single-text forms: a text stands for a list of one.
+        let t = parsed("departments='局'\nexclusions='91350100M000100Y43'\n[[strata]]\nwhere={'区域'='城关镇'}\nratio='1%'\n[team]\navoid_same='区域'\n").task;
+        assert_eq!(t.departments, ["局"]);
+        assert_eq!(t.exclusions, ["91350100M000100Y43"]);
+        assert_eq!(t.strata[0].conditions[0].values, ["城关镇"]);
+        assert_eq!(t.team.avoid_same.len(), 1);
+        refused("[team]\nconflicts={inspector='ZF1', entity='91350100M000100Y43'}\n");
+        // 注册号 in `where` is the id condition (SPEC §5.1).
+        let t = parsed("[[strata]]\nwhere={'注册号'='652302000123456'}\ncount=1\n").task;
+        assert_eq!(t.strata[0].conditions[0].attribute, "id");
+        // [columns.*]: keys match by the §3.3 form; two of one form, an
+        // empty key or an empty target are refused.
+        let e = refused("[columns.entities]\n'Tax No'='id'\n'tax_no'='id'\n");
+        assert!(e.message().contains("twice"), "{e}");
+        refused("[columns.entities]\n' '='id'\n");
+        refused("[columns.entities]\n'税号'=''\n");
+        // TOML 1.0: a newline inside an inline table and a trailing comma
+        // there are TOML 1.1 and refused; so are unquoted Chinese keys.
+        refused("team={size=2,\nmax_per_inspector=3}\n");
+        refused("team={size=2,}\n");
+        refused("[[strata]]\nwhere={风险等级='A'}\nratio='1%'\n");
     }
 
     #[test]

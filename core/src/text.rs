@@ -115,6 +115,9 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
             "the id (统一社会信用代码) is empty; every entity needs its code",
         ));
     }
+    if crate::directory::looks_scientific(&t) {
+        return Err(scientific(&t, "id (统一社会信用代码)", "代码"));
+    }
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
         return Err(Error::new(
             ErrorKind::InvalidId,
@@ -141,55 +144,30 @@ pub fn normalize_inspector_id(s: &str) -> Result<String> {
             "the certificate number (执法证号) is empty; every inspector needs one",
         ));
     }
+    if crate::directory::looks_scientific(&t) {
+        return Err(scientific(&t, "certificate number (执法证号)", "执法证号"));
+    }
     Ok(t)
 }
 
+/// The error for an id that is a number in scientific notation (SPEC §3.0).
+fn scientific(t: &str, what: &str, zh: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidId,
+        format!("the {what} \"{t}\" is a number in scientific notation: Excel turned the code into a number and lost its digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again"),
+    )
+    .zh(format!("{zh}“{t}”是科学计数法表示的数字：Excel 把代码当成数字，已丢失位数；请将该列设置为“文本”后重新录入"))
+}
+
 /// Parses a date written as `2027-06-30`, `2027/6/30`, `2027.6.30` or
-/// `2027年6月30日` (after normalization) into canonical `YYYY-MM-DD`.
+/// `2027年6月30日` into canonical `YYYY-MM-DD` (SPEC §3.2). The grammar is
+/// [`crate::calendar::Date::parse`]'s, so the draw and the calendar accept
+/// exactly the same dates.
 ///
 /// # Errors
 /// `InvalidDate` when the text is not such a date or the day does not exist.
 pub fn canonical_date(s: &str) -> Result<String> {
-    let t = normalize_text(s).map_err(|e| Error::new(ErrorKind::InvalidDate, e.message()))?;
-    let bad = || {
-        Error::new(
-            ErrorKind::InvalidDate,
-            format!("\"{t}\" is not a date; write it as YYYY-MM-DD, e.g. 2027-06-30"),
-        )
-    };
-    let parts: Vec<&str> = if let Some(rest) = t.strip_suffix('日') {
-        rest.split(['年', '月']).collect()
-    } else {
-        t.split(['-', '/', '.']).collect()
-    };
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(bad());
-    }
-    if parts[0].len() != 4 || parts[1].len() > 2 || parts[2].len() > 2 {
-        return Err(bad());
-    }
-    let y: u32 = parts[0].parse().map_err(|_| bad())?;
-    let m: u32 = parts[1].parse().map_err(|_| bad())?;
-    let d: u32 = parts[2].parse().map_err(|_| bad())?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days_in_month {
-        return Err(Error::new(
-            ErrorKind::InvalidDate,
-            format!("{t}: that day does not exist (month {m} has {days_in_month} days)"),
-        ));
-    }
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
+    crate::calendar::Date::parse(s).map(|d| d.to_string())
 }
 
 /// The key under which a header is looked up (SPEC §3.3): normalized, ASCII
@@ -256,8 +234,23 @@ mod tests {
         for s in [
             "2027-02-29",
             "2027-13-01",
+            "2027-00-10",
+            "2027-06-00",
+            "2027-06-31",
             "27-01-01",
+            "02027-01-01",
+            "0000-01-01",
+            "2027-001-01",
             "2027-1",
+            "2027-06-30-",
+            "2028-06/30",
+            "2028/06-30",
+            "2030月12年31日",
+            "2030年12月31",
+            "2030年12-31日",
+            "2027 06 30",
+            "2027--06-30",
+            "2027-06-30 12:00",
             "tomorrow",
             "",
         ] {
@@ -268,5 +261,19 @@ mod tests {
             );
         }
         assert_eq!(canonical_date("2028-02-29").unwrap(), "2028-02-29");
+        assert_eq!(canonical_date("2000-02-29").unwrap(), "2000-02-29");
+        assert_eq!(
+            canonical_date("1900-02-29").unwrap_err().kind(),
+            ErrorKind::InvalidDate
+        );
+        // One space on either side of a separator, as the calendar always
+        // accepted; the same dates as the calendar's parser.
+        for s in ["2027 - 6 - 30", "2027年 6 月 30 日", "2027/6/30"] {
+            assert_eq!(canonical_date(s).unwrap(), "2027-06-30", "{s}");
+            assert_eq!(
+                crate::calendar::Date::parse(s).unwrap().to_string(),
+                "2027-06-30"
+            );
+        }
     }
 }

@@ -288,3 +288,147 @@ fn xlsx_in_draw_xlsx_out_and_read_back() {
     let back = EntityDirectory::load(&bytes, "result.xlsx", &LoadOptions::default()).unwrap();
     assert_eq!(back.len(), record.draws.len());
 }
+
+/// SPEC §3.0: a number in scientific notation in an id cell is refused for
+/// entity ids, inspector ids and exclusion ids alike, after §2 folding;
+/// without a point or a sign (`12E345`) it is an ordinary id.
+#[test]
+fn scientific_ids_are_refused_everywhere() {
+    let e = load(
+        "e.csv",
+        "统一社会信用代码,企业名称\n９．１４４０３Ｅ＋１７,甲\n".as_bytes(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidId);
+    let l = e.location().unwrap();
+    assert_eq!(
+        (l.row, l.column.as_deref()),
+        (Some(2), Some("统一社会信用代码"))
+    );
+    assert!(e.message().contains("Text"), "{e}");
+    assert!(e.message_zh().contains("文本"), "{e}");
+
+    for id in ["1E-5", "９Ｅ＋１７", "6.5E+10"] {
+        let text = format!("执法证号,姓名\n{id},王伟\n");
+        let e = InspectorDirectory::load(text.as_bytes(), "i.csv", &LoadOptions::default())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidId, "{id}");
+        assert_eq!(e.location().and_then(|l| l.row), Some(2), "{id}");
+    }
+    let ok = InspectorDirectory::load(
+        "执法证号,姓名\n12E345,王伟\n".as_bytes(),
+        "i.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ok.len(), 1);
+
+    let e = Exclusions::load(
+        "统一社会信用代码\n9.14403E+17\n".as_bytes(),
+        "x.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidId);
+    assert_eq!(e.location().and_then(|l| l.row), Some(2));
+    let e = TaskFile::parse(
+        "name='a'\nitem='b'\ndraw_date=2026-01-01\n[team]\nconflicts=[{inspector='1E-5', entity='91350100M000100Y43'}]\n",
+        "t.toml",
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidTask);
+    assert!(e.message().contains("scientific"), "{e}");
+}
+
+/// SPEC §4: two id columns of the same kind in an exclusion list are
+/// `DuplicateColumn` (the second used to be ignored, so the entities listed
+/// there were drawn); a line break in an id cell is `Csv`.
+#[test]
+fn exclusion_lists_refuse_a_second_id_column_and_multi_line_ids() {
+    let e = Exclusions::load(
+        "统一社会信用代码,原因,信用代码\n91350100M000100Y43,已检查,91652302MA7XXXXXXX\n".as_bytes(),
+        "x.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateColumn);
+    assert!(
+        e.message()
+            .contains("columns 1 (\"统一社会信用代码\") and 3 (\"信用代码\")"),
+        "{e}"
+    );
+    assert!(e.message_zh().contains("第 1 列"), "{e}");
+    assert_eq!(e.location().and_then(|l| l.file.as_deref()), Some("x.csv"));
+
+    let e = Exclusions::load(
+        "注册号,统一社会信用代码,regno\n1,,2\n".as_bytes(),
+        "x.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateColumn);
+
+    let e = Exclusions::load(
+        "统一社会信用代码,注册号\n\"91350100M000100Y43\n\",\n".as_bytes(),
+        "x.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Csv);
+    let l = e.location().unwrap();
+    assert_eq!(
+        (l.row, l.column.as_deref()),
+        (Some(2), Some("统一社会信用代码"))
+    );
+    assert!(e.message_zh().contains("引号"), "{e}");
+}
+
+/// SPEC §14 precedence: a row's problem is reported before a duplicate id
+/// (kind of the first problem, rows in file order, then duplicates);
+/// overlapping strata before a quota above a stratum; and the same input
+/// gives the same error every time.
+#[test]
+fn errors_follow_the_documented_precedence() {
+    let c = "91350100M000100Y43";
+    let text = format!(
+        "统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\nX-1,乙,A\n{c},丙,A\n"
+    );
+    let first = load("e.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(first.kind(), ErrorKind::InvalidId);
+    let kinds: Vec<ErrorKind> = first.details().iter().map(|d| d.kind()).collect();
+    assert_eq!(kinds, [ErrorKind::InvalidId, ErrorKind::DuplicateId]);
+    for _ in 0..3 {
+        assert_eq!(
+            load("e.csv", text.as_bytes()).unwrap_err().to_string(),
+            first.to_string()
+        );
+    }
+
+    let dir = load(
+        "e.csv",
+        format!("统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\n").as_bytes(),
+    )
+    .unwrap();
+    let inspectors = InspectorDirectory::load(
+        "执法证号,姓名\nZF1,王伟\nZF2,李娜\n".as_bytes(),
+        "i.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let task = TaskFile::parse(
+        "name='a'\nitem='b'\ndraw_date=2026-01-01\n[[strata]]\nname='s1'\nwhere={'风险等级'='A'}\ncount=5\n[[strata]]\nname='s2'\nwhere={'风险等级'=['A','B']}\ncount=5\n",
+        "t.toml",
+    )
+    .unwrap()
+    .task;
+    let e = draw(&DrawInputs {
+        task: &task,
+        entities: &dir,
+        inspectors: &inspectors,
+        exclusions: &Exclusions::none(),
+        seed: &[SeedSource::parse("lottery:1 2 3").unwrap()],
+        announcement: None,
+    })
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OverlappingStrata);
+}

@@ -256,3 +256,58 @@ fn a_directory_of_many_batches_digests_the_same() {
     assert_eq!(fast.len(), 140_000);
     assert_eq!(slow.digest_hex(), fast.digest_hex());
 }
+
+/// SPEC §3.0: a quote left open, text after a closing quote, a quote inside
+/// an unquoted cell and doubled quotes — the loader and the scan agree
+/// (the scan declines what the loader refuses; what both read is equal).
+#[test]
+fn quoting_edge_cases_agree() {
+    let head = "统一社会信用代码,企业名称,信用风险等级,所属区域\n";
+    let body = |i: u64, area: &str| format!("{},公司{i},C,{area}\n", code(i));
+    let mut open_quote = String::from(head);
+    let mut after_quote = String::from(head);
+    let mut inner_quote = String::from(head);
+    let mut doubled = String::from(head);
+    for i in 0..20 {
+        open_quote.push_str(&body(i, if i == 4 { "\"城关镇" } else { "城关镇" }));
+        after_quote.push_str(&body(i, if i == 4 { "\"城关\"镇" } else { "城关镇" }));
+        inner_quote.push_str(&body(i, if i == 4 { "城关\"镇" } else { "城关镇" }));
+        doubled.push_str(&body(
+            i,
+            if i == 4 {
+                "\"城关\"\"镇\""
+            } else {
+                "城关镇"
+            },
+        ));
+    }
+    let task = TaskFile::parse(TASK, "task.toml").unwrap().task;
+    let options = LoadOptions::default();
+    for (text, refused) in [
+        (&open_quote, true),
+        (&after_quote, true),
+        (&inner_quote, false),
+        (&doubled, false),
+    ] {
+        let slow = EntityDirectory::load(text.as_bytes(), "e.csv", &options);
+        let fast = EntityIndex::scan_bytes(text.as_bytes(), "e.csv", &options, &task).unwrap();
+        if refused {
+            let e = slow.err().expect("the loader refuses it");
+            assert_eq!(e.kind(), shuangsui::ErrorKind::Csv);
+            let l = e.location().unwrap();
+            assert_eq!(
+                (l.row, l.column.as_deref()),
+                (Some(6), Some("所属区域")),
+                "{e}"
+            );
+            assert!(fast.is_none(), "the scan must decline:\n{text}");
+        } else {
+            let s = slow.unwrap();
+            assert_eq!(s.len(), 20);
+            if let Some(f) = fast {
+                assert_eq!(s.digest_hex(), f.digest_hex());
+                assert_eq!(record(&s), record(&f));
+            }
+        }
+    }
+}

@@ -163,8 +163,13 @@ impl Date {
     }
 
     /// Reads a date written as `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.M.D` or
-    /// `YYYY年M月D日`. Surrounding whitespace is ignored; months and days
-    /// may have one or two digits; full-width digits (`２０２６`) are accepted.
+    /// `YYYY年M月D日` (SPEC §3.2, the one date grammar of the crate; the
+    /// directories' expiry dates and the task's draw date are read by it
+    /// too). The text is normalized first (SPEC §2: full-width digits and
+    /// separators fold, surrounding whitespace goes); the year has four
+    /// digits (0001–9999), month and day one or two; one kind of separator
+    /// per date, each optionally with one space on either side; the day must
+    /// exist (leap years included).
     ///
     /// # Errors
     ///
@@ -178,61 +183,31 @@ impl Date {
     /// for s in ["2026-10-08", "2026/10/8", "2026.10.8", "2026年10月8日"] {
     ///     assert_eq!(Date::parse(s)?.to_string(), "2026-10-08");
     /// }
+    /// assert!(Date::parse("2026-10/08").is_err());
+    /// assert!(Date::parse("2026月10年8日").is_err());
     /// # Ok::<(), shuangsui::Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Date> {
-        let folded: String = text
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '－' => '-',
-                '／' => '/',
-                '．' => '.',
-                _ => c,
-            })
-            .collect();
+        let shown = text.trim();
         let bad = || {
             Error::new(
                 ErrorKind::InvalidDate,
                 format!(
-                    "\"{}\" is not a date; write it as YYYY-MM-DD (also accepted: YYYY/M/D, YYYY.M.D, YYYY年M月D日)",
-                    text.trim()
+                    "\"{shown}\" is not a date; write it as YYYY-MM-DD (also accepted: YYYY/M/D, YYYY.M.D, YYYY年M月D日)"
                 ),
             )
+            .zh(format!(
+                "“{shown}”不是日期；请写成 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日）"
+            ))
         };
-        let parts: Vec<&str> = if let Some(rest) = folded.strip_suffix('日') {
-            let (y, rest) = rest.split_once('年').ok_or_else(bad)?;
-            let (m, d) = rest.split_once('月').ok_or_else(bad)?;
-            vec![y, m, d]
-        } else {
-            let sep = ['-', '/', '.']
-                .into_iter()
-                .find(|s| folded.contains(*s))
-                .ok_or_else(bad)?;
-            folded.split(sep).collect()
-        };
-        if parts.len() != 3 {
-            return Err(bad());
-        }
-        let num = |s: &str, max_len: usize| -> Result<u32> {
-            let s = s.trim();
-            if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            s.parse().map_err(|_| bad())
-        };
-        if parts[0].trim().len() != 4 {
-            return Err(bad());
-        }
-        let y = num(parts[0], 4)?;
-        let m = num(parts[1], 2)?;
-        let d = num(parts[2], 2)?;
+        let t = crate::text::normalize_text(text).map_err(|_| bad())?;
+        let (y, m, d) = date_parts(&t).ok_or_else(bad)?;
         Date::new(y as i32, m, d).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidDate,
-                format!("\"{}\": {}", text.trim(), e.message()),
+                format!("\"{shown}\": {}", e.message()),
             )
+            .zh(format!("“{shown}”不是存在的日期（{}）", e.message()))
         })
     }
 
@@ -394,4 +369,47 @@ mod tests {
         assert_eq!(Date::MAX.add_days(10), Date::MAX);
         assert_eq!(Date::MIN.add_days(-10), Date::MIN);
     }
+}
+
+/// SPEC §3.2: the digits of a normalized date text, or `None` when it is
+/// not in one of the forms `Y S M S D` (S one of `-` `/` `.`, the same
+/// twice) or `Y年M月D日`, where Y has 4 ASCII digits, M and D 1 or 2, and
+/// each separator may have one space on either side.
+fn date_parts(t: &str) -> Option<(u32, u32, u32)> {
+    let mut numbers = Vec::with_capacity(3);
+    let mut seps = Vec::with_capacity(3);
+    let mut rest = t;
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        numbers.push(&rest[..digits]);
+        rest = &rest[digits..];
+        if rest.is_empty() {
+            break;
+        }
+        let s = rest.strip_prefix(' ').unwrap_or(rest);
+        let c = s.chars().next()?;
+        let s = &s[c.len_utf8()..];
+        let s = s.strip_prefix(' ').unwrap_or(s);
+        seps.push(c);
+        rest = s;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    let ok = match (numbers.len(), seps.as_slice()) {
+        (3, [a, b]) => a == b && matches!(a, '-' | '/' | '.'),
+        (3, ['年', '月', '日']) => true,
+        _ => false,
+    };
+    if !ok || numbers[0].len() != 4 || numbers[1].len() > 2 || numbers[2].len() > 2 {
+        return None;
+    }
+    Some((
+        numbers[0].parse().ok()?,
+        numbers[1].parse().ok()?,
+        numbers[2].parse().ok()?,
+    ))
 }
