@@ -427,7 +427,7 @@ fn errors_follow_the_documented_precedence() {
         inspectors: &inspectors,
         exclusions: &Exclusions::none(),
         seed: &[SeedSource::parse("lottery:1 2 3").unwrap()],
-        announcement: None,
+        announcement: shuangsui::Announced::V1,
     })
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OverlappingStrata);
