@@ -908,6 +908,12 @@ struct Gb18030Reader<R> {
     in_start: usize,
     in_end: usize,
     eof: bool,
+    /// The decoder was given the last input and has flushed everything:
+    /// encoding_rs forbids using it again (it panics), so reads end here.
+    finished: bool,
+    /// Decoded bytes a small `out` could not take yet.
+    pending: Vec<u8>,
+    pending_at: usize,
 }
 
 impl<R: Read> Gb18030Reader<R> {
@@ -919,22 +925,18 @@ impl<R: Read> Gb18030Reader<R> {
             in_start: 0,
             in_end: 0,
             eof: false,
+            finished: false,
+            pending: Vec::new(),
+            pending_at: 0,
         }
     }
-}
 
-impl<R: Read> Read for Gb18030Reader<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if out.len() < 4 {
-            // A decoded character takes up to 4 bytes; callers of csv use
-            // large buffers, but keep the contract for small ones.
-            let mut tmp = [0u8; 8];
-            let n = self.read(&mut tmp)?;
-            let k = n.min(out.len());
-            out[..k].copy_from_slice(&tmp[..k]);
-            return Ok(k);
-        }
+    /// Decodes into `out` (at least 4 bytes, the longest character).
+    fn decode(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         loop {
+            if self.finished {
+                return Ok(0);
+            }
             if self.in_start == self.in_end && !self.eof {
                 self.in_start = 0;
                 self.in_end = self.inner.read(&mut self.input)?;
@@ -948,21 +950,87 @@ impl<R: Read> Read for Gb18030Reader<R> {
                 self.eof,
             );
             self.in_start += read;
-            if let encoding_rs::DecoderResult::Malformed(_, _) = result {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "the file is neither UTF-8 nor GBK/GB18030 text",
-                ));
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, _) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the file is neither UTF-8 nor GBK/GB18030 text",
+                    ));
+                }
+                // With the last input consumed, the decoder is done.
+                encoding_rs::DecoderResult::InputEmpty if self.eof => {
+                    self.finished = true;
+                    return Ok(written);
+                }
+                _ => {}
             }
-            if written > 0 || (self.eof && self.in_start == self.in_end) {
+            if written > 0 {
                 return Ok(written);
             }
         }
     }
 }
 
+impl<R: Read> Read for Gb18030Reader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending_at < self.pending.len() {
+            let n = (self.pending.len() - self.pending_at).min(out.len());
+            out[..n].copy_from_slice(&self.pending[self.pending_at..self.pending_at + n]);
+            self.pending_at += n;
+            return Ok(n);
+        }
+        if out.len() < 4 {
+            // A decoded character takes up to 4 bytes: decode into a
+            // buffer and hand it out in pieces, losing nothing.
+            let mut tmp = [0u8; 16];
+            let n = self.decode(&mut tmp)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.pending.clear();
+            self.pending.extend_from_slice(&tmp[..n]);
+            self.pending_at = 0;
+            return self.read(out);
+        }
+        self.decode(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// GBK text without a final line break, or ending in an open quote,
+    /// reads to its end (encoding_rs panics if its decoder is used after
+    /// it has finished), and small reads lose nothing.
+    #[test]
+    fn gbk_reader_ends_cleanly_and_serves_small_reads() {
+        use std::io::Read;
+        for bytes in [
+            &b"\xd6\xd0,id\n1,\xb0\xa1"[..],
+            b"id,name\n\"abc",
+            b"",
+            b"\xd6\xd0",
+        ] {
+            let mut r = super::Gb18030Reader::new(bytes);
+            let mut all = Vec::new();
+            r.read_to_end(&mut all).unwrap();
+            let mut again = [0u8; 8];
+            assert_eq!(
+                r.read(&mut again).unwrap(),
+                0,
+                "reads after the end are empty"
+            );
+            let expected = encoding_rs::GB18030.decode_without_bom_handling(bytes).0;
+            assert_eq!(String::from_utf8(all).unwrap(), expected);
+            let mut r = super::Gb18030Reader::new(bytes);
+            let mut small = Vec::new();
+            let mut one = [0u8; 1];
+            while r.read(&mut one).unwrap() == 1 {
+                small.push(one[0]);
+            }
+            assert_eq!(String::from_utf8(small).unwrap(), expected);
+        }
+    }
+
     use super::*;
 
     fn read_all(t: &mut Table) -> Vec<(u64, Vec<String>)> {

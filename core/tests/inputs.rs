@@ -86,6 +86,31 @@ fn gbk_is_detected_and_can_be_forced() {
     assert!(e.to_string().contains("UTF-8"), "{e}");
 }
 
+/// Issue 13, case 1: a GBK file whose last row has no line break (as
+/// Chinese Excel saves it), or that ends inside an open quote, gives its
+/// UTF-8 copy's digest or a clean error — never a panic.
+#[test]
+fn gbk_without_a_final_line_break_reads_like_its_utf8_copy() {
+    let utf8 = "统一社会信用代码,企业名称\n91652302MAYYDYBDX3,阜康市万悦家政服务有限公司";
+    let (gbk, _, _) = encoding_rs::GBK.encode(utf8);
+    let a = load("u.csv", utf8.as_bytes()).unwrap();
+    for encoding in [TextEncoding::Auto, TextEncoding::Gb18030] {
+        let options = LoadOptions {
+            read: ReadOptions {
+                encoding,
+                sheet: None,
+            },
+            ..LoadOptions::default()
+        };
+        let b = EntityDirectory::load(&gbk, "g.csv", &options).unwrap();
+        assert_eq!(a.digest(), b.digest());
+        let mut open = gbk.to_vec();
+        open.extend_from_slice(b"\n\"91652302MA");
+        let e = EntityDirectory::load(&open, "g.csv", &options).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Csv, "{e}");
+    }
+}
+
 #[test]
 fn a_sheet_is_chosen_by_name() {
     let xlsx = xlsx_with_title(None);
@@ -390,9 +415,7 @@ fn exclusion_lists_refuse_a_second_id_column_and_multi_line_ids() {
 #[test]
 fn errors_follow_the_documented_precedence() {
     let c = "91350100M000100Y43";
-    let text = format!(
-        "统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\nX-1,乙,A\n{c},丙,A\n"
-    );
+    let text = format!("统一社会信用代码,企业名称,信用风险等级\n{c},甲,A\nX-1,乙,A\n{c},丙,A\n");
     let first = load("e.csv", text.as_bytes()).unwrap_err();
     assert_eq!(first.kind(), ErrorKind::InvalidId);
     let kinds: Vec<ErrorKind> = first.details().iter().map(|d| d.kind()).collect();
