@@ -1045,6 +1045,11 @@
     $('#ann-downloads').hidden = !info;
     $('#seed-announced').hidden = !info;
     $('#seed-unannounced').hidden = !!info;
+    // The forms of an announcement made or loaded cannot change any more:
+    // editing them would no longer match what is published.
+    $('fieldset.sources').disabled = !!info;
+    $('#ann-published').disabled = !!info;
+    $('#make-ann').disabled = !!info;
     if (!info) {
       show(st);
       return;

@@ -396,6 +396,7 @@ describe('the web page in headless Chromium', () => {
     // In English, the English lines.
     await page.click('#lang');
     assert.match(await page.textContent('[data-testid=as-committed]'), /^yes/);
+    await page.locator('[data-testid=assurance]').screenshot({ path: join(artifacts, 'assurance-section-en.png') });
     await page.click('#lang');
     // Removed again: not checked.
     await page.click('[data-testid=verify-announcement-remove]');
@@ -547,6 +548,30 @@ describe('the web page in headless Chromium', () => {
     await page.close();
   });
 
+  test('custom lottery groups, a beacon and a text set up on the page: the golden vectors\' announcements and records', async () => {
+    for (const name of ['06-custom-lottery-groups', '09-several-sources']) {
+      const v = join(repo, 'seeds', 'v2', name);
+      const dir = join(work, 'forms-' + name);
+      mkdirSync(dir, { recursive: true });
+      for (const f of ['entities.csv', 'inspectors.csv', 'announcement.json']) writeFileSync(join(dir, f), readFileSync(join(v, f)));
+      // Without its [[seed]] tables: the forms come from the editor alone.
+      writeFileSync(join(dir, 'task.toml'), readFileSync(join(v, 'task.toml'), 'utf8').replace(/\n\[\[seed\]\][\s\S]*$/, '\n'));
+      const page = await openPage(server.origin + '/index.html');
+      const seed = readFileSync(join(v, 'seed.txt'), 'utf8').trim();
+      await loadDrawInputs(page, { dir, seed, announcement: join(dir, 'announcement.json') }, { announce: true });
+      // Made: the editor is locked, so that it cannot drift from what is published.
+      assert.equal(await page.isDisabled('#make-ann'), true);
+      if (name === '09-several-sources') {
+        assert.match(await page.textContent('[data-testid=entropy]'), /256\.0/);
+        await page.locator('section[aria-labelledby=h-seed]').screenshot({ path: join(artifacts, 'seed-boxes-several.png') });
+      }
+      await draw(page);
+      const got = await downloadText(page, '#dl-record');
+      assert.ok(got.bytes.equals(readFileSync(join(v, 'expected.json'))), `${name}: the record differs from expected.json`);
+      await page.close();
+    }
+  });
+
   test('unannounced: the draw asks for confirmation; the verify tab says 未经事先公告', async () => {
     const v = join(repo, 'seeds', 'v2', '12-unannounced');
     const page = await openPage(server.origin + '/index.html');
@@ -582,6 +607,8 @@ describe('the web page in headless Chromium', () => {
   test('deadline: 2026-09-28 + 处罚结果公示 → 2026-10-13, with the month calendar', async () => {
     const page = await openPage(server.origin + '/index.html');
     assert.equal(await computeDeadline(page), '2026-10-13');
+    // The month views are drawn after the due date is shown.
+    await page.waitForSelector('#due-months table.month:nth-of-type(2)');
     const due = page.locator('td.due[data-date="2026-10-13"]');
     assert.equal(await due.count(), 1);
     assert.equal(await page.locator('td.holiday_off[data-date="2026-10-01"]').count(), 1);
