@@ -857,9 +857,9 @@
     });
     const custom = h('div', { class: 'custom-game' },
       label('form.customGame', input('custom_game', preset ? '' : f.game)),
-      h('table', { class: 'groups-table' },
-        h('thead', {}, h('tr', {}, ['count', 'min', 'max', 'ordered', 'distinct'].map((k) => h('th', { scope: 'col', 'data-i18n': 'form.g.' + k, text: t('form.g.' + k) })), h('th', {}))),
-        groups),
+      h('div', { class: 'groups-scroll' }, h('table', { class: 'groups-table' },
+        h('thead', {}, h('tr', {}, ['count', 'min', 'max'].map((k) => h('th', { scope: 'col', 'data-i18n': 'form.g.' + k, text: t('form.g.' + k) })), h('th', {}), h('th', {}), h('th', {}))),
+        groups)),
       addGroup);
     const remove = h('button', { type: 'button', class: 'remove-form', 'data-i18n': 'form.remove', text: t('form.remove') });
     const box = h('fieldset', { class: 'form-src' },
@@ -1059,7 +1059,7 @@
       h('p', { class: 'ok', 'data-testid': 'ann-ok' }, t('ann.ok', { digest: info.announcement_digest })),
       h('p', {}, t('ann.facts', { published: info.published || '—', task: info.task_name, date: info.draw_date, protocol: info.protocol })),
       h('ol', { class: 'sources-list' }, info.sources.map((s) => h('li', {}, s.describe, ' — ', I18N.lang === 'zh' ? s.expects_zh : s.expects_en))),
-      v1 ? h('p', { class: 'warn' }, t('ann.v1')) : h('p', {}, t('ann.entropy', { bits: Number(info.entropy_bits).toFixed(1) })),
+      v1 ? h('p', { class: 'warn' }, t('ann.v1')) : null,
       h('p', { class: 'publish-now', 'data-testid': 'publish-now' }, t(state.annMade ? 'ann.publishNow' : 'ann.loaded', { published: info.published || '—' })));
   }
 

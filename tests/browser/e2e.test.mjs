@@ -878,6 +878,9 @@ describe('the web page in headless Chromium', () => {
     assert.equal(await page.textContent('#tab-draw'), '抽取');
 
     await page.setViewportSize({ width: 390, height: 844 });
+    // The widest seed-form editor: a custom game's groups table and a second source.
+    await page.locator('#forms [name=game]').first().selectOption('*custom');
+    await page.click('#add-form');
     for (const tab of ['draw', 'verify', 'deadline']) {
       await page.click(`#tab-${tab}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
