@@ -1258,7 +1258,8 @@
     const out = [];
     for (const line of lines($('#seed').value)) {
       try {
-        const s = await call('seedSource', { line });
+        // As the unannounced draw reads it: the kind prefix is required.
+        const s = await call('seedSourceUnannounced', { line });
         out.push(h('li', {}, t('seed.kind.' + s.kind), ' → ', h('code', { text: s.value })));
       } catch (err) {
         out.push(h('li', { class: 'bad' }, err.message || String(err)));

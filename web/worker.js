@@ -281,6 +281,7 @@ const ops = {
   resultCsv: ({ record }) => W.resultCsv(text(record)),
   noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
+  seedSourceUnannounced: ({ line }) => JSON.parse(W.seedSourceUnannounced(line)),
   announcementInfo: ({ announcement }) => JSON.parse(W.announcementInfo(announcement)),
   announcementHtml: ({ announcement }) => W.announcementHtml(announcement),
   lotteryPresets: () => JSON.parse(W.lotteryPresets()),

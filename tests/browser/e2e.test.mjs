@@ -6,8 +6,13 @@
 // real-world directories (an xlsx with a title row and two sheets, a GBK
 // CSV, an unusual header mapped on the page, each giving the command line's
 // digest); a result of several pages, each row reached by keyboard; and no
-// request leaving 127.0.0.1. Then the same draw and deadline from the
-// single-file page opened via file://. Screenshots go to tests/artifacts/.
+// request leaving 127.0.0.1. Protocol v2: the seed-form editor and the
+// announcement it makes (compared with the CLI's and the golden vectors'),
+// the per-number seed boxes, day 2 from the announcement alone, the
+// confirmation an unannounced draw needs, and the verify tab's assurance
+// with and without the announcement (v1 records labelled v1). Then the same
+// draw and deadline from the single-file page opened via file://.
+// Screenshots go to tests/artifacts/.
 //
 // Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
 import { execFileSync } from 'node:child_process';
@@ -580,6 +585,8 @@ describe('the web page in headless Chromium', () => {
     // 福彩3D alone: 9.9 bits, and the warning in words.
     await page.waitForSelector('[data-testid=entropy-warning]');
     assert.match(await page.textContent('[data-testid=entropy-warning]'), /几个来源合起来更安全|增加一个种子来源/);
+    // The preview reads the line as the unannounced draw does.
+    await page.waitForFunction(() => /3\.0\.7/.test(document.querySelector('#seed-preview').textContent));
     await page.click('#run-draw');
     await page.waitForSelector('[data-testid=need-confirm]');
     assert.equal(await page.locator('[data-testid=draw-done]').count(), 0);

@@ -568,6 +568,16 @@ pub fn seed_source(line: &str) -> Out<String> {
     SeedSource::parse(line).map(|s| pretty(&s)).map_err(problem)
 }
 
+/// One seed source of an unannounced draw as written (`lottery:3 0 7`, the
+/// kind prefix required, SPEC §6.1) in canonical form, as JSON `{kind,
+/// value, description}`: what `draw` with `unannounced` reads.
+#[wasm_bindgen(js_name = seedSourceUnannounced)]
+pub fn seed_source_unannounced(line: &str) -> Out<String> {
+    SeedSource::parse_unannounced(line)
+        .map(|s| pretty(&s))
+        .map_err(problem)
+}
+
 /// The announcement (抽查公告, SPEC §12) as published JSON. `forms` is a
 /// JSON list of seed forms (SPEC §6.2, e.g. `[{"kind":"lottery","game":
 /// "福彩3D","issue":"2026318","date":"2026-11-30","groups":[…]}]`), or
