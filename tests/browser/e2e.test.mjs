@@ -870,12 +870,17 @@ describe('the web page in headless Chromium', () => {
 
     // The setup travels in the hash: a reload (or a shared link) restores it.
     await page.fill('#task-form [name=item]', '食品经营行为检查');
+    await page.locator('#forms [name=game]').first().selectOption('排列5');
+    await page.fill('#forms [name=issue]', '26318');
     await page.fill('[data-testid=seed]', 'lottery:1 2 3');
-    await page.waitForFunction(() => location.hash.includes('seed='));
+    await page.waitForFunction(() => location.hash.includes('seed=') && location.hash.includes('26318'));
     const url = page.url();
     const again = await openPage(url);
     assert.equal(await again.inputValue('#task-form [name=item]'), '食品经营行为检查');
     assert.equal(await again.inputValue('[data-testid=seed]'), 'lottery:1 2 3');
+    await again.waitForSelector('#forms .form-src');
+    assert.equal(await again.inputValue('#forms [name=game]'), '排列5');
+    assert.equal(await again.inputValue('#forms [name=issue]'), '26318');
     assert.equal((await again.locator('#strata-rows tr').count()), 4);
     await again.close();
 
