@@ -171,6 +171,10 @@
     taskName: 'task.toml',
     taskInfo: null,    // {json, digest}
     announcement: null, // announcement JSON text, if made or loaded
+    annInfo: null,     // its announcementInfo
+    annMade: false,    // made on this page (and so still to be published)
+    verifyAnnouncement: null, // announcement JSON text on the verify tab
+    lastVerify: null,  // the last verification's outcome, for a language switch
     record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
     recordReady: null, // a promise of those bytes (written after the results are shown)
     summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
@@ -523,6 +527,8 @@
       await refreshTask();
     } else if (kind === 'record') {
       await loadRecord(box, file);
+    } else if (kind === 'announcement') {
+      await loadVerifyAnnouncement(box, file);
     } else if (kind === 'ledger') {
       state.ledger = { name: file.name, text: await file.text() };
       box.classList.add('ok');
@@ -564,10 +570,9 @@
     await loadDirectory($('#panel-draw .drop[data-slot=entities]'), file(d.entities_csv, 'entities.csv'));
     await loadDirectory($('#panel-draw .drop[data-slot=inspectors]'), file(d.inspectors_csv, 'inspectors.csv'));
     state.announcement = d.announcement;
-    $('#ann-sources').value = JSON.parse(d.announcement).seed_sources.join('\n');
-    showAnnouncement();
-    $('#seed').value = d.seed;
-    previewSeed();
+    state.annMade = false;
+    await useAnnouncement(false);
+    fillSeedBoxes(d.seed.split('\n'));
     saveHash();
     $('#run-draw').focus();
   });
@@ -734,6 +739,13 @@
       fileBox.classList.remove('bad');
       if (taskMode() === 'file') {
         show($('.status', fileBox), t('dirs.loaded.task', { name: state.taskName, task: task.name }));
+        // A task file's [[seed]] tables are the forms to announce.
+        // Once for each task file read, so that edits on the page stay.
+        if (info.seedForms && info.seedForms.length && !state.announcement && state.formsFrom !== state.taskToml) {
+          state.formsFrom = state.taskToml;
+          await presetsReady;
+          setForms(info.seedForms);
+        }
       }
       show(status, h('p', { class: 'ok' }, t('task.ok', {
         name: task.name, strata: task.strata.length, size: task.team.size, digest: info.digest,
@@ -796,35 +808,276 @@
   $('#dl-task2').addEventListener('click', downloadTask);
 
   // ------------------------------------------------------------------
-  // Announcement.
+  // Announcement (day 1): the seed forms (SPEC §6.2) are set up on the
+  // page and the core makes the announcement from them (SPEC §12). Day 2:
+  // the seed is entered under the forms the announcement fixed (SPEC §6.3),
+  // one box per number, so that a published result has one way to be typed.
+
+  let presets = []; // [{game, groups}] (SPEC §6.2), from the core
+  const presetsReady = call('lotteryPresets').then((p) => { presets = p; }).catch(() => {});
+  const CUSTOM = '*custom';
+  // A field still holding a template ("____", "＿＿", "XXXX", "待定").
+  const isTemplate = (s) => /_{2,}|＿|^[xX?？]+$|待定|\bTBD\b/i.test(s);
+
+  const label = (key, control, cls) => h('label', { class: cls }, h('span', { 'data-i18n': key, text: t(key) }), control);
+
+  function groupRow(g) {
+    const num = (name, v, min) => h('input', { name, type: 'number', min: String(min), step: '1', value: v === undefined ? '' : String(v), 'aria-label': t('form.g.' + name), 'data-i18n-aria': 'form.g.' + name });
+    const check = (name, on) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name, checked: on }), ' ', h('span', { 'data-i18n': 'form.g.' + name, text: t('form.g.' + name) }));
+    const remove = h('button', { type: 'button', class: 'icon', title: t('form.g.remove'), 'aria-label': t('form.g.remove'), 'data-i18n-aria': 'form.g.remove' }, '×');
+    const tr = h('tr', { class: 'group-row' },
+      h('td', {}, num('count', g.count, 1)), h('td', {}, num('min', g.min, 0)), h('td', {}, num('max', g.max, 0)),
+      h('td', {}, check('ordered', g.ordered !== false)), h('td', {}, check('distinct', !!g.distinct)), h('td', {}, remove));
+    remove.addEventListener('click', () => {
+      tr.remove();
+      formsChanged();
+    });
+    return tr;
+  }
+
+  // One source's editor; `form` a SeedForm object or undefined (a new
+  // 福彩3D source).
+  function formEditor(form) {
+    const f = form || { kind: 'lottery', game: '福彩3D', issue: '', date: '' };
+    const kind = h('select', { name: 'kind', 'data-testid': 'form-kind' },
+      ['lottery', 'beacon', 'text'].map((k) => h('option', { value: k, 'data-i18n': 'form.kind.' + k, text: t('form.kind.' + k) })));
+    kind.value = f.kind;
+    const preset = presets.find((p) => p.game === f.game);
+    const game = h('select', { name: 'game', 'data-testid': 'form-game' },
+      presets.map((p) => h('option', { value: p.game, text: p.game })),
+      h('option', { value: CUSTOM, 'data-i18n': 'form.custom', text: t('form.custom') }));
+    game.value = f.kind !== 'lottery' || preset ? (preset ? preset.game : '福彩3D') : CUSTOM;
+    const input = (name, v, extra) => h('input', { name, value: v === undefined || v === null ? '' : String(v), spellcheck: 'false', 'data-testid': 'form-' + name, ...(extra || {}) });
+    const groups = h('tbody', { class: 'groups' });
+    for (const g of (f.kind === 'lottery' && !preset && f.groups) || [{ count: 1, min: 0, max: 9, ordered: true, distinct: false }]) groups.append(groupRow(g));
+    const addGroup = h('button', { type: 'button', 'data-i18n': 'form.g.add', text: t('form.g.add') });
+    addGroup.addEventListener('click', () => {
+      groups.append(groupRow({ count: 1, min: 1, max: 10, ordered: true, distinct: false }));
+      formsChanged();
+    });
+    const custom = h('div', { class: 'custom-game' },
+      label('form.customGame', input('custom_game', preset ? '' : f.game)),
+      h('div', { class: 'groups-scroll' }, h('table', { class: 'groups-table' },
+        h('thead', {}, h('tr', {}, ['count', 'min', 'max'].map((k) => h('th', { scope: 'col', 'data-i18n': 'form.g.' + k, text: t('form.g.' + k) })), h('th', {}), h('th', {}), h('th', {}))),
+        groups)),
+      addGroup);
+    const remove = h('button', { type: 'button', class: 'remove-form', 'data-i18n': 'form.remove', text: t('form.remove') });
+    const box = h('fieldset', { class: 'form-src' },
+      h('legend', {}),
+      h('div', { class: 'grid kind-row' }, label('form.kind', kind)),
+      h('div', { class: 'k-lottery grid' },
+        label('form.game', game),
+        label('form.issue', input('issue', f.issue, { placeholder: '2026318' })),
+        label('form.ldate', input('ldate', f.kind === 'lottery' ? f.date : '', { type: 'date' })),
+        custom),
+      h('div', { class: 'k-beacon grid' },
+        label('form.beacon', input('beacon', f.beacon, { placeholder: 'drand quicknet' })),
+        label('form.round', input('round', f.round, { inputmode: 'numeric' })),
+        label('form.bdate', input('bdate', f.kind === 'beacon' ? f.date : '', { type: 'date' })),
+        label('form.bytes', input('bytes', f.bytes === undefined ? 32 : f.bytes, { type: 'number', min: '1', step: '1' }))),
+      h('div', { class: 'k-text grid' },
+        label('form.event', input('event', f.event, { placeholder: t('form.eventExample') })),
+        label('form.place', input('place', f.place)),
+        label('form.tdate', input('tdate', f.kind === 'text' ? f.date : '', { type: 'date' }))),
+      h('p', { class: 'actions' }, remove));
+    remove.addEventListener('click', () => {
+      box.remove();
+      formsChanged();
+    });
+    box.addEventListener('input', formsChanged);
+    box.addEventListener('change', formsChanged);
+    showKind(box);
+    return box;
+  }
+
+  function showKind(box) {
+    const kind = $('[name=kind]', box).value;
+    for (const k of ['lottery', 'beacon', 'text']) $('.k-' + k, box).hidden = k !== kind;
+    $('.custom-game', box).hidden = $('[name=game]', box).value !== CUSTOM;
+  }
+
+  function renumber() {
+    const boxes = $$('#forms .form-src');
+    boxes.forEach((box, i) => {
+      $('legend', box).textContent = t('form.n', { n: i + 1 });
+      $('.remove-form', box).hidden = boxes.length < 2;
+    });
+  }
+
+  // The editor's sources as SeedForm objects (numbers that are not
+  // numbers stay NaN, caught by formProblems).
+  function formsNow() {
+    return $$('#forms .form-src').map((box) => {
+      const v = (name) => $(`[name=${name}]`, box).value.trim();
+      const kind = v('kind');
+      if (kind === 'beacon') {
+        return { kind, beacon: v('beacon'), round: /^\d+$/.test(v('round')) ? Number(v('round')) : NaN, date: v('bdate'), bytes: /^\d+$/.test(v('bytes')) ? Number(v('bytes')) : NaN };
+      }
+      if (kind === 'text') return { kind, event: v('event'), place: v('place'), date: v('tdate') };
+      const g = v('game');
+      const preset = presets.find((p) => p.game === g);
+      const groups = preset ? preset.groups : $$('.group-row', box).map((tr) => {
+        const n = (name) => (/^\d+$/.test($(`[name=${name}]`, tr).value.trim()) ? Number($(`[name=${name}]`, tr).value.trim()) : NaN);
+        return { count: n('count'), min: n('min'), max: n('max'), ordered: $('[name=ordered]', tr).checked, distinct: $('[name=distinct]', tr).checked };
+      });
+      return { kind: 'lottery', game: preset ? g : v('custom_game'), issue: v('issue'), date: v('ldate'), groups };
+    });
+  }
+
+  // What must be filled in before announcing, one line each.
+  function formProblems(forms) {
+    const out = [];
+    if (!forms.length) out.push(t('form.p.none'));
+    forms.forEach((f, i) => {
+      const n = i + 1;
+      const need = (value, key) => {
+        if (value === '' || (typeof value === 'number' && !Number.isFinite(value))) out.push(t('form.p.empty', { n, field: t(key) }));
+        else if (typeof value === 'string' && isTemplate(value)) out.push(t('form.p.template', { n, field: t(key), value }));
+      };
+      if (f.kind === 'lottery') {
+        need(f.game, 'form.game');
+        need(f.issue, 'form.issue');
+        need(f.date, 'form.ldate');
+        if (!f.groups.length) out.push(t('form.p.groups', { n }));
+        for (const g of f.groups) {
+          if (![g.count, g.min, g.max].every(Number.isFinite) || g.count < 1 || g.min > g.max) out.push(t('form.p.group', { n }));
+        }
+      } else if (f.kind === 'beacon') {
+        need(f.beacon, 'form.beacon');
+        need(f.round, 'form.round');
+        need(f.date, 'form.bdate');
+        need(f.bytes, 'form.bytes');
+      } else {
+        need(f.event, 'form.event');
+        need(f.place, 'form.place');
+        need(f.date, 'form.tdate');
+      }
+    });
+    return out;
+  }
+
+  // Everything missing before the announcement can be made.
+  function annProblems() {
+    const out = formProblems(formsNow());
+    if (!$('#ann-published').value) out.push(t('form.p.published'));
+    return out;
+  }
+
+  function setForms(forms) {
+    $('#forms').replaceChildren(...(forms.length ? forms : [undefined]).map(formEditor));
+    renumber();
+    showEntropy();
+  }
+
+  let formsTimer = null;
+  function formsChanged(e) {
+    if (e && e.target && e.target.closest && e.target.closest('.form-src') && ['kind', 'game'].includes(e.target.name)) {
+      showKind(e.target.closest('.form-src'));
+    }
+    renumber();
+    saveHash();
+    // A list of what was missing is brought up to date as it is filled in.
+    const problems = $('[data-testid=ann-problems]');
+    if (problems) {
+      const left = annProblems();
+      if (left.length) $('ul', problems).replaceChildren(...left.map((p) => h('li', { text: p })));
+      else problems.remove();
+    }
+    clearTimeout(formsTimer);
+    formsTimer = setTimeout(showEntropy, 150);
+  }
+
+  // The total entropy (SPEC §6.4), with the warning below 20 bits.
+  async function showEntropy() {
+    const out = $('#entropy');
+    // Only the sizes matter here: unfilled numbers count as zero.
+    const forms = formsNow().map((f) => {
+      const c = { ...f };
+      if (c.kind === 'beacon') {
+        c.round = Number.isFinite(c.round) ? c.round : 0;
+        c.bytes = Number.isFinite(c.bytes) ? c.bytes : 0;
+      }
+      if (c.kind === 'lottery') c.groups = c.groups.filter((g) => [g.count, g.min, g.max].every(Number.isFinite) && g.min <= g.max);
+      return c;
+    });
+    try {
+      const bits = await call('entropy', { forms });
+      show(out, h('p', { 'data-testid': 'entropy-bits' }, t('ann.entropy', { bits: bits.toFixed(1) })),
+        bits < 20 ? h('p', { class: 'warn', role: 'note', 'data-testid': 'entropy-warning' }, t('ann.entropyLow', { bits: bits.toFixed(1) })) : null);
+    } catch (_) {
+      show(out);
+    }
+  }
+
+  $('#add-form').addEventListener('click', () => {
+    const box = formEditor(undefined);
+    $('#forms').append(box);
+    renumber();
+    formsChanged();
+    $('[name=kind]', box).focus();
+  });
+
+  // The announcement's facts (announcementInfo), once made or loaded.
+  async function useAnnouncement(restoreTask) {
+    const info = await call('announcementInfo', { announcement: state.announcement });
+    state.annInfo = info;
+    let digest = null;
+    try { digest = JSON.parse(state.announcement).task_digest; } catch (_) { /* read by the core above */ }
+    // Day 2 from the announcement alone: its task becomes the page's task
+    // (unless the task on the page is already that one).
+    if (restoreTask && (!state.taskInfo || state.taskInfo.digest !== digest)) {
+      setTaskMode('file');
+      state.taskToml = info.task_toml;
+      state.taskName = 'task.toml';
+      await refreshTask();
+    }
+    if (info.sources.length) setForms(info.sources.map((s) => s.form));
+    if (info.published) $('#ann-published').value = info.published;
+    showAnnouncement();
+    buildSeedBoxes();
+    saveHash();
+    return info;
+  }
 
   function showAnnouncement() {
     const st = $('#ann-status');
-    if (!state.announcement) {
+    const info = state.announcement && state.annInfo;
+    $('#ann-downloads').hidden = !info;
+    $('#seed-announced').hidden = !info;
+    $('#seed-unannounced').hidden = !!info;
+    // The forms of an announcement made or loaded cannot change any more:
+    // editing them would no longer match what is published.
+    $('fieldset.sources').disabled = !!info;
+    $('#ann-published').disabled = !!info;
+    $('#make-ann').disabled = !!info;
+    if (!info) {
       show(st);
-      $('#dl-ann').disabled = true;
       return;
     }
-    let a = {};
-    try { a = JSON.parse(state.announcement); } catch (_) { /* shown by the draw */ }
-    const clear = h('button', { type: 'button', text: t('ann.clear') });
-    clear.addEventListener('click', () => {
-      state.announcement = null;
-      showAnnouncement();
-    });
+    const v1 = info.protocol !== 'shuangsui-draw/2';
     show(st,
-      h('p', { class: 'ok' }, t('ann.ok', { digest: a.announcement_digest || '?' })),
-      h('p', {}, t('ann.sourcesList', { list: (a.seed_sources || []).join('；') })),
-      h('p', {}, clear));
-    $('#dl-ann').disabled = false;
+      h('p', { class: 'ok', 'data-testid': 'ann-ok' }, t('ann.ok', { digest: info.announcement_digest })),
+      h('p', {}, t('ann.facts', { published: info.published || '—', task: info.task_name, date: info.draw_date, protocol: info.protocol })),
+      h('ol', { class: 'sources-list' }, info.sources.map((s) => h('li', {}, s.describe, ' — ', I18N.lang === 'zh' ? s.expects_zh : s.expects_en))),
+      v1 ? h('p', { class: 'warn' }, t('ann.v1')) : null,
+      h('p', { class: 'publish-now', 'data-testid': 'publish-now' }, t(state.annMade ? 'ann.publishNow' : 'ann.loaded', { published: info.published || '—' })));
   }
 
   $('#make-ann').addEventListener('click', async () => {
     const st = $('#ann-status');
+    const forms = formsNow();
+    const problems = annProblems();
+    const published = $('#ann-published').value;
+    if (problems.length) {
+      show(st, h('div', { class: 'error', role: 'alert', 'data-testid': 'ann-problems' },
+        h('p', {}, h('strong', { text: t('form.p.title') })), h('ul', {}, problems.map((p) => h('li', { text: p })))));
+      return;
+    }
     if (!(await ensureDrawInputs(st))) return;
     try {
-      state.announcement = await call('announce', { sources: lines($('#ann-sources').value) });
-      showAnnouncement();
+      state.announcement = await call('announce', { forms, published });
+      state.annMade = true;
+      await useAnnouncement(false);
     } catch (err) {
       show(st, errorView(err));
     }
@@ -832,16 +1085,167 @@
   $('#dl-ann').addEventListener('click', () => {
     if (state.announcement) download('announcement.json', state.announcement, 'application/json');
   });
+  $('#dl-ann-html').addEventListener('click', async () => {
+    if (!state.announcement) return;
+    try {
+      download('announcement.html', await call('announcementHtml', { announcement: state.announcement }), 'text/html');
+    } catch (err) {
+      show($('#ann-status'), errorView(err));
+    }
+  });
+  $('#clear-ann').addEventListener('click', () => {
+    state.announcement = null;
+    state.annInfo = null;
+    state.annMade = false;
+    $('#ann-file').value = '';
+    showAnnouncement();
+  });
   $('#ann-file').addEventListener('change', async (e) => {
     const f = e.target.files[0];
     if (!f) return;
+    const before = [state.announcement, state.annInfo, state.annMade];
     state.announcement = await f.text();
-    showAnnouncement();
+    state.annMade = false;
+    try {
+      await useAnnouncement(true);
+    } catch (err) {
+      [state.announcement, state.annInfo, state.annMade] = before;
+      showAnnouncement();
+      show($('#ann-status'), errorView({ ...err, file: err.file || f.name }));
+    }
   });
-  $('#ann-sources').addEventListener('input', saveHash);
+  $('#ann-published').addEventListener('change', () => formsChanged());
 
   // ------------------------------------------------------------------
   // Seed, draw and results.
+
+  // The seed entry of the announcement's forms: for a lottery one box per
+  // number, grouped as the form says; a hex box for a beacon; a text box
+  // for a text. Values typed are kept when the boxes are built again.
+  function buildSeedBoxes() {
+    const out = $('#seed-boxes');
+    const keep = new Map($$('input', out).map((i) => [i.dataset.testid, i.value]));
+    const info = state.annInfo;
+    if (!info) return out.replaceChildren();
+    const zh = I18N.lang === 'zh';
+    out.replaceChildren(...info.sources.map((s, i) => {
+      const f = s.form;
+      const status = h('p', { class: 'seed-check', 'aria-live': 'polite' });
+      const box = h('fieldset', { class: 'seed-src', 'data-kind': f.kind, 'data-index': String(i) },
+        h('legend', {}, h('span', { class: 'src-n', text: `${i + 1}. ` }), s.describe),
+        h('p', { class: 'hint', text: zh ? s.expects_zh : s.expects_en }));
+      const value = (id) => keep.get(id) || '';
+      if (f.kind === 'lottery') {
+        const row = h('div', { class: 'balls' });
+        f.groups.forEach((g, gi) => {
+          if (gi > 0) row.append(h('span', { class: 'plus', 'aria-hidden': 'true' }, '+'));
+          const grp = h('div', { class: 'ball-group', role: 'group', 'data-group': String(gi), 'aria-label': t('seed.group', { n: gi + 1, count: g.count, min: g.min, max: g.max }) },
+            h('span', { class: 'group-label', text: t('seed.groupShort', { n: gi + 1, min: g.min, max: g.max }) }));
+          for (let k = 0; k < g.count; k++) {
+            const id = `seed-${i}-${gi}-${k}`;
+            grp.append(h('input', {
+              class: 'ball', 'data-testid': id, value: value(id), inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false',
+              maxlength: String(String(g.max).length + 1), size: '3',
+              'aria-label': t('seed.ball', { game: f.game, issue: f.issue, g: gi + 1, k: k + 1, min: g.min, max: g.max }),
+            }));
+          }
+          row.append(grp);
+        });
+        box.append(row);
+      } else {
+        const id = `seed-${i}-${f.kind}`;
+        box.append(h('input', {
+          class: f.kind === 'beacon' ? 'hex' : 'seed-text', 'data-testid': id, value: value(id), spellcheck: 'false', autocomplete: 'off',
+          'aria-label': s.describe,
+        }));
+      }
+      box.append(status);
+      box.addEventListener('input', (e) => {
+        checkSeedBox(box, f);
+        const el = e.target;
+        // A full, valid number moves on to the next box.
+        if (el.classList.contains('ball') && el.getAttribute('aria-invalid') !== 'true' && el.value.length >= String(f.groups[Number(el.closest('.ball-group').dataset.group)].max).length) {
+          const all = $$('input.ball', out);
+          const next = all[all.indexOf(el) + 1];
+          if (next && !next.value) next.focus();
+        }
+      });
+      checkSeedBox(box, f);
+      return box;
+    }));
+  }
+
+  // Range and repetition of the numbers typed so far (the core checks all
+  // of it again when drawing).
+  function checkSeedBox(box, f) {
+    const problems = [];
+    if (f.kind === 'lottery') {
+      $$('.ball-group', box).forEach((grp, gi) => {
+        const g = f.groups[gi];
+        const seen = new Map();
+        for (const el of $$('input', grp)) {
+          const s = el.value.trim();
+          let bad = false;
+          if (s) {
+            const n = /^\d+$/.test(s) ? Number(s) : NaN;
+            if (!(n >= g.min && n <= g.max)) {
+              bad = true;
+              problems.push(t('seed.range', { value: s, g: gi + 1, min: g.min, max: g.max }));
+            } else if (g.distinct && seen.has(n)) {
+              bad = true;
+              problems.push(t('seed.repeat', { value: s, g: gi + 1 }));
+            }
+            seen.set(n, true);
+          }
+          el.setAttribute('aria-invalid', String(bad));
+          el.classList.toggle('bad', bad);
+        }
+      });
+    } else if (f.kind === 'beacon') {
+      const el = $('input', box);
+      const hex = el.value.replace(/^\s*0x/i, '').replace(/[\s:]/g, '');
+      const bad = hex !== '' && (!/^[0-9a-fA-F]*$/.test(hex) || hex.length !== 2 * f.bytes);
+      if (bad) problems.push(t('seed.hex', { bytes: f.bytes, n: hex.length }));
+      el.setAttribute('aria-invalid', String(bad));
+      el.classList.toggle('bad', bad);
+    }
+    const st = $('.seed-check', box);
+    st.textContent = problems.join(' ');
+    st.classList.toggle('bad', problems.length > 0);
+    return problems.length === 0;
+  }
+
+  // The boxes joined into the lines `draw` expects: numbers separated by
+  // spaces, groups by " + ", one source a line; null while one is empty.
+  function seedFromBoxes() {
+    const lines = [];
+    for (const box of $$('#seed-boxes .seed-src')) {
+      if (box.dataset.kind === 'lottery') {
+        const groups = $$('.ball-group', box).map((g) => $$('input', g).map((i) => i.value.trim()));
+        if (groups.some((g) => g.some((x) => !x))) return null;
+        lines.push(groups.map((g) => g.join(' ')).join(' + '));
+      } else {
+        const v = $('input', box).value.trim();
+        if (!v) return null;
+        lines.push(v);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  // Puts seed lines (as `draw` takes them) into the boxes.
+  function fillSeedBoxes(seedLines) {
+    $$('#seed-boxes .seed-src').forEach((box, i) => {
+      const line = seedLines[i] || '';
+      if (box.dataset.kind === 'lottery') {
+        const nums = line.split(/[^0-9]+/).filter(Boolean);
+        $$('input.ball', box).forEach((el, k) => { el.value = nums[k] || ''; });
+      } else {
+        $('input', box).value = line;
+      }
+      box.dispatchEvent(new Event('input'));
+    });
+  }
 
   let seedTimer = null;
   $('#seed').addEventListener('input', () => {
@@ -854,7 +1258,8 @@
     const out = [];
     for (const line of lines($('#seed').value)) {
       try {
-        const s = await call('seedSource', { line });
+        // As the unannounced draw reads it: the kind prefix is required.
+        const s = await call('seedSourceUnannounced', { line });
         out.push(h('li', {}, t('seed.kind.' + s.kind), ' → ', h('code', { text: s.value })));
       } catch (err) {
         out.push(h('li', { class: 'bad' }, err.message || String(err)));
@@ -886,9 +1291,17 @@
     const st = $('#draw-status');
     const bar = $('#draw-progress');
     if (!(await ensureDrawInputs(st))) return;
-    const seed = $('#seed').value;
-    if (!lines(seed).length) {
+    // Under an announcement the seed is what the boxes say; without one,
+    // only after the explicit confirmation that the draw is unannounced.
+    const announced = !!(state.announcement && state.annInfo);
+    const seed = announced ? seedFromBoxes() : $('#seed').value;
+    if (!seed || !lines(seed).length) {
       show(st, errorView({ kind: 'Missing', message: 'need.seed' }));
+      return;
+    }
+    if (!announced && !$('#unannounced-ok').checked) {
+      show(st, h('div', { class: 'error', role: 'alert', 'data-testid': 'need-confirm' }, h('p', { text: t('need.confirm') })));
+      $('#unannounced-ok').focus();
       return;
     }
     const button = $('#run-draw');
@@ -897,7 +1310,7 @@
     bar.removeAttribute('value');
     show(st, t('seed.drawing'));
     try {
-      const r = await call('draw', { seed, announcement: state.announcement, count: PAGE_ROWS });
+      const r = await call('draw', { seed, announcement: announced ? state.announcement : null, unannounced: !announced, count: PAGE_ROWS });
       // The record's text is written by the worker while the results are
       // put on the screen; the downloads wait for it.
       const mine = ++drawSeq;
@@ -1067,24 +1480,91 @@
     }
   }
 
+  // The announcement on the verify tab: read by the core (its digest and
+  // canonical task checked), shown with a button to take it out again.
+  async function loadVerifyAnnouncement(box, file) {
+    const status = $('.status', box);
+    const text = await file.text();
+    box.classList.remove('ok', 'bad');
+    state.verifyAnnouncement = null;
+    try {
+      const info = await call('announcementInfo', { announcement: text });
+      state.verifyAnnouncement = text;
+      box.classList.add('ok');
+      const remove = h('button', { type: 'button', class: 'link', 'data-testid': 'verify-announcement-remove', 'data-i18n': 'ver.annRemove', text: t('ver.annRemove') });
+      remove.addEventListener('click', () => {
+        state.verifyAnnouncement = null;
+        box.classList.remove('ok', 'bad');
+        $('input[type=file]', box).value = '';
+        show(status);
+      });
+      show(status, h('div', {}, t('ver.annLoaded', { name: file.name, task: info.task_name, published: info.published || '—' })),
+        digestLine(info.announcement_digest), remove);
+    } catch (err) {
+      box.classList.add('bad');
+      show(status, errorView({ ...err, file: err.file || file.name }));
+    }
+  }
+
+  const yesNo = (v) => (v === true ? t('as.yes') : v === false ? t('as.no') : t('as.unchecked'));
+  const yesNoClass = (v) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
+
+  // The verdict and the assurance statement (SPEC §13.2): what the
+  // verification shows, and what a person must still check by hand.
+  function showVerify(r) {
+    const out = $('#verify-result');
+    out.className = 'verdict';
+    if (r.reproduced) {
+      out.classList.add('good');
+      let digest = '';
+      try { digest = JSON.parse(state.verifyRecord).record_digest; } catch (_) { /* shown above */ }
+      show(out, h('p', { class: 'big' }, t('ver.ok')), h('p', { class: 'digest' }, t('ver.digest', { digest })));
+    } else {
+      out.classList.add('badv');
+      show(out, h('p', { class: 'big' }, t('ver.bad')), h('p', { class: 'difference', text: I18N.lang === 'zh' && r.difference_zh ? r.difference_zh : r.difference }));
+    }
+    const box = $('#assurance');
+    const a = r.assurance;
+    if (!a) {
+      box.hidden = true;
+      return;
+    }
+    const zh = I18N.lang === 'zh';
+    const line = (l) => (zh ? l.zh : l.en);
+    const v = a.protocol === 'shuangsui-draw/1' ? 'v1' : a.protocol === 'shuangsui-draw/2' ? 'v2' : '?';
+    const row = (key, value, cls, id) => h('tr', { class: cls }, h('th', { scope: 'row', text: t(key) }), h('td', { 'data-testid': id }, value));
+    const mark = (b, extra) => [h('span', { class: 'mark ' + yesNoClass(b), text: yesNo(b) }), extra ? ' ' + extra : ''];
+    box.hidden = false;
+    show(box,
+      h('h3', { text: t('as.title') }),
+      h('table', { class: 'assurance-table' }, h('tbody', {},
+        row('as.protocol', `${a.protocol || '—'} (${v})`, '', 'as-protocol'),
+        row('as.reproduced', mark(a.reproduced), yesNoClass(a.reproduced), 'as-reproduced'),
+        row('as.committed', mark(a.committed_before_seed, a.committed_before_seed === false ? t('as.unannounced') : a.committed_before_seed == null ? t('as.noAnn') : ''), yesNoClass(a.committed_before_seed), 'as-committed'),
+        row('as.formBound', mark(a.seed_form_bound, !a.seed_form_bound && v === 'v1' ? t('as.v1') : ''), yesNoClass(a.seed_form_bound), 'as-form-bound'),
+        row('as.entropy', a.entropy_bits == null ? '—' : t('as.bits', { bits: Number(a.entropy_bits).toFixed(1) }), a.entropy_warning ? 'no' : '', 'as-entropy'),
+        a.announcement_published ? row('as.published', a.announcement_published, '', 'as-published') : null)),
+      a.entropy_warning ? h('p', { class: 'warn', text: line(a.entropy_warning) }) : null,
+      a.sources_to_check && a.sources_to_check.length
+        ? [h('h4', { text: t('as.check') }), h('ul', { class: 'to-check', 'data-testid': 'as-check' }, a.sources_to_check.map((l) => h('li', { text: line(l) })))]
+        : null,
+      h('h4', { text: t('as.statement') }),
+      h('div', { class: 'statement', 'data-testid': 'as-statement' }, (zh ? r.assurance_zh : r.assurance_en).map((l) => h('p', { text: l }))));
+  }
+
   $('#run-verify').addEventListener('click', async () => {
     const out = $('#verify-result');
     out.className = 'verdict';
+    $('#assurance').hidden = true;
+    state.lastVerify = null;
     if (!state.verifyRecord) return show(out, errorView({ kind: 'Missing', message: 'need.record' }));
     if (!loaded.has('v-entities')) return show(out, errorView({ kind: 'Missing', message: 'need.entities' }));
     if (!loaded.has('v-inspectors')) return show(out, errorView({ kind: 'Missing', message: 'need.inspectors' }));
     show(out, t('seed.drawing'));
     try {
-      const r = await call('verify', { record: state.verifyRecord });
-      if (r.reproduced) {
-        out.classList.add('good');
-        let digest = '';
-        try { digest = JSON.parse(state.verifyRecord).record_digest; } catch (_) { /* shown above */ }
-        show(out, h('p', { class: 'big' }, t('ver.ok')), h('p', { class: 'digest' }, t('ver.digest', { digest })));
-      } else {
-        out.classList.add('badv');
-        show(out, h('p', { class: 'big' }, t('ver.bad')), h('p', { class: 'difference', text: I18N.lang === 'zh' && r.difference_zh ? r.difference_zh : r.difference }));
-      }
+      const r = await call('verify', { record: state.verifyRecord, announcement: state.verifyAnnouncement });
+      state.lastVerify = r;
+      showVerify(r);
     } catch (err) {
       show(out, errorView(err));
     }
@@ -1284,6 +1764,7 @@
   // sources, seed, deadline inputs), so that a link reproduces it.
 
   let restoring = false;
+  let initialForms = [];
   function saveHash() {
     if (restoring) return;
     const p = new URLSearchParams();
@@ -1304,8 +1785,10 @@
       if (o.encoding !== 'auto' || o.sheet || o.columns.length) files[slot] = o;
     }
     if (Object.keys(files).length) p.set('files', JSON.stringify(files));
-    const src = $('#ann-sources').value;
-    if (src) p.set('sources', src);
+    const forms = $$('#forms .form-src').length ? formsNow() : null;
+    if (forms) p.set('forms', JSON.stringify(forms));
+    const published = $('#ann-published').value;
+    if (published && published !== today()) p.set('published', published);
     const seed = $('#seed').value;
     if (seed) p.set('seed', seed);
     const df = Object.fromEntries(new FormData(dueForm));
@@ -1357,7 +1840,10 @@
         } catch (_) { /* a damaged link: the defaults */ }
       }
       fillAdv();
-      $('#ann-sources').value = p.has('sources') ? p.get('sources') : t('ann.defaultSource');
+      try {
+        initialForms = p.has('forms') ? JSON.parse(p.get('forms')).filter((f) => f && typeof f === 'object') : [];
+      } catch (_) { initialForms = []; }
+      $('#ann-published').value = p.get('published') || today();
       $('#seed').value = p.get('seed') || '';
       const df = new Proxy({}, { get: (_, k) => dueForm.querySelector(`[name="${k}"]`) });
       df.start.value = p.get('due_start') || today();
@@ -1389,6 +1875,10 @@
     fillDeadlineChoices().catch(() => {});
     for (const adv of $$('.drop .adv')) cliHint(adv);
     if (state.summary) showResults();
+    renumber();
+    showAnnouncement();
+    buildSeedBoxes();
+    if (state.lastVerify) showVerify(state.lastVerify);
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));
@@ -1404,7 +1894,12 @@
   if (taskMode() === 'form') {
     state.taskToml = formToToml();
   }
-  refreshTask();
+  presetsReady.then(() => {
+    // The forms of the link (NaN numbers come back as null).
+    setForms(initialForms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));
+    refreshTask();
+  });
+  showAnnouncement();
   if ($('#seed').value) previewSeed();
   window.shuangsuiPage = { state, call }; // for the browser tests
 })();

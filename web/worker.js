@@ -199,7 +199,7 @@ const ops = {
     const task = W.Task.parse(toml, name);
     put('task', task);
     if (options) Object.assign(fileOptions, options);
-    return { json: task.json, digest: task.digest, reread: rereadChanged(progress) };
+    return { json: task.json, digest: task.digest, seedForms: JSON.parse(task.seedForms), reread: rereadChanged(progress) };
   },
 
   // Whether a task file's text is valid, without making it the task.
@@ -208,11 +208,13 @@ const ops = {
     return true;
   },
 
-  announce({ sources }) {
+  // The announcement (SPEC §12) of the seed forms given (a list of SeedForm
+  // objects; none: the task file's [[seed]] tables), published on `published`.
+  announce({ forms, published }) {
     const ex = slots.exclusions || new W.ExclusionList();
     try {
       return W.announce(need('task', 'task'), need('entities', 'entities'),
-        need('inspectors', 'inspectors'), ex, sources);
+        need('inspectors', 'inspectors'), ex, forms && forms.length ? JSON.stringify(forms) : '', published);
     } finally {
       if (ex !== slots.exclusions) ex.free();
     }
@@ -224,14 +226,14 @@ const ops = {
   // ("rows"), so that the page never parses a record of a hundred thousand
   // draws; the record's text is asked for next ("record"), so that the
   // results are on the screen while it is written.
-  draw({ seed, announcement, count }) {
+  draw({ seed, announcement, unannounced, count }) {
     const task = need('task', 'task');
     const entities = need('entities', 'entities');
     const inspectors = need('inspectors', 'inspectors');
     const ex = slots.exclusions || new W.ExclusionList();
     try {
       const t0 = performance.now();
-      const drawing = W.drawHeld(task, entities, inspectors, ex, seed, announcement || undefined);
+      const drawing = W.drawHeld(task, entities, inspectors, ex, seed, announcement || undefined, !!unannounced);
       put('drawing', drawing);
       const ms = performance.now() - t0;
       return {
@@ -261,12 +263,12 @@ const ops = {
   // The drawn rows from..from+count of the record held.
   rows: ({ from, count }) => JSON.parse(need('drawing', 'record').rows(from, count)),
 
-  verify({ record }) {
+  verify({ record, announcement }) {
     const ex = slots['v-exclusions'] || new W.ExclusionList();
     try {
       const t0 = performance.now();
       const out = JSON.parse(W.verify(record, need('v-entities', 'entities'),
-        need('v-inspectors', 'inspectors'), ex));
+        need('v-inspectors', 'inspectors'), ex, announcement || undefined));
       out.ms = performance.now() - t0;
       return out;
     } finally {
@@ -279,6 +281,11 @@ const ops = {
   resultCsv: ({ record }) => W.resultCsv(text(record)),
   noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
+  seedSourceUnannounced: ({ line }) => JSON.parse(W.seedSourceUnannounced(line)),
+  announcementInfo: ({ announcement }) => JSON.parse(W.announcementInfo(announcement)),
+  announcementHtml: ({ announcement }) => W.announcementHtml(announcement),
+  lotteryPresets: () => JSON.parse(W.lotteryPresets()),
+  entropy: ({ forms }) => W.entropy(JSON.stringify(forms)),
   demo: () => JSON.parse(W.demo()),
   rules: () => JSON.parse(W.rules()),
   regions: () => JSON.parse(W.regions()),

@@ -6,8 +6,13 @@
 // real-world directories (an xlsx with a title row and two sheets, a GBK
 // CSV, an unusual header mapped on the page, each giving the command line's
 // digest); a result of several pages, each row reached by keyboard; and no
-// request leaving 127.0.0.1. Then the same draw and deadline from the
-// single-file page opened via file://. Screenshots go to tests/artifacts/.
+// request leaving 127.0.0.1. Protocol v2: the seed-form editor and the
+// announcement it makes (compared with the CLI's and the golden vectors'),
+// the per-number seed boxes, day 2 from the announcement alone, the
+// confirmation an unannounced draw needs, and the verify tab's assurance
+// with and without the announcement (v1 records labelled v1). Then the same
+// draw and deadline from the single-file page opened via file://.
+// Screenshots go to tests/artifacts/.
 //
 // Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
 import { execFileSync } from 'node:child_process';
@@ -107,9 +112,68 @@ async function downloadText(page, selector) {
   return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
 }
 
-// Loads the directories and the task; announces (from the page, compared
-// with the CLI's announcement) or loads the announcement file; enters the seed.
-async function loadDrawInputs(page, inputs, { announce = false } = {}) {
+// Sets the page's seed-form editor to `forms` (SeedForm objects, as in an
+// announcement's seed_sources) and the publication date.
+async function fillForms(page, forms, published) {
+  const boxes = page.locator('#forms .form-src');
+  while (await boxes.count() < forms.length) await page.click('#add-form');
+  while (await boxes.count() > forms.length) await boxes.last().locator('.remove-form').click();
+  for (const [i, f] of forms.entries()) {
+    const box = boxes.nth(i);
+    await box.locator('[name=kind]').selectOption(f.kind);
+    if (f.kind === 'lottery') {
+      const presets = await box.locator('[name=game] option').evaluateAll((os) => os.map((o) => o.value));
+      if (presets.includes(f.game)) await box.locator('[name=game]').selectOption(f.game);
+      else {
+        await box.locator('[name=game]').selectOption('*custom');
+        await box.locator('[name=custom_game]').fill(f.game);
+        const rows = box.locator('.group-row');
+        while (await rows.count() < f.groups.length) await box.locator('.custom-game > button').click();
+        for (const [j, g] of f.groups.entries()) {
+          for (const k of ['count', 'min', 'max']) await rows.nth(j).locator(`[name=${k}]`).fill(String(g[k]));
+          await rows.nth(j).locator('[name=ordered]').setChecked(g.ordered);
+          await rows.nth(j).locator('[name=distinct]').setChecked(g.distinct);
+        }
+      }
+      await box.locator('[name=issue]').fill(f.issue);
+      await box.locator('[name=ldate]').fill(f.date);
+    } else if (f.kind === 'beacon') {
+      await box.locator('[name=beacon]').fill(f.beacon);
+      await box.locator('[name=round]').fill(String(f.round));
+      await box.locator('[name=bdate]').fill(f.date);
+      await box.locator('[name=bytes]').fill(String(f.bytes));
+    } else {
+      await box.locator('[name=event]').fill(f.event);
+      await box.locator('[name=place]').fill(f.place);
+      await box.locator('[name=tdate]').fill(f.date);
+    }
+  }
+  await page.fill('[data-testid=ann-published]', published);
+}
+
+// Types seed lines (as `shuangsui draw --seed` takes them) into the
+// announcement's seed boxes: a lottery's numbers one box each.
+async function fillSeedBoxes(page, lines) {
+  const sources = page.locator('#seed-boxes .seed-src');
+  assert.equal(await sources.count(), lines.length, 'one seed entry per announced source');
+  for (const [i, line] of lines.entries()) {
+    const src = sources.nth(i);
+    if (await src.getAttribute('data-kind') === 'lottery') {
+      const nums = line.split(/[^0-9]+/).filter(Boolean);
+      const balls = src.locator('input.ball');
+      assert.equal(await balls.count(), nums.length, `source ${i + 1}: ${nums.length} numbers, boxes differ`);
+      for (const [k, n] of nums.entries()) await balls.nth(k).fill(n);
+    } else {
+      await src.locator('input').fill(line);
+    }
+  }
+}
+
+// Loads the directories and the task; announces (from the page's seed-form
+// editor, compared with the CLI's announcement) or loads the announcement
+// file; enters the seed: in the announcement's seed boxes, or, without an
+// announcement, as kind:value lines with the confirmation ticked.
+async function loadDrawInputs(page, inputs, { announce = false, confirm = true } = {}) {
   await page.setInputFiles('[data-testid=entities-file]', join(inputs.dir, 'entities.csv'));
   await page.waitForSelector('.drop[data-slot=entities].ok');
   await page.setInputFiles('[data-testid=inspectors-file]', join(inputs.dir, 'inspectors.csv'));
@@ -119,16 +183,29 @@ async function loadDrawInputs(page, inputs, { announce = false } = {}) {
   await page.waitForSelector('#task-status .ok');
   if (inputs.announcement && announce) {
     const expected = readFileSync(inputs.announcement);
-    await page.fill('#ann-sources', JSON.parse(expected.toString('utf8')).seed_sources.join('\n'));
+    const a = JSON.parse(expected.toString('utf8'));
+    await fillForms(page, a.seed_sources, a.published);
     await page.click('#make-ann');
-    await page.waitForSelector('#ann-status .ok');
+    await page.waitForSelector('[data-testid=ann-ok], #ann-status .error');
+    assert.equal(await page.locator('#ann-status .error').count(), 0, await page.textContent('#ann-status'));
     const made = await downloadText(page, '#dl-ann');
     assert.ok(made.bytes.equals(expected), 'announcement.json differs from the command line\'s');
+    const html = inputs.announcement.replace(/\.json$/, '.html');
+    if (existsSync(html)) {
+      const page2 = await downloadText(page, '#dl-ann-html');
+      assert.equal(page2.name, 'announcement.html');
+      assert.ok(page2.bytes.equals(readFileSync(html)), 'announcement.html differs from the command line\'s');
+    }
   } else if (inputs.announcement) {
     await page.setInputFiles('[data-testid=announcement-file]', inputs.announcement);
-    await page.waitForSelector('#ann-status .ok');
+    await page.waitForSelector('[data-testid=ann-ok]');
   }
-  await page.fill('[data-testid=seed]', inputs.seed);
+  if (inputs.announcement) {
+    await fillSeedBoxes(page, inputs.seed.split('\n'));
+  } else {
+    await page.fill('[data-testid=seed]', inputs.seed);
+    if (confirm) await page.check('[data-testid=unannounced-ok]');
+  }
 }
 
 async function draw(page) {
@@ -198,34 +275,75 @@ describe('the web page in headless Chromium', () => {
     await page.close();
   });
 
-  test('every golden vector of seeds/ in Chromium (the page\'s worker), byte for byte', async () => {
+  test('every golden vector of seeds/v2 in Chromium (the page\'s worker), byte for byte; every v1 record verifies', async () => {
     const page = await openPage(server.origin + '/index.html');
-    const seeds = join(repo, 'seeds');
-    const cases = readdirSync(seeds).filter((d) => existsSync(join(seeds, d, 'expected.json'))).sort();
-    assert.ok(cases.length >= 12);
-    for (const name of cases) {
-      const dir = join(seeds, name);
-      const b64 = (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)).toString('base64') : null);
-      const got = await page.evaluate(async (c) => {
-        const { call } = window.shuangsuiPage;
-        const bytes = (b) => Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0)).buffer;
-        try {
-          await call('task', { toml: new TextDecoder().decode(bytes(c.task)), name: 'task.toml' });
-          for (const [slot, file] of [['entities', c.entities], ['inspectors', c.inspectors], ['exclusions', c.exclusions]]) {
-            if (file) await call('load', { slot, kind: slot, name: slot + '.csv', bytes: bytes(file) });
-            else await call('unload', { slot });
+    const run = (dir, files) => page.evaluate(async (c) => {
+      const { call } = window.shuangsuiPage;
+      const bytes = (b) => Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0)).buffer;
+      const text = (b) => new TextDecoder().decode(bytes(b));
+      const out = {};
+      try {
+        await call('task', { toml: text(c['task.toml']), name: 'task.toml' });
+        for (const [slot, file] of [['entities', 'entities.csv'], ['inspectors', 'inspectors.csv'], ['exclusions', 'exclusions.csv']]) {
+          for (const s of [slot, 'v-' + slot]) {
+            if (c[file]) await call('load', { slot: s, kind: slot, name: file, bytes: bytes(c[file]) });
+            else await call('unload', { slot: s });
           }
-          await call('draw', { seed: new TextDecoder().decode(bytes(c.seed)), announcement: null });
-          const r = await call('record');
-          return { record: new TextDecoder().decode(r.record) };
-        } catch (e) {
-          return { error: e.kind, message: e.message };
         }
-      }, { task: b64('task.toml'), entities: b64('entities.csv'), inspectors: b64('inspectors.csv'), exclusions: b64('exclusions.csv'), seed: b64('seed.txt') });
-      const expectedText = readFileSync(join(dir, 'expected.json'), 'utf8');
-      const expected = JSON.parse(expectedText);
-      if (expected.error) assert.equal(got.error, expected.error, `${name}: ${JSON.stringify(got).slice(0, 300)}`);
-      else assert.equal(got.record, expectedText, `${name}: ${got.error || ''} ${got.message || ''}`);
+        if (c.v1) {
+          out.verify = await call('verify', { record: text(c['expected.json']) });
+          return out;
+        }
+        let announcement = null;
+        if (c['published.txt']) {
+          out.announcement = await call('announce', { forms: null, published: text(c['published.txt']).trim() });
+          announcement = c['given-announcement.json'] ? text(c['given-announcement.json']) : out.announcement;
+        }
+        await call('draw', { seed: text(c['seed.txt']), announcement, unannounced: !announcement });
+        out.record = new TextDecoder().decode((await call('record')).record);
+        const record = c['given-record.json'] ? text(c['given-record.json']) : out.record;
+        out.verify = await call('verify', { record, announcement });
+      } catch (e) {
+        out.error = e.kind;
+        out.message = e.message;
+      }
+      return out;
+    }, files);
+    const b64 = (dir, f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)).toString('base64') : null);
+    const inputs = (dir, v1) => Object.fromEntries(['task.toml', 'entities.csv', 'inspectors.csv', 'exclusions.csv', 'seed.txt',
+      'published.txt', 'given-announcement.json', 'given-record.json', 'expected.json'].map((f) => [f, b64(dir, f)]).concat([['v1', v1]]));
+
+    const v2 = join(repo, 'seeds', 'v2');
+    const cases = readdirSync(v2).filter((d) => existsSync(join(v2, d, 'expected.json'))).sort();
+    assert.ok(cases.length >= 19);
+    for (const name of cases) {
+      const dir = join(v2, name);
+      const got = await run(dir, inputs(dir, false));
+      const want = (f) => readFileSync(join(dir, f), 'utf8');
+      const expected = JSON.parse(want('expected.json'));
+      const why = `${name}: ${got.error || ''} ${got.message || ''}`;
+      if (existsSync(join(dir, 'announcement.json'))) assert.equal(got.announcement, want('announcement.json'), why);
+      if (expected.error) {
+        assert.equal(got.error, expected.error, why);
+        continue;
+      }
+      assert.equal(got.record, want('expected.json'), why);
+      if (existsSync(join(dir, 'expected-verify.json'))) {
+        const ev = JSON.parse(want('expected-verify.json'));
+        const a = got.verify.assurance;
+        assert.deepEqual(Object.fromEntries(Object.keys(ev).map((k) => [k, k === 'reproduced' ? got.verify.reproduced : a[k]])), ev, name);
+      }
+    }
+    // Version 1 records keep verifying under version 1's rules.
+    const seeds = join(repo, 'seeds');
+    const v1 = readdirSync(seeds).filter((d) => existsSync(join(seeds, d, 'expected.json'))).sort();
+    assert.ok(v1.length >= 12);
+    for (const name of v1) {
+      const dir = join(seeds, name);
+      if (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')).error) continue;
+      const got = await run(dir, inputs(dir, true));
+      assert.equal(got.verify && got.verify.reproduced, true, `seeds/${name}: ${got.error || ''} ${got.message || ''} ${got.verify && got.verify.difference}`);
+      assert.equal(got.verify.assurance.protocol, 'shuangsui-draw/1', name);
     }
     await page.close();
   });
@@ -233,7 +351,9 @@ describe('the web page in headless Chromium', () => {
   test('the built-in sample data gives the CLI demo\'s record', { skip: !demo.fromCli && 'no CLI demo' }, async () => {
     const page = await openPage(server.origin + '/index.html');
     await page.click('#load-demo');
-    await page.waitForSelector('#ann-status .ok');
+    await page.waitForSelector('[data-testid=ann-ok]');
+    // The demo's seed is in its boxes: 3 0 7 under 福彩3D.
+    assert.deepEqual(await page.locator('#seed-boxes input.ball').evaluateAll((xs) => xs.map((x) => x.value)), ['3', '0', '7']);
     await draw(page);
     const got = await downloadText(page, '#dl-record');
     assert.ok(got.bytes.equals(readFileSync(join(demo.dir, 'record.json'))));
@@ -253,7 +373,54 @@ describe('the web page in headless Chromium', () => {
     await page.click('#run-verify');
     await page.waitForSelector('#verify-result.good');
     assert.match(await page.textContent('#verify-result'), /✓/);
+    // Without the announcement the record names: inputs fixed "not checked".
+    await page.waitForSelector('[data-testid=assurance]');
+    assert.match(await page.textContent('[data-testid=as-committed]'), /未核对/);
+    assert.match(await page.textContent('[data-testid=as-protocol]'), /shuangsui-draw\/2 \(v2\)/);
     await page.screenshot({ path: join(artifacts, 'verify.png'), fullPage: true });
+
+    // With the announcement: inputs fixed before the seed 是, seed form bound 是.
+    await page.setInputFiles('[data-testid=verify-announcement]', demo.announcement);
+    await page.waitForSelector('.drop[data-slot=v-announcement].ok');
+    await page.click('#run-verify');
+    await page.waitForFunction(() => /是/.test(document.querySelector('[data-testid=as-committed]')?.textContent || ''));
+    assert.match(await page.textContent('[data-testid=as-reproduced]'), /^是/);
+    assert.match(await page.textContent('[data-testid=as-committed]'), /^是/);
+    assert.match(await page.textContent('[data-testid=as-form-bound]'), /^是/);
+    assert.match(await page.textContent('[data-testid=as-entropy]'), /9\.9 比特/);
+    assert.ok((await page.locator('[data-testid=as-statement] p').count()) > 0, 'no assurance statement');
+    assert.ok((await page.locator('[data-testid=as-check] li').count()) > 0, 'nothing to check by hand');
+    await page.screenshot({ path: join(artifacts, 'verify-assurance.png'), fullPage: true });
+    await page.locator('[data-testid=assurance]').screenshot({ path: join(artifacts, 'assurance-section.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(artifacts, 'verify-assurance-phone.png'), fullPage: true });
+    await page.locator('[data-testid=assurance]').screenshot({ path: join(artifacts, 'assurance-section-phone.png') });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the assurance is ${overflow}px wider than a phone`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // In English, the English lines.
+    await page.click('#lang');
+    assert.match(await page.textContent('[data-testid=as-committed]'), /^yes/);
+    await page.locator('[data-testid=assurance]').screenshot({ path: join(artifacts, 'assurance-section-en.png') });
+    await page.click('#lang');
+    // Removed again: not checked.
+    await page.click('[data-testid=verify-announcement-remove]');
+    await page.click('#run-verify');
+    await page.waitForFunction(() => /未核对/.test(document.querySelector('[data-testid=as-committed]')?.textContent || ''));
+
+    // A version 1 record still verifies, labelled v1.
+    const v1 = join(repo, 'seeds', '02-credit-classes');
+    const p1 = await openPage(server.origin + '/index.html#tab=verify');
+    await p1.setInputFiles('[data-testid=verify-entities]', join(v1, 'entities.csv'));
+    await p1.setInputFiles('[data-testid=verify-inspectors]', join(v1, 'inspectors.csv'));
+    await p1.waitForSelector('.drop[data-slot=v-entities].ok');
+    await p1.waitForSelector('.drop[data-slot=v-inspectors].ok');
+    await p1.setInputFiles('[data-testid=verify-record]', join(v1, 'expected.json'));
+    await p1.click('#run-verify');
+    await p1.waitForSelector('#verify-result.good');
+    assert.match(await p1.textContent('[data-testid=as-protocol]'), /shuangsui-draw\/1 \(v1\)/);
+    assert.match(await p1.textContent('[data-testid=as-form-bound]'), /^否/);
+    await p1.close();
 
     // Edited by hand: the record's own digest gives it away.
     const parsed = JSON.parse(record.bytes.toString('utf8'));
@@ -295,9 +462,160 @@ describe('the web page in headless Chromium', () => {
     await page.close();
   });
 
+  test('announce with a preset form on the page, enter the seed number by number: the CLI\'s announcement and record', { skip: !existsSync(cli) && 'no CLI' }, async () => {
+    // 双色球 (6 red + 1 blue): the task of seeds/v2/02 without its [[seed]]
+    // table, so that the form is set up on the page only.
+    const v = join(repo, 'seeds', 'v2', '02-shuangseqiu-plus-leading-zeros');
+    const dir = join(work, 'preset');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['entities.csv', 'inspectors.csv']) writeFileSync(join(dir, f), readFileSync(join(v, f)));
+    const taskWithSeed = readFileSync(join(v, 'task.toml'), 'utf8');
+    writeFileSync(join(dir, 'task-cli.toml'), taskWithSeed);
+    writeFileSync(join(dir, 'task.toml'), taskWithSeed.replace(/\n\[\[seed\]\][\s\S]*$/, '\n'));
+    const files = ['--task', join(dir, 'task-cli.toml'), '--entities', join(dir, 'entities.csv'), '--inspectors', join(dir, 'inspectors.csv')];
+    const published = '2026-11-28';
+    const seed = '03 09 12 20 27 33 + 07';
+    execFileSync(cli, ['announce', ...files, '--published', published, '--out', join(dir, 'announcement.json')], { stdio: 'ignore' });
+    execFileSync(cli, ['draw', ...files, '--announcement', join(dir, 'announcement.json'), '--seed', seed, '--out', join(dir, 'cli')], { stdio: 'ignore' });
+    const cliRecord = readFileSync(join(dir, 'cli', 'record.json'));
+
+    const page = await openPage(server.origin + '/index.html');
+    await loadDrawInputs(page, { dir, seed: 'x' }, { confirm: false });
+    // Before announcing: the seed is entered as kind:value only after the
+    // confirmation; a template issue is refused.
+    const box = page.locator('#forms .form-src').first();
+    await box.locator('[name=game]').selectOption('双色球');
+    await box.locator('[name=issue]').fill('____');
+    await box.locator('[name=ldate]').fill('2026-11-29');
+    await page.fill('[data-testid=ann-published]', published);
+    await page.click('#make-ann');
+    await page.waitForSelector('[data-testid=ann-problems]');
+    assert.match(await page.textContent('[data-testid=ann-problems]'), /期号.*模板/);
+    await box.locator('[name=issue]').fill('');
+    await page.click('#make-ann');
+    await page.waitForFunction(() => /请填写“期号”/.test(document.querySelector('[data-testid=ann-problems]')?.textContent || ''));
+    await box.locator('[name=issue]').fill('2026139');
+    await page.waitForFunction(() => /24\.0 比特/.test(document.querySelector('[data-testid=entropy]').textContent));
+    assert.equal(await page.locator('[data-testid=entropy-warning]').count(), 0);
+    await page.screenshot({ path: join(artifacts, 'announce-form.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'announce-form-section.png') });
+
+    await page.click('#make-ann');
+    await page.waitForSelector('[data-testid=ann-ok], #ann-status .error');
+    assert.equal(await page.locator('#ann-status .error').count(), 0, await page.textContent('#ann-status'));
+    assert.match(await page.textContent('[data-testid=publish-now]'), /现在就发布.*种子产生之前/);
+    const made = await downloadText(page, '#dl-ann');
+    assert.ok(made.bytes.equals(readFileSync(join(dir, 'announcement.json'))), 'announcement.json differs from the command line\'s');
+    const html = await downloadText(page, '#dl-ann-html');
+    assert.ok(html.bytes.equals(readFileSync(join(dir, 'announcement.html'))), 'announcement.html differs from the command line\'s');
+
+    // One box per number, 6 red + 1 blue, labelled with the game and issue.
+    const groups = page.locator('#seed-boxes .ball-group');
+    assert.equal(await groups.count(), 2);
+    assert.equal(await groups.nth(0).locator('input').count(), 6);
+    assert.equal(await groups.nth(1).locator('input').count(), 1);
+    assert.match(await page.textContent('#seed-boxes legend'), /双色球 第2026139期/);
+    assert.match(await groups.nth(0).locator('input').first().getAttribute('aria-label'), /双色球 第2026139期/);
+    // Range-checked as typed.
+    await groups.nth(0).locator('input').first().fill('34');
+    assert.equal(await groups.nth(0).locator('input').first().getAttribute('aria-invalid'), 'true');
+    assert.match(await page.textContent('#seed-boxes .seed-check'), /34.*1–33/);
+    await fillSeedBoxes(page, [seed]);
+    assert.equal(await page.locator('#seed-boxes input[aria-invalid=true]').count(), 0);
+    await page.screenshot({ path: join(artifacts, 'seed-boxes.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'announced-section.png') });
+    await page.locator('section[aria-labelledby=h-seed]').screenshot({ path: join(artifacts, 'seed-boxes-section.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the draw tab is ${overflow}px wider than a phone`);
+    await page.screenshot({ path: join(artifacts, 'announce-seed-phone.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'announced-section-phone.png') });
+    await page.locator('section[aria-labelledby=h-seed]').screenshot({ path: join(artifacts, 'seed-boxes-section-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await draw(page);
+    const got = await downloadText(page, '#dl-record');
+    assert.ok(got.bytes.equals(cliRecord), 'record.json differs from the command line\'s');
+
+    // Day 2 from the published announcement alone: a fresh page, the
+    // directories and the announcement (its task restored from it).
+    const day2 = await openPage(server.origin + '/index.html');
+    await day2.setInputFiles('[data-testid=entities-file]', join(dir, 'entities.csv'));
+    await day2.waitForSelector('.drop[data-slot=entities].ok');
+    await day2.setInputFiles('[data-testid=inspectors-file]', join(dir, 'inspectors.csv'));
+    await day2.waitForSelector('.drop[data-slot=inspectors].ok');
+    await day2.setInputFiles('[data-testid=announcement-file]', join(dir, 'announcement.json'));
+    await day2.waitForSelector('[data-testid=ann-ok]');
+    await fillSeedBoxes(day2, [seed]);
+    await draw(day2);
+    const got2 = await downloadText(day2, '#dl-record');
+    assert.ok(got2.bytes.equals(cliRecord), 'record.json (day 2, from the announcement alone) differs from the command line\'s');
+    await day2.close();
+    await page.close();
+  });
+
+  test('custom lottery groups, a beacon and a text set up on the page: the golden vectors\' announcements and records', async () => {
+    for (const name of ['06-custom-lottery-groups', '09-several-sources']) {
+      const v = join(repo, 'seeds', 'v2', name);
+      const dir = join(work, 'forms-' + name);
+      mkdirSync(dir, { recursive: true });
+      for (const f of ['entities.csv', 'inspectors.csv', 'announcement.json']) writeFileSync(join(dir, f), readFileSync(join(v, f)));
+      // Without its [[seed]] tables: the forms come from the editor alone.
+      writeFileSync(join(dir, 'task.toml'), readFileSync(join(v, 'task.toml'), 'utf8').replace(/\n\[\[seed\]\][\s\S]*$/, '\n'));
+      const page = await openPage(server.origin + '/index.html');
+      const seed = readFileSync(join(v, 'seed.txt'), 'utf8').trim();
+      await loadDrawInputs(page, { dir, seed, announcement: join(dir, 'announcement.json') }, { announce: true });
+      // Made: the editor is locked, so that it cannot drift from what is published.
+      assert.equal(await page.isDisabled('#make-ann'), true);
+      if (name === '09-several-sources') {
+        assert.match(await page.textContent('[data-testid=entropy]'), /256\.0/);
+        await page.locator('section[aria-labelledby=h-seed]').screenshot({ path: join(artifacts, 'seed-boxes-several.png') });
+      }
+      await draw(page);
+      const got = await downloadText(page, '#dl-record');
+      assert.ok(got.bytes.equals(readFileSync(join(v, 'expected.json'))), `${name}: the record differs from expected.json`);
+      await page.close();
+    }
+  });
+
+  test('unannounced: the draw asks for confirmation; the verify tab says 未经事先公告', async () => {
+    const v = join(repo, 'seeds', 'v2', '12-unannounced');
+    const page = await openPage(server.origin + '/index.html');
+    const seed = readFileSync(join(v, 'seed.txt'), 'utf8').trim();
+    await loadDrawInputs(page, { dir: v, seed }, { confirm: false });
+    // 福彩3D alone: 9.9 bits, and the warning in words.
+    await page.waitForSelector('[data-testid=entropy-warning]');
+    assert.match(await page.textContent('[data-testid=entropy-warning]'), /几个来源合起来更安全|增加一个种子来源/);
+    // The preview reads the line as the unannounced draw does.
+    await page.waitForFunction(() => /3\.0\.7/.test(document.querySelector('#seed-preview').textContent));
+    await page.click('#run-draw');
+    await page.waitForSelector('[data-testid=need-confirm]');
+    assert.equal(await page.locator('[data-testid=draw-done]').count(), 0);
+    assert.match(await page.textContent('#seed-unannounced'), /本次抽取未经事先公告/);
+    await page.check('[data-testid=unannounced-ok]');
+    await draw(page);
+    const got = await downloadText(page, '#dl-record');
+    assert.ok(got.bytes.equals(readFileSync(join(v, 'expected.json'))), 'the unannounced record differs from seeds/v2/12');
+
+    await page.click('#tab-verify');
+    await page.setInputFiles('[data-testid=verify-entities]', join(v, 'entities.csv'));
+    await page.setInputFiles('[data-testid=verify-inspectors]', join(v, 'inspectors.csv'));
+    await page.waitForSelector('.drop[data-slot=v-entities].ok');
+    await page.waitForSelector('.drop[data-slot=v-inspectors].ok');
+    await page.setInputFiles('[data-testid=verify-record]', join(v, 'expected.json'));
+    await page.click('#run-verify');
+    await page.waitForSelector('[data-testid=assurance]:not([hidden])');
+    assert.match(await page.textContent('[data-testid=as-committed]'), /^否.*未经事先公告/);
+    assert.match(await page.textContent('[data-testid=as-form-bound]'), /^否/);
+    assert.match(await page.textContent('[data-testid=assurance]'), /未经事先公告/);
+    await page.screenshot({ path: join(artifacts, 'verify-unannounced.png'), fullPage: true });
+    await page.close();
+  });
+
   test('deadline: 2026-09-28 + 处罚结果公示 → 2026-10-13, with the month calendar', async () => {
     const page = await openPage(server.origin + '/index.html');
     assert.equal(await computeDeadline(page), '2026-10-13');
+    // The month views are drawn after the due date is shown.
+    await page.waitForSelector('#due-months table.month:nth-of-type(2)');
     const due = page.locator('td.due[data-date="2026-10-13"]');
     assert.equal(await due.count(), 1);
     assert.equal(await page.locator('td.holiday_off[data-date="2026-10-01"]').count(), 1);
@@ -472,7 +790,7 @@ describe('the web page in headless Chromium', () => {
     const out = join(dir, 'cli');
     mkdirSync(out);
     execFileSync(cli, ['draw', '--task', join(dir, 'task.toml'), '--entities', join(dir, 'entities.csv'),
-      '--inspectors', join(dir, 'inspectors.csv'), '--seed', seed, '--out', out], { stdio: 'ignore' });
+      '--inspectors', join(dir, 'inspectors.csv'), '--seed', seed, '--unannounced', '--out', out], { stdio: 'ignore' });
     const cliRecord = readFileSync(join(out, 'record.json'));
     const ids = JSON.parse(cliRecord).draws.map((d) => d.entity.id);
     assert.equal(ids.length, 600);
@@ -552,12 +870,17 @@ describe('the web page in headless Chromium', () => {
 
     // The setup travels in the hash: a reload (or a shared link) restores it.
     await page.fill('#task-form [name=item]', '食品经营行为检查');
+    await page.locator('#forms [name=game]').first().selectOption('排列5');
+    await page.fill('#forms [name=issue]', '26318');
     await page.fill('[data-testid=seed]', 'lottery:1 2 3');
-    await page.waitForFunction(() => location.hash.includes('seed='));
+    await page.waitForFunction(() => location.hash.includes('seed=') && location.hash.includes('26318'));
     const url = page.url();
     const again = await openPage(url);
     assert.equal(await again.inputValue('#task-form [name=item]'), '食品经营行为检查');
     assert.equal(await again.inputValue('[data-testid=seed]'), 'lottery:1 2 3');
+    await again.waitForSelector('#forms .form-src');
+    assert.equal(await again.inputValue('#forms [name=game]'), '排列5');
+    assert.equal(await again.inputValue('#forms [name=issue]'), '26318');
     assert.equal((await again.locator('#strata-rows tr').count()), 4);
     await again.close();
 
@@ -567,6 +890,9 @@ describe('the web page in headless Chromium', () => {
     assert.equal(await page.textContent('#tab-draw'), '抽取');
 
     await page.setViewportSize({ width: 390, height: 844 });
+    // The widest seed-form editor: a custom game's groups table and a second source.
+    await page.locator('#forms [name=game]').first().selectOption('*custom');
+    await page.click('#add-form');
     for (const tab of ['draw', 'verify', 'deadline']) {
       await page.click(`#tab-${tab}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

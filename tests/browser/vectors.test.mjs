@@ -1,7 +1,8 @@
-// The golden vectors of seeds/ through the wasm build under Node: every case
-// must give exactly its expected.json (the same bytes the Rust core writes),
-// or the expected error kind, and every record must verify. One loop; adding
-// a case means adding a folder (STYLE.md, principle 4).
+// The golden vectors of seeds/ (protocol v1) and seeds/v2/ (protocol v2)
+// through the wasm build under Node: every case must give exactly its
+// expected files (the same bytes the Rust core writes), or the expected
+// error kind, and every record must verify. One loop per protocol; adding a
+// case means adding a folder (STYLE.md, principle 4).
 //
 // Needs `scripts/build-web` first (target/wasm/pkg-node).
 import { test } from 'node:test';
@@ -17,10 +18,12 @@ import { demoInputs } from './fixtures.mjs';
 const require = createRequire(import.meta.url);
 const W = require(wasmNode);
 const seeds = join(repo, 'seeds');
-const cases = readdirSync(seeds, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(seeds, d.name, 'expected.json')))
+const caseNames = (root) => readdirSync(root, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'expected.json')))
   .map((d) => d.name)
   .sort();
+const cases = caseNames(seeds);
+const casesV2 = caseNames(join(seeds, 'v2'));
 
 // Mirrors tests/vectors.rs: task, directories read with the task's options,
 // the exclusion file beside the task, the seed one source a line.
@@ -33,10 +36,69 @@ function runCase(dir) {
   const exclusions = existsSync(join(dir, 'exclusions.csv'))
     ? W.ExclusionList.fromBytes(read('exclusions.csv'), 'exclusions.csv', reading)
     : new W.ExclusionList();
-  const record = W.draw(task, entities, inspectors, exclusions, read('seed.txt').toString('utf8'), undefined);
-  const verdict = JSON.parse(W.verify(record, entities, inspectors, exclusions));
-  assert.deepEqual(verdict, { reproduced: true }, `${dir}: the record does not verify`);
+  const record = W.drawV1(task, entities, inspectors, exclusions, read('seed.txt').toString('utf8'));
+  const verdict = JSON.parse(W.verify(record, entities, inspectors, exclusions, undefined));
+  assert.equal(verdict.reproduced, true, `${dir}: the record does not verify`);
+  assert.equal(verdict.assurance.protocol, 'shuangsui-draw/1');
   return record;
+}
+
+// A v2 case as seeds/v2/README.md says it runs: the announcement built from
+// the task's [[seed]] tables and published.txt (compared with
+// announcement.json), or given-announcement.json read instead; the seed
+// entered under its forms (or, unannounced, in the kind:value notation);
+// the record compared with expected.json; the record (or given-record.json)
+// verified with the announcement and its assurance compared with
+// expected-verify.json.
+function runCaseV2(dir) {
+  const file = (name) => join(dir, name);
+  const text = (name) => readFileSync(file(name), 'utf8');
+  const has = (name) => existsSync(file(name));
+  const task = W.Task.parse(text('task.toml'), 'task.toml');
+  const reading = W.Reading.forTask(task);
+  const entities = W.Entities.fromBytes(readFileSync(file('entities.csv')), 'entities.csv', reading);
+  const inspectors = W.Inspectors.fromBytes(readFileSync(file('inspectors.csv')), 'inspectors.csv', reading);
+  const exclusions = has('exclusions.csv')
+    ? W.ExclusionList.fromBytes(readFileSync(file('exclusions.csv')), 'exclusions.csv', reading)
+    : new W.ExclusionList();
+  const expected = JSON.parse(text('expected.json'));
+  const outcome = (fn) => {
+    try {
+      return { value: fn() };
+    } catch (err) {
+      if (!err || typeof err.kind !== 'string') throw err;
+      return { error: err.kind, message: err.message };
+    }
+  };
+  let announcement;
+  if (has('published.txt')) {
+    const made = outcome(() => W.announce(task, entities, inspectors, exclusions, '', text('published.txt').trim()));
+    if (has('announcement.json')) {
+      assert.equal(made.value, text('announcement.json'), `announce: ${made.error || ''} ${made.message || ''}`);
+    } else {
+      assert.ok(made.error, 'an announcement was made where none is expected');
+      assert.equal(made.error, expected.error, made.message);
+      return;
+    }
+    announcement = has('given-announcement.json') ? text('given-announcement.json') : made.value;
+  }
+  const drawn = outcome(() => W.draw(task, entities, inspectors, exclusions, text('seed.txt'), announcement, announcement === undefined));
+  if (expected.error) {
+    assert.equal(drawn.error, expected.error, drawn.error ? drawn.message : 'a record was drawn');
+    return;
+  }
+  assert.ok(!drawn.error, `${drawn.error}: ${drawn.message}`);
+  assert.deepEqual(JSON.parse(drawn.value), expected);
+  assert.equal(drawn.value, text('expected.json'), 'same values but not the same bytes as expected.json');
+  if (has('expected-verify.json')) {
+    const record = has('given-record.json') ? text('given-record.json') : drawn.value;
+    const v = JSON.parse(W.verify(record, entities, inspectors, exclusions, announcement));
+    const want = JSON.parse(text('expected-verify.json'));
+    const got = Object.fromEntries(Object.keys(want).map((k) => [k, k === 'reproduced' ? v.reproduced : v.assurance[k]]));
+    assert.deepEqual(got, want, 'the assurance differs from expected-verify.json');
+    assert.equal(v.assurance.reproduced, v.reproduced);
+    assert.ok(v.assurance_zh.length > 0 && v.assurance_en.length > 0, 'no assurance lines');
+  }
 }
 
 test('there are golden vectors', () => {
@@ -60,6 +122,14 @@ for (const name of cases) {
     assert.deepEqual(JSON.parse(record), expected);
     assert.equal(record, expectedText, 'same values but not the same bytes as expected.json');
   });
+}
+
+test('there are v2 golden vectors', () => {
+  assert.ok(casesV2.length >= 19, `found ${casesV2.length} cases in seeds/v2`);
+});
+
+for (const name of casesV2) {
+  test(`seeds/v2/${name}`, () => runCaseV2(join(seeds, 'v2', name)));
 }
 
 test('errors cross the boundary as {kind, message, file, row, column}', () => {
@@ -125,9 +195,19 @@ test('announce, draw and the publish functions give the CLI demo\'s bytes', (t) 
     const inspectors = W.Inspectors.fromBytes(read('inspectors.csv'), 'inspectors.csv', reading);
     const none = new W.ExclusionList();
     const expected = read('announcement.json').toString('utf8');
-    const announcement = W.announce(task, entities, inspectors, none, JSON.parse(expected).seed_sources);
+    const a = JSON.parse(expected);
+    // From the task file's [[seed]] tables, and from the forms given.
+    assert.equal(W.announce(task, entities, inspectors, none, '', a.published), expected);
+    const announcement = W.announce(task, entities, inspectors, none, JSON.stringify(a.seed_sources), a.published);
     assert.equal(announcement, expected);
-    const record = W.draw(task, entities, inspectors, none, demo.seed, announcement);
+    if (existsSync(join(demo.dir, 'announcement.html'))) {
+      assert.equal(W.announcementHtml(announcement), read('announcement.html').toString('utf8'));
+    }
+    const info = JSON.parse(W.announcementInfo(announcement));
+    assert.equal(info.announcement_digest, a.announcement_digest);
+    assert.equal(W.Task.parse(info.task_toml, 'task.toml').digest, task.digest, 'the announcement\'s task_toml is not its task');
+    assert.equal(W.entropy(JSON.stringify(a.seed_sources)), info.entropy_bits);
+    const record = W.draw(task, entities, inspectors, none, demo.seed, announcement, false);
     assert.equal(record, read('record.json').toString('utf8'));
     assert.equal(W.resultCsv(record), read('result.csv').toString('utf8'));
     assert.equal(W.noticeHtml(record), read('notice.html').toString('utf8'));
@@ -137,6 +217,13 @@ test('announce, draw and the publish functions give the CLI demo\'s bytes', (t) 
     // entity code and name): Excel input works in the wasm build too.
     const back = W.Entities.fromBytes(xlsx, 'result.xlsx', W.Reading.forVerify());
     assert.equal(back.count, JSON.parse(record).draws.length);
+    // Without an announcement the draw is refused unless it is explicitly unannounced.
+    assert.throws(() => W.draw(task, entities, inspectors, none, 'lottery:3 0 7', undefined, false), (e) => e.kind === 'Unannounced');
+    const v = JSON.parse(W.verify(record, entities, inspectors, none, announcement));
+    assert.equal(v.reproduced, true);
+    assert.equal(v.assurance.committed_before_seed, true);
+    assert.equal(v.assurance.seed_form_bound, true);
+    assert.equal(JSON.parse(W.verify(record, entities, inspectors, none, undefined)).assurance.committed_before_seed, null);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -536,6 +536,13 @@ impl Task {
     pub fn digest(&self) -> String {
         shuangsui::hex(&self.0.task.digest())
     }
+
+    /// The task file's `[[seed]]` tables (SPEC §6.2) as a JSON list of seed
+    /// forms, as `announce` would fix them (empty when it has none).
+    #[wasm_bindgen(getter, js_name = seedForms)]
+    pub fn seed_forms(&self) -> String {
+        serde_json::to_string(&self.0.seed_forms).unwrap_or_else(|_| "[]".into())
+    }
 }
 
 /// The sample data of `shuangsui demo` (演示数据): JSON `{entities_csv,
@@ -559,6 +566,16 @@ pub fn demo() -> Out<String> {
 #[wasm_bindgen(js_name = seedSource)]
 pub fn seed_source(line: &str) -> Out<String> {
     SeedSource::parse(line).map(|s| pretty(&s)).map_err(problem)
+}
+
+/// One seed source of an unannounced draw as written (`lottery:3 0 7`, the
+/// kind prefix required, SPEC §6.1) in canonical form, as JSON `{kind,
+/// value, description}`: what `draw` with `unannounced` reads.
+#[wasm_bindgen(js_name = seedSourceUnannounced)]
+pub fn seed_source_unannounced(line: &str) -> Out<String> {
+    SeedSource::parse_unannounced(line)
+        .map(|s| pretty(&s))
+        .map_err(problem)
 }
 
 /// The announcement (抽查公告, SPEC §12) as published JSON. `forms` is a
@@ -734,6 +751,36 @@ fn draw_record(
             None => shuangsui::Announced::Unannounced,
         },
     })
+    .map_err(problem)
+}
+
+/// A `shuangsui-draw/1` draw (SPEC §7–§11 as of version 1), for the
+/// version 1 golden vectors only: `seed` one source a line in the v1
+/// notation. The page never draws under version 1.
+#[wasm_bindgen(js_name = drawV1)]
+pub fn draw_v1(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+    seed: &str,
+) -> Out<String> {
+    let seed: Vec<SeedSource> = seed
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(SeedSource::parse)
+        .collect::<shuangsui::Result<_>>()
+        .map_err(problem)?;
+    let source = entities.source(&task.0.task)?;
+    shuangsui::draw(&DrawInputs {
+        task: &task.0.task,
+        entities: source.get(),
+        inspectors: &inspectors.0,
+        exclusions: &exclusions.0,
+        seed: &seed,
+        announcement: shuangsui::Announced::V1,
+    })
+    .map(|r| r.to_json_pretty())
     .map_err(problem)
 }
 
