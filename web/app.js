@@ -1548,8 +1548,10 @@
       a.sources_to_check && a.sources_to_check.length
         ? [h('h4', { text: t('as.check') }), h('ul', { class: 'to-check', 'data-testid': 'as-check' }, a.sources_to_check.map((l) => h('li', { text: line(l) })))]
         : null,
-      h('h4', { text: t('as.statement') }),
-      h('div', { class: 'statement', 'data-testid': 'as-statement' }, (zh ? r.assurance_zh : r.assurance_en).map((l) => h('p', { text: l }))));
+      // The same statement as plain lines, to copy into a report: folded,
+      // since the table and the list above already say it.
+      h('details', { class: 'statement-text' }, h('summary', { text: t('as.statement') }),
+        h('div', { class: 'statement', 'data-testid': 'as-statement' }, (zh ? r.assurance_zh : r.assurance_en).map((l) => h('p', { text: l })))));
   }
 
   $('#run-verify').addEventListener('click', async () => {

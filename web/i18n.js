@@ -294,7 +294,7 @@
     'as.bits': '{bits} 比特',
     'as.published': '公告所载发布日期',
     'as.check': '须人工核对',
-    'as.statement': '完整说明',
+    'as.statement': '完整说明（纯文字，可复制到报告）',
   };
 
   const en = {
@@ -589,7 +589,7 @@
     'as.bits': '{bits} bits',
     'as.published': 'Announced publication date',
     'as.check': 'To check by hand',
-    'as.statement': 'The full statement',
+    'as.statement': 'The full statement (plain text, to copy into a report)',
   };
 
   const dicts = { zh, en };
