@@ -971,6 +971,8 @@ def _team(doc) -> dict:
     _check_keys(t, {"size", "max_per_inspector", "avoid_same", "conflicts",
                     "departments"}, "team")
     size = _int(t.get("size", 2), "team.size", 2)
+    if size > 1000:
+        _bad("team.size: a team has at most 1000 inspectors (SPEC §5.2)")
     per_dep, seen = [], set()
     deps = t.get("departments", [])
     if not isinstance(deps, list):

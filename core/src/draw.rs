@@ -681,6 +681,23 @@ pub(crate) fn draw_with(
     crate::timing::mark("draw: drawn rows read back");
     let drawn_entities: Vec<&Entity> = drawn_full.iter().collect();
     let inspectors = inputs.inspectors.inspectors();
+    // SPEC §10: a team is never smaller than `size`, so a team larger than
+    // the directory cannot be formed (said before anything is sized by it).
+    if !drawn_entities.is_empty() && task.team.size > inspectors.len() as u64 {
+        return Err(Error::new(
+            ErrorKind::Infeasible,
+            format!(
+                "teams of {} are asked for, but the inspector directory holds {} inspectors; lower team.size or add inspectors",
+                task.team.size,
+                inspectors.len()
+            ),
+        )
+        .zh(format!(
+            "任务要求每组 {} 人，但执法检查人员名录库只有 {} 人；请减小 team.size 或增加人员",
+            task.team.size,
+            inspectors.len()
+        )));
+    }
     let teams = assign_teams(task, inspectors, &drawn_entities, &key)?;
     crate::timing::mark("draw: teams");
     drop(drawn_entities);

@@ -915,12 +915,14 @@ fn layout(
         return Err(Declined);
     }
     let mut attributes: Vec<(usize, Arc<str>)> = Vec::new();
+    // A set, not a search of the list: a file may have 100,000 columns.
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for (i, r) in roles.iter().enumerate() {
         if let EntityColumn::Attribute(k) = r {
             if k.is_empty() {
                 continue;
             }
-            if attributes.iter().any(|(_, a)| a.as_ref() == k.as_str()) {
+            if !seen.insert(k.as_str()) {
                 return Err(Declined);
             }
             attributes.push((i, Arc::from(k.as_str())));
@@ -1206,6 +1208,33 @@ impl Scanned {
     }
 }
 
+/// How many rows to reserve the index for, from the first megabyte of data
+/// rows and the file's size. Blank lines do not count: a file whose first
+/// megabyte after the header is empty lines would otherwise ask for a row
+/// per byte (33.6 GB for a 1 GB file). The reservation is also capped at a
+/// row per 24 bytes (a row holds an 18-character code and a name in
+/// practice); a file of shorter rows only grows its vectors as it goes.
+fn row_estimate(sample: &[u8], size: u64, delimiter: u8) -> usize {
+    let (mut lines, mut bytes, mut start) = (0usize, 0usize, 0usize);
+    for end in memchr::memchr_iter(b'\n', sample) {
+        let line = &sample[start..end];
+        if line
+            .iter()
+            .any(|&b| !matches!(b, b'\r' | b' ' | b'\t') && b != delimiter)
+        {
+            lines += 1;
+            bytes += line.len() + 1;
+        }
+        start = end + 1;
+    }
+    let per_row = if lines == 0 {
+        usize::MAX
+    } else {
+        (bytes / lines).max(24)
+    };
+    (usize::try_from(size).unwrap_or(usize::MAX) / per_row).saturating_mul(21) / 20 + 1024
+}
+
 fn scan(
     reader: &mut (dyn Read + Send),
     options: &LoadOptions,
@@ -1257,11 +1286,7 @@ fn scan(
 
     // Reserve once from the size of the first block's rows, so that the
     // vectors do not double (and copy) while they grow.
-    let estimate = {
-        let sample = &buf[..buf.len().min(1 << 20)];
-        let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
-        (size as usize / (sample.len() / lines).max(1)) * 21 / 20 + 1024
-    };
+    let estimate = row_estimate(&buf[..buf.len().min(1 << 20)], size, delimiter);
     let mut rows = Scanning {
         keys: Vec::with_capacity(estimate),
         leaves: Vec::with_capacity(estimate),
@@ -1671,6 +1696,22 @@ impl Directory<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 13, case 4: blank lines after the header do not size the index.
+    #[test]
+    fn blank_lines_do_not_size_the_index() {
+        let blank = vec![b'\n'; 1 << 20];
+        assert_eq!(super::row_estimate(&blank, 1 << 30, b','), 1024);
+        let rows = b"91652302MAYYDYBDX3,\xe5\x85\xac\xe5\x8f\xb8,A\n".repeat(1000);
+        let e = super::row_estimate(&rows, 33 * 1000 * 100, b',');
+        assert!((120_000..130_000).contains(&e), "{e}"); // 28-byte rows, 5% more
+                                                         // Rows of a few bytes reserve at most one per 24 bytes.
+        let tiny = b"a,b\n".repeat(100_000);
+        assert!(super::row_estimate(&tiny, 1 << 30, b',') <= (1 << 30) / 24 * 21 / 20 + 1024);
+        // Lines of separators only are blank too.
+        let commas = b",,,\r\n".repeat(100_000);
+        assert_eq!(super::row_estimate(&commas, 1 << 30, b','), 1024);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -826,6 +826,10 @@ impl TaskFile {
     }
 }
 
+/// The largest team a task may ask for (SPEC §5.2): far above any real
+/// team, low enough that no count in a task sizes an absurd allocation.
+pub const MAX_TEAM: u64 = 1000;
+
 impl Task {
     /// A task with one stratum of every entity and no draw, for reading a
     /// directory before (or without) its task: its count and digest
@@ -883,6 +887,12 @@ impl Task {
         if t.size < 2 {
             return bad(format!(
                 "`team.size` is {}; a team needs at least 2 inspectors (行政处罚法 第四十二条)",
+                t.size
+            ));
+        }
+        if t.size > MAX_TEAM {
+            return bad(format!(
+                "`team.size` is {}; a team has at most {MAX_TEAM} inspectors (and never more than the inspector directory holds)",
                 t.size
             ));
         }
