@@ -15,6 +15,8 @@ mod directory;
 mod draw;
 mod error;
 mod exclusions;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hash;
 mod headers;
 mod parallel;
