@@ -350,8 +350,14 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         })
         .collect();
     let code = u8::from(report.has_overdue());
-    let json_value = serde_json::to_value(&report)
-        .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?;
+    // The report as a JSON tree only when it is printed as JSON: for a
+    // ledger of a million cases the tree takes gigabytes.
+    let json_value = if format == Format::Json && args.out.is_none() {
+        serde_json::to_value(&report)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?
+    } else {
+        serde_json::Value::Null
+    };
 
     let report_out = match &args.out {
         None => {
