@@ -696,7 +696,7 @@ enum CsvProblem {
 
 /// The most cells a CSV record may have: Excel's 16,384 columns. Beyond it
 /// a line of separators would make millions of empty cells.
-const MAX_CELLS_PER_ROW: usize = 16_384;
+pub(crate) const MAX_CELLS_PER_ROW: usize = 16_384;
 
 /// The problem for a cell that has grown too long, quoting its start.
 fn too_long(cell: &[u8], line: u64, column: usize) -> CsvProblem {
