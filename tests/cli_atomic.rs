@@ -190,7 +190,7 @@ impl Big {
         let (_, task) = demo_inputs(&dir);
         // About 1–2 s a draw with the test profile's binary.
         let count = if cfg!(debug_assertions) {
-            "20000"
+            "12000"
         } else {
             "300000"
         };
@@ -234,14 +234,27 @@ impl Big {
         (snapshot(&out), took)
     }
 
-    /// Starts a draw and kills it (SIGKILL) after `delay`.
-    fn kill_after(&self, seed: &str, out: &Path, delay: Duration) -> bool {
+    /// Starts a draw and kills it (SIGKILL) `delay` after its start or,
+    /// with `writing`, after its first output file appears in the staging
+    /// folder, so that kills land while the outputs are written too.
+    /// Returns whether it was still running.
+    fn kill_after(&self, seed: &str, out: &Path, delay: Duration, writing: bool) -> bool {
         let mut child = Command::new(cli_binary())
             .args(self.args(seed, out))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("the binary runs");
+        if writing {
+            let staging = out.parent().unwrap().join(format!(
+                ".{}.shuangsui-tmp-{}",
+                out.file_name().unwrap().to_string_lossy(),
+                child.id()
+            ));
+            while matches!(child.try_wait(), Ok(None)) && snapshot(&staging).is_empty() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
         std::thread::sleep(delay);
         let finished = matches!(child.try_wait(), Ok(Some(_)));
         let _ = child.kill();
@@ -272,10 +285,17 @@ fn kill_9_during_a_forced_draw_leaves_the_old_set_or_the_new_one() {
     let n = kills();
     let mut outcomes = BTreeMap::new();
     for k in 0..n {
-        // Spread from the start to a little after a whole draw's time.
-        let delay = took.mul_f64(1.2 * (k as f64 + 0.5) / n as f64);
+        // Every other kill spread from the start to a little after a whole
+        // draw's time; the others while the outputs are written.
+        let writing = k % 2 == 1;
+        let spread = (k / 2) as f64 + 0.5;
+        let delay = if writing {
+            took.mul_f64(0.3 * spread / (n / 2) as f64)
+        } else {
+            took.mul_f64(1.2 * spread / n.div_ceil(2) as f64)
+        };
         let next = 1 - current;
-        let killed = big.kill_after(seeds[next], &out, delay);
+        let killed = big.kill_after(seeds[next], &out, delay, writing);
         let now = snapshot(&out);
         let kept = if now == sets[current] {
             "old set"
@@ -290,8 +310,13 @@ fn kill_9_during_a_forced_draw_leaves_the_old_set_or_the_new_one() {
         };
         *outcomes
             .entry(format!(
-                "{}, {kept}",
-                if killed { "killed" } else { "finished" }
+                "{} {}, {kept}",
+                if killed { "killed" } else { "finished" },
+                if writing {
+                    "while writing"
+                } else {
+                    "from the start"
+                }
             ))
             .or_insert(0) += 1;
     }
@@ -316,8 +341,10 @@ fn kill_9_into_a_fresh_folder_leaves_nothing_or_the_complete_set() {
     let n = kills() / 2;
     for k in 0..n {
         let out = big.dir.join(format!("fresh-{k}"));
-        let delay = took.mul_f64(1.2 * (k as f64 + 0.5) / n as f64);
-        big.kill_after(seed, &out, delay);
+        let writing = k % 2 == 1;
+        let share = if writing { 0.2 } else { 1.0 };
+        let delay = took.mul_f64(share * (k as f64 + 0.5) / n as f64);
+        big.kill_after(seed, &out, delay, writing);
         let now = snapshot(&out);
         assert!(
             now.is_empty() || now == set,
