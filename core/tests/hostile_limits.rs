@@ -60,10 +60,17 @@ fn wide_files_are_read_in_one_pass_or_refused() {
         .unwrap()
         .expect("the scan reads it");
     let full = EntityDirectory::load(text.as_bytes(), "wide.csv", &options).unwrap();
-    assert_eq!(Directory::Indexed(index).source().directory_digest(), full.digest());
+    assert_eq!(
+        Directory::Indexed(index).source().directory_digest(),
+        full.digest()
+    );
     let text = wide(100_000);
     let path = scratch("wider.csv", text.as_bytes());
-    assert!(EntityIndex::scan_file(&path, "wider.csv", &options, &whole(), None).unwrap().is_none());
+    assert!(
+        EntityIndex::scan_file(&path, "wider.csv", &options, &whole(), None)
+            .unwrap()
+            .is_none()
+    );
     let e = EntityDirectory::load(text.as_bytes(), "wider.csv", &options).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Csv);
     assert!(e.to_string().contains("row 1"), "{e}");
