@@ -6,6 +6,7 @@ use crate::flags::{
     AnnounceArgs, DemoArgs, DigestArgs, DigestKind, DrawArgs, DrawFiles, Format, GenArgs, GenKind,
     MapFlags, ReadFlags, VerifyArgs,
 };
+use crate::output::Outputs;
 use crate::progress::{Counting, Progress};
 use serde_json::{json, Value};
 use shuangsui::{
@@ -45,6 +46,12 @@ impl Report {
 
 pub(crate) fn name(path: &Path) -> String {
     path.display().to_string()
+}
+
+/// The last component of an output path, as [`Outputs`] names its files.
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| name(path), |n| n.to_string_lossy().into_owned())
 }
 
 pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
@@ -233,34 +240,6 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes a record as pretty JSON (the same bytes as
-/// `DrawRecord::to_json_pretty`), streamed to the file.
-fn write_record(path: &Path, record: &DrawRecord) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| io_error(path, "write", e))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    serde_json::to_writer_pretty(&mut w, record)
-        .map_err(|e| io_error(path, "write", std::io::Error::other(e)))?;
-    w.write_all(b"\n").map_err(|e| io_error(path, "write", e))?;
-    w.flush().map_err(|e| io_error(path, "write", e))
-}
-
-/// Creates `path` and lets `write` stream into it.
-fn write_streamed(
-    path: &Path,
-    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let mut file = std::fs::File::create(path).map_err(|e| io_error(path, "write", e))?;
-    write(&mut file).map_err(|e| io_error(path, "write", e))
-}
-
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
-}
-
-pub(crate) fn create_dir(path: &Path) -> Result<()> {
-    std::fs::create_dir_all(path).map_err(|e| io_error(path, "create the folder for", e))
-}
-
 /// The seed as entered: under the announcement's forms (SPEC §6.3), or in
 /// the `kind:value` notation for an explicitly unannounced draw.
 fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<SeedSource>> {
@@ -417,23 +396,20 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
             ("result.xlsx", &xlsx),
             ("notice.html", d.notice_html.as_bytes()),
         ];
-        let paths: Vec<PathBuf> = contents.iter().map(|(f, _)| dir.join(f)).collect();
-        check_new(
-            &paths.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
-            args.force,
-        )?;
-        create_dir(dir)?;
+        let names: Vec<&str> = contents.iter().map(|(f, _)| *f).collect();
+        let out = Outputs::folder(dir, &names, args.force)?;
         let announcement = d.announcement.to_json_pretty();
         let record = d.record.to_json_pretty();
-        for ((file, bytes), path) in contents.iter().zip(&paths) {
+        for (file, bytes) in &contents {
             let bytes = match *file {
                 "announcement.json" => announcement.as_bytes(),
                 "record.json" => record.as_bytes(),
                 _ => bytes,
             };
-            write_file(path, bytes)?;
-            files.push(name(path));
+            out.write_bytes(file, bytes)?;
+            files.push(name(&dir.join(file)));
         }
+        out.commit()?;
     }
     let (verification, assurance) =
         shuangsui::conclude(&d.record, d.verification.clone(), Some(&d.announcement));
@@ -671,7 +647,7 @@ fn summary_lines(t: &mut String, a: &Announcement) {
 /// `shuangsui announce`.
 pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     let html_path = args.out.with_extension("html");
-    check_new(&[&args.out, &html_path], args.force)?;
+    let out = Outputs::files(&[&args.out, &html_path], args.force)?;
     let published = match &args.published {
         Some(d) => d.clone(),
         None => crate::deadlines::today_in_china().to_string(),
@@ -686,11 +662,12 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
         &published,
     )
     .map_err(|e| e.in_file(&name(&args.files.task)))?;
-    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_dir(parent)?;
-    }
-    write_file(&args.out, a.to_json_pretty().as_bytes())?;
-    write_file(&html_path, shuangsui::announcement_html(&a).as_bytes())?;
+    out.write_bytes(&file_name(&args.out), a.to_json_pretty().as_bytes())?;
+    out.write_bytes(
+        &file_name(&html_path),
+        shuangsui::announcement_html(&a).as_bytes(),
+    )?;
+    out.commit()?;
     let mut t = format!(
         "announcement (抽查公告) written to {} and, to print or post, {}\n",
         name(&args.out),
@@ -759,8 +736,9 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     let result_path = args.out.join("result.csv");
     let xlsx_path = args.out.join("result.xlsx");
     let notice_path = args.out.join("notice.html");
-    check_new(
-        &[&record_path, &result_path, &xlsx_path, &notice_path],
+    let out = Outputs::folder(
+        &args.out,
+        &["record.json", "result.csv", "result.xlsx", "notice.html"],
         args.force,
     )?;
     let announcement = match &args.announcement {
@@ -804,22 +782,32 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     // which at provincial scale hold hundreds of thousands of rows.
     drop(l.entities);
     shuangsui::timing::mark("freed the index");
-    create_dir(&args.out)?;
     // Two lines of work, about even: the record and the notice on one
     // core; the table and the workbook (which also compresses on every
-    // core) on the other. Each output is freed once written.
+    // core) on the other. Each output is freed once written. They are
+    // staged, and moved into place only when all four are complete.
     std::thread::scope(|s| {
         let other = s.spawn(|| {
-            write_record(&record_path, &record)?;
-            write_streamed(&notice_path, &|w| shuangsui::write_notice_html(&record, w))
+            // The same bytes as `DrawRecord::to_json_pretty`, streamed.
+            out.write("record.json", &|w| {
+                serde_json::to_writer_pretty(&mut *w, &record).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")
+            })?;
+            out.write("notice.html", &|w| shuangsui::write_notice_html(&record, w))
         });
-        let mine = write_streamed(&result_path, &|w| shuangsui::write_result_csv(&record, w))
-            .and_then(|()| write_file(&xlsx_path, &shuangsui::xlsx::result_xlsx(&record)?));
+        let mine = out
+            .write("result.csv", &|w| shuangsui::write_result_csv(&record, w))
+            .and_then(|()| {
+                let xlsx = shuangsui::xlsx::result_xlsx(&record)
+                    .map_err(|e| e.in_file(&name(&xlsx_path)))?;
+                out.write_bytes("result.xlsx", &xlsx)
+            });
         let theirs = other
             .join()
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Io, "writing record.json failed")));
         mine.and(theirs)
     })?;
+    out.commit()?;
     shuangsui::timing::mark("wrote the outputs");
 
     let mut t = format!(

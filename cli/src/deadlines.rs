@@ -4,8 +4,9 @@
 //! in the core; the only thing computed here is today's date, from the
 //! system clock, because the core never reads the clock.
 
-use crate::commands::{check_new, io_error, name, read_text, write_file, Report};
+use crate::commands::{file_name, io_error, name, read_text, Report};
 use crate::flags::{CalendarArgs, CalendarFlags, DeadlineArgs, Format, LedgerArgs};
+use crate::output::Outputs;
 use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
 use serde_json::json;
 use shuangsui::calendar::{
@@ -315,8 +316,12 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
             )
             .in_file(&name(out)));
         }
-        check_new(&[out], args.force)?;
     }
+    // Refused before any work when the report exists and no --force.
+    let staged = match &args.out {
+        Some(out) => Some(Outputs::files(&[out], args.force)?),
+        None => None,
+    };
     let bytes = std::fs::read(&args.file).map_err(|e| io_error(&args.file, "read", e))?;
     let report = check_ledger_file(
         &cal,
@@ -350,8 +355,14 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         })
         .collect();
     let code = u8::from(report.has_overdue());
-    let json_value = serde_json::to_value(&report)
-        .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?;
+    // The report as a JSON tree only when it is printed as JSON: for a
+    // ledger of a million cases the tree takes gigabytes.
+    let json_value = if format == Format::Json && args.out.is_none() {
+        serde_json::to_value(&report)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?
+    } else {
+        serde_json::Value::Null
+    };
 
     let report_out = match &args.out {
         None => {
@@ -374,7 +385,10 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
                 Format::Json => format!("{}\n", report.to_json()?).into_bytes(),
                 Format::Text => ledger_table(&report, false).into_bytes(),
             };
-            write_file(out, &bytes)?;
+            if let Some(staged) = staged {
+                staged.write_bytes(&file_name(out), &bytes)?;
+                staged.commit()?;
+            }
             let text = format!(
                 "{} on {}: {}\nwrote the report to {}\n",
                 report.source,

@@ -1,7 +1,8 @@
 //! The `shuangsui` command: a thin adapter over the `shuangsui` core crate.
 //!
 //! `flags.rs` holds the clap definition, `commands.rs` one function per
-//! draw command, `deadlines.rs` one per deadline command, `progress.rs` the
+//! draw command, `deadlines.rs` one per deadline command, `output.rs` how
+//! output files are written (whole or not at all), `progress.rs` the
 //! progress bars and `term.rs` colour and column widths. `main` only
 //! parses, dispatches and prints: the report on stdout, warnings and errors
 //! on stderr, and the exit code (0 ok, 1 a check failed, 2 usage or input
@@ -10,6 +11,7 @@
 mod commands;
 mod deadlines;
 mod flags;
+mod output;
 mod progress;
 mod term;
 

@@ -295,6 +295,7 @@ pub(crate) fn looks_scientific(v: &str) -> bool {
 
 /// The error for a code that Excel turned into a number.
 fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -> Error {
+    let value = crate::text::quote_short(value);
     Error::new(
         ErrorKind::InvalidId,
         format!(
@@ -314,27 +315,28 @@ pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
     if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let shown = crate::text::quote_short(id);
     if id.len() != 18 {
         return Some((
-            format!("\"{id}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
-            format!("“{id}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
+            format!("\"{shown}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
+            format!("“{shown}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
         ));
     }
     match validate(id) {
         Ok(()) => None,
         Err(UsccProblem::Character) | Err(UsccProblem::Length) => Some((
-            format!("\"{id}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
-            format!("“{id}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
+            format!("\"{shown}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
+            format!("“{shown}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
         )),
         Err(UsccProblem::OrgCheck) => Some((
-            format!("\"{id}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
-            format!("“{id}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
+            format!("\"{shown}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
+            format!("“{shown}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
         )),
         Err(UsccProblem::Check) => {
             let expected = uscc_check(&id.as_bytes()[..17]).map(|c| c as char).unwrap_or('?');
             Some((
-                format!("\"{id}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
-                format!("“{id}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
+                format!("\"{shown}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
+                format!("“{shown}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
             ))
         }
     }
@@ -439,6 +441,7 @@ fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest
 }
 
 fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {
+    let id = crate::text::quote_short(id);
     Error::new(
         ErrorKind::DuplicateId,
         format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
@@ -1013,9 +1016,9 @@ impl InspectorDirectory {
                             problems.push(
                                 Error::new(
                                     ErrorKind::InvalidValue,
-                                    format!("the status (状态) \"{v}\" is not known; write 有效 (active) or 失效 (inactive)"),
+                                    format!("the status (状态) \"{}\" is not known; write 有效 (active) or 失效 (inactive)", crate::text::quote_short(&v)),
                                 )
-                                .zh(format!("状态“{v}”无法识别；请填写“有效”或“失效”"))
+                                .zh(format!("状态“{}”无法识别；请填写“有效”或“失效”", crate::text::quote_short(&v)))
                                 .at(loc(&source, line, &headers[c])),
                             );
                             None

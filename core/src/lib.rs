@@ -14,6 +14,7 @@ mod canonical_task;
 mod directory;
 mod draw;
 mod error;
+mod excel;
 mod exclusions;
 #[doc(hidden)]
 pub mod fuzzing;

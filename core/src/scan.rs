@@ -891,6 +891,10 @@ fn layout(
     delimiter: u8,
     options: &LoadOptions,
 ) -> std::result::Result<Layout, Declined> {
+    // Wider than any spreadsheet: the loader says why (SPEC §3.0).
+    if headers.len() > crate::table::MAX_CELLS_PER_ROW {
+        return Err(Declined);
+    }
     let roles: Vec<EntityColumn> = headers
         .iter()
         .map(|h| entity_role(&options.columns, h))

@@ -110,7 +110,7 @@ fn at(source: &str, row: Option<u64>, column: Option<String>) -> Location {
     }
 }
 
-fn empty_file(source: &str) -> Error {
+pub(crate) fn empty_file(source: &str) -> Error {
     Error::new(
         ErrorKind::EmptyDirectory,
         "the file is empty: it needs a header row (e.g. 统一社会信用代码,企业名称,…) and data rows",
@@ -220,70 +220,18 @@ impl<'a> Table<'a> {
         options: &ReadOptions,
         is_header: &dyn Fn(&[String]) -> bool,
     ) -> Result<Table<'a>> {
-        use calamine::Reader;
-        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-            Error::new(
-                ErrorKind::Csv,
-                format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx"),
-            )
-            .zh(format!(
-                "无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 后重试"
-            ))
-            .at(at(source, None, None))
-        })?;
-        let names = book.sheet_names();
-        let sheet = match &options.sheet {
-            Some(wanted) => names
-                .iter()
-                .find(|n| n.trim() == wanted.trim())
-                .cloned()
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Csv,
-                        format!(
-                            "the workbook has no sheet \"{wanted}\"; its sheets are: {}",
-                            names.join(", ")
-                        ),
-                    )
-                    .zh(format!(
-                        "工作簿中没有名为“{wanted}”的工作表；现有工作表：{}",
-                        names.join("、")
-                    ))
-                    .at(at(source, None, None))
-                })?,
-            None => names.first().cloned().ok_or_else(|| empty_file(source))?,
-        };
-        let range = book.worksheet_range(&sheet).map_err(|e| {
-            Error::new(
-                ErrorKind::Csv,
-                format!("the sheet \"{sheet}\" cannot be read ({e})"),
-            )
-            .at(at(source, None, None))
-        })?;
-        let (row0, _col0) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            let mut cells = Vec::with_capacity(r.len());
-            let mut numeric = Vec::with_capacity(r.len());
-            for c in r {
-                let (text, number) = excel_cell_text(c);
-                cells.push(text);
-                numeric.push(number);
-            }
-            // Columns before the range's first column are empty in Excel.
-            let pad = range.start().map(|s| s.1 as usize).unwrap_or(0);
-            if pad > 0 {
-                cells.splice(0..0, std::iter::repeat_n(String::new(), pad));
-                numeric.splice(0..0, std::iter::repeat_n(false, pad));
-            }
-            rows.push(RawRow {
-                line: u64::from(row0) + i as u64 + 1,
+        let sheet = crate::excel::read_sheet(bytes, source, options.sheet.as_deref())?;
+        let rows: Vec<RawRow> = sheet
+            .rows
+            .into_iter()
+            .map(|(line, cells, numeric)| RawRow {
+                line,
                 cells,
                 numeric,
-            });
-        }
+            })
+            .collect();
         let mut table = Table {
-            source: format!("{source}, sheet \"{sheet}\""),
+            source: format!("{source}, sheet \"{}\"", sheet.sheet),
             headers: Vec::new(),
             body: Body::Sheet {
                 rows: rows.into_iter(),
@@ -326,6 +274,27 @@ impl<'a> Table<'a> {
                             )
                             .zh("该单元格以引号（\"）开头但引号始终未闭合，吞并了其后的所有行；请删除该引号或补全它（值中含引号时，整个值加引号并把引号写两遍：\"5\"\"\"）")
                             .at(at(source, Some(line), Some(column_name(column)))));
+                        }
+                        Err(CsvProblem::TooLong {
+                            line,
+                            column,
+                            start,
+                        }) => {
+                            let max = crate::excel::MAX_CELL_BYTES;
+                            return Err(Error::new(
+                                ErrorKind::Csv,
+                                format!("this cell is longer than {max} bytes, more than a cell may hold (it starts \"{start}…\"); the file is damaged or not a directory — check that this is the right file"),
+                            )
+                            .zh(format!("该单元格超过 {max} 字节，超出单元格上限（开头为“{start}…”）；文件已损坏或不是名录，请确认所选文件是否正确"))
+                            .at(at(source, Some(line), Some(column_name(column)))));
+                        }
+                        Err(CsvProblem::TooWide { line }) => {
+                            return Err(Error::new(
+                                ErrorKind::Csv,
+                                format!("this row has more than {MAX_CELLS_PER_ROW} cells, more than Excel's columns; the file is damaged or not a directory — check that this is the right file"),
+                            )
+                            .zh(format!("该行超过 {MAX_CELLS_PER_ROW} 个单元格（超出 Excel 的列数）；文件已损坏或不是名录，请确认所选文件是否正确"))
+                            .at(at(source, Some(line), None)));
                         }
                         Err(CsvProblem::AfterQuote { line, column }) => {
                             return Err(Error::new(
@@ -411,7 +380,7 @@ pub(crate) fn sniff_delimiter(peek: &[u8]) -> u8 {
 }
 
 /// The text of an Excel cell as a user sees it, and whether it was a number.
-fn excel_cell_text(c: &calamine::Data) -> (String, bool) {
+pub(crate) fn excel_cell_text(c: &calamine::Data) -> (String, bool) {
     use calamine::Data;
     match c {
         Data::Empty => (String::new(), false),
@@ -715,6 +684,31 @@ enum CsvProblem {
     Unclosed { line: u64, column: usize },
     /// Text follows the closing quote of the cell.
     AfterQuote { line: u64, column: usize },
+    /// A cell grew beyond [`crate::excel::MAX_CELL_BYTES`]; its start.
+    TooLong {
+        line: u64,
+        column: usize,
+        start: String,
+    },
+    /// A record has more than [`MAX_CELLS_PER_ROW`] cells.
+    TooWide { line: u64 },
+}
+
+/// The most cells a CSV record may have: Excel's 16,384 columns. Beyond it
+/// a line of separators would make millions of empty cells.
+pub(crate) const MAX_CELLS_PER_ROW: usize = 16_384;
+
+/// The problem for a cell that has grown too long, quoting its start.
+fn too_long(cell: &[u8], line: u64, column: usize) -> CsvProblem {
+    let start: String = String::from_utf8_lossy(&cell[..cell.len().min(256)])
+        .chars()
+        .take(60)
+        .collect();
+    CsvProblem::TooLong {
+        line,
+        column,
+        start,
+    }
 }
 
 /// SPEC §3.0: the CSV reader. A record ends at a line end (LF, CR LF or a
@@ -729,6 +723,9 @@ struct CsvParser<R> {
     delimiter: u8,
     /// The line the reader is on, 1-based.
     line: u64,
+    /// A cell or a record was too large: the file ends there, since what
+    /// follows (perhaps endless, as `/dev/zero`) cannot be trusted.
+    stopped: bool,
 }
 
 impl<R: BufRead> CsvParser<R> {
@@ -737,6 +734,7 @@ impl<R: BufRead> CsvParser<R> {
             input,
             delimiter,
             line: 1,
+            stopped: false,
         }
     }
 
@@ -754,17 +752,25 @@ impl<R: BufRead> CsvParser<R> {
     ) -> std::result::Result<Option<u64>, CsvProblem> {
         let mut n = 0;
         let start = self.line;
-        if self.peek()?.is_none() {
+        if self.stopped || self.peek()?.is_none() {
             return Ok(None);
         }
         loop {
+            if n >= MAX_CELLS_PER_ROW {
+                self.stopped = true;
+                return Err(CsvProblem::TooWide { line: start });
+            }
             if cells.len() <= n {
                 cells.push(Vec::new());
             }
             let mut cell = std::mem::take(&mut cells[n]);
             cell.clear();
             let column = n;
-            let end = self.read_cell(&mut cell, column)?;
+            let end = self.read_cell(&mut cell, column).inspect_err(|e| {
+                if matches!(e, CsvProblem::TooLong { .. }) {
+                    self.stopped = true;
+                }
+            })?;
             cells[n] = cell;
             n += 1;
             if end {
@@ -796,6 +802,9 @@ impl<R: BufRead> CsvParser<R> {
                 }
                 let i = memchr::memchr3(b'"', b'\n', b'\r', buf).unwrap_or(buf.len());
                 cell.extend_from_slice(&buf[..i]);
+                if cell.len() > crate::excel::MAX_CELL_BYTES {
+                    return Err(too_long(cell, opened, column));
+                }
                 if i == buf.len() {
                     self.input.consume(i);
                     continue;
@@ -850,6 +859,9 @@ impl<R: BufRead> CsvParser<R> {
                     cell.extend_from_slice(buf);
                     let n = buf.len();
                     self.input.consume(n);
+                    if cell.len() > crate::excel::MAX_CELL_BYTES {
+                        return Err(too_long(cell, line, column));
+                    }
                 }
                 Some(i) => {
                     cell.extend_from_slice(&buf[..i]);

@@ -100,6 +100,19 @@ pub(crate) fn normalize_into(s: &str, out: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// How many characters of a value an error message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// A value as error messages quote it: whole when it has at most 60
+/// characters, else its first 60 and its length, so that a 50 MB cell makes
+/// a one-line message.
+pub(crate) fn quote_short(s: &str) -> String {
+    match s.char_indices().nth(QUOTE_CHARS) {
+        None => s.to_string(),
+        Some((end, _)) => format!("{}… [{} characters]", &s[..end], s.chars().count()),
+    }
+}
+
 /// Normalizes an entity id (统一社会信用代码 or 注册号), SPEC §3.1: normalized
 /// text, ASCII letters upper-cased, then only `0-9A-Z` allowed.
 ///
@@ -119,6 +132,7 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
         return Err(scientific(&t, "id (统一社会信用代码)", "代码"));
     }
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        let t = quote_short(&t);
         return Err(Error::new(
             ErrorKind::InvalidId,
             format!(
@@ -152,6 +166,7 @@ pub fn normalize_inspector_id(s: &str) -> Result<String> {
 
 /// The error for an id that is a number in scientific notation (SPEC §3.0).
 fn scientific(t: &str, what: &str, zh: &str) -> Error {
+    let t = quote_short(t);
     Error::new(
         ErrorKind::InvalidId,
         format!("the {what} \"{t}\" is a number in scientific notation: Excel turned the code into a number and lost its digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again"),
@@ -184,6 +199,16 @@ pub(crate) fn header_match_key(header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_quoted_by_their_start() {
+        assert_eq!(quote_short("阜康市"), "阜康市");
+        let long = "码".repeat(100);
+        assert_eq!(
+            quote_short(&long),
+            format!("{}… [100 characters]", "码".repeat(60))
+        );
+    }
 
     #[test]
     fn normalization_examples_from_the_spec() {

@@ -250,11 +250,21 @@ impl WorkingDayCalendar {
         } else {
             (to, from, -1)
         };
+        if a == b {
+            return Ok(0);
+        }
+        // The days counted are a+1 ..= b: their years must be covered.
+        for year in a.succ().year()..=b.year() {
+            self.check_covered(year)?;
+        }
+        if let Some(n) = self.counted_between(a, b) {
+            return Ok(sign * n);
+        }
         let mut n = 0i64;
         let mut d = a;
         while d < b {
             d = d.succ();
-            if self.day(d)?.is_working() {
+            if self.is_working_day(d)? {
                 n += 1;
             }
         }
@@ -269,7 +279,7 @@ impl WorkingDayCalendar {
     /// [`WorkingDayCalendar::day`].
     pub fn next_working_day_from(&self, date: Date) -> Result<Date> {
         let mut d = date;
-        while !self.day(d)?.is_working() {
+        while !self.is_working_day(d)? {
             let next = d.succ();
             if next == d {
                 return Err(Error::new(

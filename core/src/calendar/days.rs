@@ -102,6 +102,12 @@ pub struct WorkingDayCalendar {
     national_covers: BTreeSet<i32>,
     region_covers: BTreeSet<i32>,
     sources: Vec<String>,
+    /// Working days counted from `first` (a day number, SPEC §16.3 rule 3
+    /// and the entries) through each day of the covered span: the count
+    /// between two dates is a subtraction, not a walk over every day (a
+    /// ledger of a million cases asks it a million times).
+    prefix: Vec<u32>,
+    first: i64,
 }
 
 impl WorkingDayCalendar {
@@ -194,6 +200,8 @@ impl WorkingDayCalendar {
             national_covers: BTreeSet::new(),
             region_covers: BTreeSet::new(),
             sources: Vec::new(),
+            prefix: Vec::new(),
+            first: 0,
         };
         let layers = shipped
             .iter()
@@ -207,7 +215,63 @@ impl WorkingDayCalendar {
         for f in layers {
             cal.add_layer(f);
         }
+        cal.count_working_days();
         Ok(cal)
+    }
+
+    /// Fills `prefix` over the years from the first covered to the last.
+    fn count_working_days(&mut self) {
+        let years = self.covered_years();
+        let (Some(&lo), Some(&hi)) = (years.first(), years.last()) else {
+            return;
+        };
+        let (Ok(from), Ok(to)) = (Date::new(lo, 1, 1), Date::new(hi, 12, 31)) else {
+            return;
+        };
+        self.first = from.to_days();
+        let mut n = 0u32;
+        let mut d = from;
+        self.prefix = Vec::with_capacity((to.to_days() - self.first + 1).max(0) as usize);
+        loop {
+            if self.kind_of(d).is_working() {
+                n += 1;
+            }
+            self.prefix.push(n);
+            if d >= to {
+                break;
+            }
+            d = d.succ();
+        }
+    }
+
+    /// The kind of a day of a covered year, without its names.
+    fn kind_of(&self, date: Date) -> DayKind {
+        let weekday = date.weekday();
+        match self.entries.get(&date).map(|e| e.kind) {
+            Some(EntryKind::Off) => DayKind::HolidayOff,
+            Some(EntryKind::Work) if weekday.is_weekend() => DayKind::MakeUpWorking,
+            Some(EntryKind::Work) => DayKind::Working,
+            None if weekday.is_weekend() => DayKind::Weekend,
+            None => DayKind::Working,
+        }
+    }
+
+    /// Working days d with `a` < d ≤ `b` (`a` < `b`), by the prefix counts
+    /// when both lie in the span they cover; `None` otherwise. The caller
+    /// has checked that the years of those days are covered.
+    pub(crate) fn counted_between(&self, a: Date, b: Date) -> Option<i64> {
+        let at = |d: Date| -> Option<i64> {
+            let i = d.to_days() - self.first;
+            if i == -1 {
+                Some(0)
+            } else {
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| self.prefix.get(i))
+                    .map(|&n| i64::from(n))
+            }
+        };
+        Some(at(b)? - at(a)?)
     }
 
     fn add_layer(&mut self, f: &CalendarFile) {
@@ -337,7 +401,8 @@ impl WorkingDayCalendar {
     ///
     /// [`ErrorKind::CalendarUncovered`] as for [`WorkingDayCalendar::day`].
     pub fn is_working_day(&self, date: Date) -> Result<bool> {
-        Ok(self.day(date)?.is_working())
+        self.check_covered(date.year())?;
+        Ok(self.kind_of(date).is_working())
     }
 }
 
@@ -378,6 +443,44 @@ mod tests {
             "2022, 2023, 2025"
         );
         assert_eq!(year_list(&BTreeSet::new()), "none");
+    }
+
+    #[test]
+    fn prefix_counts_equal_a_walk_over_the_days() {
+        for region in [None, Some("xinjiang")] {
+            let cal = WorkingDayCalendar::load(region, &[]).unwrap();
+            let years = cal.covered_years();
+            let lo = Date::new(years[0], 1, 1).unwrap().to_days() - 3;
+            let hi = Date::new(*years.last().unwrap(), 12, 31).unwrap().to_days() + 3;
+            let mut x: u64 = 12345;
+            let mut next = || {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                lo + ((x >> 33) as i64).rem_euclid(hi - lo + 1)
+            };
+            for _ in 0..3000 {
+                let (a, b) = (Date::from_days(next()), Date::from_days(next()));
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                let walked: Result<i64> = (|| {
+                    let mut n = 0;
+                    let mut d = a;
+                    while d < b {
+                        d = d.succ();
+                        if cal.day(d)?.is_working() {
+                            n += 1;
+                        }
+                    }
+                    Ok(n)
+                })();
+                let counted = cal.working_days_between(a, b);
+                assert_eq!(counted.is_ok(), walked.is_ok(), "{a} {b}");
+                if let (Ok(c), Ok(w)) = (counted, walked) {
+                    assert_eq!(c, w, "{a} {b} {region:?}");
+                    assert_eq!(cal.working_days_between(b, a).unwrap(), -w);
+                }
+            }
+        }
     }
 
     #[test]
