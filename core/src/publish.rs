@@ -233,9 +233,9 @@ fn ratio_text(ppm: Option<u64>, count: Option<u64>) -> String {
 
 fn seed_kind(kind: SeedKind) -> &'static str {
     match kind {
-        SeedKind::Text => "公开文本 (text)",
-        SeedKind::Lottery => "彩票开奖号码 (lottery)",
-        SeedKind::Beacon => "随机信标 (beacon)",
+        SeedKind::Text => "公开宣读的文字",
+        SeedKind::Lottery => "彩票开奖号码",
+        SeedKind::Beacon => "随机信标",
     }
 }
 

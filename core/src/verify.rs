@@ -894,10 +894,12 @@ pub fn trust_statement_zh(record: &DrawRecord) -> Vec<String> {
     if let Some(w) = &a.entropy_warning {
         out.push(format!("注意：{}", w.zh));
     }
+    // One line per source; the line about the announcement is the
+    // verifier's (it speaks of one given or not), so the notice says its own.
     let mut check: Vec<String> = a
         .sources_to_check
         .iter()
-        .filter(|l| !l.zh.starts_with("本次抽取未经事先公告"))
+        .take(record.seed.sources.len())
         .map(|l| l.zh.clone())
         .collect();
     if record.announcement_digest.is_some() {
