@@ -787,6 +787,15 @@ mod tests {
             !announced.contains("reproduced"),
             "no English in the Chinese notice"
         );
+        assert!(
+            !announced.contains("(lottery)"),
+            "no English in the Chinese notice"
+        );
+        assert!(
+            !announced.contains("但未提供该公告"),
+            "a verifier's line, not the notice's"
+        );
+        assert!(announced.contains("开奖号码应为 3 0 7"));
         // The same draw made without an announcement.
         let e = crate::EntityDirectory::from_csv(demo.entities_csv.as_bytes(), "e.csv").unwrap();
         let i =
