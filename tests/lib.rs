@@ -10,28 +10,20 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every golden-vector case folder under `seeds/`, sorted by name (folders
-/// whose name starts with a digit).
+/// Every golden-vector case folder of protocol v1, under `seeds/`, sorted
+/// by name (folders whose name starts with a digit).
 pub fn vector_cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join("seeds"))
-        .expect("seeds/ exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_dir()
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
-        })
-        .collect();
-    cases.sort();
-    cases
+    cases_in(&repo_root().join("seeds"))
 }
 
 /// Every protocol v2 case folder under `seeds/v2/`, sorted by name.
 pub fn vector_cases_v2() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join("seeds/v2"))
-        .expect("seeds/v2/ exists")
+    cases_in(&repo_root().join("seeds/v2"))
+}
+
+fn cases_in(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| {

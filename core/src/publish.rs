@@ -335,50 +335,7 @@ fn notice_html_with(
         record.inspectors.count
     );
 
-    h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
-    let mut item = |k: &str, v: &str| {
-        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
-    };
-    item("任务名称", &t.name);
-    item("抽查事项", &t.item);
-    item("抽取日期", &t.draw_date);
-    item("实施部门", &departments);
-    if !t.fields.is_empty() {
-        item("执法领域", &t.fields.join("、"));
-    }
-    let mut team = format!("每组 {} 人，第一人为组长", t.team.size);
-    if !t.team.per_department.is_empty() {
-        let parts: Vec<String> = t
-            .team
-            .per_department
-            .iter()
-            .map(|d| format!("{} {} 人", d.department, d.count))
-            .collect();
-        let _ = write!(team, "；跨部门联合检查：{}", parts.join("，"));
-    }
-    if let Some(cap) = t.team.max_per_inspector {
-        let _ = write!(team, "；每人至多参加 {cap} 个检查组");
-    }
-    if !t.team.avoid_same.is_empty() {
-        let parts: Vec<String> = t
-            .team
-            .avoid_same
-            .iter()
-            .map(|a| {
-                if a.entity == a.inspector {
-                    a.entity.clone()
-                } else {
-                    format!("{}/{}", a.entity, a.inspector)
-                }
-            })
-            .collect();
-        let _ = write!(team, "；异地交叉检查（{}不同）", parts.join("、"));
-    }
-    if !t.team.conflicts.is_empty() {
-        let _ = write!(team, "；回避关系 {} 对", t.team.conflicts.len());
-    }
-    item("检查组", &team);
-    h.push_str("</dl>\n");
+    task_section(h, t, &departments);
 
     h.push_str("<h2>二、分层抽取情况</h2>\n<table>\n<thead><tr><th>分层</th><th>抽取比例</th><th class=\"num\">主体数</th><th class=\"num\">排除</th><th class=\"num\">可抽取</th><th class=\"num\">抽取</th></tr></thead>\n<tbody>\n");
     for (s, o) in t.strata.iter().zip(&record.strata) {
@@ -551,6 +508,54 @@ fn notice_html_with(
     Ok(())
 }
 
+/// Section 一 of the notice and the announcement: the task in words.
+fn task_section(h: &mut String, t: &crate::task::Task, departments: &str) {
+    h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
+    let mut item = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    };
+    item("任务名称", &t.name);
+    item("抽查事项", &t.item);
+    item("抽取日期", &t.draw_date);
+    item("实施部门", departments);
+    if !t.fields.is_empty() {
+        item("执法领域", &t.fields.join("、"));
+    }
+    let mut team = format!("每组 {} 人，第一人为组长", t.team.size);
+    if !t.team.per_department.is_empty() {
+        let parts: Vec<String> = t
+            .team
+            .per_department
+            .iter()
+            .map(|d| format!("{} {} 人", d.department, d.count))
+            .collect();
+        let _ = write!(team, "；跨部门联合检查：{}", parts.join("，"));
+    }
+    if let Some(cap) = t.team.max_per_inspector {
+        let _ = write!(team, "；每人至多参加 {cap} 个检查组");
+    }
+    if !t.team.avoid_same.is_empty() {
+        let parts: Vec<String> = t
+            .team
+            .avoid_same
+            .iter()
+            .map(|a| {
+                if a.entity == a.inspector {
+                    a.entity.clone()
+                } else {
+                    format!("{}/{}", a.entity, a.inspector)
+                }
+            })
+            .collect();
+        let _ = write!(team, "；异地交叉检查（{}不同）", parts.join("、"));
+    }
+    if !t.team.conflicts.is_empty() {
+        let _ = write!(team, "；回避关系 {} 对", t.team.conflicts.len());
+    }
+    item("检查组", &team);
+    h.push_str("</dl>\n");
+}
+
 /// The announcement (抽查公告, SPEC §12) as a printable page, to post
 /// before the seed exists: the task, the digests, the exact seed sources and
 /// how they will be written, the entropy, and why it must come first.
@@ -585,46 +590,8 @@ pub fn announcement_html(a: &crate::record::Announcement) -> String {
         esc(&t.draw_date),
         esc(published)
     );
-    h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
-    let mut item = |k: &str, v: &str| {
-        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
-    };
-    item("任务名称", &t.name);
-    item("抽查事项", &t.item);
-    item("抽取日期", &t.draw_date);
-    item("实施部门", &departments);
-    if !t.fields.is_empty() {
-        item("执法领域", &t.fields.join("、"));
-    }
-    let mut team = format!("每组 {} 人，第一人为组长", t.team.size);
-    if !t.team.per_department.is_empty() {
-        let parts: Vec<String> = t
-            .team
-            .per_department
-            .iter()
-            .map(|d| format!("{} {} 人", d.department, d.count))
-            .collect();
-        let _ = write!(team, "；跨部门联合检查：{}", parts.join("，"));
-    }
-    if let Some(cap) = t.team.max_per_inspector {
-        let _ = write!(team, "；每人至多参加 {cap} 个检查组");
-    }
-    if !t.team.avoid_same.is_empty() {
-        let parts: Vec<&str> = t
-            .team
-            .avoid_same
-            .iter()
-            .map(|a| a.entity.as_str())
-            .collect();
-        let _ = write!(team, "；异地交叉检查（{}不同）", parts.join("、"));
-    }
-    if !t.team.conflicts.is_empty() {
-        let _ = write!(team, "；回避关系 {} 对", t.team.conflicts.len());
-    }
-    item("检查组", &team);
-    h.push_str(
-        "</dl>\n<table>\n<thead><tr><th>分层</th><th>抽取比例或户数</th></tr></thead>\n<tbody>\n",
-    );
+    task_section(&mut h, t, &departments);
+    h.push_str("<table>\n<thead><tr><th>分层</th><th>抽取比例或户数</th></tr></thead>\n<tbody>\n");
     for st in &t.strata {
         let _ = writeln!(
             h,
