@@ -28,8 +28,8 @@
 //! permutation of 0…31⁶−1 keyed by the seed, so ids are distinct within a
 //! file (up to [`MAX_ENTITIES`] rows) yet look random.
 
-use crate::directory::{EntityDirectory, InspectorDirectory};
-use crate::hash::tagged;
+use crate::input::directory::{EntityDirectory, InspectorDirectory};
+use crate::spec::hash::tagged;
 use crate::{Error, ErrorKind, Result};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -352,7 +352,7 @@ fn push_person(rng: &mut Rng, buf: &mut Vec<u8>) {
 
 /// Appends entity row `index` (with its line end) to `buf`.
 fn entity_row(rng: &mut Rng, ids: &Permutation, index: u64, buf: &mut Vec<u8>) {
-    const DIGITS: &[u8; 31] = crate::uscc::ALPHABET;
+    const DIGITS: &[u8; 31] = crate::spec::uscc::ALPHABET;
     let t = rng.weighted(&ENTITY_TYPES, |t| t.1);
     let (type_name, _, category, suffix) = ENTITY_TYPES[t];
     let prefecture = rng.below(20) == 0;
@@ -370,7 +370,7 @@ fn entity_row(rng: &mut Rng, ids: &Permutation, index: u64, buf: &mut Vec<u8>) {
         x /= 31;
     }
     // Every character comes from the alphabet, so completion cannot fail.
-    if let Some(full) = crate::uscc::complete(&code) {
+    if let Some(full) = crate::spec::uscc::complete(&code) {
         buf.extend_from_slice(&full);
     }
     buf.push(b',');
@@ -749,7 +749,7 @@ mod tests {
         assert_eq!(dir.len(), 3000);
         let mut classes = [0u32; 4];
         for e in dir.entities() {
-            assert!(crate::uscc::is_valid(&e.id), "{}", e.id);
+            assert!(crate::spec::uscc::is_valid(&e.id), "{}", e.id);
             let c = e.attribute("信用风险等级").unwrap();
             classes[(c.as_bytes()[0] - b'A') as usize] += 1;
         }

@@ -200,7 +200,7 @@ impl Date {
                 "“{shown}”不是日期；请写成 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日）"
             ))
         };
-        let t = crate::text::normalize_text(text).map_err(|_| bad())?;
+        let t = crate::spec::text::normalize_text(text).map_err(|_| bad())?;
         let (y, m, d) = date_parts(&t).ok_or_else(bad)?;
         Date::new(y as i32, m, d).map_err(|e| {
             Error::new(

@@ -16,7 +16,7 @@ use super::count::Period;
 use super::date::Date;
 use super::days::WorkingDayCalendar;
 use super::rules::{Rule, StartEvent};
-use crate::table::{ReadOptions, RowSource, Table};
+use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::{Error, ErrorKind, Location, Result};
 
 /// Where a case stands on `today`.

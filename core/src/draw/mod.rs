@@ -1,17 +1,19 @@
 //! The draw itself (SPEC.md §7–§10): the draw key, strata, bottom-k ticket
 //! selection of entities, and the team assignment from a ChaCha20 stream.
 
-use crate::directory::{Entity, Inspector, InspectorDirectory, Status};
-use crate::exclusions::Exclusions;
-use crate::hash::{hex, tagged, Digest32, Tagged};
-use crate::population::{EntitySource, Strata};
+pub(crate) mod teams;
+
+use crate::input::directory::{Entity, Inspector, InspectorDirectory, Status};
+use crate::input::exclusions::Exclusions;
+use crate::input::population::{EntitySource, Strata};
 use crate::record::{
     AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Protocol, Role,
     SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
 };
-use crate::seed::SeedForm;
-use crate::seed::{seed_digest, SeedSource};
-use crate::task::Task;
+use crate::spec::hash::{hex, tagged, Digest32, Tagged};
+use crate::spec::seed::SeedForm;
+use crate::spec::seed::{seed_digest, SeedSource};
+use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -248,8 +250,8 @@ fn assign_teams(
         ));
     }
     let ok: Vec<bool> = qualified.iter().map(|q| q.is_ok()).collect();
-    if let Some(crate::teams::Assigned::Teams(teams)) =
-        crate::teams::assign(task, inspectors, &ok, drawn, draw_key)
+    if let Some(crate::draw::teams::Assigned::Teams(teams)) =
+        crate::draw::teams::assign(task, inspectors, &ok, drawn, draw_key)
     {
         return Ok(teams);
     }
@@ -590,7 +592,7 @@ pub(crate) fn draw_with(
     let task_digest = task.digest();
     let seed_d = seed_digest(&seed);
     let announced = match &announcement_digest {
-        Some(a) => Some(crate::hash::parse_digest(a).ok_or_else(|| {
+        Some(a) => Some(crate::spec::hash::parse_digest(a).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the announcement digest \"{a}\" is not 64 hex digits"),
@@ -783,7 +785,7 @@ pub fn announce(
     for f in seed_forms {
         f.validate()?;
     }
-    let published = crate::text::canonical_date(published)?;
+    let published = crate::spec::text::canonical_date(published)?;
     let forms: Vec<&SeedForm> = seed_forms.iter().collect();
     if let Some((en, zh)) = crate::record::dates_problem(Some(&published), &forms, &task.draw_date)
     {
@@ -860,7 +862,7 @@ mod tests {
             conflicts in proptest::collection::vec((0usize..60, 0usize..25), 0..15),
             seed in 0u64..1000,
         ) {
-            use crate::task::{AvoidSame, Conflict, DepartmentQuota, TeamRules};
+            use crate::spec::task::{AvoidSame, Conflict, DepartmentQuota, TeamRules};
             let depts = ["甲局", "乙局", "丙局"];
             let areas = ["城关镇", "博峰街道", "甘河子镇", "水磨沟乡"];
             let inspectors: Vec<Inspector> = insp.iter().enumerate().map(|(i, (d, a, active))| Inspector {
@@ -902,13 +904,13 @@ mod tests {
                 },
             };
             let drawn: Vec<&Entity> = entities.iter().collect();
-            let key = crate::hash::tagged("test", &[&seed.to_be_bytes()]);
+            let key = crate::spec::hash::tagged("test", &[&seed.to_be_bytes()]);
             let qualified: Vec<std::result::Result<(), usize>> = inspectors.iter().map(|i| qualification(&task, i)).collect();
             let ok: Vec<bool> = qualified.iter().map(|q| q.is_ok()).collect();
             let plain = assign_teams_plain(&task, &inspectors, &qualified, &drawn, &key);
-            match crate::teams::assign(&task, &inspectors, &ok, &drawn, &key) {
-                Some(crate::teams::Assigned::Teams(fast)) => proptest::prop_assert_eq!(plain.ok(), Some(fast)),
-                Some(crate::teams::Assigned::Unfilled) => proptest::prop_assert!(plain.is_err()),
+            match crate::draw::teams::assign(&task, &inspectors, &ok, &drawn, &key) {
+                Some(crate::draw::teams::Assigned::Teams(fast)) => proptest::prop_assert_eq!(plain.ok(), Some(fast)),
+                Some(crate::draw::teams::Assigned::Unfilled) => proptest::prop_assert!(plain.is_err()),
                 None => proptest::prop_assert!(false, "one cross-area rule is handled"),
             }
         }

@@ -110,13 +110,13 @@ pub(crate) fn cell_too_long(text: &str, location: Location) -> Error {
         format!(
             "this cell holds {} bytes, more than the {MAX_CELL_BYTES} a cell may hold ({}); the file is damaged or not a directory",
             text.len(),
-            crate::text::quote_short(text)
+            crate::spec::text::quote_short(text)
         ),
     )
     .zh(format!(
         "该单元格长 {} 字节，超过单元格上限 {MAX_CELL_BYTES} 字节（{}）；文件已损坏或不是名录",
         text.len(),
-        crate::text::quote_short(text)
+        crate::spec::text::quote_short(text)
     ))
     .at(location)
 }
@@ -154,7 +154,7 @@ fn contained<T>(source: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
                     .map(|s| s.to_string())
                     .or_else(|| p.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                let what = crate::text::quote_short(&what);
+                let what = crate::spec::text::quote_short(&what);
                 Err(damaged(
                     source,
                     &format!("the Excel reader failed on it: {what}"),
@@ -240,8 +240,9 @@ fn check_zip(bytes: &[u8], source: &str) -> Result<()> {
             continue;
         }
         let cap = (ZIP_RATIO * entry.compressed_size()).max(ZIP_FLOOR);
-        let name =
-            crate::text::quote_short(&entry.name().map(|n| n.into_owned()).unwrap_or_default());
+        let name = crate::spec::text::quote_short(
+            &entry.name().map(|n| n.into_owned()).unwrap_or_default(),
+        );
         let mut size = 0u64;
         loop {
             let n = match entry.read(&mut buf) {
@@ -284,7 +285,7 @@ fn cell_text(
     row: u32,
     col: u32,
 ) -> Result<(String, bool)> {
-    let (text, number) = crate::table::excel_cell_text(data);
+    let (text, number) = crate::input::table::excel_cell_text(data);
     if text.len() > MAX_CELL_BYTES {
         return Err(cell_too_long(
             &text,
@@ -391,12 +392,12 @@ fn choose_sheet(names: &[String], wanted: Option<&str>, source: &str) -> Result<
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| crate::table::empty_file(source)),
+            .ok_or_else(|| crate::input::table::empty_file(source)),
     }
 }
 
 fn cannot_open(source: &str, e: impl std::fmt::Display) -> Error {
-    let e = crate::text::quote_short(&e.to_string());
+    let e = crate::spec::text::quote_short(&e.to_string());
     Error::new(
         ErrorKind::Csv,
         format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"),
@@ -408,7 +409,7 @@ fn cannot_open(source: &str, e: impl std::fmt::Display) -> Error {
 }
 
 fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Error {
-    let e = crate::text::quote_short(&e.to_string());
+    let e = crate::spec::text::quote_short(&e.to_string());
     Error::new(
         ErrorKind::Csv,
         format!("the sheet \"{sheet}\" cannot be read ({e}); open the file in Excel and save it again, or export it as CSV"),

@@ -5,7 +5,7 @@
 //! into the directory digest. Extending a table is allowed only when it does
 //! not change the key of a header that was already recognized.
 
-use crate::text::{header_match_key, normalize_text};
+use crate::spec::text::{header_match_key, normalize_text};
 
 /// The role of an entity-directory column.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,12 @@
 //! inspectors (执法检查人员名录库), brought to the canonical form of SPEC.md
 //! §3 and hashed into their digests (§3.4).
 
-use crate::hash::{hex, Digest32};
-use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
-use crate::table::{ReadOptions, RowSource, Table};
-use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
+use crate::input::table::{ReadOptions, RowSource, Table};
+use crate::spec::hash::{hex, Digest32};
+use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::spec::text::{
+    canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
+};
 use crate::{Error, ErrorKind, Location, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -266,7 +268,7 @@ fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String>
 /// text. Without a point or a sign (`12E345`) it may be a real id, and
 /// Excel never writes a number so, so it is left to the id rules.
 pub(crate) fn looks_scientific(v: &str) -> bool {
-    let Ok(t) = crate::text::normalize_text(v) else {
+    let Ok(t) = crate::spec::text::normalize_text(v) else {
         return false;
     };
     let b = t.as_bytes();
@@ -295,7 +297,7 @@ pub(crate) fn looks_scientific(v: &str) -> bool {
 
 /// The error for a code that Excel turned into a number.
 fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -> Error {
-    let value = crate::text::quote_short(value);
+    let value = crate::spec::text::quote_short(value);
     Error::new(
         ErrorKind::InvalidId,
         format!(
@@ -311,11 +313,11 @@ fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -
 /// Checks an entity id against GB 32100-2015 (18 characters) or the legacy
 /// 15-digit 注册号; the problem in words, if any.
 pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
-    use crate::uscc::{uscc_check, validate, UsccProblem};
+    use crate::spec::uscc::{uscc_check, validate, UsccProblem};
     if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let shown = crate::text::quote_short(id);
+    let shown = crate::spec::text::quote_short(id);
     if id.len() != 18 {
         return Some((
             format!("\"{shown}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
@@ -441,7 +443,7 @@ fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest
 }
 
 fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {
-    let id = crate::text::quote_short(id);
+    let id = crate::spec::text::quote_short(id);
     Error::new(
         ErrorKind::DuplicateId,
         format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
@@ -459,13 +461,13 @@ fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> 
 /// §3.3 match form (normalized, ASCII lower-cased, without spaces, `_` and
 /// `-`); the task refuses two keys of the same form, so at most one does.
 pub(crate) fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
-    let h = crate::text::header_match_key(header);
+    let h = crate::spec::text::header_match_key(header);
     if h.is_empty() {
         return None;
     }
     columns
         .iter()
-        .find(|(from, _)| crate::text::header_match_key(from) == h)
+        .find(|(from, _)| crate::spec::text::header_match_key(from) == h)
         .map(|(_, to)| to.as_str())
 }
 
@@ -1016,9 +1018,9 @@ impl InspectorDirectory {
                             problems.push(
                                 Error::new(
                                     ErrorKind::InvalidValue,
-                                    format!("the status (状态) \"{}\" is not known; write 有效 (active) or 失效 (inactive)", crate::text::quote_short(&v)),
+                                    format!("the status (状态) \"{}\" is not known; write 有效 (active) or 失效 (inactive)", crate::spec::text::quote_short(&v)),
                                 )
-                                .zh(format!("状态“{}”无法识别；请填写“有效”或“失效”", crate::text::quote_short(&v)))
+                                .zh(format!("状态“{}”无法识别；请填写“有效”或“失效”", crate::spec::text::quote_short(&v)))
                                 .at(loc(&source, line, &headers[c])),
                             );
                             None

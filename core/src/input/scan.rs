@@ -12,15 +12,15 @@
 //! or reports every problem with its row and column. Its results are the
 //! ordinary loader's, byte for byte: the property tests compare the two.
 
-use crate::directory::{
+use crate::input::directory::{
     code_problem, entity_role, looks_scientific, CodeCheck, Entity, LoadOptions,
 };
-use crate::hash::Digest32;
-use crate::headers::EntityColumn;
-use crate::population::{EntitySource, Strata};
-use crate::table::TextEncoding;
-use crate::task::Task;
-use crate::text::{normalize_into, normalize_text};
+use crate::input::population::{EntitySource, Strata};
+use crate::input::table::TextEncoding;
+use crate::spec::hash::Digest32;
+use crate::spec::headers::EntityColumn;
+use crate::spec::task::Task;
+use crate::spec::text::{normalize_into, normalize_text};
 use crate::{EntityDirectory, Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -892,7 +892,7 @@ fn layout(
     options: &LoadOptions,
 ) -> std::result::Result<Layout, Declined> {
     // Wider than any spreadsheet: the loader says why (SPEC §3.0).
-    if headers.len() > crate::table::MAX_CELLS_PER_ROW {
+    if headers.len() > crate::input::table::MAX_CELLS_PER_ROW {
         return Err(Declined);
     }
     let roles: Vec<EntityColumn> = headers
@@ -1265,7 +1265,7 @@ fn scan(
         Err(e) if e.error_len().is_none() && !eof => {}
         Err(_) => return Ok(None),
     }
-    let delimiter = crate::table::sniff_delimiter(&buf);
+    let delimiter = crate::input::table::sniff_delimiter(&buf);
     // The header row lies within the first rows; read on until it is found
     // (a long title or a small block) or clearly absent.
     let (headers, data_start) = loop {
@@ -1805,7 +1805,7 @@ mod tests {
     fn small_blocks_give_the_same_index() {
         let mut text = String::from("标题行\n统一社会信用代码,企业名称,信用风险等级,地址\n");
         for i in 0..500u64 {
-            let code = crate::uscc::complete(format!("91652302{i:08}").as_bytes()).unwrap();
+            let code = crate::spec::uscc::complete(format!("91652302{i:08}").as_bytes()).unwrap();
             let code = std::str::from_utf8(&code).unwrap().to_string();
             let address = if i % 7 == 0 {
                 "\"第一行\n第二行, 有逗号\"".to_string()
@@ -1961,7 +1961,7 @@ mod tests {
             picks in proptest::collection::vec(0..EDGES.len(), 0..12),
         ) {
             let text: String = picks.iter().map(|&i| EDGES[i]).collect();
-            let normal = crate::text::normalize_text(&text).is_ok_and(|t| t == text);
+            let normal = crate::spec::text::normalize_text(&text).is_ok_and(|t| t == text);
             prop_assert_eq!(is_normal(text.as_bytes()), normal, "{:?}", text);
         }
     }
@@ -1971,7 +1971,7 @@ mod tests {
         // Every character up to U+FFFF alone and between letters.
         for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
             for text in [c.to_string(), format!("a{c}b")] {
-                let normal = crate::text::normalize_text(&text).is_ok_and(|t| t == text);
+                let normal = crate::spec::text::normalize_text(&text).is_ok_and(|t| t == text);
                 assert_eq!(is_normal(text.as_bytes()), normal, "{:?}", text);
             }
         }

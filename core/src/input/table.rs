@@ -220,7 +220,7 @@ impl<'a> Table<'a> {
         options: &ReadOptions,
         is_header: &dyn Fn(&[String]) -> bool,
     ) -> Result<Table<'a>> {
-        let sheet = crate::excel::read_sheet(bytes, source, options.sheet.as_deref())?;
+        let sheet = crate::input::excel::read_sheet(bytes, source, options.sheet.as_deref())?;
         let rows: Vec<RawRow> = sheet
             .rows
             .into_iter()
@@ -280,7 +280,7 @@ impl<'a> Table<'a> {
                             column,
                             start,
                         }) => {
-                            let max = crate::excel::MAX_CELL_BYTES;
+                            let max = crate::input::excel::MAX_CELL_BYTES;
                             return Err(Error::new(
                                 ErrorKind::Csv,
                                 format!("this cell is longer than {max} bytes, more than a cell may hold (it starts \"{start}…\"); the file is damaged or not a directory — check that this is the right file"),
@@ -684,7 +684,7 @@ enum CsvProblem {
     Unclosed { line: u64, column: usize },
     /// Text follows the closing quote of the cell.
     AfterQuote { line: u64, column: usize },
-    /// A cell grew beyond [`crate::excel::MAX_CELL_BYTES`]; its start.
+    /// A cell grew beyond [`crate::input::excel::MAX_CELL_BYTES`]; its start.
     TooLong {
         line: u64,
         column: usize,
@@ -802,7 +802,7 @@ impl<R: BufRead> CsvParser<R> {
                 }
                 let i = memchr::memchr3(b'"', b'\n', b'\r', buf).unwrap_or(buf.len());
                 cell.extend_from_slice(&buf[..i]);
-                if cell.len() > crate::excel::MAX_CELL_BYTES {
+                if cell.len() > crate::input::excel::MAX_CELL_BYTES {
                     return Err(too_long(cell, opened, column));
                 }
                 if i == buf.len() {
@@ -859,7 +859,7 @@ impl<R: BufRead> CsvParser<R> {
                     cell.extend_from_slice(buf);
                     let n = buf.len();
                     self.input.consume(n);
-                    if cell.len() > crate::excel::MAX_CELL_BYTES {
+                    if cell.len() > crate::input::excel::MAX_CELL_BYTES {
                         return Err(too_long(cell, line, column));
                     }
                 }

@@ -1,12 +1,12 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
 //! the first difference in plain words; and the single-entity self-check.
 
-use crate::directory::InspectorDirectory;
 use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
-use crate::exclusions::Exclusions;
-use crate::hash::{hex, parse_digest};
-use crate::population::EntitySource;
+use crate::input::directory::InspectorDirectory;
+use crate::input::exclusions::Exclusions;
+use crate::input::population::EntitySource;
 use crate::record::{AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, Protocol};
+use crate::spec::hash::{hex, parse_digest};
 use crate::{Error, ErrorKind, Result};
 
 /// The first difference found, in English (with the Chinese term beside
@@ -478,7 +478,7 @@ pub struct SelfCheck {
 /// `InvalidRecord` when the record's key is malformed or the stratum does
 /// not exist; `InvalidId` for a malformed id.
 pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result<Vec<SelfCheck>> {
-    let id = crate::text::normalize_entity_id(id)?;
+    let id = crate::spec::text::normalize_entity_id(id)?;
     let key = parse_digest(&record.draw_key).ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidRecord,
@@ -691,7 +691,7 @@ pub fn assurance(
         (Some(_), Some(_)) => Some(true),
         (Some(_), None) => None,
     };
-    let forms: Vec<&crate::seed::SeedForm> = record
+    let forms: Vec<&crate::spec::seed::SeedForm> = record
         .seed
         .sources
         .iter()
@@ -704,9 +704,11 @@ pub fn assurance(
         match s.form.as_ref().and_then(|f| f.as_ref()) {
             Some(f) if bound => {
                 let (what_en, what_zh) = match f {
-                    crate::seed::SeedForm::Lottery { .. } => ("the drawn numbers", "开奖号码"),
-                    crate::seed::SeedForm::Beacon { .. } => ("the output", "输出值"),
-                    crate::seed::SeedForm::Text { .. } => ("the text read out", "宣读的文字"),
+                    crate::spec::seed::SeedForm::Lottery { .. } => {
+                        ("the drawn numbers", "开奖号码")
+                    }
+                    crate::spec::seed::SeedForm::Beacon { .. } => ("the output", "输出值"),
+                    crate::spec::seed::SeedForm::Text { .. } => ("the text read out", "宣读的文字"),
                 };
                 lines.push(Line {
                     en: format!("{}: {what_en} must have been {shown}: compare with the result its organiser published", f.describe()),
@@ -752,10 +754,10 @@ pub fn assurance(
         }),
     }
     let (entropy_bits, entropy_warning) = if bound {
-        let tenths = crate::seed::entropy_tenths(&forms);
+        let tenths = crate::spec::seed::entropy_tenths(&forms);
         let warn = (tenths < 200).then(|| Line {
-            en: format!("the seed has only {} bits of entropy (fewer than 20): an office able to redraw in secret would need few tries to find a result it likes; several independent sources are safer (RFC 3797 §4)", crate::seed::entropy_text(tenths)),
-            zh: format!("随机种子的熵只有 {} 比特（少于 20）：若能暗中重抽，只需不多的尝试就能得到中意的结果；采用多个相互独立的来源更为稳妥（RFC 3797 第4节）", crate::seed::entropy_text(tenths)),
+            en: format!("the seed has only {} bits of entropy (fewer than 20): an office able to redraw in secret would need few tries to find a result it likes; several independent sources are safer (RFC 3797 §4)", crate::spec::seed::entropy_text(tenths)),
+            zh: format!("随机种子的熵只有 {} 比特（少于 20）：若能暗中重抽，只需不多的尝试就能得到中意的结果；采用多个相互独立的来源更为稳妥（RFC 3797 第4节）", crate::spec::seed::entropy_text(tenths)),
         });
         (Some(f64::from(tenths) / 10.0), warn)
     } else {

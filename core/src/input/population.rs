@@ -3,9 +3,9 @@
 //! provincial file ([`crate::EntityIndex`]), which keeps 40-odd bytes per
 //! entity and reads back only the rows that are drawn.
 
-use crate::directory::{Entity, EntityDirectory};
-use crate::hash::Digest32;
-use crate::task::Task;
+use crate::input::directory::{Entity, EntityDirectory};
+use crate::spec::hash::Digest32;
+use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 
 /// Every entity's stratum (SPEC §5.1), by canonical position.

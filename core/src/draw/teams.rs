@@ -13,10 +13,10 @@
 //! `draw.rs` keeps as the reference (and for the detailed error when a slot
 //! cannot be filled); a property test holds the two equal.
 
-use crate::directory::{Entity, Inspector};
 use crate::draw::Stream;
-use crate::hash::Digest32;
-use crate::task::Task;
+use crate::input::directory::{Entity, Inspector};
+use crate::spec::hash::Digest32;
+use crate::spec::task::Task;
 use std::collections::{BTreeMap, HashMap};
 
 /// A Fenwick (binary indexed) tree of counts over positions `0..n`.

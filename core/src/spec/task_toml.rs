@@ -5,7 +5,7 @@
 //! whose task says `91652302mayydybdx3` in a conflict pair would otherwise
 //! show a 回避 rule that the draw never applied.
 
-use crate::task::Task;
+use crate::spec::task::Task;
 use serde_json::Value;
 
 /// A ratio in parts per million as the task file writes it: `25000` →
@@ -121,7 +121,7 @@ impl Task {
     /// "\"91652302MAYYDYBDX3\"")`; `None` when it is canonical. A task
     /// that cannot be read back at all names the reader's complaint.
     pub fn canonical_difference(&self) -> Option<(String, String, String)> {
-        let again = match crate::task::TaskFile::parse(&self.to_toml(), "task") {
+        let again = match crate::spec::task::TaskFile::parse(&self.to_toml(), "task") {
             Ok(f) => f.task,
             Err(e) => return Some(("task".into(), e.message().to_string(), String::new())),
         };

@@ -7,8 +7,10 @@
 //! from the same record. Everything a reader needs to check the draw (the
 //! seed, the digests, the draw key) comes from the record itself.
 
+pub mod xlsx;
+
 use crate::record::{DrawRecord, Drawn, Role};
-use crate::seed::SeedKind;
+use crate::spec::seed::SeedKind;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -478,7 +480,7 @@ fn notice_html_with(
     h.push_str("</dl>\n");
 
     h.push_str("<h2>五、本次抽取能证明什么</h2>\n");
-    for p in crate::verify::trust_statement_zh(record) {
+    for p in crate::record::verify::trust_statement_zh(record) {
         let _ = writeln!(h, "<p>{}</p>", esc(&p));
     }
 
@@ -509,7 +511,7 @@ fn notice_html_with(
 }
 
 /// Section 一 of the notice and the announcement: the task in words.
-fn task_section(h: &mut String, t: &crate::task::Task, departments: &str) {
+fn task_section(h: &mut String, t: &crate::spec::task::Task, departments: &str) {
     h.push_str("<h2>一、抽查任务</h2>\n<dl>\n");
     let mut item = |k: &str, v: &str| {
         let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
@@ -616,11 +618,11 @@ pub fn announcement_html(a: &crate::record::Announcement) -> String {
     h.push_str("</tbody>\n</table>\n");
     let forms = a.forms();
     if !forms.is_empty() {
-        let tenths = crate::seed::entropy_tenths(&forms);
+        let tenths = crate::spec::seed::entropy_tenths(&forms);
         let _ = writeln!(
             h,
             "<p>随机种子合计约 {} 比特的熵（可能结果的个数取以 2 为底的对数）。</p>",
-            crate::seed::entropy_text(tenths)
+            crate::spec::seed::entropy_text(tenths)
         );
         if tenths < 200 {
             h.push_str("<p><strong>注意：</strong>熵少于 20 比特，可能的结果不多：若有人能暗中重抽，只需不多的尝试就能得到中意的结果。采用多个相互独立的来源（例如再加一期彩票或一个随机信标）更为稳妥（RFC 3797 第4节）。</p>\n");

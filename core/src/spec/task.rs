@@ -1,12 +1,14 @@
 //! The task (抽查任务, SPEC.md §5): read from TOML, reduced to the canonical
 //! task whose canonical JSON is hashed into the task digest.
 
-use crate::directory::{CodeCheck, LoadOptions};
-use crate::exclusions::Exclusions;
-use crate::hash::{tagged, Digest32};
-use crate::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
-use crate::table::ReadOptions;
-use crate::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};
+use crate::input::directory::{CodeCheck, LoadOptions};
+use crate::input::exclusions::Exclusions;
+use crate::input::table::ReadOptions;
+use crate::spec::hash::{tagged, Digest32};
+use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::spec::text::{
+    canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
+};
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -116,7 +118,7 @@ pub struct TaskFile {
     pub task: Task,
     /// `[[seed]]`: the forms of the seed sources the announcement commits
     /// to (SPEC §6.2), in order; empty when the file has none.
-    pub seed_forms: Vec<crate::seed::SeedForm>,
+    pub seed_forms: Vec<crate::spec::seed::SeedForm>,
     /// Ids listed under `exclusions` in the file (also in `task.exclusions`).
     pub exclusions: Exclusions,
     /// `invalid_codes`: how invalid entity codes are treated when reading
@@ -487,7 +489,7 @@ impl TaskFile {
                     for (from, to) in table_of(source, &format!("columns.{key}"), t)? {
                         // SPEC §5.3: keys match headers by the §3.3 match
                         // form, so two keys of one form would be ambiguous.
-                        let form = crate::text::header_match_key(&from);
+                        let form = crate::spec::text::header_match_key(&from);
                         if form.is_empty() {
                             return Err(invalid(
                                 source,
@@ -495,7 +497,7 @@ impl TaskFile {
                             ));
                         }
                         if out.iter().any(|(f, _): &(String, String)| {
-                            crate::text::header_match_key(f) == form
+                            crate::spec::text::header_match_key(f) == form
                         }) {
                             return Err(invalid(
                                 source,
@@ -792,7 +794,7 @@ impl TaskFile {
         // The seed forms (SPEC §6.2): not part of the canonical task, but
         // what the announcement commits to.
         let seed_forms = match r.take("seed") {
-            Some(v) => crate::seed::forms_from_toml(source, v)?,
+            Some(v) => crate::spec::seed::forms_from_toml(source, v)?,
             None => Vec::new(),
         };
         r.finish()?;

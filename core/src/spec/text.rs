@@ -128,7 +128,7 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
             "the id (统一社会信用代码) is empty; every entity needs its code",
         ));
     }
-    if crate::directory::looks_scientific(&t) {
+    if crate::input::directory::looks_scientific(&t) {
         return Err(scientific(&t, "id (统一社会信用代码)", "代码"));
     }
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
@@ -158,7 +158,7 @@ pub fn normalize_inspector_id(s: &str) -> Result<String> {
             "the certificate number (执法证号) is empty; every inspector needs one",
         ));
     }
-    if crate::directory::looks_scientific(&t) {
+    if crate::input::directory::looks_scientific(&t) {
         return Err(scientific(&t, "certificate number (执法证号)", "执法证号"));
     }
     Ok(t)

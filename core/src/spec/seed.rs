@@ -5,8 +5,8 @@
 //! be entered in exactly one way (§6.3), and from which its entropy follows
 //! (§6.4).
 
-use crate::hash::{Digest32, Tagged};
-use crate::text::normalize_text;
+use crate::spec::hash::{Digest32, Tagged};
+use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -310,7 +310,7 @@ fn lottery_v1(s: &str, unordered: bool) -> Result<String> {
 fn beacon(s: &str, bytes: Option<u64>) -> Result<String> {
     let mut t: String = s
         .chars()
-        .filter(|c| !crate::text::is_spec_whitespace(*c))
+        .filter(|c| !crate::spec::text::is_spec_whitespace(*c))
         .collect::<String>()
         .to_ascii_lowercase();
     if let Some(rest) = t.strip_prefix("0x") {
@@ -455,7 +455,7 @@ impl SeedForm {
             }
         };
         let date = self.date();
-        if crate::text::canonical_date(date).ok().as_deref() != Some(date) {
+        if crate::spec::text::canonical_date(date).ok().as_deref() != Some(date) {
             return Err(bad_form(
                 format!(
                     "the seed source's date \"{}\" is not a date YYYY-MM-DD",
@@ -1003,8 +1003,8 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
             }
         };
         let date = match t.remove("date") {
-            Some(toml::Value::Datetime(d)) => crate::text::canonical_date(&d.to_string()),
-            Some(toml::Value::String(s)) => crate::text::canonical_date(&s),
+            Some(toml::Value::Datetime(d)) => crate::spec::text::canonical_date(&d.to_string()),
+            Some(toml::Value::String(s)) => crate::spec::text::canonical_date(&s),
             _ => Err(Error::new(ErrorKind::InvalidDate, "missing")),
         }
         .map_err(|_| {

@@ -1,9 +1,11 @@
 //! The documents a draw publishes: the record (抽取记录, SPEC.md §11) and the
 //! announcement (抽查公告, §12), with canonical JSON (§1) and their digests.
 
-use crate::hash::{hex, tagged};
-use crate::seed::{SeedForm, SeedSource};
-use crate::task::Task;
+pub(crate) mod verify;
+
+use crate::spec::hash::{hex, tagged};
+use crate::spec::seed::{SeedForm, SeedSource};
+use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -922,7 +924,8 @@ pub(crate) fn dates_problem(
     forms: &[&SeedForm],
     draw_date: &str,
 ) -> Option<(String, String)> {
-    let Some(p) = published.filter(|p| crate::text::canonical_date(p).ok().as_deref() == Some(*p))
+    let Some(p) =
+        published.filter(|p| crate::spec::text::canonical_date(p).ok().as_deref() == Some(*p))
     else {
         return Some((
             "the announcement needs its publication date `published` (YYYY-MM-DD)".into(),

@@ -1,12 +1,12 @@
 //! The exclusion list (排除名单, SPEC.md §4): entity ids that may not be
 //! drawn, e.g. those inspected within the last 12 months.
 
-use crate::directory::LoadOptions;
-use crate::hash::{hex, Digest32};
-use crate::headers::{entity_column, EntityColumn};
-use crate::table::{RowSource, Table};
-use crate::text::normalize_entity_id;
-use crate::text::normalize_text;
+use crate::input::directory::LoadOptions;
+use crate::input::table::{RowSource, Table};
+use crate::spec::hash::{hex, Digest32};
+use crate::spec::headers::{entity_column, EntityColumn};
+use crate::spec::text::normalize_entity_id;
+use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -69,8 +69,9 @@ impl Exclusions {
             return Ok(Exclusions::none());
         }
         // SPEC §5.3: `[columns.exclusions]` keys match as in the directories.
-        let role =
-            |h: &str| entity_column(crate::directory::mapped(&options.columns, h).unwrap_or(h));
+        let role = |h: &str| {
+            entity_column(crate::input::directory::mapped(&options.columns, h).unwrap_or(h))
+        };
         let is_header = |cells: &[String]| {
             cells
                 .iter()
@@ -183,7 +184,7 @@ impl Exclusions {
             }
             match normalize_entity_id(&row[col]) {
                 Ok(id) => {
-                    if let Some((en, zh)) = crate::directory::code_problem(&id) {
+                    if let Some((en, zh)) = crate::input::directory::code_problem(&id) {
                         if warnings.len() < 100 {
                             warnings.push(Error::new(ErrorKind::InvalidId, en).zh(zh).at(here));
                         }
