@@ -440,11 +440,7 @@
     cliHint(adv);
     saveHash();
     if (JSON.stringify(pageOpts[slot]) === before && !box.classList.contains('bad')) return;
-    if (isDrawSlot(slot) && taskMode() === 'form') {
-      state.taskToml = formToToml();
-      state.taskName = 'task.toml';
-      if (await refreshTask()) return;
-    }
+    if (isDrawSlot(slot) && taskMode() === 'form' && await refreshTask()) return;
     await applyOptions();
   }
 
@@ -578,25 +574,11 @@
   });
 
   // ------------------------------------------------------------------
-  // The task: the form is written out as a task file (SPEC §5.3) and read
-  // by the core, exactly as a file a user loads would be.
+  // The task: the core writes the form out as a task file (SPEC §5.3,
+  // core TaskForm) and reads it, exactly as a file a user loads would be.
 
   const form = $('#task-form');
-
-  function tomlString(s) {
-    let out = '"';
-    for (const ch of String(s)) {
-      const c = ch.codePointAt(0);
-      if (ch === '"') out += '\\"';
-      else if (ch === '\\') out += '\\\\';
-      else if (c < 0x20 || c === 0x7f) out += '\\u' + c.toString(16).padStart(4, '0');
-      else out += ch;
-    }
-    return out + '"';
-  }
-  const tomlList = (xs) => '[' + xs.map(tomlString).join(', ') + ']';
   const lines = (s) => String(s || '').split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
-  const splitList = (s) => String(s || '').split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
 
   function stratumRow(value, quota) {
     const remove = h('button', { type: 'button', class: 'icon', 'aria-label': t('task.removeRow'), title: t('task.removeRow') }, '×');
@@ -620,82 +602,23 @@
       .filter(([v, q]) => v || q);
   }
 
-  // "3%" or "3" with a % is a ratio; a bare integer is a count.
-  function quota(q) {
-    const s = q.replace(/\s+/g, '').replace('％', '%');
-    if (s.endsWith('%')) return { ratio: s };
-    if (/^\d+$/.test(s)) return { count: Number(s) };
-    return { ratio: s };
-  }
-
-  function formToToml() {
+  // The form's fields as typed (core TaskForm): the core decides what
+  // each means (lists, quotas, departments with their counts).
+  function formNow() {
     const f = Object.fromEntries(new FormData(form));
-    const out = [];
-    out.push('# 抽查任务 (task file, SPEC.md §5.3), written by the shuangsui web page');
-    out.push(`name = ${tomlString(f.name.trim())}`);
-    out.push(`item = ${tomlString(f.item.trim())}`);
-    const fields = splitList(f.fields);
-    if (fields.length) out.push(`fields = ${tomlList(fields)}`);
-    const deps = lines(f.departments).map((l) => {
-      const m = l.match(/^(.*?)[,，]\s*(\d+)$/);
-      return m ? { name: m[1].trim(), count: Number(m[2]) } : { name: l, count: null };
-    });
-    if (deps.length) out.push(`departments = ${tomlList(deps.map((d) => d.name))}`);
-    out.push(`draw_date = ${tomlString(f.draw_date)}`);
-    const excl = splitList(f.exclusions);
-    if (excl.length) out.push(`exclusions = ${tomlList(excl)}`);
-
-    const attr = (f.strata_attr || '').trim();
-    const rows = strataRows().map(([v, q]) => ({ value: v, ...quota(q) }));
-    const tables = [];
-    if (attr && rows.length) {
-      const allRatios = rows.every((r) => r.ratio !== undefined);
-      const allCounts = rows.every((r) => r.count !== undefined);
-      if (allRatios || allCounts) {
-        const inner = rows.map((r) => `${tomlString(r.value)} = ${allRatios ? tomlString(r.ratio) : r.count}`).join(', ');
-        out.push(`strata_by = { attribute = ${tomlString(attr)}, ${allRatios ? 'ratios' : 'counts'} = { ${inner} } }`);
-      } else {
-        for (const r of rows) {
-          tables.push('', '[[strata]]', `where = { ${tomlString(attr)} = ${tomlString(r.value)} }`,
-            r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
-        }
-      }
-    } else if (rows.length) {
-      const r = rows[0];
-      tables.push('', '[[strata]]', `name = ${tomlString(t('task.all'))}`,
-        r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
-    }
-    out.push(...tables);
-
-    out.push('', '[team]');
-    out.push(`size = ${Number(f.size) || 2}`);
-    if (String(f.max_per_inspector || '').trim()) out.push(`max_per_inspector = ${Number(f.max_per_inspector)}`);
-    if (f.avoid_area) out.push('avoid_same = ["所属区域"]');
-    const conflicts = lines(f.conflicts).map((l) => l.split(/[,，\s]+/).filter(Boolean));
-    if (conflicts.length) {
-      out.push('conflicts = [');
-      for (const [e, i] of conflicts) {
-        out.push(`  { entity = ${tomlString(e || '')}, inspector = ${tomlString(i || '')} },`);
-      }
-      out.push(']');
-    }
-    for (const d of deps.filter((d) => d.count !== null)) {
-      out.push('', '[[team.departments]]', `name = ${tomlString(d.name)}`, `count = ${d.count}`);
-    }
-    out.push(...columnTables());
-    return out.join('\n') + '\n';
+    const text = (k) => String(f[k] || '');
+    return {
+      name: text('name'), item: text('item'), draw_date: text('draw_date'), fields: text('fields'),
+      departments: text('departments'), exclusions: text('exclusions'), strata_attr: text('strata_attr'),
+      strata: strataRows(), size: text('size'), max_per_inspector: text('max_per_inspector'),
+      avoid_area: !!f.avoid_area, conflicts: text('conflicts'), columns: pageColumns(),
+    };
   }
 
-  // The draw tab's column mappings as the task file's [columns.*] tables
+  // The draw tab's column mappings, for the task file's [columns.*] tables
   // (SPEC §5.3), so that the command line reads the files the same way.
-  function columnTables() {
-    const out = [];
-    for (const kind of ['entities', 'inspectors', 'exclusions']) {
-      const cols = optsOf(kind).columns;
-      if (!cols.length) continue;
-      out.push('', `[columns.${kind}]`, ...cols.map(([hd, f]) => `${tomlString(hd)} = ${tomlString(f)}`));
-    }
-    return out;
+  function pageColumns() {
+    return { entities: optsOf('entities').columns, inspectors: optsOf('inspectors').columns, exclusions: optsOf('exclusions').columns };
   }
 
   function taskMode() {
@@ -713,11 +636,7 @@
     saveHash();
     if (taskMode() !== 'form') return;
     clearTimeout(taskTimer);
-    taskTimer = setTimeout(() => {
-      state.taskToml = formToToml();
-      state.taskName = 'task.toml';
-      refreshTask();
-    }, 250);
+    taskTimer = setTimeout(refreshTask, 250);
   }
 
   let taskSeq = 0;
@@ -725,6 +644,20 @@
     const mine = ++taskSeq;
     const status = $('#task-status');
     const fileBox = $('.drop[data-slot=taskfile]');
+    if (taskMode() === 'form') {
+      try {
+        const toml = await call('taskFormToml', { form: formNow() });
+        if (mine !== taskSeq) return null;
+        state.taskToml = toml;
+        state.taskName = 'task.toml';
+      } catch (err) {
+        if (mine !== taskSeq) return null;
+        state.taskToml = null;
+        state.taskInfo = null;
+        show(status, errorView(err));
+        return null;
+      }
+    }
     if (!state.taskToml) {
       show(status);
       return null;
@@ -785,21 +718,17 @@
   }
 
   // In form mode the mappings are in the TOML already; a loaded task file
-  // gets the page's mappings added as [columns.*] tables, checked by the
-  // core before the download (a file that maps the same kind already
-  // cannot take a second table: the user is told what to add).
+  // gets the page's mappings added as [columns.*] tables by the core (a
+  // file that maps the same kind already cannot take a second table: the
+  // core's error says what to add by hand).
   async function downloadTask() {
     if (!state.taskToml) return;
     let text = state.taskToml;
-    const extra = taskMode() === 'file' ? columnTables() : [];
-    if (extra.length) {
-      const withColumns = text.replace(/\n*$/, '\n') + ['', '# 页面上指定的列对应 (column mappings chosen on the page)', ...extra.slice(1)].join('\n') + '\n';
+    if (taskMode() === 'file') {
       try {
-        await call('checkTask', { toml: withColumns, name: state.taskName });
-        text = withColumns;
+        text = await call('taskWithColumns', { toml: text, name: state.taskName, columns: pageColumns() });
       } catch (err) {
-        show($('#task-status'), h('div', { class: 'error', role: 'alert' },
-          h('p', { text: t('adv.taskAppend') }), h('pre', { text: extra.join('\n').trim() })));
+        show($('#task-status'), errorView(err));
       }
     }
     download(state.taskName || 'task.toml', text, 'application/toml');
@@ -1277,7 +1206,6 @@
       show(statusEl, errorView({ kind: 'Missing', message: 'need.inspectors' }));
       return false;
     }
-    if (taskMode() === 'form') state.taskToml = formToToml();
     const info = await refreshTask();
     if (!info) {
       show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : null);
@@ -1893,9 +1821,6 @@
   I18N.apply(lang === 'en' ? 'en' : 'zh');
   if (lang === 'en') setLang('en');
   fillDeadlineChoices().then(() => saveHash()).catch(() => {});
-  if (taskMode() === 'form') {
-    state.taskToml = formToToml();
-  }
   presetsReady.then(() => {
     // The forms of the link (NaN numbers come back as null).
     setForms(initialForms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));

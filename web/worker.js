@@ -202,11 +202,12 @@ const ops = {
     return { json: task.json, digest: task.digest, seedForms: JSON.parse(task.seedForms), reread: rereadChanged(progress) };
   },
 
-  // Whether a task file's text is valid, without making it the task.
-  checkTask({ toml, name }) {
-    W.Task.parse(toml, name).free();
-    return true;
-  },
+  // The task form (core TaskForm) as a task file's text.
+  taskFormToml: ({ form }) => W.taskFormToml(JSON.stringify(form)),
+
+  // A task file's text with the page's column mappings added (core
+  // with_columns).
+  taskWithColumns: ({ toml, name, columns }) => W.taskWithColumns(toml, name, JSON.stringify(columns)),
 
   // The announcement (SPEC §12) of the seed forms given (a list of SeedForm
   // objects; none: the task file's [[seed]] tables), published on `published`.

@@ -51,4 +51,5 @@ pub use spec::seed::{
 pub use spec::task::{
     AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
 };
+pub use spec::task_form::{with_columns, FormColumns, TaskForm};
 pub use spec::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};

@@ -1067,3 +1067,34 @@ impl Ledger {
         shuangsui::xlsx::ledger_xlsx(&self.0).map_err(problem)
     }
 }
+
+// ---------------------------------------------------------------------
+// The page's rules, in the core (issue 14): one-line forwards, kept
+// together at the end of the file.
+
+fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Out<T> {
+    serde_json::from_str(json).map_err(|e| {
+        problem(
+            shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidValue,
+                format!("the page sent {what} that cannot be read: {e}"),
+            )
+            .zh(format!("页面传来的{what}无法读取：{e}")),
+        )
+    })
+}
+
+/// The task form (JSON of a [`shuangsui::TaskForm`]) as a task file's text.
+#[wasm_bindgen(js_name = taskFormToml)]
+pub fn task_form_toml(form: &str) -> Out<String> {
+    from_json::<shuangsui::TaskForm>(form, "task form")?
+        .to_toml()
+        .map_err(problem)
+}
+
+/// A task file's text with the page's column mappings (JSON of a
+/// [`shuangsui::FormColumns`]) added as `[columns.*]` tables.
+#[wasm_bindgen(js_name = taskWithColumns)]
+pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
+    shuangsui::with_columns(toml, name, &from_json(columns, "column mappings")?).map_err(problem)
+}

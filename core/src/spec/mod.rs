@@ -7,6 +7,7 @@ pub(crate) mod hash;
 pub(crate) mod headers;
 pub(crate) mod seed;
 pub(crate) mod task;
+pub(crate) mod task_form;
 pub(crate) mod task_toml;
 pub(crate) mod text;
 pub mod uscc;
