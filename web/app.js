@@ -1551,12 +1551,9 @@
     return t('due.quarterly');
   }
 
-  function ymOf(date) {
-    return [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
-  }
-
-  async function monthView(year, month, marks, region) {
-    const g = await call('monthGrid', { year, month, region, calendars: JSON.stringify(state.calendars) });
+  // One month of the period (core PeriodMonth): each day's kind, and
+  // whether it is the start, the due date or counted in the period.
+  function monthView(g) {
     const wd = t('cal.weekdays').split(',');
     const body = g.weeks.map((week) => h('tr', {}, week.map((day) => {
       if (!day) return h('td', { class: 'empty' });
@@ -1565,15 +1562,15 @@
       if (day.name) label.push(day.name);
       if (day.kind === 'holiday_off') label.push(t('cal.off'));
       if (day.kind === 'make_up_working') label.push(t('cal.makeup'));
-      if (marks.period(day)) {
+      if (day.counted) {
         cls.push('inperiod');
         label.push(t('cal.period'));
       }
-      if (day.date === marks.start) {
+      if (day.start) {
         cls.push('start');
         label.push(t('cal.start'));
       }
-      if (day.date === marks.due) {
+      if (day.due) {
         cls.push('due');
         label.push(t('cal.due'));
       }
@@ -1582,7 +1579,7 @@
         day.name ? h('span', { class: 'hn', text: day.name }) : null);
     })));
     return h('table', { class: 'month' },
-      h('caption', { text: t('cal.month', { y: year, m: month }) }),
+      h('caption', { text: t('cal.month', { y: g.year, m: g.month }) }),
       h('thead', {}, h('tr', {}, wd.map((w) => h('th', { scope: 'col', text: w })))),
       h('tbody', {}, body));
   }
@@ -1604,12 +1601,11 @@
     const f = Object.fromEntries(new FormData(dueForm));
     const rule = (f.custom || '').trim() || f.rule;
     try {
-      const r = await call('deadline', {
-        start: f.start, rule, region: f.region, calendars: JSON.stringify(state.calendars),
+      const r = await call('deadlineMonths', {
+        start: f.start, rule, region: f.region, calendars: JSON.stringify(state.calendars), months: 4,
       });
       const d = r.deadline;
-      const holidays = [...new Set(d.skipped.filter((x) => x.name).map((x) => x.name))];
-      const dueWeekday = t('cal.weekdays').split(',')[(new Date(d.due + 'T00:00:00Z').getUTCDay() + 6) % 7];
+      const dueWeekday = I18N.lang === 'zh' ? r.due_weekday.zh : r.due_weekday.en;
       show(out,
         h('p', { class: 'big' }, t('due.result'), h('strong', { 'data-testid': 'due-date', text: d.due }), ` (${dueWeekday})`),
         h('p', {}, (I18N.lang === 'zh' ? r.rule.name_zh : r.rule.name_en) + ' · ' +
@@ -1618,26 +1614,11 @@
             start: d.start,
             period: periodText(d.period),
           })),
-        holidays.length ? h('p', {}, t('due.skipped', { list: holidays.join('、') })) : null,
+        r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.join('、') })) : null,
         d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
         r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
         h('p', { class: 'hint' }, t('due.basis', { basis: r.rule.basis })));
-      const natural = d.period.natural_days !== undefined;
-      const marks = {
-        start: d.start,
-        due: d.due,
-        period: (day) => day.date > d.start && day.date <= d.due &&
-          (natural || day.kind === 'working' || day.kind === 'make_up_working'),
-      };
-      const views = [];
-      let [y, m] = ymOf(d.start);
-      const [y2, m2] = ymOf(d.due);
-      for (let i = 0; i < 4 && (y < y2 || (y === y2 && m <= m2)); i++) {
-        views.push(await monthView(y, m, marks, f.region));
-        m += 1;
-        if (m > 12) { m = 1; y += 1; }
-      }
-      show(months, views);
+      show(months, r.months.map(monthView));
     } catch (err) {
       show(out, errorView(err));
       months.replaceChildren();

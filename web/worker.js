@@ -290,10 +290,8 @@ const ops = {
   demo: () => JSON.parse(W.demo()),
   rules: () => JSON.parse(W.rules()),
   regions: () => JSON.parse(W.regions()),
-  deadline: ({ start, rule, region, calendars }) =>
-    JSON.parse(W.deadline(start, rule, region || '', calendars || '')),
-  monthGrid: ({ year, month, region, calendars }) =>
-    JSON.parse(W.monthGrid(year, month, region || '', calendars || '')),
+  deadlineMonths: ({ start, rule, region, calendars, months }) =>
+    JSON.parse(W.deadlineMonths(start, rule, region || '', calendars || '', months || 4)),
   resultXlsx: ({ record }) => W.resultXlsx(text(record)),
   checkLedger({ text, name, today, region, calendars }) {
     const ledger = W.checkLedger(text, name, today, region || '', calendars || '');

@@ -1098,3 +1098,29 @@ pub fn task_form_toml(form: &str) -> Out<String> {
 pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
     shuangsui::with_columns(toml, name, &from_json(columns, "column mappings")?).map_err(problem)
 }
+
+/// The due date of `rule` from `start` (as [`deadline`]) with the months of
+/// its period, each day marked as counted or not (JSON `{rule, deadline,
+/// skipped_holidays, due_weekday: {zh, en}, months}`), at most
+/// `max_months` months.
+#[wasm_bindgen(js_name = deadlineMonths)]
+pub fn deadline_months(
+    start: &str,
+    rule: &str,
+    region: &str,
+    calendars: &str,
+    max_months: u32,
+) -> Out<String> {
+    let cal = working_calendar(region, calendars)?;
+    let rule = Rule::find(rule).map_err(problem)?;
+    let d = cal
+        .apply_rule(&rule, Date::parse(start).map_err(problem)?)
+        .map_err(problem)?;
+    let months = cal.period_months(&d, max_months).map_err(problem)?;
+    let w = d.due.weekday();
+    Ok(pretty(&json!({
+        "rule": rule, "deadline": d, "months": months,
+        "skipped_holidays": d.skipped_holidays(),
+        "due_weekday": { "zh": w.short_zh(), "en": w.short_en() },
+    })))
+}
