@@ -347,7 +347,6 @@
       ['执法领域', 'field.fields'], ['状态', 'field.status'], ['有效期', 'field.expiry'], ['所属区域', 'field.region']],
     exclusions: [['统一社会信用代码', 'field.id']],
   };
-  const MAP_FLAG = { entities: '--map-entities', inspectors: '--map-inspectors', exclusions: '--map-exclusions' };
 
   const pageOpts = Object.create(null); // slot -> {encoding, sheet, columns: [[header, field]]}
   const headerLists = new Map(); // slot -> the file's headers, once asked for
@@ -407,18 +406,18 @@
     return tr;
   }
 
-  // The command line's flags for the same reading, shown under the form.
-  function cliHint(adv) {
+  // The command line's flags for the same reading (core ReadingFlags),
+  // shown under the form.
+  async function cliHint(adv) {
     const box = adv.closest('.drop');
     const o = optsOf(box.dataset.slot);
-    const q = (x) => (/^[\w.\-=\u4e00-\u9fff]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
-    const flags = [];
-    if (o.encoding !== 'auto') flags.push(`--encoding ${o.encoding}`);
-    if (o.sheet) flags.push(`--sheet ${q(o.sheet)}`);
-    for (const [hd, f] of o.columns) flags.push(`${MAP_FLAG[box.dataset.kind]} ${q(hd + '=' + f)}`);
     const out = $('.adv-cli', adv);
+    let flags = '';
+    try {
+      flags = await call('readingFlags', { reading: { encoding: o.encoding, sheet: o.sheet, [box.dataset.kind]: o.columns } });
+    } catch (_) { /* no hint rather than a wrong one */ }
     out.replaceChildren();
-    if (flags.length) out.append(t('adv.cli', { flags: '' }), h('code', { text: flags.join(' ') }));
+    if (flags) out.append(t('adv.cli', { flags: '' }), h('code', { text: flags }));
   }
 
   function advOf(adv) {

@@ -209,6 +209,9 @@ const ops = {
   // with_columns).
   taskWithColumns: ({ toml, name, columns }) => W.taskWithColumns(toml, name, JSON.stringify(columns)),
 
+  // The command line's flags for a file read with these options.
+  readingFlags: ({ reading }) => W.readingFlags(JSON.stringify(reading)),
+
   // The announcement (SPEC §12) of the seed forms given (a list of SeedForm
   // objects; none: the task file's [[seed]] tables), published on `published`.
   announce({ forms, published }) {

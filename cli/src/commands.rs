@@ -368,16 +368,6 @@ fn draw_table(record: &DrawRecord, limit: usize) -> String {
     t
 }
 
-fn verify_command(dir: &str, exclusions: bool) -> String {
-    let mut c = format!(
-        "shuangsui verify {dir}/record.json --entities {dir}/entities.csv --inspectors {dir}/inspectors.csv --announcement {dir}/announcement.json"
-    );
-    if exclusions {
-        c.push_str(&format!(" --exclude {dir}/exclusions.csv"));
-    }
-    c
-}
-
 /// `shuangsui demo`.
 pub fn demo(args: &DemoArgs) -> Result<Report> {
     let d = shuangsui::synth::demo()?;
@@ -415,7 +405,8 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
         shuangsui::conclude(&d.record, d.verification.clone(), Some(&d.announcement));
     let reproduced = verification == Verification::Reproduced;
     let dir = args.out.as_deref().map(name);
-    let command = verify_command(dir.as_deref().unwrap_or("demo"), false);
+    let command = shuangsui::VerifyCommand::for_record(&d.record, dir.as_deref().unwrap_or("demo"))
+        .to_string();
     let r = &d.record;
 
     let mut t = String::new();
@@ -873,47 +864,40 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         "  {}  抽查结果公告 (public notice, print or post)",
         name(&notice_path)
     );
-    let mut check = format!(
-        "shuangsui verify {} --entities {} --inspectors {}",
-        name(&record_path),
-        name(&args.files.entities),
-        name(&args.files.inspectors)
-    );
-    for x in &args.files.exclude {
-        check.push_str(&format!(" --exclude {}", name(x)));
+    // Mappings are not in the record: whoever verifies needs them too, the
+    // task file's first, then the flags' (as the draw read the files).
+    let maps = |task: &[(String, String)], flag: &str, values: &[String]| {
+        let mut all = task.to_vec();
+        all.extend(mappings(flag, values).unwrap_or_default());
+        all
+    };
+    let check = shuangsui::VerifyCommand {
+        record: name(&record_path),
+        entities: name(&args.files.entities),
+        inspectors: name(&args.files.inspectors),
+        exclusions: args.files.exclude.iter().map(|x| name(x)).collect(),
+        announcement: args.announcement.as_ref().map(|a| name(a)),
+        reading: shuangsui::ReadingFlags {
+            entities: maps(
+                &l.task.entity_columns,
+                "--map-entities",
+                &args.files.map.map_entities,
+            ),
+            inspectors: maps(
+                &l.task.inspector_columns,
+                "--map-inspectors",
+                &args.files.map.map_inspectors,
+            ),
+            exclusions: maps(
+                &l.task.exclusion_columns,
+                "--map-exclusions",
+                &args.files.map.map_exclusions,
+            ),
+            encoding: args.files.read.encoding.clone(),
+            sheet: args.files.read.sheet.clone().unwrap_or_default(),
+        },
     }
-    if let Some(a) = &args.announcement {
-        check.push_str(&format!(" --announcement {}", name(a)));
-    }
-    // Mappings are not in the record: whoever verifies needs them too.
-    let mut maps = Vec::new();
-    for (flag, columns) in [
-        ("--map-entities", &l.task.entity_columns),
-        ("--map-inspectors", &l.task.inspector_columns),
-        ("--map-exclusions", &l.task.exclusion_columns),
-    ] {
-        for (h, f) in columns {
-            maps.push(format!(" {flag} {h}={f}"));
-        }
-    }
-    for (flag, values) in [
-        ("--map-entities", &args.files.map.map_entities),
-        ("--map-inspectors", &args.files.map.map_inspectors),
-        ("--map-exclusions", &args.files.map.map_exclusions),
-    ] {
-        for v in values {
-            maps.push(format!(" {flag} {v}"));
-        }
-    }
-    for m in maps {
-        check.push_str(&m);
-    }
-    if args.files.read.encoding != "auto" {
-        check.push_str(&format!(" --encoding {}", args.files.read.encoding));
-    }
-    if let Some(sheet) = &args.files.read.sheet {
-        check.push_str(&format!(" --sheet {sheet}"));
-    }
+    .to_string();
     let _ = writeln!(t, "anyone can check it:\n  {check}");
     // The record as a JSON tree only when asked for: at provincial scale it
     // is a gigabyte of values and two seconds to build.

@@ -1124,3 +1124,11 @@ pub fn deadline_months(
         "due_weekday": { "zh": w.short_zh(), "en": w.short_en() },
     })))
 }
+
+/// The command line's flags for a file read as the page reads it (JSON of
+/// a [`shuangsui::ReadingFlags`]): `--map-entities …`, `--encoding …`,
+/// `--sheet …`, quoted for a shell.
+#[wasm_bindgen(js_name = readingFlags)]
+pub fn reading_flags(reading: &str) -> Out<String> {
+    Ok(from_json::<shuangsui::ReadingFlags>(reading, "reading options")?.to_string())
+}

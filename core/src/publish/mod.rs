@@ -7,7 +7,10 @@
 //! from the same record. Everything a reader needs to check the draw (the
 //! seed, the digests, the draw key) comes from the record itself.
 
+mod command;
 pub mod xlsx;
+
+pub use command::{ReadingFlags, VerifyCommand};
 
 use crate::record::{DrawRecord, Drawn, Role};
 use crate::spec::seed::SeedKind;
@@ -490,15 +493,7 @@ fn notice_html_with(
         h.push_str("和抽查公告（announcement.json）");
     }
     h.push_str("，自行重算并与本公告比对。无需安装：用浏览器打开离线网页 shuangsui.html，在“核验”页载入这些文件即可；也可以使用命令行：</p>\n");
-    let mut cmd = String::from(
-        "shuangsui verify record.json --entities entities.csv --inspectors inspectors.csv",
-    );
-    if record.exclusions.count > 0 {
-        cmd.push_str(" --exclude exclusions.csv");
-    }
-    if record.announcement_digest.is_some() {
-        cmd.push_str(" --announcement announcement.json");
-    }
+    let cmd = VerifyCommand::for_record(record, "").to_string();
     let _ = writeln!(h, "<pre>{}</pre>", esc(&cmd));
     let _ = writeln!(h, "<p>结果一致时报告“核验通过”并以 0 退出；不一致时指出第一处差异；最后列出本次核验证明了什么、还需人工核对什么。核验不必信任本程序：抽取算法在 SPEC.md（本次为协议 {}）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。</p>", esc(&record.protocol));
     h.push_str("<p>单个市场主体只凭本公告和自己的统一社会信用代码即可自查：计算 SHA-256（分层密钥的 32 字节 ‖ 统一社会信用代码），与所在分层的阈值比较；不大于阈值即应被抽中（并应出现在第三部分名单中），大于阈值即不应被抽中（SPEC.md 第 13.3 节）。网页版“核验”页的自查功能可代为计算。</p>\n");

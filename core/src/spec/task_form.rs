@@ -83,7 +83,11 @@ impl FormColumns {
             }
             out.push_str(&format!("\n[columns.{kind}]\n"));
             for (header, field) in cols {
-                out.push_str(&format!("{} = {}\n", toml_string(header), toml_string(field)));
+                out.push_str(&format!(
+                    "{} = {}\n",
+                    toml_string(header),
+                    toml_string(field)
+                ));
             }
         }
         out
@@ -228,7 +232,10 @@ impl TaskForm {
             let names: Vec<String> = departments.iter().map(|d| d.0.clone()).collect();
             out.push(format!("departments = {}", toml_list(&names)));
         }
-        out.push(format!("draw_date = {}", toml_string(self.draw_date.trim())));
+        out.push(format!(
+            "draw_date = {}",
+            toml_string(self.draw_date.trim())
+        ));
         let exclusions = split_list(&self.exclusions);
         if !exclusions.is_empty() {
             out.push(format!("exclusions = {}", toml_list(&exclusions)));
