@@ -1380,8 +1380,8 @@
   $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
   $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
   $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
-  $('#dl-excl').addEventListener('click', () => {
-    download('exclusions.csv', '统一社会信用代码\n' + state.exclusionIds.join('\n') + '\n', 'text/csv');
+  $('#dl-excl').addEventListener('click', async () => {
+    download('exclusions.csv', await call('exclusionsCsv', { ids: state.exclusionIds }), 'text/csv');
   });
 
   // ------------------------------------------------------------------

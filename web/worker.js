@@ -283,6 +283,7 @@ const ops = {
   selfCheck: ({ record, id, stratum }) =>
     JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
   resultCsv: ({ record }) => W.resultCsv(text(record)),
+  exclusionsCsv: ({ ids }) => W.exclusionsCsv(ids),
   noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
   seedSourceUnannounced: ({ line }) => JSON.parse(W.seedSourceUnannounced(line)),

@@ -1132,3 +1132,9 @@ pub fn deadline_months(
 pub fn reading_flags(reading: &str) -> Out<String> {
     Ok(from_json::<shuangsui::ReadingFlags>(reading, "reading options")?.to_string())
 }
+
+/// An exclusion list's ids as the CSV file that reads back as the list.
+#[wasm_bindgen(js_name = exclusionsCsv)]
+pub fn exclusions_csv(ids: Vec<String>) -> String {
+    shuangsui::exclusions_csv(ids.iter().map(String::as_str))
+}

@@ -87,6 +87,24 @@ pub fn result_csv(record: &DrawRecord) -> String {
     out
 }
 
+/// An exclusion list (排除名单, SPEC §4) as a CSV file that reads back as
+/// one: the header `统一社会信用代码`, then one id a line, written by the
+/// same cell writer as the result table.
+///
+/// # Example
+/// ```
+/// let csv = shuangsui::exclusions_csv(["91350100M000100Y43"]);
+/// assert_eq!(csv, "统一社会信用代码\n91350100M000100Y43\n");
+/// ```
+pub fn exclusions_csv<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("统一社会信用代码\n");
+    for id in ids {
+        csv_cell(&mut out, id);
+        out.push('\n');
+    }
+    out
+}
+
 /// Writes [`result_csv`]'s bytes to `w` a megabyte at a time, without
 /// holding the whole table (at provincial scale, tens of megabytes).
 ///
@@ -664,6 +682,17 @@ pub fn announcement_html(a: &crate::record::Announcement) -> String {
 mod tests {
     use super::*;
     use crate::{announce, draw, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory};
+
+    #[test]
+    fn an_exclusion_list_written_reads_back_with_its_digest() {
+        let list =
+            Exclusions::from_ids(["91350100M000100Y43", "91652302MAYYDYBDX3"]).unwrap();
+        let csv = exclusions_csv(list.ids());
+        let back = Exclusions::from_csv(csv.as_bytes(), "exclusions.csv").unwrap();
+        assert_eq!(back.ids().collect::<Vec<_>>(), list.ids().collect::<Vec<_>>());
+        assert_eq!(back.digest_hex(), list.digest_hex());
+        assert_eq!(exclusions_csv([]), "统一社会信用代码\n");
+    }
 
     #[test]
     fn several_members_share_the_member_columns_and_cells() {
