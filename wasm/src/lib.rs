@@ -1071,14 +1071,14 @@ impl Ledger {
 // The page's rules, in the core (issue 14): one-line forwards, kept
 // together at the end of the file.
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Out<T> {
+fn page_json<T: serde::de::DeserializeOwned>(json: &str, what: &str, what_zh: &str) -> Out<T> {
     serde_json::from_str(json).map_err(|e| {
         problem(
             shuangsui::Error::new(
                 shuangsui::ErrorKind::InvalidValue,
                 format!("the page sent {what} that cannot be read: {e}"),
-            )
-            .zh(format!("页面传来的{what}无法读取：{e}")),
+                format!("页面传来的{what_zh}无法读取：{e}"),
+            ),
         )
     })
 }
@@ -1086,7 +1086,7 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Out<T> {
 /// The task form (JSON of a [`shuangsui::TaskForm`]) as a task file's text.
 #[wasm_bindgen(js_name = taskFormToml)]
 pub fn task_form_toml(form: &str) -> Out<String> {
-    from_json::<shuangsui::TaskForm>(form, "task form")?
+    page_json::<shuangsui::TaskForm>(form, "task form", "任务表单")?
         .to_toml()
         .map_err(problem)
 }
@@ -1095,7 +1095,7 @@ pub fn task_form_toml(form: &str) -> Out<String> {
 /// [`shuangsui::FormColumns`]) added as `[columns.*]` tables.
 #[wasm_bindgen(js_name = taskWithColumns)]
 pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
-    shuangsui::with_columns(toml, name, &from_json(columns, "column mappings")?).map_err(problem)
+    shuangsui::with_columns(toml, name, &page_json(columns, "column mappings", "列对应")?).map_err(problem)
 }
 
 /// The due date of `rule` from `start` (as [`deadline`]) with the months of
@@ -1129,7 +1129,7 @@ pub fn deadline_months(
 /// `--sheet …`, quoted for a shell.
 #[wasm_bindgen(js_name = readingFlags)]
 pub fn reading_flags(reading: &str) -> Out<String> {
-    Ok(from_json::<shuangsui::ReadingFlags>(reading, "reading options")?.to_string())
+    Ok(page_json::<shuangsui::ReadingFlags>(reading, "reading options", "读取设置")?.to_string())
 }
 
 /// An exclusion list's ids as the CSV file that reads back as the list.
