@@ -250,6 +250,7 @@ fn unknown_kind(kind: &str) -> JsValue {
     problem(shuangsui::Error::new(
         shuangsui::ErrorKind::InvalidValue,
         format!("unknown kind of file \"{kind}\"; use entities, inspectors or exclusions"),
+        format!("未知的文件类型“{kind}”；请使用 entities、inspectors 或 exclusions"),
     ))
 }
 
@@ -596,13 +597,11 @@ pub fn announce(
         task.0.seed_forms.clone()
     } else {
         serde_json::from_str(forms).map_err(|e| {
-            problem(
-                shuangsui::Error::new(
-                    shuangsui::ErrorKind::InvalidTask,
-                    format!("the seed forms are malformed: {e}"),
-                )
-                .zh(format!("随机种子来源的写法有误：{e}")),
-            )
+            problem(shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidTask,
+                format!("the seed forms are malformed: {e}"),
+                format!("随机种子来源的写法有误：{e}"),
+            ))
         })?
     };
     let source = entities.source(&task.0.task)?;
@@ -671,6 +670,7 @@ pub fn entropy(forms: &str) -> Out<f64> {
         problem(shuangsui::Error::new(
             shuangsui::ErrorKind::InvalidTask,
             format!("the seed forms are malformed: {e}"),
+            format!("随机种子的形式数据有误：{e}"),
         ))
     })?;
     let refs: Vec<&shuangsui::SeedForm> = forms.iter().collect();
@@ -733,9 +733,7 @@ fn draw_record(
             return Err(problem(
                 shuangsui::Error::new(
                     shuangsui::ErrorKind::Unannounced,
-                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one",
-                )
-                .zh("未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
+                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one", "未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
             ))
         }
     };
@@ -985,6 +983,7 @@ fn working_calendar(region: &str, calendars: &str) -> Out<WorkingDayCalendar> {
             problem(shuangsui::Error::new(
                 shuangsui::ErrorKind::InvalidValue,
                 format!("the calendar files must be a JSON list of {{name, text}}: {e}"),
+                format!("日历文件必须是 {{name, text}} 组成的 JSON 列表：{e}"),
             ))
         })?;
         v.iter()
@@ -1072,14 +1071,14 @@ impl Ledger {
 // The page's rules, in the core (issue 14): one-line forwards, kept
 // together at the end of the file.
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Out<T> {
+fn page_json<T: serde::de::DeserializeOwned>(json: &str, what: &str, what_zh: &str) -> Out<T> {
     serde_json::from_str(json).map_err(|e| {
         problem(
             shuangsui::Error::new(
                 shuangsui::ErrorKind::InvalidValue,
                 format!("the page sent {what} that cannot be read: {e}"),
-            )
-            .zh(format!("页面传来的{what}无法读取：{e}")),
+                format!("页面传来的{what_zh}无法读取：{e}"),
+            ),
         )
     })
 }
@@ -1087,7 +1086,7 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Out<T> {
 /// The task form (JSON of a [`shuangsui::TaskForm`]) as a task file's text.
 #[wasm_bindgen(js_name = taskFormToml)]
 pub fn task_form_toml(form: &str) -> Out<String> {
-    from_json::<shuangsui::TaskForm>(form, "task form")?
+    page_json::<shuangsui::TaskForm>(form, "task form", "任务表单")?
         .to_toml()
         .map_err(problem)
 }
@@ -1096,7 +1095,7 @@ pub fn task_form_toml(form: &str) -> Out<String> {
 /// [`shuangsui::FormColumns`]) added as `[columns.*]` tables.
 #[wasm_bindgen(js_name = taskWithColumns)]
 pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
-    shuangsui::with_columns(toml, name, &from_json(columns, "column mappings")?).map_err(problem)
+    shuangsui::with_columns(toml, name, &page_json(columns, "column mappings", "列对应")?).map_err(problem)
 }
 
 /// The due date of `rule` from `start` (as [`deadline`]) with the months of
@@ -1130,7 +1129,7 @@ pub fn deadline_months(
 /// `--sheet …`, quoted for a shell.
 #[wasm_bindgen(js_name = readingFlags)]
 pub fn reading_flags(reading: &str) -> Out<String> {
-    Ok(from_json::<shuangsui::ReadingFlags>(reading, "reading options")?.to_string())
+    Ok(page_json::<shuangsui::ReadingFlags>(reading, "reading options", "读取设置")?.to_string())
 }
 
 /// An exclusion list's ids as the CSV file that reads back as the list.

@@ -164,7 +164,7 @@ fn quota_key(q: &Quota) -> String {
 }
 
 fn form_error(en: String, zh: String) -> Error {
-    Error::new(ErrorKind::InvalidTask, en).zh(zh)
+    Error::new(ErrorKind::InvalidTask, en, zh)
 }
 
 /// A whole number typed in a box; `None` when the box is empty.
