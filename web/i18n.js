@@ -57,7 +57,6 @@
     'task.ok': '任务有效：{name}，{strata} 个分层，每组 {size} 人。任务摘要 {digest}',
     'task.defaultName': '{year}年度双随机抽查',
     'task.defaultItem': '企业公示信息检查',
-    'task.all': '全部',
 
     'ann.title': '抽查公告（在种子产生之前公布）',
     'ann.make': '生成公告',
@@ -348,7 +347,6 @@
     'task.ok': 'Task valid: {name}, {strata} strata, teams of {size}. Task digest {digest}',
     'task.defaultName': '{year}年度双随机抽查',
     'task.defaultItem': '企业公示信息检查',
-    'task.all': '全部',
 
     'ann.title': 'Announcement (publish before the seed exists)',
     'ann.make': 'Make the announcement',

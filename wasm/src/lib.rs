@@ -1073,13 +1073,11 @@ impl Ledger {
 
 fn page_json<T: serde::de::DeserializeOwned>(json: &str, what: &str, what_zh: &str) -> Out<T> {
     serde_json::from_str(json).map_err(|e| {
-        problem(
-            shuangsui::Error::new(
-                shuangsui::ErrorKind::InvalidValue,
-                format!("the page sent {what} that cannot be read: {e}"),
-                format!("页面传来的{what_zh}无法读取：{e}"),
-            ),
-        )
+        problem(shuangsui::Error::new(
+            shuangsui::ErrorKind::InvalidValue,
+            format!("the page sent {what} that cannot be read: {e}"),
+            format!("页面传来的{what_zh}无法读取：{e}"),
+        ))
     })
 }
 
@@ -1095,7 +1093,12 @@ pub fn task_form_toml(form: &str) -> Out<String> {
 /// [`shuangsui::FormColumns`]) added as `[columns.*]` tables.
 #[wasm_bindgen(js_name = taskWithColumns)]
 pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
-    shuangsui::with_columns(toml, name, &page_json(columns, "column mappings", "列对应")?).map_err(problem)
+    shuangsui::with_columns(
+        toml,
+        name,
+        &page_json(columns, "column mappings", "列对应")?,
+    )
+    .map_err(problem)
 }
 
 /// The due date of `rule` from `start` (as [`deadline`]) with the months of

@@ -685,11 +685,13 @@ mod tests {
 
     #[test]
     fn an_exclusion_list_written_reads_back_with_its_digest() {
-        let list =
-            Exclusions::from_ids(["91350100M000100Y43", "91652302MAYYDYBDX3"]).unwrap();
+        let list = Exclusions::from_ids(["91350100M000100Y43", "91652302MAYYDYBDX3"]).unwrap();
         let csv = exclusions_csv(list.ids());
         let back = Exclusions::from_csv(csv.as_bytes(), "exclusions.csv").unwrap();
-        assert_eq!(back.ids().collect::<Vec<_>>(), list.ids().collect::<Vec<_>>());
+        assert_eq!(
+            back.ids().collect::<Vec<_>>(),
+            list.ids().collect::<Vec<_>>()
+        );
         assert_eq!(back.digest_hex(), list.digest_hex());
         assert_eq!(exclusions_csv([]), "统一社会信用代码\n");
     }
