@@ -204,16 +204,19 @@ impl Outputs {
                     sync_dir(&home);
                     return Ok(());
                 }
-                Ok(m) if m.is_dir() && home != self.target && self.holds_only_ours()? => {
-                    if !is_cwd(&self.target) {
-                        let _ = fs::set_permissions(&self.staging, m.permissions());
-                        if exchange(&self.staging, &self.target).is_ok() {
-                            self.done = true;
-                            sync_dir(&home);
-                            self.return_strays();
-                            let _ = fs::remove_dir_all(&self.staging);
-                            return Ok(());
-                        }
+                Ok(m)
+                    if m.is_dir()
+                        && home != self.target
+                        && self.holds_only_ours()?
+                        && !is_cwd(&self.target) =>
+                {
+                    let _ = fs::set_permissions(&self.staging, m.permissions());
+                    if exchange(&self.staging, &self.target).is_ok() {
+                        self.done = true;
+                        sync_dir(&home);
+                        self.return_strays();
+                        let _ = fs::remove_dir_all(&self.staging);
+                        return Ok(());
                     }
                 }
                 _ => {}

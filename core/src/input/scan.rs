@@ -1231,11 +1231,7 @@ fn row_estimate(sample: &[u8], size: u64, delimiter: u8) -> usize {
         }
         start = end + 1;
     }
-    let per_row = if lines == 0 {
-        usize::MAX
-    } else {
-        (bytes / lines).max(24)
-    };
+    let per_row = bytes.checked_div(lines).map_or(usize::MAX, |b| b.max(24));
     (usize::try_from(size).unwrap_or(usize::MAX) / per_row).saturating_mul(21) / 20 + 1024
 }
 
