@@ -9,6 +9,10 @@
 //! - [`calendar`]: the official working-day calendar (工作日) and publication
 //!   deadlines (公示期限).
 
+// The one exception is a cache prefetch on the hot path of the scan
+// (`input::scan::prefetch`, which says why it is sound and needed).
+#![deny(unsafe_code)]
+
 pub mod calendar;
 mod draw;
 mod error;
