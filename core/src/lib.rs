@@ -25,7 +25,7 @@ pub mod timing;
 pub use publish::xlsx;
 pub use spec::uscc;
 
-pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs};
+pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs, Prepared};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use input::directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,

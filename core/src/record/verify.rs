@@ -1,7 +1,7 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
 //! the first difference in plain words; and the single-entity self-check.
 
-use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
+use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, Prepared};
 use crate::input::directory::InspectorDirectory;
 use crate::input::exclusions::Exclusions;
 use crate::input::open::ForTask;
@@ -209,20 +209,15 @@ pub fn verify_read(
     ) {
         return differs(m);
     }
-    let inputs = DrawInputs {
-        task: &record.task,
-        entities,
-        inspectors,
-        exclusions,
-        seed: &record.seed.sources,
-        announcement: crate::draw::Announced::V1,
-    };
-    let mut again = match draw_with(
-        &inputs,
-        record.seed.sources.clone(),
-        record.version(),
-        record.announcement_digest.clone(),
-    ) {
+    let again = Prepared::united(&record.task, entities, inspectors, all).and_then(|p| {
+        draw_with(
+            &p,
+            record.seed.sources.clone(),
+            record.version(),
+            record.announcement_digest.clone(),
+        )
+    });
+    let mut again = match again {
         Ok(r) => r,
         Err(e) => {
             return differs(d(
