@@ -10,9 +10,9 @@ use crate::output::Outputs;
 use crate::progress::{Bar, Progress};
 use serde_json::{json, Value};
 use shuangsui::{
-    Announcement, CodeCheck, Directory, DrawInputs, DrawRecord, Error, ErrorKind, Exclusions,
-    ForTask, Input, InspectorDirectory, LoadOptions, Location, ReadOptions, Result, Role,
-    SeedSource, Task, TaskFile, TextEncoding, Verification, VerifyInputs,
+    Announcement, Directory, DrawInputs, DrawRecord, Error, ErrorKind, Exclusions, ForTask, Input,
+    InspectorDirectory, LoadOptions, Location, ReadOptions, Result, Role, SeedSource, Task,
+    TaskFile, TextEncoding, Verification, VerifyInputs,
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -747,11 +747,7 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     // staged, and moved into place only when all four are complete.
     std::thread::scope(|s| {
         let other = s.spawn(|| {
-            // The same bytes as `DrawRecord::to_json_pretty`, streamed.
-            out.write("record.json", &|w| {
-                serde_json::to_writer_pretty(&mut *w, &record).map_err(std::io::Error::other)?;
-                w.write_all(b"\n")
-            })?;
+            out.write("record.json", &|w| record.write_json_pretty(w))?;
             out.write("notice.html", &|w| shuangsui::write_notice_html(&record, w))
         });
         let mine = out
@@ -897,14 +893,14 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
 pub fn verify(args: &VerifyArgs) -> Result<Report> {
     shuangsui::timing::mark("start");
     let text = read_text(&args.record)?;
-    let mut options = input_options(None, &args.read, &args.map)?;
-    // A published record must be reproduced with whatever its draw
-    // accepted, whether the task said `invalid_codes = "warn"` or not.
-    options.entities.codes = CodeCheck::Warn;
-    options.inspectors.codes = CodeCheck::Warn;
-    options.exclusions.codes = CodeCheck::Warn;
-    let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
-    let exclusions = load_exclusions(&args.exclude, &options.exclusions)?;
+    let options = input_options(None, &args.read, &args.map)?;
+    let (entities, inspectors, exclusions) = (
+        options.entities.for_verify(),
+        options.inspectors.for_verify(),
+        options.exclusions.for_verify(),
+    );
+    let inspectors = load_inspectors(&args.inspectors, &inspectors)?;
+    let exclusions = load_exclusions(&args.exclude, &exclusions)?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
         None => None,
@@ -914,9 +910,7 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
         record: Cow::Owned(text),
         record_name: &record_name,
         read_again: &|| read_text(&args.record),
-        entities: &|task| {
-            load_entities(&args.entities, &options.entities, task).map(ForTask::Again)
-        },
+        entities: &|task| load_entities(&args.entities, &entities, task).map(ForTask::Again),
         inspectors: &inspectors,
         exclusions: &exclusions,
         announcement: announcement.as_ref(),

@@ -24,9 +24,8 @@ use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::RowSource as _;
 use shuangsui::{
-    CodeCheck, Directory, DrawInputs, EntityDirectory, Fallback, ForTask, Input,
-    InspectorDirectory, LoadOptions, ReadOptions, SeedSource, TaskFile, TextEncoding, Verification,
-    VerifyInputs,
+    Directory, DrawInputs, EntityDirectory, Fallback, ForTask, Input, InspectorDirectory,
+    LoadOptions, ReadOptions, SeedSource, TaskFile, TextEncoding, Verification, VerifyInputs,
 };
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -174,11 +173,11 @@ impl Reading {
     /// with whatever its draw accepted.
     #[wasm_bindgen(js_name = forVerify)]
     pub fn for_verify() -> Reading {
-        let mut r = Reading::new();
-        for o in [&mut r.entities, &mut r.inspectors, &mut r.exclusions] {
-            o.codes = CodeCheck::Warn;
+        Reading {
+            entities: LoadOptions::default().for_verify(),
+            inspectors: LoadOptions::default().for_verify(),
+            exclusions: LoadOptions::default().for_verify(),
         }
-        r
     }
 
     /// How the page reads one kind of file (`entities`, `inspectors` or
@@ -748,18 +747,10 @@ impl Drawing {
         record(text).map(Drawing)
     }
 
-    /// The record as published (UTF-8 bytes of [`draw`]'s text). Written
-    /// as the command line writes it (`to_writer_pretty` and a newline:
-    /// the bytes of `DrawRecord::to_json_pretty`) into one buffer sized
-    /// beforehand, without the copies of a growing string.
+    /// The record as published (UTF-8 bytes of [`draw`]'s text), as the
+    /// command line writes it.
     pub fn json(&self) -> Vec<u8> {
-        // About 620 bytes a draw with a team of two; more only costs a copy.
-        let mut out = Vec::with_capacity(self.0.draws.len() * 700 + (64 << 10));
-        if serde_json::to_writer_pretty(&mut out, &self.0).is_err() {
-            out.clear();
-        }
-        out.push(b'\n');
-        out
+        self.0.json_pretty_bytes()
     }
 
     /// JSON `{drawn, strata, unstratified, draw_key, record_digest}`: the

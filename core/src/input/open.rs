@@ -5,7 +5,7 @@
 //! through the [`Progress`] trait, which each adapter implements in its own
 //! way (a bar on a terminal, a message to the page).
 
-use crate::input::directory::{EntityDirectory, InspectorDirectory, LoadOptions};
+use crate::input::directory::{CodeCheck, EntityDirectory, InspectorDirectory, LoadOptions};
 use crate::input::exclusions::Exclusions;
 use crate::input::population::EntitySource;
 use crate::input::scan::{Directory, EntityIndex};
@@ -114,6 +114,19 @@ pub fn io_error(file: &str, what: &str, e: &std::io::Error) -> Error {
             file: Some(file.to_string()),
             ..Location::default()
         })
+}
+
+impl LoadOptions {
+    /// The options for verifying a published record: a code that is not a
+    /// valid 统一社会信用代码 is a warning, not an error, because the record
+    /// must be reproduced with whatever its draw accepted, whether its task
+    /// said `invalid_codes = "warn"` or not.
+    pub fn for_verify(self) -> LoadOptions {
+        LoadOptions {
+            codes: CodeCheck::Warn,
+            ..self
+        }
+    }
 }
 
 /// Reads an entity directory for `task`. A well-formed UTF-8 CSV is scanned
@@ -482,7 +495,7 @@ mod tests {
         let a = "统一社会信用代码\n91652302MAYYDYBDX3\n".as_bytes();
         let b = "统一社会信用代码\n91652302MAYYDYBDX4\n".as_bytes();
         let o = LoadOptions {
-            codes: crate::CodeCheck::Warn,
+            codes: CodeCheck::Warn,
             ..LoadOptions::default()
         };
         let x =
