@@ -93,27 +93,44 @@ pub struct Opened<'a> {
     pub fallback: Option<Fallback>,
 }
 
-/// The error of a file that cannot be opened or read, with what to do.
+/// The error of a file that cannot be opened, read or written, with what
+/// to do; `what` says what could not be done (`"read"`, `"open"`…).
 pub fn io_error(file: &str, what: &str, e: &std::io::Error) -> Error {
     let (hint, hint_zh) = match e.kind() {
-        std::io::ErrorKind::NotFound => ("; check the path", "，请检查路径"),
+        std::io::ErrorKind::NotFound => ("; check the path", "；请检查路径"),
         std::io::ErrorKind::PermissionDenied => {
-            ("; check the file's permissions", "，请检查文件的访问权限")
+            ("; check the file's permissions", "；请检查文件的访问权限")
         }
         _ => ("", ""),
     };
-    let what_zh = match what {
-        "open" => "打开",
-        "create" => "创建",
-        "write" => "写入",
-        _ => "读取",
-    };
-    Error::new(ErrorKind::Io, format!("cannot {what} the file: {e}{hint}"))
-        .zh(format!("无法{what_zh}文件：{e}{hint_zh}"))
-        .at(Location {
-            file: Some(file.to_string()),
-            ..Location::default()
-        })
+    Error::new(
+        ErrorKind::Io,
+        format!("cannot {what} the file: {e}{hint}"),
+        format!("{}：{e}{hint_zh}", cannot_zh(what)),
+    )
+    .at(Location {
+        file: Some(file.to_string()),
+        ..Location::default()
+    })
+}
+
+/// The Chinese for `cannot {what} the file`, for the `what`s the adapters use.
+fn cannot_zh(what: &str) -> &'static str {
+    match what {
+        "read" => "无法读取文件",
+        "write" => "无法写入文件",
+        "open" => "无法打开文件",
+        "create" => "无法创建文件",
+        "find" => "找不到文件",
+        "read the folder" => "无法读取文件夹",
+        "create the folder" => "无法创建文件夹",
+        "create the folder for" => "无法为文件创建文件夹",
+        "create a staging folder beside" => "无法在文件旁创建临时文件夹",
+        "commit the outputs in" => "无法在此处保存输出文件",
+        "move into place" => "无法把文件移到位",
+        "finish moving into place" => "无法完成把文件移到位",
+        _ => "无法处理文件",
+    }
 }
 
 impl LoadOptions {
@@ -299,8 +316,8 @@ impl<'a> Directory<'a> {
                 None => Err(Error::new(
                     ErrorKind::Io,
                     "the directory was scanned for another task; read its file again for this one",
+                    "名录库是按另一抽查任务读取的，请为本任务重新读取该文件",
                 )
-                .zh("名录库是按另一抽查任务读取的，请为本任务重新读取该文件")
                 .in_file(i.source_name())),
             },
         }
