@@ -916,7 +916,9 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
         record: Cow::Owned(text),
         record_name: &record_name,
         read_again: &|| read_text(&args.record),
-        entities: &|task| load_entities(&args.entities, &entities, task).map(ForTask::Again),
+        entities: &|task| {
+            load_entities(&args.entities, &entities, task).map(|d| ForTask::Again(Box::new(d)))
+        },
         inspectors: &inspectors,
         exclusions: &exclusions,
         announcement: announcement.as_ref(),

@@ -311,7 +311,7 @@ impl<'a> Directory<'a> {
             Directory::Indexed(i) => match i.bytes() {
                 Some(bytes) => {
                     open_entities(Input::Bytes(bytes), i.source_name(), options, task, &Quiet)
-                        .map(|o| ForTask::Again(o.directory))
+                        .map(|o| ForTask::Again(Box::new(o.directory)))
                 }
                 None => Err(Error::new(
                     ErrorKind::Io,
@@ -329,7 +329,7 @@ pub enum ForTask<'b> {
     /// The directory itself.
     Same(&'b Directory<'b>),
     /// Its file read (again) for the task.
-    Again(Directory<'b>),
+    Again(Box<Directory<'b>>),
 }
 
 impl<'b> ForTask<'b> {
