@@ -235,3 +235,15 @@ test('the task says how its directories are read ([columns.entities], as the CLI
   assert.equal(W.Entities.fromBytes(csv, 'e.csv', W.Reading.forTask(task)).count, 1);
   assert.throws(() => W.Entities.fromBytes(csv, 'e.csv', new W.Reading()), (e) => e.kind === 'MissingColumn');
 });
+
+test('a directory read in full says why (Entities.fallback), a scanned one says nothing', () => {
+  const csv = Buffer.from('id,name\n91350100M000100Y43,A\n');
+  assert.equal(JSON.parse(W.Entities.fromBytes(csv, 'e.csv', new W.Reading()).fallback), null);
+  const gbk = new W.Reading();
+  gbk.setFile('entities', 'gbk', undefined, [], []);
+  const full = W.Entities.fromBytes(csv, 'e.csv', gbk);
+  assert.equal(full.count, 1);
+  const why = JSON.parse(full.fallback);
+  assert.match(why.en, /GBK/);
+  assert.match(why.zh, /GBK/);
+});
