@@ -274,3 +274,15 @@ test('the page\'s rules in the core: the task form, column mappings, a period\'s
   assert.equal(W.readingFlags(JSON.stringify({ encoding: 'auto', sheet: '' })), '');
   assert.equal(W.exclusionsCsv(['91350100M000100Y43']), '统一社会信用代码\n91350100M000100Y43\n');
 });
+
+test('a directory read in full says why (Entities.fallback), a scanned one says nothing', () => {
+  const csv = Buffer.from('id,name\n91350100M000100Y43,A\n');
+  assert.equal(JSON.parse(W.Entities.fromBytes(csv, 'e.csv', new W.Reading()).fallback), null);
+  const gbk = new W.Reading();
+  gbk.setFile('entities', 'gbk', undefined, [], []);
+  const full = W.Entities.fromBytes(csv, 'e.csv', gbk);
+  assert.equal(full.count, 1);
+  const why = JSON.parse(full.fallback);
+  assert.match(why.en, /GBK/);
+  assert.match(why.zh, /GBK/);
+});
