@@ -270,10 +270,7 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
 /// The seed as entered: under the announcement's forms (SPEC §6.3), or in
 /// the `kind:value` notation for an explicitly unannounced draw.
 fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<SeedSource>> {
-    let flag = |s: &str, e: Error| {
-        let zh = format!("--seed “{s}”：{}", e.message_zh());
-        Error::new(e.kind(), format!("--seed \"{s}\": {}", e.message()), zh)
-    };
+    let flag = |s: &str, e: Error| e.context(&format!("--seed \"{s}\""), &format!("--seed “{s}”"));
     match announcement {
         Some(a) => shuangsui::read_seed(a, args).map_err(|e| {
             // read_seed names the source; say which flag it came from.

@@ -194,11 +194,12 @@ impl Error {
         self
     }
 
-    /// Adds a sentence after the message, in both languages (what to do in
-    /// the caller's terms, e.g. which flag supplies a missing file),
-    /// keeping the kind, the location and the details.
+    /// Adds text after the message, in both languages (what to do in the
+    /// caller's terms, e.g. which flag supplies a missing file), keeping
+    /// the kind, the location and the details. The text carries its own
+    /// leading space or punctuation.
     pub fn hint(mut self, en: &str, zh: &str) -> Error {
-        self.inner.message = format!("{} {en}", self.inner.message);
+        self.inner.message = format!("{}{en}", self.inner.message);
         self.inner.zh = format!("{}{zh}", self.inner.zh);
         self
     }

@@ -121,11 +121,12 @@ fn serialize_errors<S: Serializer>(errors: &[Error], s: S) -> std::result::Resul
     impl Serialize for E<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
             let loc = self.0.location();
-            let mut st = s.serialize_struct("Error", 4)?;
+            let mut st = s.serialize_struct("Error", 5)?;
             st.serialize_field("kind", self.0.kind().name())?;
             st.serialize_field("row", &loc.and_then(|l| l.row))?;
             st.serialize_field("column", &loc.and_then(|l| l.column.as_deref()))?;
             st.serialize_field("message", self.0.message())?;
+            st.serialize_field("message_zh", self.0.message_zh())?;
             st.end()
         }
     }
@@ -611,12 +612,12 @@ impl CaseResult {
                     let col = e
                         .location()
                         .and_then(|l| l.column.as_deref())
-                        .map(|c| format!("{c}: "))
+                        .map(|c| format!("{c}："))
                         .unwrap_or_default();
-                    format!("{col}{}", e.message())
+                    format!("{col}{}", e.message_zh())
                 })
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join("；"),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("今天（{due}）是最后一天"),
