@@ -212,7 +212,9 @@ fn draw_applies_the_task_mappings_and_verify_takes_the_same_flags() {
     assert_eq!(r.code, 0, "{r:?}");
     // The invalid code is accepted under `warn`, and said on stderr.
     assert!(
-        r.stderr.starts_with("warning: ") && r.stderr.contains(&bad),
+        r.stderr.starts_with("警告：")
+            && r.stderr.contains("\nwarning: ")
+            && r.stderr.contains(&bad),
         "{r:?}"
     );
     assert!(r.stderr.contains("row 6"), "{r:?}");

@@ -47,26 +47,13 @@ extern "C" {
 /// parts are `null`; `details` lists every problem of a file, each in the
 /// same form).
 fn problem(e: shuangsui::Error) -> JsValue {
-    json_parse(&problem_json(&e).to_string())
-}
-
-fn problem_json(e: &shuangsui::Error) -> Value {
-    let loc = e.location();
-    json!({
-        "kind": e.kind().name(),
-        "message": e.message(),
-        "message_zh": e.message_zh(),
-        "file": loc.and_then(|l| l.file.as_deref()),
-        "row": loc.and_then(|l| l.row),
-        "column": loc.and_then(|l| l.column.as_deref()),
-        "details": e.details().iter().map(problem_json).collect::<Vec<_>>(),
-    })
+    json_parse(&e.to_json().to_string())
 }
 
 /// Warnings of a loaded file (e.g. codes that fail the check digit) as a
 /// JSON list in the form of [`problem`].
 fn warnings_json(warnings: &[shuangsui::Error]) -> String {
-    Value::Array(warnings.iter().map(problem_json).collect()).to_string()
+    Value::Array(warnings.iter().map(shuangsui::Error::to_json).collect()).to_string()
 }
 
 type Out<T> = Result<T, JsValue>;
