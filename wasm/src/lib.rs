@@ -709,20 +709,19 @@ fn draw_record(
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string)
         .collect();
-    let seed = match &announcement {
-        Some(a) => shuangsui::read_seed(a, &lines).map_err(problem)?,
-        None if unannounced => lines
+    let announced = shuangsui::Announced::choose(announcement.as_ref(), unannounced).map_err(|e| {
+        problem(e.hint(
+            " (load or make the announcement, or tick the confirmation that this draw is unannounced)",
+            "（请载入或生成抽查公告，或勾选“本次抽取未经事先公告”的确认）",
+        ))
+    })?;
+    let seed = match announced {
+        shuangsui::Announced::By(a) => shuangsui::read_seed(a, &lines).map_err(problem)?,
+        _ => lines
             .iter()
             .map(|l| SeedSource::parse_unannounced(l))
             .collect::<shuangsui::Result<_>>()
             .map_err(problem)?,
-        None => {
-            return Err(problem(
-                shuangsui::Error::new(
-                    shuangsui::ErrorKind::Unannounced,
-                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one", "未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
-            ))
-        }
     };
     let source = entities.source(&task.0.task)?;
     shuangsui::draw(&DrawInputs {
@@ -731,10 +730,7 @@ fn draw_record(
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
-        announcement: match &announcement {
-            Some(a) => shuangsui::Announced::By(a),
-            None => shuangsui::Announced::Unannounced,
-        },
+        announcement: announced,
     })
     .map_err(problem)
 }

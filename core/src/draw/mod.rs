@@ -52,6 +52,30 @@ pub enum Announced<'a> {
     V1,
 }
 
+impl<'a> Announced<'a> {
+    /// How a protocol v2 draw is announced, from what its user gave: the
+    /// announcement published before the seed, or the explicit choice to
+    /// draw without one (SPEC §12). The CLI and the page both ask this.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unannounced`] when there is neither; adapters add, with
+    /// [`Error::hint`], how their user gives either.
+    pub fn choose(
+        announcement: Option<&'a Announcement>,
+        unannounced: bool,
+    ) -> Result<Announced<'a>> {
+        match announcement {
+            Some(a) => Ok(Announced::By(a)),
+            None if unannounced => Ok(Announced::Unannounced),
+            None => Err(Error::new(
+                ErrorKind::Unannounced,
+                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed; to draw without one, say so explicitly: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed",
+                "未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告；如确需不经公告抽取，须明确选择：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定",
+            )),
+        }
+    }
+}
+
 /// `draw_key` (SPEC §7): v2 binds the announcement's digest (or the empty
 /// string when unannounced); v1 has no such field.
 pub(crate) fn draw_key(
