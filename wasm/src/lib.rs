@@ -9,8 +9,9 @@
 //!   downloaded from the page is, byte for byte, the record the command line
 //!   writes for the same inputs.
 //! - Every error goes out through one helper, [`problem`], as a plain JS
-//!   object `{kind, message, message_zh, file, row, column, details}` that
-//!   survives `postMessage`; the messages are the core's own.
+//!   object in the core's one JSON form of an error (`Error::to_json`:
+//!   `{kind, kind_zh, message, message_zh, file, row, column, details}`)
+//!   that survives `postMessage`; the messages are the core's own.
 //! - Directories, exclusion lists and tasks are parsed once into handles
 //!   ([`Entities`], [`Inspectors`], [`ExclusionList`], [`Task`]) that the
 //!   worker keeps: a provincial directory takes seconds to read, and the page
@@ -43,9 +44,8 @@ extern "C" {
 }
 
 /// The one error conversion of the boundary: a core error becomes the plain
-/// object `{kind, message, message_zh, file, row, column, details}` (absent
-/// parts are `null`; `details` lists every problem of a file, each in the
-/// same form).
+/// object of its JSON form (`Error::to_json`: `{kind, kind_zh, message,
+/// message_zh, file, row, column, details}`).
 fn problem(e: shuangsui::Error) -> JsValue {
     json_parse(&e.to_json().to_string())
 }

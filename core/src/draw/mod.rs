@@ -460,14 +460,16 @@ fn summary(count: usize, digest: &Digest32) -> DigestSummary {
 }
 
 fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInputs) -> Result<()> {
-    let mismatch = |what: &str, announced: &DigestSummary, given: DigestSummary| {
+    let mismatch = |(what, what_zh): (&str, &str),
+                    announced: &DigestSummary,
+                    given: DigestSummary| {
         Err(Error::new(
             ErrorKind::AnnouncementMismatch,
             format!(
                 "the {what} differs from the one announced: announced {} rows with digest {}, given {} rows with digest {}; use exactly the files that were announced",
                 announced.count, announced.digest, given.count, given.digest
             ), format!(
-                "{what}与公告的不一致：公告为 {} 行、摘要 {}，输入为 {} 行、摘要 {}；请使用公告时的原文件",
+                "{what_zh}与公告的不一致：公告为 {} 行、摘要 {}，输入为 {} 行、摘要 {}；请使用公告时的原文件",
                 announced.count, announced.digest, given.count, given.digest
             )))
     };
@@ -486,15 +488,26 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
     }
     let e = summary(inputs.entities.count(), &inputs.entities.directory_digest());
     if a.entities != e {
-        return mismatch("entity directory (检查对象名录库)", &a.entities, e);
+        return mismatch(
+            ("entity directory (检查对象名录库)", "检查对象名录库"),
+            &a.entities,
+            e,
+        );
     }
     let i = summary(inputs.inspectors.len(), &inputs.inspectors.digest());
     if a.inspectors != i {
-        return mismatch("inspector directory (执法检查人员名录库)", &a.inspectors, i);
+        return mismatch(
+            (
+                "inspector directory (执法检查人员名录库)",
+                "执法检查人员名录库",
+            ),
+            &a.inspectors,
+            i,
+        );
     }
     let x = summary(inputs.exclusions.len(), &inputs.exclusions.digest());
     if a.exclusions != x {
-        return mismatch("exclusion list (排除名单)", &a.exclusions, x);
+        return mismatch(("exclusion list (排除名单)", "排除名单"), &a.exclusions, x);
     }
     if a.seed_sources.len() != inputs.seed.len() {
         return Err(Error::new(
