@@ -70,11 +70,19 @@
     return (where.length ? where.join(', ') + ': ' : '') + msg;
   }
 
-  // An error from the wasm boundary ({kind, message, message_zh, file, row,
-  // column, details}) or from the page, as a block of text.
+  // The kind of an error in the page's language: the core's Chinese name
+  // (kind_zh) in Chinese, its stable name in English; a plain word for the
+  // page's own errors.
+  function kindName(err) {
+    if (I18N.lang === 'zh') return (err && err.kind_zh) || t('err.kind');
+    return (err && err.kind && err.kind_zh && err.kind) || t('err.kind');
+  }
+
+  // An error from the wasm boundary ({kind, kind_zh, message, message_zh,
+  // file, row, column, details}) or from the page, as a block of text.
   function errorView(err) {
     const box = h('div', { class: 'error', role: 'alert' });
-    box.append(h('p', {}, h('strong', { text: err && err.kind ? err.kind : 'Error' }), ' ', problemLine(err)));
+    box.append(h('p', {}, h('strong', { text: kindName(err) }), ' ', problemLine(err)));
     if (err && Array.isArray(err.details) && err.details.length) {
       box.append(h('ul', {}, err.details.map((d) => h('li', {}, problemLine(d, err.file)))));
     }

@@ -180,6 +180,7 @@
     'err.row': '第 {row} 行',
     'err.column': '列“{column}”',
     'err.internal': '程序内部错误（请报告）：{message}',
+    'err.kind': '错误',
 
     'adv.summary': '高级：编码、工作表、列对应',
     'adv.encoding': '编码（CSV）',
@@ -473,6 +474,7 @@
     'err.row': 'row {row}',
     'err.column': 'column "{column}"',
     'err.internal': 'Internal error (please report): {message}',
+    'err.kind': 'Error',
 
     'adv.summary': 'Advanced: encoding, worksheet, column mapping',
     'adv.encoding': 'Encoding (CSV)',

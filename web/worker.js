@@ -2,7 +2,8 @@
 // parsed directory, so that reading a large directory or drawing never
 // freezes the page. Messages in: {id, op, args}; out: {id, progress} while
 // working, then {id, ok: true, result} or {id, ok: false, error}, where an
-// error is the wasm boundary's {kind, message, file, row, column} object.
+// error is the wasm boundary's {kind, kind_zh, message, message_zh, file,
+// row, column, details} object.
 //
 // Served, it loads the wasm glue and the module (as base64 in a script, so
 // that no fetch is needed and the CSP can forbid every connection); in the

@@ -209,10 +209,7 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
 /// The seed as entered: under the announcement's forms (SPEC §6.3), or in
 /// the `kind:value` notation for an explicitly unannounced draw.
 fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<SeedSource>> {
-    let flag = |s: &str, e: Error| {
-        let zh = format!("--seed “{s}”：{}", e.message_zh());
-        Error::new(e.kind(), format!("--seed \"{s}\": {}", e.message()), zh)
-    };
+    let flag = |s: &str, e: Error| e.context(&format!("--seed \"{s}\""), &format!("--seed “{s}”"));
     match announcement {
         Some(a) => shuangsui::read_seed(a, args).map_err(|e| {
             // read_seed names the source; say which flag it came from.
@@ -705,13 +702,14 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     )?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
-        None if args.unannounced => None,
-        None => {
-            return Err(Error::new(
-                ErrorKind::Unannounced,
-                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed (--announcement announcement.json, made by `shuangsui announce`). To draw without one, say so with --unannounced: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed", "未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告（--announcement announcement.json，由 shuangsui announce 生成）。如确需不经公告抽取，请加 --unannounced：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定"))
-        }
+        None => None,
     };
+    let announced = shuangsui::Announced::choose(announcement.as_ref(), args.unannounced).map_err(|e| {
+        e.hint(
+            " (give it with --announcement announcement.json, made by `shuangsui announce`, or draw without one with --unannounced)",
+            "（用 --announcement announcement.json 指定，该文件由 shuangsui announce 生成；或加 --unannounced 不经公告抽取）",
+        )
+    })?;
     let seed = seeds(&args.seed, announcement.as_ref())?;
     shuangsui::timing::mark("start");
     let l = load(&args.files)?;
@@ -727,10 +725,7 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         inspectors: &l.inspectors,
         exclusions: &l.exclusions,
         seed: &seed,
-        announcement: match &announcement {
-            Some(a) => shuangsui::Announced::By(a),
-            None => shuangsui::Announced::Unannounced,
-        },
+        announcement: announced,
     })
     .map_err(|e| match (&args.announcement, e.kind()) {
         (Some(p), ErrorKind::AnnouncementMismatch) => e.in_file(&name(p)),

@@ -35,7 +35,7 @@ fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
 fn with_calendar_hint(e: Error) -> Error {
     if e.kind() == ErrorKind::CalendarUncovered {
         e.hint(
-            "Give the file with --calendar FILE.",
+            " Give the file with --calendar FILE.",
             "请用 --calendar 文件 指定该文件。",
         )
     } else {

@@ -16,8 +16,8 @@ Exit codes:
      task that breaks a rule, inputs that differ from the announcement, a
      date in a year the working-day calendar does not cover
 
-Errors go to stderr as `error: FILE, row N, column \"X\": what is wrong and
-what to do`; with --format json, stdout holds one JSON document and errors
+Errors go to stderr in Chinese, then in English: `错误：FILE，第 N 行，“X”列：…`
+then `error: FILE, row N, column \"X\": what is wrong and what to do`; with --format json, stdout holds one JSON document and errors
 are one JSON object on stderr.
 
 The protocol is specified in SPEC.md (shuangsui-draw/1); anyone can re-run a

@@ -64,30 +64,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// An error as JSON: kind, message, location, and the individual problems
-/// of a file that has several.
-fn error_json(e: &shuangsui::Error) -> serde_json::Value {
-    let loc = e.location();
-    serde_json::json!({
-        "kind": e.kind().name(),
-        "message": e.message(),
-        "file": loc.and_then(|l| l.file.clone()),
-        "row": loc.and_then(|l| l.row),
-        "column": loc.and_then(|l| l.column.clone()),
-        "details": e.details().iter().map(error_json).collect::<Vec<_>>(),
-    })
-}
-
 fn print_error(format: Format, e: &shuangsui::Error) {
     let mut err = std::io::stderr().lock();
-    // An error's Display lists every problem of a file on its own line.
+    // Chinese first, then English; each lists every problem of a file on
+    // its own line.
     let _ = match format {
         Format::Json => {
-            let mut v = error_json(e);
+            let mut v = e.to_json();
             v["exit_code"] = 2.into();
             writeln!(err, "{}", serde_json::json!({ "error": v }))
         }
-        _ => writeln!(err, "error: {e}"),
+        _ => writeln!(err, "错误：{}\nerror: {e}", e.display_zh()),
     };
 }
 
@@ -95,8 +82,8 @@ fn print_warnings(format: Format, warnings: &[shuangsui::Error]) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
         let _ = match format {
-            Format::Json => writeln!(err, "{}", serde_json::json!({ "warning": error_json(w) })),
-            _ => writeln!(err, "warning: {w}"),
+            Format::Json => writeln!(err, "{}", serde_json::json!({ "warning": w.to_json() })),
+            _ => writeln!(err, "警告：{}\nwarning: {w}", w.display_zh()),
         };
     }
 }

@@ -230,7 +230,10 @@ fn input_errors_give_2_with_file_row_and_column() {
     let missing = dir.join("nope.csv");
     let r = run(&["digest", "entities", &s(&missing)]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.starts_with("error: "), "{r:?}");
+    // Chinese first, then English, each naming the file.
+    assert!(r.stderr.starts_with("错误："), "{r:?}");
+    assert!(r.stderr.contains("无法打开文件"), "{r:?}");
+    assert!(r.stderr.contains("\nerror: "), "{r:?}");
     assert!(r.stderr.contains(&s(&missing)), "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
 

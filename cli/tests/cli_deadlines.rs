@@ -91,7 +91,13 @@ fn an_uncovered_year_is_an_input_error_that_says_how_to_supply_it() {
     let r = run(&["deadline", "--start", "2027-03-01", "--working-days", "7"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
-    assert!(r.stderr.starts_with("error: "), "{r:?}");
+    assert!(r.stderr.starts_with("错误："), "{r:?}");
+    assert!(r.stderr.contains("工作日日历不含 2027 年"), "{r:?}");
+    assert!(
+        r.stderr.contains("请用 --calendar 文件 指定该文件"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("\nerror: "), "{r:?}");
     assert!(r.stderr.contains("does not cover 2027"), "{r:?}");
     assert!(r.stderr.contains("--calendar FILE"), "{r:?}");
     assert!(r.stderr.contains("# covers: 2027"), "{r:?}");

@@ -121,7 +121,11 @@ fn every_problem_of_a_file_is_listed_at_once() {
     for row in ["row 2", "row 4", "row 5", "row 7"] {
         assert!(r.stderr.contains(row), "{row}: {r:?}");
     }
-    assert_eq!(r.stderr.lines().count(), 5, "{r:?}");
+    // Chinese first (the summary and one line per problem), then English.
+    assert!(r.stderr.starts_with("错误："), "{r:?}");
+    assert!(r.stderr.contains("发现 4 处问题"), "{r:?}");
+    assert!(r.stderr.contains("第 7 行"), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 10, "{r:?}");
     // As JSON: one object with the problems as details.
     let r = run(&[
         "--format",
@@ -197,7 +201,9 @@ fn draw_applies_the_task_mappings_and_verify_takes_the_same_flags() {
     assert_eq!(r.code, 0, "{r:?}");
     // The invalid code is accepted under `warn`, and said on stderr.
     assert!(
-        r.stderr.starts_with("warning: ") && r.stderr.contains(&bad),
+        r.stderr.starts_with("警告：")
+            && r.stderr.contains("\nwarning: ")
+            && r.stderr.contains(&bad),
         "{r:?}"
     );
     assert!(r.stderr.contains("row 6"), "{r:?}");

@@ -731,7 +731,10 @@ describe('the web page in headless Chromium', () => {
     const mapped = cliDigest(odd, '--map', '纳税人识别号=id');
     await page.setInputFiles('[data-testid=entities-file]', odd);
     await page.waitForSelector(`${box('entities')}.bad`);
-    assert.match(await page.textContent(`${box('entities')} .status .error`), /MissingColumn/);
+    // In Chinese the kind is named in Chinese, never by its English code.
+    const missingText = await page.textContent(`${box('entities')} .status .error`);
+    assert.match(missingText, /缺少必需的列/);
+    assert.doesNotMatch(missingText, /MissingColumn/);
     assert.ok(await page.$eval(adv, (d) => d.open), 'the advanced settings open when a column is missing');
     const headers = await page.$$eval(`${box('entities')} datalist option`, (os) => os.map((o) => o.value));
     assert.ok(headers.includes('纳税人识别号'), `the file's headers are offered: ${JSON.stringify(headers)}`);

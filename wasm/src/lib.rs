@@ -9,8 +9,9 @@
 //!   downloaded from the page is, byte for byte, the record the command line
 //!   writes for the same inputs.
 //! - Every error goes out through one helper, [`problem`], as a plain JS
-//!   object `{kind, message, message_zh, file, row, column, details}` that
-//!   survives `postMessage`; the messages are the core's own.
+//!   object in the core's one JSON form of an error (`Error::to_json`:
+//!   `{kind, kind_zh, message, message_zh, file, row, column, details}`)
+//!   that survives `postMessage`; the messages are the core's own.
 //! - Directories, exclusion lists and tasks are parsed once into handles
 //!   ([`Entities`], [`Inspectors`], [`ExclusionList`], [`Task`]) that the
 //!   worker keeps: a provincial directory takes seconds to read, and the page
@@ -47,30 +48,16 @@ extern "C" {
 }
 
 /// The one error conversion of the boundary: a core error becomes the plain
-/// object `{kind, message, message_zh, file, row, column, details}` (absent
-/// parts are `null`; `details` lists every problem of a file, each in the
-/// same form).
+/// object of its JSON form (`Error::to_json`: `{kind, kind_zh, message,
+/// message_zh, file, row, column, details}`).
 fn problem(e: shuangsui::Error) -> JsValue {
-    json_parse(&problem_json(&e).to_string())
-}
-
-fn problem_json(e: &shuangsui::Error) -> Value {
-    let loc = e.location();
-    json!({
-        "kind": e.kind().name(),
-        "message": e.message(),
-        "message_zh": e.message_zh(),
-        "file": loc.and_then(|l| l.file.as_deref()),
-        "row": loc.and_then(|l| l.row),
-        "column": loc.and_then(|l| l.column.as_deref()),
-        "details": e.details().iter().map(problem_json).collect::<Vec<_>>(),
-    })
+    json_parse(&e.to_json().to_string())
 }
 
 /// Warnings of a loaded file (e.g. codes that fail the check digit) as a
 /// JSON list in the form of [`problem`].
 fn warnings_json(warnings: &[shuangsui::Error]) -> String {
-    Value::Array(warnings.iter().map(problem_json).collect()).to_string()
+    Value::Array(warnings.iter().map(shuangsui::Error::to_json).collect()).to_string()
 }
 
 type Out<T> = Result<T, JsValue>;
@@ -649,20 +636,19 @@ fn draw_record(
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string)
         .collect();
-    let seed = match &announcement {
-        Some(a) => shuangsui::read_seed(a, &lines).map_err(problem)?,
-        None if unannounced => lines
+    let announced = shuangsui::Announced::choose(announcement.as_ref(), unannounced).map_err(|e| {
+        problem(e.hint(
+            " (load or make the announcement, or tick the confirmation that this draw is unannounced)",
+            "（请载入或生成抽查公告，或勾选“本次抽取未经事先公告”的确认）",
+        ))
+    })?;
+    let seed = match announced {
+        shuangsui::Announced::By(a) => shuangsui::read_seed(a, &lines).map_err(problem)?,
+        _ => lines
             .iter()
             .map(|l| SeedSource::parse_unannounced(l))
             .collect::<shuangsui::Result<_>>()
             .map_err(problem)?,
-        None => {
-            return Err(problem(
-                shuangsui::Error::new(
-                    shuangsui::ErrorKind::Unannounced,
-                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one", "未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
-            ))
-        }
     };
     let source = entities.source(&task.0.task).map_err(problem)?;
     shuangsui::draw(&DrawInputs {
@@ -671,10 +657,7 @@ fn draw_record(
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
-        announcement: match &announcement {
-            Some(a) => shuangsui::Announced::By(a),
-            None => shuangsui::Announced::Unannounced,
-        },
+        announcement: announced,
     })
     .map_err(problem)
 }

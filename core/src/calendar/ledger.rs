@@ -9,8 +9,7 @@
 //! every original cell so that the CSV output passes unknown columns through
 //! untouched.
 
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::count::Period;
 use super::date::Date;
@@ -109,27 +108,11 @@ pub struct CaseResult {
     /// Names of the holidays inside the period.
     pub holidays_in_period: Vec<String>,
     /// What is wrong with the row (empty unless the status is `error`).
-    #[serde(serialize_with = "serialize_errors")]
+    /// (Each in the one JSON form of an error, see [`Error`].)
     pub errors: Vec<Error>,
     /// Every cell of the row as read, in the file's column order.
     #[serde(skip)]
     pub cells: Vec<String>,
-}
-
-fn serialize_errors<S: Serializer>(errors: &[Error], s: S) -> std::result::Result<S::Ok, S::Error> {
-    struct E<'a>(&'a Error);
-    impl Serialize for E<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-            let loc = self.0.location();
-            let mut st = s.serialize_struct("Error", 4)?;
-            st.serialize_field("kind", self.0.kind().name())?;
-            st.serialize_field("row", &loc.and_then(|l| l.row))?;
-            st.serialize_field("column", &loc.and_then(|l| l.column.as_deref()))?;
-            st.serialize_field("message", self.0.message())?;
-            st.end()
-        }
-    }
-    s.collect_seq(errors.iter().map(E))
 }
 
 /// Counts of cases by status.
@@ -611,12 +594,12 @@ impl CaseResult {
                     let col = e
                         .location()
                         .and_then(|l| l.column.as_deref())
-                        .map(|c| format!("{c}: "))
+                        .map(|c| format!("{c}："))
                         .unwrap_or_default();
-                    format!("{col}{}", e.message())
+                    format!("{col}{}", e.message_zh())
                 })
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join("；"),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("今天（{due}）是最后一天"),

@@ -55,6 +55,30 @@ pub enum Announced<'a> {
     V1,
 }
 
+impl<'a> Announced<'a> {
+    /// How a protocol v2 draw is announced, from what its user gave: the
+    /// announcement published before the seed, or the explicit choice to
+    /// draw without one (SPEC §12). The CLI and the page both ask this.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unannounced`] when there is neither; adapters add, with
+    /// [`Error::hint`], how their user gives either.
+    pub fn choose(
+        announcement: Option<&'a Announcement>,
+        unannounced: bool,
+    ) -> Result<Announced<'a>> {
+        match announcement {
+            Some(a) => Ok(Announced::By(a)),
+            None if unannounced => Ok(Announced::Unannounced),
+            None => Err(Error::new(
+                ErrorKind::Unannounced,
+                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed; to draw without one, say so explicitly: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed",
+                "未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告；如确需不经公告抽取，须明确选择：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定",
+            )),
+        }
+    }
+}
+
 /// `draw_key` (SPEC §7): v2 binds the announcement's digest (or the empty
 /// string when unannounced); v1 has no such field.
 pub(crate) fn draw_key(
@@ -432,14 +456,16 @@ fn bytes(w: &[u64; 4]) -> Digest32 {
 }
 
 fn check_announcement(a: &Announcement, p: &Prepared, seed: &[SeedSource]) -> Result<()> {
-    let mismatch = |what: &str, announced: &DigestSummary, given: DigestSummary| {
+    let mismatch = |(what, what_zh): (&str, &str),
+                    announced: &DigestSummary,
+                    given: DigestSummary| {
         Err(Error::new(
             ErrorKind::AnnouncementMismatch,
             format!(
                 "the {what} differs from the one announced: announced {} rows with digest {}, given {} rows with digest {}; use exactly the files that were announced",
                 announced.count, announced.digest, given.count, given.digest
             ), format!(
-                "{what}与公告的不一致：公告为 {} 行、摘要 {}，输入为 {} 行、摘要 {}；请使用公告时的原文件",
+                "{what_zh}与公告的不一致：公告为 {} 行、摘要 {}，输入为 {} 行、摘要 {}；请使用公告时的原文件",
                 announced.count, announced.digest, given.count, given.digest
             )))
     };
@@ -460,15 +486,26 @@ fn check_announcement(a: &Announcement, p: &Prepared, seed: &[SeedSource]) -> Re
     }
     let e = p.entities_summary();
     if a.entities != e {
-        return mismatch("entity directory (检查对象名录库)", &a.entities, e);
+        return mismatch(
+            ("entity directory (检查对象名录库)", "检查对象名录库"),
+            &a.entities,
+            e,
+        );
     }
     let i = p.inspectors_summary();
     if a.inspectors != i {
-        return mismatch("inspector directory (执法检查人员名录库)", &a.inspectors, i);
+        return mismatch(
+            (
+                "inspector directory (执法检查人员名录库)",
+                "执法检查人员名录库",
+            ),
+            &a.inspectors,
+            i,
+        );
     }
     let x = p.exclusions_summary();
     if a.exclusions != x {
-        return mismatch("exclusion list (排除名单)", &a.exclusions, x);
+        return mismatch(("exclusion list (排除名单)", "排除名单"), &a.exclusions, x);
     }
     if a.seed_sources.len() != seed.len() {
         return Err(Error::new(

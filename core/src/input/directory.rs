@@ -292,14 +292,20 @@ pub(crate) fn looks_scientific(v: &str) -> bool {
 }
 
 /// The error for a code that Excel turned into a number.
-fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -> Error {
+fn mangled_code(
+    source: &str,
+    row: u64,
+    header: &str,
+    value: &str,
+    (what, what_zh): (&str, &str),
+) -> Error {
     let value = crate::spec::text::quote_short(value);
     Error::new(
         ErrorKind::InvalidId,
         format!(
             "the {what} \"{value}\" was stored as a number, which loses digits; in Excel select the column, format it as Text (设置单元格格式 → 文本) and enter the codes again (or export them again from the registration system)"
         ), format!(
-        "{what}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
+        "{what_zh}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
     ))
     .at(loc(source, row, header))
 }
@@ -359,10 +365,10 @@ fn interned(keys: &mut BTreeMap<String, Arc<str>>, key: &str) -> Arc<str> {
         .clone()
 }
 
-fn missing_column(source: &str, what: &str, aliases: &str) -> Error {
+fn missing_column(source: &str, (what, what_zh): (&str, &str), aliases: &str) -> Error {
     Error::new(
         ErrorKind::MissingColumn,
-        format!("no {what} column; the header row needs one of: {aliases} (or map your column to it explicitly)"), format!("缺少{what}列；表头需含以下之一：{aliases}（或手工指定对应列）"))
+        format!("no {what} column; the header row needs one of: {aliases} (or map your column to it explicitly)"), format!("缺少“{what_zh}”列；表头需含以下之一：{aliases}（或手工指定对应列）"))
     .at(Location {
         file: Some(source.to_string()),
         row: None,
@@ -432,11 +438,17 @@ fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest
     h.finalize().into()
 }
 
-fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {
+fn duplicate_id(
+    source: &str,
+    (what, what_zh): (&str, &str),
+    id: &str,
+    first: u64,
+    second: u64,
+) -> Error {
     let id = crate::spec::text::quote_short(id);
     Error::new(
         ErrorKind::DuplicateId,
-        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"), format!("{what}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"))
+        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"), format!("{what_zh}“{id}”重复出现在第 {first} 行和第 {second} 行；每个{what_zh}只能出现一次，请合并或删除其中一行"))
     .at(Location {
         file: Some(source.to_string()),
         row: Some(second),
@@ -596,14 +608,14 @@ impl EntityDirectory {
         let name_col = find(&|r| *r == EntityColumn::Name)?.ok_or_else(|| {
             missing_column(
                 &source,
-                "name (企业名称)",
+                ("name (企业名称)", "企业名称"),
                 "企业名称, 主体名称, 市场主体名称, 名称, name",
             )
         })?;
         if id_col.is_none() && legacy_col.is_none() {
             return Err(missing_column(
                 &source,
-                "id (统一社会信用代码)",
+                ("id (统一社会信用代码)", "统一社会信用代码"),
                 "统一社会信用代码, 信用代码, 注册号, id",
             ));
         }
@@ -644,7 +656,7 @@ impl EntityDirectory {
                         line,
                         &headers[c],
                         &row[c],
-                        "code (统一社会信用代码)",
+                        ("code (统一社会信用代码)", "统一社会信用代码"),
                     ));
                     return None;
                 }
@@ -741,7 +753,7 @@ impl EntityDirectory {
             if w[0].id == w[1].id {
                 problems.push(duplicate_id(
                     &source,
-                    "the id (统一社会信用代码)",
+                    ("the id (统一社会信用代码)", "统一社会信用代码"),
                     &w[0].id,
                     w[0].row,
                     w[1].row,
@@ -925,12 +937,12 @@ impl InspectorDirectory {
         let id_col = col(&InspectorColumn::Id).ok_or_else(|| {
             missing_column(
                 &source,
-                "certificate number (执法证号)",
+                ("certificate number (执法证号)", "执法证号"),
                 "执法证号, 证号, id",
             )
         })?;
         let name_col = col(&InspectorColumn::Name)
-            .ok_or_else(|| missing_column(&source, "name (姓名)", "姓名, name"))?;
+            .ok_or_else(|| missing_column(&source, ("name (姓名)", "姓名"), "姓名, name"))?;
         let dept_col = col(&InspectorColumn::Department);
         let fields_col = col(&InspectorColumn::Fields);
         let status_col = col(&InspectorColumn::Status);
@@ -946,7 +958,7 @@ impl InspectorDirectory {
                     line,
                     &headers[id_col],
                     &row[id_col],
-                    "certificate number (执法证号)",
+                    ("certificate number (执法证号)", "执法证号"),
                 ));
                 None
             } else {
@@ -1076,7 +1088,7 @@ impl InspectorDirectory {
             if w[0].id == w[1].id {
                 problems.push(duplicate_id(
                     &source,
-                    "the certificate number (执法证号)",
+                    ("the certificate number (执法证号)", "执法证号"),
                     &w[0].id,
                     w[0].row,
                     w[1].row,

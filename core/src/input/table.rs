@@ -270,18 +270,21 @@ impl<'a> Table<'a> {
                     };
                     match reader.read_record(record) {
                         Err(CsvProblem::Io(line, io)) => {
-                            let detail = io.to_string();
-                            return Err(if io.kind() == std::io::ErrorKind::InvalidData {
-                                Error::new(ErrorKind::Csv, detail.clone(), zh_decoding(&detail))
-                                    .at(at(source, Some(line), None))
-                            } else {
-                                Error::new(
+                            // A decoding problem travels inside the I/O
+                            // error as our own error, both languages ready.
+                            let decoding = io
+                                .get_ref()
+                                .and_then(|inner| inner.downcast_ref::<Error>())
+                                .cloned();
+                            return Err(match decoding {
+                                Some(e) => e,
+                                None => Error::new(
                                     ErrorKind::Io,
-                                    format!("cannot read the file: {detail}"),
-                                    format!("无法读取文件：{detail}"),
-                                )
-                                .at(at(source, Some(line), None))
-                            });
+                                    format!("cannot read the file: {io}"),
+                                    format!("无法读取文件：{io}"),
+                                ),
+                            }
+                            .at(at(source, Some(line), None)));
                         }
                         Err(CsvProblem::Unclosed { line, column }) => {
                             return Err(Error::new(
@@ -506,16 +509,14 @@ impl<R> RowSource for CsvRows<R> {
     }
 }
 
-/// The Chinese message for a decoding error of [`Utf8Checked`],
-/// [`AutoText`] or [`Gb18030Reader`].
-fn zh_decoding(detail: &str) -> String {
-    if detail.contains("mixes encodings") {
-        "文件从此行起不是 UTF-8 编码，而文件中首段非 ASCII 文字是 UTF-8：文件混用了编码；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取".into()
-    } else if detail.contains("neither UTF-8 nor GBK") {
-        "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本；请用 Excel 另存为“CSV UTF-8”".into()
-    } else {
-        "文件从此行起不是 UTF-8 编码的文本；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取".into()
-    }
+/// A decoding error of [`Utf8Checked`], [`AutoText`] or
+/// [`Gb18030Reader`], carried inside the [`std::io::Error`] their `Read`
+/// returns, so that the table reader hands it on with both languages.
+fn decoding_error(en: &str, zh: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        Error::new(ErrorKind::Csv, en, zh),
+    )
 }
 
 /// How many bytes from the first non-ASCII byte decide the encoding.
@@ -559,14 +560,17 @@ impl<R: Read> Utf8Checked<R> {
     }
 
     fn invalid(&self) -> std::io::Error {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            if self.sniffed {
-                "the file is not UTF-8 text from this row on, though its first non-ASCII text is UTF-8: the file mixes encodings — save it again as \"CSV UTF-8\", or read it with the encoding gbk"
-            } else {
-                "the file is not UTF-8 text from this row on; save it again as \"CSV UTF-8\", or read it with the encoding gbk"
-            },
-        )
+        if self.sniffed {
+            decoding_error(
+                "the file is not UTF-8 text from this row on, though its first non-ASCII text is UTF-8: the file mixes encodings — save it again as \"CSV UTF-8\", or read it with the encoding gbk",
+                "文件从此行起不是 UTF-8 编码，而文件中首段非 ASCII 文字是 UTF-8：文件混用了编码；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取",
+            )
+        } else {
+            decoding_error(
+                "the file is not UTF-8 text from this row on; save it again as \"CSV UTF-8\", or read it with the encoding gbk",
+                "文件从此行起不是 UTF-8 编码的文本；请用 Excel 另存为“CSV UTF-8”，或按 GBK 编码读取",
+            )
+        }
     }
 }
 
@@ -977,9 +981,9 @@ impl<R: Read> Gb18030Reader<R> {
             self.in_start += read;
             match result {
                 encoding_rs::DecoderResult::Malformed(_, _) => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
+                    return Err(decoding_error(
                         "the file is neither UTF-8 nor GBK/GB18030 text",
+                        "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本；请用 Excel 另存为“CSV UTF-8”",
                     ));
                 }
                 // With the last input consumed, the decoder is done.

@@ -194,7 +194,7 @@ pub fn verify_read(
         Err(e) => {
             return differs(d(
                 format!("the recorded task's exclusions are malformed: {e}"),
-                format!("抽取记录中任务的排除名单格式有误：{}", e.message_zh()),
+                format!("抽取记录中任务的排除名单格式有误：{}", e.display_zh()),
             ))
         }
     };
@@ -224,7 +224,7 @@ pub fn verify_read(
                 format!("re-running the recorded draw fails, so the record cannot be right: {e}"),
                 format!(
                     "按记录重新抽取时出错，因此记录不可能正确：{}",
-                    e.message_zh()
+                    e.display_zh()
                 ),
             ))
         }

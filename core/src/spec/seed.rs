@@ -177,7 +177,7 @@ impl SeedSource {
     }
 
     fn parse_v1(s: &str, text_by_default: bool) -> Result<SeedSource> {
-        let n = normalize_text(s).map_err(|e| bad_seed(e.message(), e.message_zh()))?;
+        let n = normalize_text(s).map_err(|e| e.with_kind(ErrorKind::InvalidSeed))?;
         let (kind, value) = match prefix(&n) {
             Some(("text", v)) => (SeedKind::Text, text_value(v)?),
             Some(("lottery", v)) => (SeedKind::Lottery, lottery_v1(v, false)?),
@@ -243,7 +243,7 @@ fn short(s: &str) -> String {
 }
 
 fn text_value(v: &str) -> Result<String> {
-    let v = normalize_text(v).map_err(|e| bad_seed(e.message(), e.message_zh()))?;
+    let v = normalize_text(v).map_err(|e| e.with_kind(ErrorKind::InvalidSeed))?;
     if v.is_empty() {
         return Err(bad_seed("the seed text is empty", "随机种子文字为空"));
     }
@@ -264,7 +264,7 @@ fn canonical_group(numbers: &[u64]) -> String {
 
 /// The v1 notation of lottery numbers (SPEC §6.1): one group.
 fn lottery_v1(s: &str, unordered: bool) -> Result<String> {
-    let s = normalize_text(s).map_err(|e| bad_seed(e.message(), e.message_zh()))?;
+    let s = normalize_text(s).map_err(|e| e.with_kind(ErrorKind::InvalidSeed))?;
     if let Some(bad) = s.chars().find(|c| {
         !(c.is_ascii_digit() || matches!(c, ' ' | ',' | '-' | '.' | ';' | '、' | '+' | '|'))
     }) {
@@ -626,7 +626,7 @@ impl SeedForm {
     /// assert!(form.read("3 9 12 20 27 33").is_err()); // the blue ball is missing
     /// ```
     pub fn read(&self, entered: &str) -> Result<SeedSource> {
-        let n = normalize_text(entered).map_err(|e| bad_seed(e.message(), e.message_zh()))?;
+        let n = normalize_text(entered).map_err(|e| e.with_kind(ErrorKind::InvalidSeed))?;
         let what = self.describe();
         let (expects, expects_zh) = self.expects();
         let refuse = |en: String, zh: String| {
@@ -649,8 +649,12 @@ impl SeedForm {
             SeedForm::Lottery { groups, .. } => {
                 read_lottery(groups, body).map_err(|(en, zh)| refuse(en, zh))?
             }
-            SeedForm::Beacon { bytes, .. } => beacon(body, Some(*bytes))
-                .map_err(|e| refuse(e.message().to_string(), e.message_zh().to_string()))?,
+            SeedForm::Beacon { bytes, .. } => beacon(body, Some(*bytes)).map_err(|e| {
+                e.hint(
+                    &format!("; the announcement says {what}: {expects}"),
+                    &format!("；公告写明的是 {what}：{expects_zh}"),
+                )
+            })?,
             SeedForm::Text { .. } => text_value(body)?,
         };
         Ok(SeedSource {
@@ -969,9 +973,20 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
     let bad = |i: usize, en: String, zh: String| {
         Error::new(
             ErrorKind::InvalidTask,
-            format!("{source}: [[seed]] number {}: {en}", i + 1),
-            format!("{source}：第 {} 个 [[seed]]：{zh}", i + 1),
+            format!("[[seed]] number {}: {en}", i + 1),
+            format!("第 {} 个 [[seed]]：{zh}", i + 1),
         )
+        .in_file(source)
+    };
+    // A problem found by a rule of its own (text, the form's checks),
+    // filed as a problem of the task file.
+    let within = |i: usize, e: Error| {
+        e.context(
+            &format!("[[seed]] number {}", i + 1),
+            &format!("第 {} 个 [[seed]]", i + 1),
+        )
+        .with_kind(ErrorKind::InvalidTask)
+        .in_file(source)
     };
     let toml::Value::Array(tables) = v else {
         return Err(bad(
@@ -988,13 +1003,9 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
         let text = |t: &mut toml::Table, k: &str| -> Result<Option<String>> {
             match t.remove(k) {
                 None => Ok(None),
-                Some(toml::Value::String(s)) => normalize_text(&s).map(Some).map_err(|e| {
-                    bad(
-                        i,
-                        format!("`{k}`: {}", e.message()),
-                        format!("`{k}`：{}", e.message_zh()),
-                    )
-                }),
+                Some(toml::Value::String(s)) => normalize_text(&s)
+                    .map(Some)
+                    .map_err(|e| within(i, e.context(&format!("`{k}`"), &format!("`{k}`")))),
                 Some(_) => Err(bad(
                     i,
                     format!("`{k}` must be a text in quotes, e.g. {k} = \"2026318\""),
@@ -1150,8 +1161,7 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
                 format!("{}来源中有未知的键 `{k}`", form.kind().zh()),
             ));
         }
-        form.validate()
-            .map_err(|e| bad(i, e.message().to_string(), e.message_zh().to_string()))?;
+        form.validate().map_err(|e| within(i, e))?;
         forms.push(form);
     }
     Ok(forms)
