@@ -3,7 +3,7 @@
 //! §3 and hashed into their digests (§3.4).
 
 use crate::input::table::{ReadOptions, RowSource, Table};
-use crate::spec::hash::{hex, Digest32};
+use crate::spec::hash::{hex, Digest32, Tagged};
 use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
 use crate::spec::text::{
     canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
@@ -427,19 +427,16 @@ fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Dig
 
 /// SPEC §3.4: `SHA256(lp(tag) ‖ u64be(m) ‖ lp(k_1) ‖ … ‖ lp(k_m) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n)`.
 fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest32 {
-    let mut h = Sha256::new();
-    h.update((tag.len() as u64).to_be_bytes());
-    h.update(tag.as_bytes());
-    h.update((keys.len() as u64).to_be_bytes());
+    let mut h = Tagged::new(tag);
+    h.count(keys.len());
     for k in keys {
-        h.update((k.len() as u64).to_be_bytes());
-        h.update(k.as_bytes());
+        h.field(k.as_bytes());
     }
-    h.update((leaves.len() as u64).to_be_bytes());
+    h.count(leaves.len());
     for l in leaves {
         h.update(l);
     }
-    h.finalize().into()
+    h.finish()
 }
 
 fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {

@@ -3,12 +3,11 @@
 
 use crate::input::directory::LoadOptions;
 use crate::input::table::{RowSource, Table};
-use crate::spec::hash::{hex, Digest32};
+use crate::spec::hash::{hex, Digest32, Tagged};
 use crate::spec::headers::{entity_column, EntityColumn};
 use crate::spec::text::normalize_entity_id;
 use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 /// A set of excluded entity ids with its digest.
@@ -244,17 +243,13 @@ impl Exclusions {
 
     /// The exclusion digest (SPEC §4).
     pub fn digest(&self) -> Digest32 {
-        let tag = b"shuangsui/1/exclusions";
-        let mut h = Sha256::new();
-        h.update((tag.len() as u64).to_be_bytes());
-        h.update(tag);
-        h.update((self.ids.len() as u64).to_be_bytes());
+        let mut h = Tagged::new("shuangsui/1/exclusions");
+        h.count(self.ids.len());
         // BTreeSet<String> iterates in byte order, which SPEC §4 requires.
         for id in &self.ids {
-            h.update((id.len() as u64).to_be_bytes());
-            h.update(id.as_bytes());
+            h.field(id.as_bytes());
         }
-        h.finalize().into()
+        h.finish()
     }
 
     /// The digest as lowercase hex.

@@ -17,7 +17,7 @@ use crate::input::directory::{
 };
 use crate::input::population::{EntitySource, Strata};
 use crate::input::table::TextEncoding;
-use crate::spec::hash::Digest32;
+use crate::spec::hash::{Digest32, Tagged};
 use crate::spec::headers::EntityColumn;
 use crate::spec::task::Task;
 use crate::spec::text::{normalize_into, normalize_text};
@@ -1356,18 +1356,14 @@ fn scan(
     {
         return Ok(None);
     }
-    let tag = b"shuangsui/1/entities";
-    let mut h = Sha256::new();
-    h.update((tag.len() as u64).to_be_bytes());
-    h.update(tag);
-    h.update((layout.keys.len() as u64).to_be_bytes());
+    let mut h = Tagged::new("shuangsui/1/entities");
+    h.count(layout.keys.len());
     for (k, _) in &layout.keys {
-        h.update((k.len() as u64).to_be_bytes());
-        h.update(k.as_bytes());
+        h.field(k.as_bytes());
     }
-    h.update((order.len() as u64).to_be_bytes());
+    h.count(order.len());
     hash_leaves_in_order(&mut h, &order, &leaves);
-    let digest: Digest32 = h.finalize().into();
+    let digest: Digest32 = h.finish();
     crate::timing::mark("scan: digest");
     drop(leaves);
     Ok(Some(Scanned {
@@ -1383,7 +1379,7 @@ fn scan(
 /// order, so each is a random access into hundreds of megabytes; asking for
 /// the ones a little ahead early lets the memory fetch them in parallel
 /// (without it, this loop waits on memory for most of its time).
-fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
+fn hash_leaves_in_order(h: &mut Tagged, order: &[u128], leaves: &[Digest32]) {
     const AHEAD: usize = 64;
     /// Leaves per batch handed from the gathering thread to the hashing one.
     const BATCH: usize = 32 * 1024;
