@@ -55,15 +55,41 @@ pub(crate) fn file_name(path: &Path) -> String {
 }
 
 pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    let hint = match e.kind() {
-        std::io::ErrorKind::NotFound => "; check the path",
-        std::io::ErrorKind::PermissionDenied => "; check the file's permissions",
-        _ => "",
+    let (hint, hint_zh) = match e.kind() {
+        std::io::ErrorKind::NotFound => ("; check the path", "；请检查路径"),
+        std::io::ErrorKind::PermissionDenied => {
+            ("; check the file's permissions", "；请检查文件的访问权限")
+        }
+        _ => ("", ""),
     };
-    Error::new(ErrorKind::Io, format!("cannot {what} the file: {e}{hint}")).at(Location {
+    Error::new(
+        ErrorKind::Io,
+        format!("cannot {what} the file: {e}{hint}"),
+        format!("{}：{e}{hint_zh}", cannot_zh(what)),
+    )
+    .at(Location {
         file: Some(name(path)),
         ..Location::default()
     })
+}
+
+/// The Chinese for `cannot {what} the file`, for the `what`s the CLI uses.
+fn cannot_zh(what: &str) -> &'static str {
+    match what {
+        "read" => "无法读取文件",
+        "write" => "无法写入文件",
+        "open" => "无法打开文件",
+        "create" => "无法创建文件",
+        "find" => "找不到文件",
+        "read the folder" => "无法读取文件夹",
+        "create the folder" => "无法创建文件夹",
+        "create the folder for" => "无法为文件创建文件夹",
+        "create a staging folder beside" => "无法在文件旁创建临时文件夹",
+        "commit the outputs in" => "无法在此处保存输出文件",
+        "move into place" => "无法把文件移到位",
+        "finish moving into place" => "无法完成把文件移到位",
+        _ => "无法处理文件",
+    }
 }
 
 pub(crate) fn read_text(path: &Path) -> Result<String> {
@@ -77,6 +103,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
         return Err(Error::new(
             ErrorKind::Io,
             "the file is not UTF-8 text; save it as UTF-8",
+            "文件不是 UTF-8 编码的文字；请另存为 UTF-8",
         )
         .at(Location {
             file: Some(name(path)),
@@ -96,8 +123,8 @@ struct InputOptions {
 }
 
 fn read_options(r: &ReadFlags) -> Result<ReadOptions> {
-    let encoding = TextEncoding::parse(&r.encoding)
-        .map_err(|e| Error::new(e.kind(), format!("--encoding: {}", e.message())))?;
+    let encoding =
+        TextEncoding::parse(&r.encoding).map_err(|e| e.context("--encoding", "--encoding"))?;
     Ok(ReadOptions {
         encoding,
         sheet: r.sheet.clone(),
@@ -117,8 +144,7 @@ fn mappings(flag: &str, values: &[String]) -> Result<Vec<(String, String)>> {
                 .ok_or_else(|| {
                     Error::new(
                         ErrorKind::InvalidValue,
-                        format!("{flag} \"{v}\": write HEADER=FIELD, the header as it is in the file and the field it holds, e.g. {flag} 纳税人识别号=统一社会信用代码"),
-                    )
+                        format!("{flag} \"{v}\": write HEADER=FIELD, the header as it is in the file and the field it holds, e.g. {flag} 纳税人识别号=统一社会信用代码"), format!("{flag} “{v}”：请写成 表头=字段，即文件中的表头原文和它对应的字段，例如 {flag} 纳税人识别号=统一社会信用代码"))
                 })?;
             Ok((header.to_string(), field.to_string()))
         })
@@ -230,6 +256,7 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
             return Err(Error::new(
                 ErrorKind::Io,
                 "the file already exists; pass --force to overwrite it, or choose another --out",
+                "文件已存在；如要覆盖请加 --force，或用 --out 另选位置",
             )
             .at(Location {
                 file: Some(name(p)),
@@ -245,7 +272,7 @@ pub(crate) fn check_new(paths: &[&Path], force: bool) -> Result<()> {
 fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<SeedSource>> {
     let flag = |s: &str, e: Error| {
         let zh = format!("--seed “{s}”：{}", e.message_zh());
-        Error::new(e.kind(), format!("--seed \"{s}\": {}", e.message())).zh(zh)
+        Error::new(e.kind(), format!("--seed \"{s}\": {}", e.message()), zh)
     };
     match announcement {
         Some(a) => shuangsui::read_seed(a, args).map_err(|e| {
@@ -521,8 +548,13 @@ pub fn gen(args: &GenArgs) -> Result<Report> {
             shuangsui::synth::write(kind, &args.seed, args.count, threads, &mut out, &mut |n| {
                 progress.set(n)
             })?;
-            out.flush()
-                .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+            out.flush().map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    e.to_string(),
+                    format!("无法写出到标准输出：{e}"),
+                )
+            })?;
         }
     }
     progress.finish();
@@ -747,9 +779,7 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         None => {
             return Err(Error::new(
                 ErrorKind::Unannounced,
-                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed (--announcement announcement.json, made by `shuangsui announce`). To draw without one, say so with --unannounced: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed",
-            )
-            .zh("未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告（--announcement announcement.json，由 shuangsui announce 生成）。如确需不经公告抽取，请加 --unannounced：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定"))
+                "no announcement given: a draw is made under the announcement (抽查公告) published before the seed (--announcement announcement.json, made by `shuangsui announce`). To draw without one, say so with --unannounced: the record and the notice will then say 本次抽取未经事先公告, and nothing will show that the inputs were fixed before the seed", "未提供抽查公告：抽取应依据在随机种子产生之前发布的抽查公告（--announcement announcement.json，由 shuangsui announce 生成）。如确需不经公告抽取，请加 --unannounced：抽取记录和结果公告将注明“本次抽取未经事先公告”，也无法证明输入在种子产生之前已经固定"))
         }
     };
     let seed = seeds(&args.seed, announcement.as_ref())?;
@@ -758,9 +788,7 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     if announcement.is_none() && !l.task.seed_forms.is_empty() {
         return Err(Error::new(
             ErrorKind::Unannounced,
-            format!("{} declares the seed's form ([[seed]]) but the draw was asked for --unannounced: announce it (shuangsui announce) and draw with --announcement, or remove the [[seed]] tables", name(&args.files.task)),
-        )
-        .zh(format!("{} 中写明了随机种子的形式（[[seed]]），却要求不经公告抽取：请先公告（shuangsui announce）再用 --announcement 抽取，或删去 [[seed]]", name(&args.files.task))));
+            format!("{} declares the seed's form ([[seed]]) but the draw was asked for --unannounced: announce it (shuangsui announce) and draw with --announcement, or remove the [[seed]] tables", name(&args.files.task)), format!("{} 中写明了随机种子的形式（[[seed]]），却要求不经公告抽取：请先公告（shuangsui announce）再用 --announcement 抽取，或删去 [[seed]]", name(&args.files.task))));
     }
     shuangsui::timing::mark("read the directories");
     let record = shuangsui::draw(&DrawInputs {
@@ -802,9 +830,13 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
                     .map_err(|e| e.in_file(&name(&xlsx_path)))?;
                 out.write_bytes("result.xlsx", &xlsx)
             });
-        let theirs = other
-            .join()
-            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Io, "writing record.json failed")));
+        let theirs = other.join().unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::Io,
+                "writing record.json failed",
+                "写出 record.json 失败",
+            ))
+        });
         mine.and(theirs)
     })?;
     out.commit()?;

@@ -34,21 +34,18 @@ fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
 /// message, which describes the file but not the flag.
 fn with_calendar_hint(e: Error) -> Error {
     if e.kind() == ErrorKind::CalendarUncovered {
-        let mut hint = Error::new(
-            e.kind(),
-            format!("{} Give the file with --calendar FILE.", e.message()),
-        );
-        if let Some(loc) = e.location() {
-            hint = hint.at(loc.clone());
-        }
-        hint
+        e.hint(
+            "Give the file with --calendar FILE.",
+            "请用 --calendar 文件 指定该文件。",
+        )
     } else {
         e
     }
 }
 
 fn date_flag(flag: &str, value: &str) -> Result<Date> {
-    Date::parse(value).map_err(|e| Error::new(e.kind(), format!("{flag} {value}: {}", e.message())))
+    Date::parse(value)
+        .map_err(|e| e.context(&format!("{flag} {value}"), &format!("{flag} {value}")))
 }
 
 /// Today's date in China (Asia/Shanghai, UTC+8 all year, no summer time).
@@ -298,7 +295,7 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
     let cal = load_calendar(&args.calendar)?;
     let read = ReadOptions {
         encoding: TextEncoding::parse(&args.read.encoding)
-            .map_err(|e| Error::new(e.kind(), format!("--encoding: {}", e.message())))?,
+            .map_err(|e| e.context("--encoding", "--encoding"))?,
         sheet: args.read.sheet.clone(),
     };
     if let Some(out) = &args.out {
@@ -312,8 +309,7 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         if same {
             return Err(Error::new(
                 ErrorKind::Io,
-                "--out names the ledger itself; the ledger is never overwritten: choose another file",
-            )
+                "--out names the ledger itself; the ledger is never overwritten: choose another file", "--out 指向台账文件本身；台账不会被覆盖：请另选一个文件")
             .in_file(&name(out)));
         }
     }
@@ -339,18 +335,10 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         .iter()
         .flat_map(|c| {
             c.errors.iter().map(|e| {
-                let w = Error::new(
-                    e.kind(),
-                    format!(
-                        "case {} could not be checked (数据有误): {}",
-                        c.case_number,
-                        e.message()
-                    ),
-                );
-                match e.location() {
-                    Some(l) => w.at(l.clone()),
-                    None => w,
-                }
+                e.clone().context(
+                    &format!("case {} could not be checked (数据有误)", c.case_number),
+                    &format!("案件 {} 无法核对（数据有误）", c.case_number),
+                )
             })
         })
         .collect();
@@ -358,8 +346,13 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
     // The report as a JSON tree only when it is printed as JSON: for a
     // ledger of a million cases the tree takes gigabytes.
     let json_value = if format == Format::Json && args.out.is_none() {
-        serde_json::to_value(&report)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))?
+        serde_json::to_value(&report).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write JSON: {e}"),
+                format!("无法写出 JSON：{e}"),
+            )
+        })?
     } else {
         serde_json::Value::Null
     };

@@ -48,7 +48,7 @@
 //! A single file (`ledger --out`) is thus always one atomic rename.
 
 use crate::commands::{io_error, name};
-use shuangsui::{Error, ErrorKind, Location, Result};
+use shuangsui::{Error, ErrorKind, Result};
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -98,6 +98,7 @@ impl Outputs {
                 return Err(Error::new(
                     ErrorKind::Io,
                     "the outputs of one command must be in one folder",
+                    "同一命令的输出文件必须在同一个文件夹中",
                 )
                 .in_file(&name(&p)));
             }
@@ -189,8 +190,12 @@ impl Outputs {
     pub(crate) fn commit(mut self) -> Result<()> {
         for n in &self.names {
             if !self.staging.join(n).is_file() {
-                return Err(Error::new(ErrorKind::Io, "an output was not written")
-                    .in_file(&name(&self.path(n))));
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    "an output was not written",
+                    "有一个输出文件没有写出",
+                )
+                .in_file(&name(&self.path(n))));
             }
         }
         sync_dir(&self.staging);
@@ -227,16 +232,16 @@ impl Outputs {
         sync_dir(&home);
         for n in &self.names {
             fs::rename(commit.join(n), self.target.join(n)).map_err(|e| {
-                let e = io_error(&self.path(n), "move into place", e);
-                let msg = format!(
-                    "{}; the complete new outputs are in {}, and the next shuangsui run writing here moves them into place",
-                    e.message(),
-                    name(&commit)
-                );
-                Error::new(ErrorKind::Io, msg).at(Location {
-                    file: Some(name(&self.path(n))),
-                    ..Location::default()
-                })
+                io_error(&self.path(n), "move into place", e).hint(
+                    &format!(
+                        "; the complete new outputs are in {}, and the next shuangsui run writing here moves them into place",
+                        name(&commit)
+                    ),
+                    &format!(
+                        "；完整的新输出文件在 {} 中，下次在此处写出的 shuangsui 运行会把它们移到位",
+                        name(&commit)
+                    ),
+                )
             })?;
         }
         sync_dir(&self.target);

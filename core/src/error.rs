@@ -123,30 +123,27 @@ pub struct Error {
 struct Inner {
     kind: ErrorKind,
     message: String,
-    zh: Option<String>,
+    zh: String,
     location: Option<Location>,
     details: Vec<Error>,
 }
 
 impl Error {
-    /// A new error of `kind` with a plain-words `message` (what is wrong and
-    /// what to do).
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+    /// A new error of `kind` with a plain-words message in English (`en`)
+    /// and in Chinese (`zh`): what is wrong and what to do. Every error
+    /// gives both, so that the Chinese-first page and the CLI never fall
+    /// back to English. The file, row and column belong in the
+    /// [`Location`] (see [`Error::at`]), not in the text.
+    pub fn new(kind: ErrorKind, en: impl Into<String>, zh: impl Into<String>) -> Error {
         Error {
             inner: Box::new(Inner {
                 kind,
-                message: message.into(),
-                zh: None,
+                message: en.into(),
+                zh: zh.into(),
                 location: None,
                 details: Vec::new(),
             }),
         }
-    }
-
-    /// Adds the message in Chinese, for the web page.
-    pub fn zh(mut self, message: impl Into<String>) -> Error {
-        self.inner.zh = Some(message.into());
-        self
     }
 
     /// Bundles all the problems found in one file into one error, so that
@@ -171,7 +168,7 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 message: format!("{n} problem(s){more}; fix them all and load the file again"),
-                zh: Some(format!("发现 {n} 处问题{more_zh}；请全部改正后重新载入")),
+                zh: format!("发现 {n} 处问题{more_zh}；请全部改正后重新载入"),
                 location: Some(Location {
                     file: Some(source.to_string()),
                     ..Location::default()
@@ -181,9 +178,37 @@ impl Error {
         }
     }
 
-    /// The message in Chinese when there is one, else the English one.
+    /// The message in Chinese, without the location.
     pub fn message_zh(&self) -> &str {
-        self.inner.zh.as_deref().unwrap_or(&self.inner.message)
+        &self.inner.zh
+    }
+
+    /// Puts what the caller was doing in front of the message, in both
+    /// languages (`"--encoding: unknown encoding …"`), keeping the kind,
+    /// the location and the details. Adapters and outer layers use this
+    /// instead of building a new error from [`Error::message`], which
+    /// would lose the Chinese text and where the problem sits.
+    pub fn context(mut self, en: &str, zh: &str) -> Error {
+        self.inner.message = format!("{en}: {}", self.inner.message);
+        self.inner.zh = format!("{zh}：{}", self.inner.zh);
+        self
+    }
+
+    /// Adds a sentence after the message, in both languages (what to do in
+    /// the caller's terms, e.g. which flag supplies a missing file),
+    /// keeping the kind, the location and the details.
+    pub fn hint(mut self, en: &str, zh: &str) -> Error {
+        self.inner.message = format!("{} {en}", self.inner.message);
+        self.inner.zh = format!("{}{zh}", self.inner.zh);
+        self
+    }
+
+    /// The same error filed under another kind: for a rule that a lower
+    /// layer checks for an outer one (text rules checked for an id are an
+    /// id problem). Keeps both messages, the location and the details.
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Error {
+        self.inner.kind = kind;
+        self
     }
 
     /// The individual problems of a bundled error (see [`Error::problems`]);
@@ -212,7 +237,7 @@ impl Error {
         self.inner.kind
     }
 
-    /// The message without the location.
+    /// The message in English, without the location.
     pub fn message(&self) -> &str {
         &self.inner.message
     }

@@ -474,6 +474,7 @@ fn io_error(e: std::io::Error) -> Error {
     Error::new(
         ErrorKind::Io,
         format!("cannot write the synthetic directory: {e}"),
+        format!("无法写出模拟名录：{e}"),
     )
 }
 
@@ -511,12 +512,14 @@ pub fn write(
         return Err(Error::new(
             ErrorKind::InvalidValue,
             "the row count must be at least 1",
+            "行数至少为 1",
         ));
     }
     if kind == Kind::Entities && count > MAX_ENTITIES {
         return Err(Error::new(
             ErrorKind::InvalidValue,
             format!("at most {MAX_ENTITIES} entities can be given distinct codes; ask for fewer"),
+            format!("最多只能为 {MAX_ENTITIES} 个检查对象生成互不相同的代码；请减少数量"),
         ));
     }
     let key = stream_key(
@@ -582,7 +585,13 @@ pub fn write(
 pub fn csv(kind: Kind, seed: &str, count: u64) -> Result<String> {
     let mut out = Vec::new();
     write(kind, seed, count, 1, &mut out, &mut |_| {})?;
-    String::from_utf8(out).map_err(|_| Error::new(ErrorKind::InvalidText, "not UTF-8"))
+    String::from_utf8(out).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidText,
+            "not UTF-8",
+            "生成的文字不是 UTF-8 编码",
+        )
+    })
 }
 
 /// The whole job on built-in sample data: what `shuangsui demo` shows.

@@ -250,6 +250,7 @@ fn unknown_kind(kind: &str) -> JsValue {
     problem(shuangsui::Error::new(
         shuangsui::ErrorKind::InvalidValue,
         format!("unknown kind of file \"{kind}\"; use entities, inspectors or exclusions"),
+        format!("未知的文件类型“{kind}”；请使用 entities、inspectors 或 exclusions"),
     ))
 }
 
@@ -596,13 +597,11 @@ pub fn announce(
         task.0.seed_forms.clone()
     } else {
         serde_json::from_str(forms).map_err(|e| {
-            problem(
-                shuangsui::Error::new(
-                    shuangsui::ErrorKind::InvalidTask,
-                    format!("the seed forms are malformed: {e}"),
-                )
-                .zh(format!("随机种子来源的写法有误：{e}")),
-            )
+            problem(shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidTask,
+                format!("the seed forms are malformed: {e}"),
+                format!("随机种子来源的写法有误：{e}"),
+            ))
         })?
     };
     let source = entities.source(&task.0.task)?;
@@ -671,6 +670,7 @@ pub fn entropy(forms: &str) -> Out<f64> {
         problem(shuangsui::Error::new(
             shuangsui::ErrorKind::InvalidTask,
             format!("the seed forms are malformed: {e}"),
+            format!("随机种子的形式数据有误：{e}"),
         ))
     })?;
     let refs: Vec<&shuangsui::SeedForm> = forms.iter().collect();
@@ -733,9 +733,7 @@ fn draw_record(
             return Err(problem(
                 shuangsui::Error::new(
                     shuangsui::ErrorKind::Unannounced,
-                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one",
-                )
-                .zh("未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
+                    "no announcement loaded: draw under the announcement published before the seed, or confirm that this draw is made without one", "未载入抽查公告：请依据在随机种子产生之前发布的公告抽取，或确认本次不经公告抽取"),
             ))
         }
     };
@@ -985,6 +983,7 @@ fn working_calendar(region: &str, calendars: &str) -> Out<WorkingDayCalendar> {
             problem(shuangsui::Error::new(
                 shuangsui::ErrorKind::InvalidValue,
                 format!("the calendar files must be a JSON list of {{name, text}}: {e}"),
+                format!("日历文件必须是 {{name, text}} 组成的 JSON 列表：{e}"),
             ))
         })?;
         v.iter()

@@ -73,11 +73,12 @@ impl Deadline {
     }
 }
 
-fn positive(n: u32, what: &str) -> Result<()> {
+fn positive(n: u32, what: &str, what_zh: &str) -> Result<()> {
     if n == 0 {
         return Err(Error::new(
             ErrorKind::InvalidValue,
             format!("a period of 0 {what} has no last day; give at least 1"),
+            format!("期限为 0 {what_zh}，没有最后一天；请至少填 1"),
         ));
     }
     Ok(())
@@ -104,7 +105,7 @@ impl WorkingDayCalendar {
     /// # Ok::<(), shuangsui::Error>(())
     /// ```
     pub fn add_working_days(&self, start: Date, n: u32) -> Result<Deadline> {
-        positive(n, "working days")?;
+        positive(n, "working days", "个工作日")?;
         let mut skipped = Vec::new();
         let mut count = 0;
         let mut d = start;
@@ -114,6 +115,7 @@ impl WorkingDayCalendar {
                 return Err(Error::new(
                     ErrorKind::InvalidDate,
                     "the period runs past 9999-12-31",
+                    "期限超出了 9999-12-31",
                 ));
             }
             d = next;
@@ -158,7 +160,7 @@ impl WorkingDayCalendar {
     /// # Ok::<(), shuangsui::Error>(())
     /// ```
     pub fn add_natural_days(&self, start: Date, n: u32) -> Result<Deadline> {
-        positive(n, "days")?;
+        positive(n, "days", "日")?;
         let nominal = start.add_days(i64::from(n));
         let mut d = nominal;
         let mut skipped = Vec::new();
@@ -173,6 +175,7 @@ impl WorkingDayCalendar {
                 return Err(Error::new(
                     ErrorKind::InvalidDate,
                     "the period runs past 9999-12-31",
+                    "期限超出了 9999-12-31",
                 ));
             }
             d = next;
@@ -285,6 +288,7 @@ impl WorkingDayCalendar {
                 return Err(Error::new(
                     ErrorKind::InvalidDate,
                     "no working day before 9999-12-31",
+                    "9999-12-31 之前没有工作日",
                 ));
             }
             d = next;

@@ -181,8 +181,9 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
                         ErrorKind::InvalidValue,
                         format!(
                             "region \"{value}\" is not a region id; write `# region: cn` for the national arrangement or a lower-case id such as `xinjiang`"
-                        ),
-                    )
+                        ), format!(
+                            "地区“{value}”不是地区代号；全国安排请写 `# region: cn`，地方安排请写小写代号，如 `xinjiang`"
+                        ))
                     .at(at_line(i + 1)));
                 }
                 region = Some(id);
@@ -203,8 +204,9 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
                                     ErrorKind::InvalidValue,
                                     format!(
                                         "`# covers:` lists \"{part}\", which is not a year; write e.g. `# covers: 2027` or `# covers: none`"
-                                    ),
-                                )
+                                    ), format!(
+                                        "`# covers:` 中的“{part}”不是年份；请写成 `# covers: 2027` 或 `# covers: none`"
+                                    ))
                                 .at(at_line(i + 1))
                             })?;
                         years.insert(year);
@@ -220,8 +222,8 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
             ErrorKind::InvalidValue,
             "the calendar file does not say which years it covers: add a line `# covers: YEAR` \
              (the years whose every day off and make-up working day the file lists), \
-             or `# covers: none` for a file that only changes single days",
-        )
+             or `# covers: none` for a file that only changes single days", "日历文件没有写明覆盖哪些年份：请加一行 `# covers: 年份`（该文件列出了这些年份的全部放假日和调休上班日），\
+             只修改个别日期的文件请写 `# covers: none`")
         .in_file(source)
     })?;
     let region = region.unwrap_or_else(|| NATIONAL.to_string());
@@ -236,6 +238,7 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
         Error::new(
             ErrorKind::Csv,
             format!("the calendar table is malformed: {e}"),
+            format!("日历表格式有误：{e}"),
         )
         .at(Location {
             file: Some(source.to_string()),
@@ -252,8 +255,7 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
     let missing = |name: &str| {
         Error::new(
             ErrorKind::MissingColumn,
-            format!("the calendar table has no `{name}` column; its header must be `date,kind,name,notice`"),
-        )
+            format!("the calendar table has no `{name}` column; its header must be `date,kind,name,notice`"), format!("日历表缺少 `{name}` 列；表头应为 `date,kind,name,notice`"))
         .in_file(source)
     };
     let col_date = find("date").ok_or_else(|| missing("date"))?;
@@ -280,15 +282,18 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
                     format!("kind \"{other}\" is neither `off` (放假) nor `work` (调休上班)"),
+                    format!("类型“{other}”既不是 `off`（放假）也不是 `work`（调休上班）"),
                 )
                 .at(at("kind")))
             }
         };
         if !seen.insert(date) {
-            return Err(
-                Error::new(ErrorKind::InvalidValue, format!("{date} is listed twice"))
-                    .at(at("date")),
-            );
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("{date} is listed twice"),
+                format!("{date} 列出了两次"),
+            )
+            .at(at("date")));
         }
         entries.push(CalendarEntry {
             date,

@@ -139,12 +139,14 @@ impl Date {
             return Err(Error::new(
                 ErrorKind::InvalidDate,
                 format!("year {year} is outside 1–9999"),
+                format!("年份 {year} 不在 1–9999 之内"),
             ));
         }
         if !(1..=12).contains(&month) {
             return Err(Error::new(
                 ErrorKind::InvalidDate,
                 format!("month {month} does not exist (months are 1–12)"),
+                format!("没有 {month} 月（月份为 1–12）"),
             ));
         }
         let month = month as u8;
@@ -153,6 +155,7 @@ impl Date {
             return Err(Error::new(
                 ErrorKind::InvalidDate,
                 format!("{year}-{month:02} has no day {day} (it has {last} days)"),
+                format!("{year} 年 {month} 月没有 {day} 日（该月有 {last} 天）"),
             ));
         }
         Ok(Date {
@@ -194,21 +197,14 @@ impl Date {
                 ErrorKind::InvalidDate,
                 format!(
                     "\"{shown}\" is not a date; write it as YYYY-MM-DD (also accepted: YYYY/M/D, YYYY.M.D, YYYY年M月D日)"
-                ),
-            )
-            .zh(format!(
+                ), format!(
                 "“{shown}”不是日期；请写成 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日）"
             ))
         };
         let t = crate::spec::text::normalize_text(text).map_err(|_| bad())?;
         let (y, m, d) = date_parts(&t).ok_or_else(bad)?;
-        Date::new(y as i32, m, d).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidDate,
-                format!("\"{shown}\": {}", e.message()),
-            )
-            .zh(format!("“{shown}”不是存在的日期（{}）", e.message()))
-        })
+        Date::new(y as i32, m, d)
+            .map_err(|e| e.context(&format!("\"{shown}\""), &format!("“{shown}”不是存在的日期")))
     }
 
     /// The year.

@@ -162,17 +162,25 @@ impl WorkingDayCalendar {
             .collect::<Result<Vec<_>>>()?;
         for f in &user_files {
             if f.region != NATIONAL && Some(&f.region) != region.as_ref() {
-                let chosen = match &region {
-                    Some(r) => format!("the calendar is for region `{r}`"),
-                    None => "no region was chosen".to_string(),
+                let (chosen, chosen_zh) = match &region {
+                    Some(r) => (
+                        format!("the calendar is for region `{r}`"),
+                        format!("所选日历为地区 `{r}`"),
+                    ),
+                    None => (
+                        "no region was chosen".to_string(),
+                        "没有选择地区".to_string(),
+                    ),
                 };
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
                     format!(
                         "this file is for region `{}` but {chosen}; choose region `{}` or remove its `# region:` line",
                         f.region, f.region
-                    ),
-                )
+                    ), format!(
+                        "该文件适用于地区 `{}`，但{chosen_zh}；请选择地区 `{}`，或删除文件中的 `# region:` 行",
+                        f.region, f.region
+                    ))
                 .in_file(&f.source));
             }
         }
@@ -190,8 +198,10 @@ impl WorkingDayCalendar {
                     format!(
                         "unknown region `{r}`; known regions: {} (or supply a calendar file with `# region: {r}`)",
                         ids.join(", ")
-                    ),
-                ));
+                    ), format!(
+                        "未知的地区 `{r}`；已知地区：{}（或提供含 `# region: {r}` 的日历文件）",
+                        ids.join("、")
+                    )));
             }
         }
         let mut cal = WorkingDayCalendar {
@@ -336,12 +346,23 @@ impl WorkingDayCalendar {
              one per day off and per make-up working day; see SPEC.md §16). \
              Working days are never guessed from weekends alone."
         );
-        let msg = if !self.national_covers.contains(&year) {
-            format!(
-                "the working-day calendar does not cover {year}: the State Council's holiday notice \
-                 for {year} (国务院办公厅关于{year}年部分节假日安排的通知) is not in the calendar \
-                 (covered: {}). {how}",
-                year_list(&self.national_covers)
+        let how_zh = format!(
+            "请以日历文件提供（先写一行 `# covers: {year}`，再按 `date,kind,name,notice` \
+             每个放假日和调休上班日写一行；见 SPEC.md §16）。本程序不会只按周末推算工作日。"
+        );
+        let (en, zh) = if !self.national_covers.contains(&year) {
+            let covered = year_list(&self.national_covers);
+            (
+                format!(
+                    "the working-day calendar does not cover {year}: the State Council's holiday notice \
+                     for {year} (国务院办公厅关于{year}年部分节假日安排的通知) is not in the calendar \
+                     (covered: {covered}). {how}"
+                ),
+                format!(
+                    "工作日日历不含 {year} 年：日历中没有《国务院办公厅关于{year}年部分节假日安排的通知》\
+                     （已含年份：{}）。{how_zh}",
+                    covered_zh(&covered)
+                ),
             )
         } else {
             let r = self.region.as_deref().unwrap_or_default();
@@ -349,15 +370,24 @@ impl WorkingDayCalendar {
             let (name, holidays) = info
                 .map(|k: &RegionInfo| (k.name_zh, k.holidays))
                 .unwrap_or((r, "regional holidays"));
-            format!(
-                "the {r} ({name}) calendar does not cover {year}: the dates of {holidays} that the \
-                 regional government fixed for {year} are not in the calendar (covered: {}). \
-                 Supply them as a calendar file with `# region: {r}` and `# covers: {year}` then \
-                 `date,kind,name,notice` rows (see SPEC.md §16).",
-                year_list(&self.region_covers)
+            let holidays_zh = info.map_or("地方节日", |k| k.holidays);
+            let covered = year_list(&self.region_covers);
+            (
+                format!(
+                    "the {r} ({name}) calendar does not cover {year}: the dates of {holidays} that the \
+                     regional government fixed for {year} are not in the calendar (covered: {covered}). \
+                     Supply them as a calendar file with `# region: {r}` and `# covers: {year}` then \
+                     `date,kind,name,notice` rows (see SPEC.md §16)."
+                ),
+                format!(
+                    "{name}（{r}）日历不含 {year} 年：日历中没有当地政府确定的 {year} 年{holidays_zh}日期\
+                     （已含年份：{}）。请以日历文件提供，写明 `# region: {r}` 和 `# covers: {year}`，\
+                     再按 `date,kind,name,notice` 逐行列出（见 SPEC.md §16）。",
+                    covered_zh(&covered)
+                ),
             )
         };
-        Err(Error::new(ErrorKind::CalendarUncovered, msg))
+        Err(Error::new(ErrorKind::CalendarUncovered, en, zh))
     }
 
     /// The kind of `date`, with the holiday's name on notice days.
@@ -407,6 +437,15 @@ impl WorkingDayCalendar {
 }
 
 /// "2018–2026" or "2022, 2023, 2025" or "none".
+/// [`year_list`]'s text for a Chinese sentence.
+fn covered_zh(list: &str) -> String {
+    if list == "none" {
+        "无".to_string()
+    } else {
+        list.replace(", ", "、")
+    }
+}
+
 fn year_list(years: &BTreeSet<i32>) -> String {
     let v: Vec<i32> = years.iter().copied().collect();
     if v.is_empty() {

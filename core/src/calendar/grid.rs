@@ -77,6 +77,7 @@ impl WorkingDayCalendar {
             return Err(Error::new(
                 ErrorKind::InvalidDate,
                 format!("year {year} is outside 1–9999"),
+                format!("年份 {year} 不在 1–9999 之内"),
             ));
         }
         (1..=12).map(|m| self.month_grid(year, m)).collect()

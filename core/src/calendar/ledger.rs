@@ -190,6 +190,17 @@ impl Field {
         }
     }
 
+    fn label_zh(self) -> &'static str {
+        match self {
+            Field::CaseNumber => "案件编号",
+            Field::Entity => "当事人",
+            Field::Decision => "决定日期",
+            Field::Effective => "生效日期",
+            Field::Published => "公示日期",
+            Field::Rule => "规则",
+        }
+    }
+
     fn from_header(h: &str) -> Option<Field> {
         let key: String = h
             .trim_start_matches('\u{feff}')
@@ -312,6 +323,11 @@ pub fn check_ledger_file(
                         headers[*j],
                         f.label()
                     ),
+                    format!(
+                        "“{}”和“{h}”两列都表示{}；请只保留一列",
+                        headers[*j],
+                        f.label_zh()
+                    ),
                 )
                 .at(Location {
                     file: Some(source.to_string()),
@@ -330,8 +346,10 @@ pub fn check_ledger_file(
                 format!(
                     "the ledger has no {} column; its header must name at least 案件编号, 决定日期 and 生效日期 (or case_number, decision_date, effective_date)",
                     f.label()
-                ),
-            )
+                ), format!(
+                    "台账缺少{}列；表头至少要有 案件编号、决定日期 和 生效日期（或 case_number、decision_date、effective_date）",
+                    f.label_zh()
+                ))
             .in_file(source));
         }
     }
@@ -414,6 +432,11 @@ fn check_row(
                     cells.len(),
                     headers.len()
                 ),
+                format!(
+                    "这一行有 {} 个单元格，但表头有 {} 列",
+                    cells.len(),
+                    headers.len()
+                ),
             )
             .at(at(None)),
         );
@@ -424,6 +447,7 @@ fn check_row(
             Error::new(
                 ErrorKind::InvalidValue,
                 "the case number (案件编号) is empty",
+                "案件编号为空",
             )
             .at(at(col(Field::CaseNumber))),
         );
@@ -450,6 +474,7 @@ fn check_row(
                 Error::new(
                     ErrorKind::InvalidDate,
                     format!("the decision takes effect ({e}) before it is made ({d})"),
+                    format!("生效日期（{e}）早于决定日期（{d}）"),
                 )
                 .at(at(col(Field::Effective))),
             );
@@ -465,8 +490,10 @@ fn check_row(
                         format!(
                             "{} is a minimum period (the earliest end), not a publication deadline; check it with the deadline command",
                             r.name_zh
-                        ),
-                    )
+                        ), format!(
+                            "{}是最短期限（最早届满日），不是公示期限；请用 deadline 命令计算",
+                            r.name_zh
+                        ))
                     .at(at(col(Field::Rule))),
                 );
                 None
@@ -505,6 +532,12 @@ fn check_row(
                     format!(
                         "{} is empty; rule {} counts from it ({})",
                         start_field.label(),
+                        rule.name_zh,
+                        rule.start_label
+                    ),
+                    format!(
+                        "{}为空；规则“{}”从该日期起算（{}）",
+                        start_field.label_zh(),
                         rule.name_zh,
                         rule.start_label
                     ),
@@ -673,17 +706,32 @@ impl LedgerReport {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
-        let io = |e: csv::Error| Error::new(ErrorKind::Io, format!("could not write CSV: {e}"));
+        let io = |e: csv::Error| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write CSV: {e}"),
+                format!("无法写出 CSV：{e}"),
+            )
+        };
         let (header, rows) = self.table();
         w.write_record(&header).map_err(io)?;
         for rec in &rows {
             w.write_record(rec).map_err(io)?;
         }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write CSV: {e}")))?;
-        String::from_utf8(bytes)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write CSV: {e}")))
+        let bytes = w.into_inner().map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write CSV: {e}"),
+                format!("无法写出 CSV：{e}"),
+            )
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write CSV: {e}"),
+                format!("无法写出 CSV：{e}"),
+            )
+        })
     }
 
     /// The report as pretty-printed JSON (the serde form of this struct).
@@ -693,7 +741,12 @@ impl LedgerReport {
     /// [`ErrorKind::Io`] only if serialization fails, which does not happen
     /// in practice.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not write JSON: {e}")))
+        serde_json::to_string_pretty(self).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write JSON: {e}"),
+                format!("无法写出 JSON：{e}"),
+            )
+        })
     }
 }

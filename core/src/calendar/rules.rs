@@ -271,6 +271,7 @@ impl Rule {
                     return Err(Error::new(
                         ErrorKind::InvalidValue,
                         format!("rule \"{key}\" has a period of 0 days; give at least 1"),
+                        format!("规则“{key}”的期限为 0 日；请至少填 1"),
                     ));
                 }
                 return Ok(Rule::custom(p, StartEvent::Decision));
@@ -282,8 +283,10 @@ impl Rule {
             format!(
                 "unknown rule \"{key}\"; use one of {} (or its Chinese name), or a custom period such as 7wd / 7个工作日 or 30d / 30日",
                 ids.join(", ")
-            ),
-        ))
+            ), format!(
+                "未知的规则“{key}”；请使用 {} 之一（或其中文名称），或自定义期限，如 7wd / 7个工作日、30d / 30日",
+                ids.join("、")
+            )))
     }
 
     /// The same rule counted from another event (e.g. 处罚结果公示 from the

@@ -95,9 +95,7 @@ pub fn read_seed(announcement: &Announcement, texts: &[String]) -> Result<Vec<Se
     if announcement.version() != Protocol::V2 || forms.len() != announcement.seed_sources.len() {
         return Err(Error::new(
             ErrorKind::InvalidRecord,
-            format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"),
-        )
-        .zh(format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
+            format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"), format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
     }
     if texts.len() != forms.len() {
         let listed: Vec<String> = forms.iter().map(|f| f.describe()).collect();
@@ -108,9 +106,7 @@ pub fn read_seed(announcement: &Announcement, texts: &[String]) -> Result<Vec<Se
                 forms.len(),
                 listed.join("; "),
                 texts.len()
-            ),
-        )
-        .zh(format!(
+            ), format!(
             "公告列出 {} 个随机种子来源（{}），但输入了 {} 个；请按公告的顺序逐一输入",
             forms.len(),
             listed.join("；"),
@@ -246,8 +242,10 @@ fn assign_teams(
             format!(
                 "no inspector is qualified for this task (fields {:?}, departments {:?}, draw date {}): of {} inspectors, {} inactive, {} with expired certificates, {} without the field, {} in other departments; update the inspector directory or the task",
                 task.fields, task.departments, task.draw_date, inspectors.len(), counts[0], counts[1], counts[2], counts[3]
-            ),
-        ));
+            ), format!(
+                "没有符合本次任务条件的检查人员（执法领域 {:?}，部门 {:?}，抽取日期 {}）：{} 名检查人员中，{} 名不在岗，{} 名执法证已过期，{} 名不具备该执法领域，{} 名属于其他部门；请更新检查人员名录或修改任务",
+                task.fields, task.departments, task.draw_date, inspectors.len(), counts[0], counts[1], counts[2], counts[3]
+            )));
     }
     let ok: Vec<bool> = qualified.iter().map(|q| q.is_ok()).collect();
     if let Some(crate::draw::teams::Assigned::Teams(teams)) =
@@ -334,8 +332,14 @@ fn assign_teams_plain(
                         task.team.size,
                         inspectors.len(),
                         detail.join(", ")
-                    ),
-                ));
+                    ), format!(
+                        "无法为检查对象 {}（{}）配齐 {} 人的检查组：{slot_desc}已没有可用的检查人员。{} 名检查人员中：{}。请增加符合条件的检查人员、提高 max_per_inspector，或检查回避规则；检查组人数不会减少",
+                        e.id,
+                        e.name,
+                        task.team.size,
+                        inspectors.len(),
+                        detail.join("，")
+                    )));
             }
             let min = candidates
                 .iter()
@@ -438,8 +442,10 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
             format!(
                 "the {what} differs from the one announced: announced {} rows with digest {}, given {} rows with digest {}; use exactly the files that were announced",
                 announced.count, announced.digest, given.count, given.digest
-            ),
-        ))
+            ), format!(
+                "{what}与公告的不一致：公告为 {} 行、摘要 {}，输入为 {} 行、摘要 {}；请使用公告时的原文件",
+                announced.count, announced.digest, given.count, given.digest
+            )))
     };
     if a.task_digest != hex(task_digest) {
         return Err(Error::new(
@@ -448,8 +454,11 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
                 "the task differs from the one announced (announced task digest {}, given {}); use the announced task file",
                 a.task_digest,
                 hex(task_digest)
-            ),
-        ));
+            ), format!(
+                "任务与公告的不一致（公告的任务摘要为 {}，输入的为 {}）；请使用公告时的任务文件",
+                a.task_digest,
+                hex(task_digest)
+            )));
     }
     let e = summary(inputs.entities.count(), &inputs.entities.directory_digest());
     if a.entities != e {
@@ -470,9 +479,7 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
                 "the announcement names {} seed source(s) but {} were given; give one --seed per announced source, in the announced order",
                 a.seed_sources.len(),
                 inputs.seed.len()
-            ),
-        )
-        .zh(format!(
+            ), format!(
             "公告列出 {} 个随机种子来源，但输入了 {} 个；请按公告的顺序逐一输入",
             a.seed_sources.len(),
             inputs.seed.len()
@@ -495,15 +502,15 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
                     f.describe(),
                     f.expects().0
                 ),
-            )
-            .zh(format!(
-                "第 {} 个随机种子 {}:{} 不符合公告的形式 {}（{}）",
-                i + 1,
-                s.kind.name(),
-                s.value,
-                f.describe(),
-                f.expects().1
-            )));
+                format!(
+                    "第 {} 个随机种子 {}:{} 不符合公告的形式 {}（{}）",
+                    i + 1,
+                    s.kind.name(),
+                    s.value,
+                    f.describe(),
+                    f.expects().1
+                ),
+            ));
         }
     }
     Ok(())
@@ -528,12 +535,10 @@ pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
             if a.version() != Protocol::V2 {
                 return Err(Error::new(
                     ErrorKind::InvalidRecord,
-                    format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"),
-                )
-                .zh(format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
+                    format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"), format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
             }
             if let Some((en, zh)) = a.problem() {
-                return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
+                return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
             }
             check_announcement(a, &task_digest, inputs)?;
             for (s, f) in seed.iter_mut().zip(a.forms()) {
@@ -587,6 +592,7 @@ pub(crate) fn draw_with(
         return Err(Error::new(
             ErrorKind::InvalidSeed,
             "no seed source given; give the published seed, e.g. --seed \"lottery:3 0 7\"",
+            "没有输入随机种子；请输入已公布的随机种子，例如 --seed \"lottery:3 0 7\"",
         ));
     }
     let task_digest = task.digest();
@@ -596,8 +602,8 @@ pub(crate) fn draw_with(
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the announcement digest \"{a}\" is not 64 hex digits"),
+                format!("公告摘要“{a}”不是 64 位十六进制数"),
             )
-            .zh(format!("公告摘要“{a}”不是 64 位十六进制数"))
         })?),
         None => None,
     };
@@ -647,8 +653,10 @@ pub(crate) fn draw_with(
                         format!(
                             "stratum \"{}\" asks for {c} entities but has only {eligible} eligible ({population} matching, {excluded_here} excluded); lower its count or use a ratio",
                             stratum.name,
-                        ),
-                    ));
+                        ), format!(
+                            "分层“{}”要求抽取 {c} 户，但只有 {eligible} 户可抽（符合条件 {population} 户，排除 {excluded_here} 户）；请减少抽取户数或改用比例",
+                            stratum.name,
+                        )));
                 }
                 c
             }
@@ -692,9 +700,7 @@ pub(crate) fn draw_with(
                 "teams of {} are asked for, but the inspector directory holds {} inspectors; lower team.size or add inspectors",
                 task.team.size,
                 inspectors.len()
-            ),
-        )
-        .zh(format!(
+            ), format!(
             "任务要求每组 {} 人，但执法检查人员名录库只有 {} 人；请减小 team.size 或增加人员",
             task.team.size,
             inspectors.len()
@@ -778,9 +784,7 @@ pub fn announce(
     if seed_forms.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidTask,
-            "say where the seed will come from, exactly: add a [[seed]] table to the task file, e.g. lottery = \"福彩3D\", issue = \"2026318\", date = 2026-11-30",
-        )
-        .zh("请写明随机种子的确切来源：在任务文件中加入 [[seed]]，例如 lottery = \"福彩3D\"、issue = \"2026318\"、date = 2026-11-30"));
+            "say where the seed will come from, exactly: add a [[seed]] table to the task file, e.g. lottery = \"福彩3D\", issue = \"2026318\", date = 2026-11-30", "请写明随机种子的确切来源：在任务文件中加入 [[seed]]，例如 lottery = \"福彩3D\"、issue = \"2026318\"、date = 2026-11-30"));
     }
     for f in seed_forms {
         f.validate()?;
@@ -789,7 +793,7 @@ pub fn announce(
     let forms: Vec<&SeedForm> = seed_forms.iter().collect();
     if let Some((en, zh)) = crate::record::dates_problem(Some(&published), &forms, &task.draw_date)
     {
-        return Err(Error::new(ErrorKind::InvalidTask, en).zh(zh));
+        return Err(Error::new(ErrorKind::InvalidTask, en, zh));
     }
     let mut a = Announcement {
         protocol: PROTOCOL.to_string(),

@@ -223,11 +223,9 @@ impl Problems {
     fn finish(self) -> Result<()> {
         match self.list.len() {
             0 => Ok(()),
-            1 if !self.truncated => Err(self
-                .list
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| Error::new(ErrorKind::InvalidValue, "unknown problem"))),
+            1 if !self.truncated => Err(self.list.into_iter().next().unwrap_or_else(|| {
+                Error::new(ErrorKind::InvalidValue, "unknown problem", "未知问题")
+            })),
             _ => Err(Error::problems(&self.source, self.list, self.truncated)),
         }
     }
@@ -252,9 +250,7 @@ fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String>
     if value.contains(['\n', '\r']) {
         return Err(Error::new(
             ErrorKind::Csv,
-            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
-        )
-        .zh("该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
+            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
         .at(loc(source, row, header)));
     }
     cell(source, row, header, value)
@@ -302,9 +298,7 @@ fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -
         ErrorKind::InvalidId,
         format!(
             "the {what} \"{value}\" was stored as a number, which loses digits; in Excel select the column, format it as Text (设置单元格格式 → 文本) and enter the codes again (or export them again from the registration system)"
-        ),
-    )
-    .zh(format!(
+        ), format!(
         "{what}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
     ))
     .at(loc(source, row, header))
@@ -368,9 +362,7 @@ fn interned(keys: &mut BTreeMap<String, Arc<str>>, key: &str) -> Arc<str> {
 fn missing_column(source: &str, what: &str, aliases: &str) -> Error {
     Error::new(
         ErrorKind::MissingColumn,
-        format!("no {what} column; the header row needs one of: {aliases} (or map your column to it explicitly)"),
-    )
-    .zh(format!("缺少{what}列；表头需含以下之一：{aliases}（或手工指定对应列）"))
+        format!("no {what} column; the header row needs one of: {aliases} (or map your column to it explicitly)"), format!("缺少{what}列；表头需含以下之一：{aliases}（或手工指定对应列）"))
     .at(Location {
         file: Some(source.to_string()),
         row: None,
@@ -381,9 +373,7 @@ fn missing_column(source: &str, what: &str, aliases: &str) -> Error {
 fn duplicate_column(source: &str, first: &str, second: &str) -> Error {
     Error::new(
         ErrorKind::DuplicateColumn,
-        format!("the columns \"{first}\" and \"{second}\" mean the same field; delete or rename one of them"),
-    )
-    .zh(format!("“{first}”与“{second}”两列含义相同；请删除或改名其中一列"))
+        format!("the columns \"{first}\" and \"{second}\" mean the same field; delete or rename one of them"), format!("“{first}”与“{second}”两列含义相同；请删除或改名其中一列"))
     .at(Location {
         file: Some(source.to_string()),
         row: None,
@@ -395,8 +385,8 @@ fn empty_directory(source: &str) -> Error {
     Error::new(
         ErrorKind::EmptyDirectory,
         "the directory has a header row but no data rows",
+        "名录只有表头，没有数据行",
     )
-    .zh("名录只有表头，没有数据行")
     .at(Location {
         file: Some(source.to_string()),
         ..Location::default()
@@ -443,9 +433,7 @@ fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> 
     let id = crate::spec::text::quote_short(id);
     Error::new(
         ErrorKind::DuplicateId,
-        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
-    )
-    .zh(format!("{what}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"))
+        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"), format!("{what}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"))
     .at(Location {
         file: Some(source.to_string()),
         row: Some(second),
@@ -689,8 +677,7 @@ impl EntityDirectory {
             if let Some(id) = &id {
                 if options.codes != CodeCheck::Off {
                     if let Some((en, zh)) = code_problem(id) {
-                        let e = Error::new(ErrorKind::InvalidId, en)
-                            .zh(zh)
+                        let e = Error::new(ErrorKind::InvalidId, en, zh)
                             .at(loc(&source, line, id_header));
                         if options.codes == CodeCheck::Error {
                             row_ok = false;
@@ -712,8 +699,8 @@ impl EntityDirectory {
                     Error::new(
                         ErrorKind::InvalidValue,
                         "the name (企业名称) is empty; fill it in",
+                        "企业名称为空，请补全",
                     )
-                    .zh("企业名称为空，请补全")
                     .at(loc(&source, line, &headers[name_col])),
                 );
             }
@@ -980,8 +967,8 @@ impl InspectorDirectory {
                     Error::new(
                         ErrorKind::InvalidValue,
                         "the name (姓名) is empty; fill it in",
+                        "姓名为空，请补全",
                     )
-                    .zh("姓名为空，请补全")
                     .at(loc(&source, line, &headers[name_col])),
                 );
             }
@@ -1015,9 +1002,7 @@ impl InspectorDirectory {
                             problems.push(
                                 Error::new(
                                     ErrorKind::InvalidValue,
-                                    format!("the status (状态) \"{}\" is not known; write 有效 (active) or 失效 (inactive)", crate::spec::text::quote_short(&v)),
-                                )
-                                .zh(format!("状态“{}”无法识别；请填写“有效”或“失效”", crate::spec::text::quote_short(&v)))
+                                    format!("the status (状态) \"{}\" is not known; write 有效 (active) or 失效 (inactive)", crate::spec::text::quote_short(&v)), format!("状态“{}”无法识别；请填写“有效”或“失效”", crate::spec::text::quote_short(&v)))
                                 .at(loc(&source, line, &headers[c])),
                             );
                             None
@@ -1036,10 +1021,7 @@ impl InspectorDirectory {
                     Some(v) if v.is_empty() => Some(None),
                     Some(v) => take(
                         &mut row_ok,
-                        canonical_date(&v).map_err(|e| {
-                            e.zh(format!("“{v}”不是日期；请写成 YYYY-MM-DD，如 2027-06-30"))
-                                .at(loc(&source, line, &headers[c]))
-                        }),
+                        canonical_date(&v).map_err(|e| e.at(loc(&source, line, &headers[c]))),
                         problems,
                     )
                     .map(Some),

@@ -81,9 +81,7 @@ fn damaged(source: &str, what: &str) -> Error {
         ErrorKind::Csv,
         format!(
             "the workbook is damaged ({what}); open it in Excel and save it again, or export it as CSV"
-        ),
-    )
-    .zh(format!(
+        ), format!(
         "该 Excel 文件已损坏（{what}）；请用 Excel 打开后重新保存，或导出为 CSV"
     ))
     .at(at(source))
@@ -95,9 +93,7 @@ fn too_large(source: &str, what: &str, zh: &str) -> Error {
         ErrorKind::Csv,
         format!(
             "{what}; the workbook is damaged or not a directory — open it in Excel and save it again, or export it as CSV"
-        ),
-    )
-    .zh(format!(
+        ), format!(
         "{zh}；该文件已损坏或不是名录 —— 请用 Excel 打开后重新保存，或导出为 CSV"
     ))
     .at(at(source))
@@ -111,9 +107,7 @@ pub(crate) fn cell_too_long(text: &str, location: Location) -> Error {
             "this cell holds {} bytes, more than the {MAX_CELL_BYTES} a cell may hold ({}); the file is damaged or not a directory",
             text.len(),
             crate::spec::text::quote_short(text)
-        ),
-    )
-    .zh(format!(
+        ), format!(
         "该单元格长 {} 字节，超过单元格上限 {MAX_CELL_BYTES} 字节（{}）；文件已损坏或不是名录",
         text.len(),
         crate::spec::text::quote_short(text)
@@ -382,11 +376,11 @@ fn choose_sheet(names: &[String], wanted: Option<&str>, source: &str) -> Result<
                         "the workbook has no sheet \"{wanted}\"; its sheets are: {}",
                         names.join(", ")
                     ),
+                    format!(
+                        "工作簿中没有名为“{wanted}”的工作表；现有工作表：{}",
+                        names.join("、")
+                    ),
                 )
-                .zh(format!(
-                    "工作簿中没有名为“{wanted}”的工作表；现有工作表：{}",
-                    names.join("、")
-                ))
                 .at(at(source))
             }),
         None => names
@@ -400,9 +394,7 @@ fn cannot_open(source: &str, e: impl std::fmt::Display) -> Error {
     let e = crate::spec::text::quote_short(&e.to_string());
     Error::new(
         ErrorKind::Csv,
-        format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"),
-    )
-    .zh(format!(
+        format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"), format!(
         "无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 或导出为 CSV 后重试"
     ))
     .at(at(source))
@@ -412,9 +404,7 @@ fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Er
     let e = crate::spec::text::quote_short(&e.to_string());
     Error::new(
         ErrorKind::Csv,
-        format!("the sheet \"{sheet}\" cannot be read ({e}); open the file in Excel and save it again, or export it as CSV"),
-    )
-    .zh(format!(
+        format!("the sheet \"{sheet}\" cannot be read ({e}); open the file in Excel and save it again, or export it as CSV"), format!(
         "无法读取工作表“{sheet}”（{e}）；请用 Excel 打开后重新保存，或导出为 CSV"
     ))
     .at(at(source))

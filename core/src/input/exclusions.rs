@@ -94,9 +94,7 @@ impl Exclusions {
                                 headers[first].trim(),
                                 i + 1,
                                 h.trim()
-                            ),
-                        )
-                        .zh(format!(
+                            ), format!(
                             "第 {} 列（“{}”）和第 {} 列（“{}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
                             first + 1,
                             headers[first].trim(),
@@ -119,9 +117,7 @@ impl Exclusions {
         primary.or(legacy).ok_or_else(|| {
                 Error::new(
                     ErrorKind::MissingColumn,
-                    "no id column; the exclusion list needs a header row with 统一社会信用代码 (or 注册号, id)",
-                )
-                .zh("缺少代码列；排除名单需要含“统一社会信用代码”（或“注册号”）的表头")
+                    "no id column; the exclusion list needs a header row with 统一社会信用代码 (or 注册号, id)", "缺少代码列；排除名单需要含“统一社会信用代码”（或“注册号”）的表头")
                 .at(Location {
                     file: Some(source.clone()),
                     row: None,
@@ -141,9 +137,7 @@ impl Exclusions {
                     problems.push(
                         Error::new(
                             ErrorKind::Csv,
-                            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
-                        )
-                        .zh("该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
+                            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
                         .at(Location {
                             file: Some(source.clone()),
                             row: Some(line),
@@ -174,9 +168,7 @@ impl Exclusions {
                 problems.push(
                     Error::new(
                         ErrorKind::InvalidId,
-                        format!("the code \"{}\" was stored as a number, which loses digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again", row[col]),
-                    )
-                    .zh(format!("代码“{}”被 Excel 存成了数字，已丢失位数；请将该列设置为“文本”后重新录入", row[col]))
+                        format!("the code \"{}\" was stored as a number, which loses digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again", row[col]), format!("代码“{}”被 Excel 存成了数字，已丢失位数；请将该列设置为“文本”后重新录入", row[col]))
                     .at(here),
                 );
                 continue;
@@ -185,7 +177,7 @@ impl Exclusions {
                 Ok(id) => {
                     if let Some((en, zh)) = crate::input::directory::code_problem(&id) {
                         if warnings.len() < 100 {
-                            warnings.push(Error::new(ErrorKind::InvalidId, en).zh(zh).at(here));
+                            warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
                         }
                     }
                     ids.insert(id);

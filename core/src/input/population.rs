@@ -71,8 +71,12 @@ pub(crate) fn stratum_of(
                     describe(),
                     task.strata[first].name,
                     stratum.name
-                ),
-            ));
+                ), format!(
+                    "检查对象 {} 同时符合“{}”和“{}”两个分层；请修改分层条件，使每个检查对象只属于一个分层",
+                    describe(),
+                    task.strata[first].name,
+                    stratum.name
+                )));
         }
         found = Some(s);
     }

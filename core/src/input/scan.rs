@@ -836,7 +836,13 @@ fn scan_pipelined(
 
 /// Reads until `buf` holds `want` bytes or the reader ends; true at the end.
 fn fill(reader: &mut (dyn Read + Send), buf: &mut Vec<u8>, want: usize) -> Result<bool> {
-    let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read the file: {e}"));
+    let io = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot read the file: {e}"),
+            format!("无法读取文件：{e}"),
+        )
+    };
     while buf.len() < want {
         let missing = (want - buf.len()) as u64;
         // `read_to_end` fills spare capacity without zeroing it first.
@@ -1029,7 +1035,12 @@ impl<'a> EntityIndex<'a> {
         progress: Option<&dyn Fn(u64)>,
     ) -> Result<Option<EntityIndex<'static>>> {
         let mut file = std::fs::File::open(path).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("cannot open the file: {e}")).in_file(source)
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot open the file: {e}"),
+                format!("无法打开文件：{e}"),
+            )
+            .in_file(source)
         })?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let on_block = |read: u64, _rows: u64| {
@@ -1146,6 +1157,7 @@ impl<'a> EntityIndex<'a> {
             Error::new(
                 ErrorKind::Io,
                 "the directory file changed while it was being read; run again",
+                "名录文件在读取过程中被修改；请重新运行",
             )
             .in_file(&self.source)
         };
@@ -1462,6 +1474,7 @@ impl EntitySource for EntityIndex<'_> {
             return Err(Error::new(
                 ErrorKind::InvalidTask,
                 "the directory index was built for another task; scan it again with this task",
+                "名录索引是为另一个任务建立的；请用本任务重新扫描",
             ));
         }
         let mask = (1u128 << INDEX_BITS) - 1;
@@ -1579,7 +1592,11 @@ impl EntitySource for EntityIndex<'_> {
 }
 
 fn read_again(e: std::io::Error) -> Error {
-    Error::new(ErrorKind::Io, format!("cannot read the file again: {e}"))
+    Error::new(
+        ErrorKind::Io,
+        format!("cannot read the file again: {e}"),
+        format!("无法再次读取文件：{e}"),
+    )
 }
 
 /// Reads single records back by their offsets.

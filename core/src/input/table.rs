@@ -59,6 +59,7 @@ impl TextEncoding {
             other => Err(Error::new(
                 ErrorKind::InvalidValue,
                 format!("unknown encoding \"{other}\"; use auto, utf-8 or gbk"),
+                format!("未知的编码“{other}”；请使用 auto、utf-8 或 gbk"),
             )),
         }
     }
@@ -114,8 +115,8 @@ pub(crate) fn empty_file(source: &str) -> Error {
     Error::new(
         ErrorKind::EmptyDirectory,
         "the file is empty: it needs a header row (e.g. 统一社会信用代码,企业名称,…) and data rows",
+        "文件为空：需要一行表头（如 统一社会信用代码,企业名称,…）和数据行",
     )
-    .zh("文件为空：需要一行表头（如 统一社会信用代码,企业名称,…）和数据行")
     .at(at(source, None, None))
 }
 
@@ -161,16 +162,24 @@ impl<'a> Table<'a> {
             .take(64 * 1024 + 3)
             .read_to_end(&mut peek)
             .map_err(|e| {
-                Error::new(ErrorKind::Io, format!("cannot read the file: {e}"))
-                    .at(at(source, None, None))
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot read the file: {e}"),
+                    format!("无法读取文件：{e}"),
+                )
+                .at(at(source, None, None))
             })?;
         let is_zip = peek.starts_with(b"PK\x03\x04");
         let is_ole = peek.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
         if is_zip || is_ole {
             let mut all = peek;
             reader.read_to_end(&mut all).map_err(|e| {
-                Error::new(ErrorKind::Io, format!("cannot read the file: {e}"))
-                    .at(at(source, None, None))
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot read the file: {e}"),
+                    format!("无法读取文件：{e}"),
+                )
+                .at(at(source, None, None))
             })?;
             return Table::from_workbook(all, source, options, is_header);
         }
@@ -186,8 +195,12 @@ impl<'a> Table<'a> {
         if start > 0 {
             let mut skip = [0u8; 3];
             chained.read_exact(&mut skip).map_err(|e| {
-                Error::new(ErrorKind::Io, format!("cannot read the file: {e}"))
-                    .at(at(source, None, None))
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot read the file: {e}"),
+                    format!("无法读取文件：{e}"),
+                )
+                .at(at(source, None, None))
             })?;
         }
         let input: Box<dyn Read + 'a> = match options.encoding {
@@ -259,20 +272,21 @@ impl<'a> Table<'a> {
                         Err(CsvProblem::Io(line, io)) => {
                             let detail = io.to_string();
                             return Err(if io.kind() == std::io::ErrorKind::InvalidData {
-                                Error::new(ErrorKind::Csv, detail.clone())
-                                    .zh(zh_decoding(&detail))
+                                Error::new(ErrorKind::Csv, detail.clone(), zh_decoding(&detail))
                                     .at(at(source, Some(line), None))
                             } else {
-                                Error::new(ErrorKind::Io, format!("cannot read the file: {detail}"))
-                                    .at(at(source, Some(line), None))
+                                Error::new(
+                                    ErrorKind::Io,
+                                    format!("cannot read the file: {detail}"),
+                                    format!("无法读取文件：{detail}"),
+                                )
+                                .at(at(source, Some(line), None))
                             });
                         }
                         Err(CsvProblem::Unclosed { line, column }) => {
                             return Err(Error::new(
                                 ErrorKind::Csv,
-                                "a quote (\") opens this cell and is never closed, so it swallows every row after it; remove the quote, or close it (a value with a quote inside is written in quotes with the quote doubled: \"5\"\"\")",
-                            )
-                            .zh("该单元格以引号（\"）开头但引号始终未闭合，吞并了其后的所有行；请删除该引号或补全它（值中含引号时，整个值加引号并把引号写两遍：\"5\"\"\"）")
+                                "a quote (\") opens this cell and is never closed, so it swallows every row after it; remove the quote, or close it (a value with a quote inside is written in quotes with the quote doubled: \"5\"\"\")", "该单元格以引号（\"）开头但引号始终未闭合，吞并了其后的所有行；请删除该引号或补全它（值中含引号时，整个值加引号并把引号写两遍：\"5\"\"\"）")
                             .at(at(source, Some(line), Some(column_name(column)))));
                         }
                         Err(CsvProblem::TooLong {
@@ -283,25 +297,19 @@ impl<'a> Table<'a> {
                             let max = crate::input::excel::MAX_CELL_BYTES;
                             return Err(Error::new(
                                 ErrorKind::Csv,
-                                format!("this cell is longer than {max} bytes, more than a cell may hold (it starts \"{start}…\"); the file is damaged or not a directory — check that this is the right file"),
-                            )
-                            .zh(format!("该单元格超过 {max} 字节，超出单元格上限（开头为“{start}…”）；文件已损坏或不是名录，请确认所选文件是否正确"))
+                                format!("this cell is longer than {max} bytes, more than a cell may hold (it starts \"{start}…\"); the file is damaged or not a directory — check that this is the right file"), format!("该单元格超过 {max} 字节，超出单元格上限（开头为“{start}…”）；文件已损坏或不是名录，请确认所选文件是否正确"))
                             .at(at(source, Some(line), Some(column_name(column)))));
                         }
                         Err(CsvProblem::TooWide { line }) => {
                             return Err(Error::new(
                                 ErrorKind::Csv,
-                                format!("this row has more than {MAX_CELLS_PER_ROW} cells, more than Excel's columns; the file is damaged or not a directory — check that this is the right file"),
-                            )
-                            .zh(format!("该行超过 {MAX_CELLS_PER_ROW} 个单元格（超出 Excel 的列数）；文件已损坏或不是名录，请确认所选文件是否正确"))
+                                format!("this row has more than {MAX_CELLS_PER_ROW} cells, more than Excel's columns; the file is damaged or not a directory — check that this is the right file"), format!("该行超过 {MAX_CELLS_PER_ROW} 个单元格（超出 Excel 的列数）；文件已损坏或不是名录，请确认所选文件是否正确"))
                             .at(at(source, Some(line), None)));
                         }
                         Err(CsvProblem::AfterQuote { line, column }) => {
                             return Err(Error::new(
                                 ErrorKind::Csv,
-                                "this cell has text after its closing quote (\"); put the whole value in quotes with any quote inside doubled (\"a\"\"b\"), or remove the quotes",
-                            )
-                            .zh("该单元格的闭合引号（\"）之后还有文字；请把整个值加引号并把其中的引号写两遍（\"a\"\"b\"），或删除引号")
+                                "this cell has text after its closing quote (\"); put the whole value in quotes with any quote inside doubled (\"a\"\"b\"), or remove the quotes", "该单元格的闭合引号（\"）之后还有文字；请把整个值加引号并把其中的引号写两遍（\"a\"\"b\"），或删除引号")
                             .at(at(source, Some(line), Some(column_name(column)))));
                         }
                         Ok(None) => None,
@@ -309,9 +317,16 @@ impl<'a> Table<'a> {
                             let mut cells = Vec::with_capacity(record.len());
                             for (i, cell) in record.iter().enumerate() {
                                 cells.push(String::from_utf8(cell.clone()).map_err(|_| {
-                                    Error::new(ErrorKind::Csv, "this cell is not UTF-8 text")
-                                        .zh("该单元格不是 UTF-8 编码")
-                                        .at(at(source, Some(line), Some(column_name(i))))
+                                    Error::new(
+                                        ErrorKind::Csv,
+                                        "this cell is not UTF-8 text",
+                                        "该单元格不是 UTF-8 编码",
+                                    )
+                                    .at(at(
+                                        source,
+                                        Some(line),
+                                        Some(column_name(i)),
+                                    ))
                                 })?);
                             }
                             Some(RawRow {
@@ -436,9 +451,7 @@ impl RowSource for Table<'_> {
                 format!(
                     "this row has {} cells but the header has {n} columns; a value probably contains an unquoted comma",
                     raw.cells.len()
-                ),
-            )
-            .zh(format!("该行有 {} 个单元格，而表头只有 {n} 列；可能某个值含有未加引号的逗号", raw.cells.len()))
+                ), format!("该行有 {} 个单元格，而表头只有 {n} 列；可能某个值含有未加引号的逗号", raw.cells.len()))
             .at(at(&self.source, Some(raw.line), None)));
         }
         let RawRow {

@@ -37,6 +37,7 @@ fn xerr(e: XlsxError) -> Error {
     Error::new(
         ErrorKind::Io,
         format!("could not write the Excel file: {e}"),
+        format!("无法写出 Excel 文件：{e}"),
     )
 }
 

@@ -607,6 +607,7 @@ impl DrawRecord {
                     Error::new(
                         ErrorKind::InvalidRecord,
                         format!("the record is not valid JSON: {e}"),
+                        format!("记录不是有效的 JSON：{e}"),
                     )
                 })?;
                 let proto = p.protocol.unwrap_or_default();
@@ -616,8 +617,8 @@ impl DrawRecord {
                     Error::new(
                         ErrorKind::InvalidRecord,
                         format!("the record is malformed: {malformed}"),
+                        format!("抽取记录格式有误：{malformed}"),
                     )
-                    .zh(format!("抽取记录格式有误：{malformed}"))
                 });
             }
         };
@@ -631,15 +632,13 @@ impl DrawRecord {
                 format!(
                     "the record was changed after it was made: its record_digest is {} but its content hashes to {actual}",
                     r.record_digest
-                ),
-            )
-            .zh(format!(
+                ), format!(
                 "抽取记录在生成后被改动过：其 record_digest 为 {}，而内容的摘要为 {actual}",
                 r.record_digest
             )));
         }
         if let Some((en, zh)) = r.shape_problem() {
-            return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
+            return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
         }
         Ok(r)
     }
@@ -688,9 +687,7 @@ fn unknown_protocol(what: &str, proto: &str) -> Error {
     };
     Error::new(
         ErrorKind::InvalidRecord,
-        format!("the {what_en}'s protocol is \"{proto}\"; this program reads {PROTOCOL} and {PROTOCOL_V1}"),
-    )
-    .zh(format!("{what_zh}的协议为“{proto}”；本程序可读取 {PROTOCOL} 与 {PROTOCOL_V1}"))
+        format!("the {what_en}'s protocol is \"{proto}\"; this program reads {PROTOCOL} and {PROTOCOL_V1}"), format!("{what_zh}的协议为“{proto}”；本程序可读取 {PROTOCOL} 与 {PROTOCOL_V1}"))
 }
 
 /// The task of a document must be canonical and hash to its task digest
@@ -884,10 +881,8 @@ impl Announcement {
             Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the announcement is malformed: {e}"),
+                format!("抽查公告格式有误（不是本程序生成的公告文件？）：{e}"),
             )
-            .zh(format!(
-                "抽查公告格式有误（不是本程序生成的公告文件？）：{e}"
-            ))
         })?;
         if Protocol::of(&a.protocol).is_none() {
             return Err(unknown_protocol("announcement", &a.protocol));
@@ -899,15 +894,13 @@ impl Announcement {
                 format!(
                     "the announcement was changed after it was made: its digest is {} but its content hashes to {actual}",
                     a.announcement_digest
-                ),
-            )
-            .zh(format!(
+                ), format!(
                 "抽查公告在生成后被改动过：其公告摘要为 {}，而内容算得 {actual}",
                 a.announcement_digest
             )));
         }
         if let Some((en, zh)) = a.problem() {
-            return Err(Error::new(ErrorKind::InvalidRecord, en).zh(zh));
+            return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
         }
         Ok(a)
     }

@@ -483,6 +483,7 @@ pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result
         Error::new(
             ErrorKind::InvalidRecord,
             "the record's draw_key is not 64 hex digits",
+            "记录中的 draw_key 不是 64 位十六进制数",
         )
     })?;
     let strata: Vec<u64> = match stratum {
@@ -491,6 +492,7 @@ pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 format!("the record has no stratum {s}"),
+                format!("记录中没有分层 {s}"),
             ))
         }
         None => (0..record.strata.len() as u64).collect(),

@@ -125,7 +125,7 @@ fn present<'de, D: Deserializer<'de>>(
 }
 
 fn bad_seed(en: impl Into<String>, zh: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidSeed, en).zh(zh)
+    Error::new(ErrorKind::InvalidSeed, en, zh)
 }
 
 /// Splits a normalized source text into its kind prefix (SPEC §6.1) and
@@ -414,7 +414,7 @@ pub fn lottery_presets() -> Vec<&'static str> {
 }
 
 fn bad_form(en: impl Into<String>, zh: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidTask, en).zh(zh)
+    Error::new(ErrorKind::InvalidTask, en, zh)
 }
 
 impl SeedForm {
@@ -970,8 +970,8 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
         Error::new(
             ErrorKind::InvalidTask,
             format!("{source}: [[seed]] number {}: {en}", i + 1),
+            format!("{source}：第 {} 个 [[seed]]：{zh}", i + 1),
         )
-        .zh(format!("{source}：第 {} 个 [[seed]]：{zh}", i + 1))
     };
     let toml::Value::Array(tables) = v else {
         return Err(bad(
@@ -1005,7 +1005,7 @@ pub(crate) fn forms_from_toml(source: &str, v: toml::Value) -> Result<Vec<SeedFo
         let date = match t.remove("date") {
             Some(toml::Value::Datetime(d)) => crate::spec::text::canonical_date(&d.to_string()),
             Some(toml::Value::String(s)) => crate::spec::text::canonical_date(&s),
-            _ => Err(Error::new(ErrorKind::InvalidDate, "missing")),
+            _ => Err(Error::new(ErrorKind::InvalidDate, "missing", "缺失")),
         }
         .map_err(|_| {
             bad(

@@ -162,8 +162,16 @@ impl TaskFile {
     }
 }
 
-fn invalid(source: &str, msg: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidTask, msg).in_file(source)
+fn invalid(source: &str, en: impl Into<String>, zh: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidTask, en, zh).in_file(source)
+}
+
+/// A problem with the value of `key`, found by a rule of SPEC §3 (text,
+/// ids, dates): an `InvalidTask` error naming the key.
+fn within(source: &str, key: &str, e: Error) -> Error {
+    e.context(&format!("`{key}`"), &format!("`{key}`"))
+        .with_kind(ErrorKind::InvalidTask)
+        .in_file(source)
 }
 
 fn sort_bytes(v: &mut Vec<String>) {
@@ -248,20 +256,24 @@ impl<'a> Reader<'a> {
             None if required => Err(invalid(
                 self.source,
                 format!("the task needs `{}` (e.g. {} = \"…\")", self.key(k), k),
+                format!("任务缺少 `{}`（例如 {} = \"…\"）", self.key(k), k),
             )),
             None => Ok(None),
             Some(toml::Value::String(s)) => {
-                let t = normalize_text(&s).map_err(|e| {
-                    invalid(self.source, format!("`{}`: {}", self.key(k), e.message()))
-                })?;
+                let t = normalize_text(&s).map_err(|e| within(self.source, &self.key(k), e))?;
                 if t.is_empty() && required {
-                    return Err(invalid(self.source, format!("`{}` is empty", self.key(k))));
+                    return Err(invalid(
+                        self.source,
+                        format!("`{}` is empty", self.key(k)),
+                        format!("`{}` 为空", self.key(k)),
+                    ));
                 }
                 Ok(Some(t))
             }
             Some(_) => Err(invalid(
                 self.source,
                 format!("`{}` must be a text in quotes", self.key(k)),
+                format!("`{}` 应为加引号的文字", self.key(k)),
             )),
         }
     }
@@ -280,6 +292,7 @@ impl<'a> Reader<'a> {
             Some(_) => Err(invalid(
                 self.source,
                 format!("`{}` must be a whole number ≥ 0", self.key(k)),
+                format!("`{}` 应为大于或等于 0 的整数", self.key(k)),
             )),
         }
     }
@@ -288,8 +301,7 @@ impl<'a> Reader<'a> {
         if let Some(k) = self.table.keys().next() {
             return Err(invalid(
                 self.source,
-                format!("unknown key `{}` in the task; check its spelling (see SPEC.md §5.3 for the keys)", self.key(k)),
-            ));
+                format!("unknown key `{}` in the task; check its spelling (see SPEC.md §5.3 for the keys)", self.key(k)), format!("任务中有未知的键 `{}`；请检查拼写（可用的键见 SPEC.md §5.3）", self.key(k))));
         }
         Ok(())
     }
@@ -303,6 +315,7 @@ fn texts_of(source: &str, key: &str, v: toml::Value) -> Result<Vec<String>> {
             return Err(invalid(
                 source,
                 format!("`{key}` must be a text or a list of texts"),
+                format!("`{key}` 应为一段文字或文字列表"),
             ))
         }
     };
@@ -310,14 +323,23 @@ fn texts_of(source: &str, key: &str, v: toml::Value) -> Result<Vec<String>> {
     for item in items {
         match item {
             toml::Value::String(s) => {
-                let t = normalize_text(&s)
-                    .map_err(|e| invalid(source, format!("`{key}`: {}", e.message())))?;
+                let t = normalize_text(&s).map_err(|e| within(source, key, e))?;
                 if t.is_empty() {
-                    return Err(invalid(source, format!("`{key}` holds an empty text")));
+                    return Err(invalid(
+                        source,
+                        format!("`{key}` holds an empty text"),
+                        format!("`{key}` 中有一项是空文字"),
+                    ));
                 }
                 out.push(t);
             }
-            _ => return Err(invalid(source, format!("`{key}` must be a list of texts"))),
+            _ => {
+                return Err(invalid(
+                    source,
+                    format!("`{key}` must be a list of texts"),
+                    format!("`{key}` 应为文字列表"),
+                ))
+            }
         }
     }
     Ok(out)
@@ -329,6 +351,7 @@ fn table_of(source: &str, key: &str, v: toml::Value) -> Result<toml::Table> {
         _ => Err(invalid(
             source,
             format!("`{key}` must be a table, e.g. {key} = {{ … }}"),
+            format!("`{key}` 应为一个表，例如 {key} = {{ … }}"),
         )),
     }
 }
@@ -336,9 +359,9 @@ fn table_of(source: &str, key: &str, v: toml::Value) -> Result<toml::Table> {
 fn ratio_of(source: &str, key: &str, v: toml::Value) -> Result<u64> {
     match v {
         toml::Value::String(s) => parse_ratio(&s).ok_or_else(|| {
-            invalid(source, format!("`{key}` = \"{s}\" is not a percentage between 0% and 100% with at most four decimals, e.g. \"3%\" or \"2.5%\""))
+            invalid(source, format!("`{key}` = \"{s}\" is not a percentage between 0% and 100% with at most four decimals, e.g. \"3%\" or \"2.5%\""), format!("`{key}` = \"{s}\" 不是 0% 到 100% 之间、最多四位小数的百分比，例如 \"3%\" 或 \"2.5%\""))
         }),
-        _ => Err(invalid(source, format!("`{key}` must be a percentage in quotes, e.g. \"3%\""))),
+        _ => Err(invalid(source, format!("`{key}` must be a percentage in quotes, e.g. \"3%\""), format!("`{key}` 应为加引号的百分比，例如 \"3%\""))),
     }
 }
 
@@ -348,6 +371,7 @@ fn count_of(source: &str, key: &str, v: toml::Value) -> Result<u64> {
         _ => Err(invalid(
             source,
             format!("`{key}` must be a whole number ≥ 0"),
+            format!("`{key}` 应为大于或等于 0 的整数"),
         )),
     }
 }
@@ -367,7 +391,10 @@ fn condition_values(attribute: &str, values: Vec<String>, source: &str) -> Resul
     let mut v = if attribute == "id" {
         values
             .iter()
-            .map(|s| normalize_entity_id(s).map_err(|e| invalid(source, e.message())))
+            .map(|s| {
+                normalize_entity_id(s)
+                    .map_err(|e| e.with_kind(ErrorKind::InvalidTask).in_file(source))
+            })
             .collect::<Result<Vec<_>>>()?
     } else {
         values
@@ -406,10 +433,13 @@ impl TaskFile {
             let line = row.and_then(|r| text.lines().nth(r)).unwrap_or("");
             // Text outside quotes that is not ASCII can only be a bare key.
             let unquoted: String = line.split('"').step_by(2).collect();
-            let hint = if !unquoted.is_ascii() {
-                " (a Chinese key must be written in quotes, e.g. \"信用风险等级\" = \"C\")"
+            let (hint, hint_zh) = if !unquoted.is_ascii() {
+                (
+                    " (a Chinese key must be written in quotes, e.g. \"信用风险等级\" = \"C\")",
+                    "（中文的键要加引号，例如 \"信用风险等级\" = \"C\"）",
+                )
             } else {
-                ""
+                ("", "")
             };
             invalid(
                 source,
@@ -417,6 +447,7 @@ impl TaskFile {
                     "the task file is not valid TOML: {}{hint}",
                     e.message().trim()
                 ),
+                format!("任务文件不是有效的 TOML：{}{hint_zh}", e.message().trim()),
             )
             .at(crate::Location {
                 file: Some(source.to_string()),
@@ -436,8 +467,7 @@ impl TaskFile {
         {
             return Err(invalid(
                 source,
-                format!("`fields` holds \"{f}\", which contains a separator (; , 、 | /); write each field as its own text: fields = [\"食品安全\", \"特种设备\"]"),
-            ));
+                format!("`fields` holds \"{f}\", which contains a separator (; , 、 | /); write each field as its own text: fields = [\"食品安全\", \"特种设备\"]"), format!("`fields` 中的“{f}”含有分隔符（; , 、 | /）；请把每个执法领域写成单独的一项：fields = [\"食品安全\", \"特种设备\"]")));
         }
         sort_bytes(&mut fields);
         let mut departments = r.texts("departments")?;
@@ -446,6 +476,7 @@ impl TaskFile {
                 return Err(invalid(
                     source,
                     "the task needs `draw_date` (e.g. draw_date = 2026-12-01)",
+                    "任务缺少 `draw_date`（例如 draw_date = 2026-12-01）",
                 ))
             }
             Some(toml::Value::Datetime(d)) if d.date.is_some() && d.time.is_none() => {
@@ -455,14 +486,16 @@ impl TaskFile {
                     day: 0,
                 });
                 canonical_date(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-                    .map_err(|e| invalid(source, format!("`draw_date`: {}", e.message())))?
+                    .map_err(|e| within(source, "draw_date", e))?
             }
-            Some(toml::Value::String(s)) => canonical_date(&s)
-                .map_err(|e| invalid(source, format!("`draw_date`: {}", e.message())))?,
+            Some(toml::Value::String(s)) => {
+                canonical_date(&s).map_err(|e| within(source, "draw_date", e))?
+            }
             Some(_) => {
                 return Err(invalid(
                     source,
                     "`draw_date` must be a date, e.g. draw_date = 2026-12-01",
+                    "`draw_date` 应为日期，例如 draw_date = 2026-12-01",
                 ))
             }
         };
@@ -472,8 +505,7 @@ impl TaskFile {
             Some(other) => {
                 return Err(invalid(
                     source,
-                    format!("`invalid_codes` = \"{other}\" is not known; write \"error\" (the default) or \"warn\""),
-                ))
+                    format!("`invalid_codes` = \"{other}\" is not known; write \"error\" (the default) or \"warn\""), format!("`invalid_codes` = \"{other}\" 无法识别；请写 \"error\"（默认）或 \"warn\"")))
             }
         };
         let (mut entity_columns, mut inspector_columns, mut exclusion_columns) =
@@ -493,16 +525,14 @@ impl TaskFile {
                         if form.is_empty() {
                             return Err(invalid(
                                 source,
-                                format!("`columns.{key}` has an empty header name; write the header as it appears in the file"),
-                            ));
+                                format!("`columns.{key}` has an empty header name; write the header as it appears in the file"), format!("`columns.{key}` 中有空的表头名；请按文件中的原样写出表头")));
                         }
                         if out.iter().any(|(f, _): &(String, String)| {
                             crate::spec::text::header_match_key(f) == form
                         }) {
                             return Err(invalid(
                                 source,
-                                format!("`columns.{key}` maps the header \"{from}\" twice (headers match ignoring case, spaces, _ and -); keep one"),
-                            ));
+                                format!("`columns.{key}` maps the header \"{from}\" twice (headers match ignoring case, spaces, _ and -); keep one"), format!("`columns.{key}` 把表头“{from}”映射了两次（表头比较时不区分大小写，忽略空格、_ 和 -）；请只保留一个")));
                         }
                         match to {
                             toml::Value::String(to) if !normalize_text(&to).unwrap_or_default().is_empty() => {
@@ -511,8 +541,7 @@ impl TaskFile {
                             _ => {
                                 return Err(invalid(
                                     source,
-                                    format!("`columns.{key}.{from}` must name a field in quotes, e.g. \"id\" or \"所属区域\""),
-                                ))
+                                    format!("`columns.{key}.{from}` must name a field in quotes, e.g. \"id\" or \"所属区域\""), format!("`columns.{key}.{from}` 应为加引号的字段名，例如 \"id\" 或 \"所属区域\"")))
                             }
                         }
                     }
@@ -521,7 +550,7 @@ impl TaskFile {
             c.finish()?;
         }
         let exclusions = Exclusions::from_ids(r.texts("exclusions")?)
-            .map_err(|e| invalid(source, format!("`exclusions`: {}", e.message())))?;
+            .map_err(|e| within(source, "exclusions", e))?;
 
         // Strata (§5.1).
         let strata_list = r.take("strata");
@@ -531,6 +560,7 @@ impl TaskFile {
                 return Err(invalid(
                     source,
                     "the task has both `strata` and `strata_by`; keep one of them",
+                    "任务同时写了 `strata` 和 `strata_by`；请只保留其中一个",
                 ))
             }
             (None, None) => vec![Stratum {
@@ -551,18 +581,17 @@ impl TaskFile {
                     _ => {
                         return Err(invalid(
                             source,
-                            "`strata_by` needs either `ratios` (e.g. { A = \"3%\", B = \"5%\" }) or `counts`, not both",
-                        ))
+                            "`strata_by` needs either `ratios` (e.g. { A = \"3%\", B = \"5%\" }) or `counts`, not both", "`strata_by` 需要 `ratios`（例如 { A = \"3%\", B = \"5%\" }）或 `counts` 二者之一，不能都写或都不写"))
                     }
                 };
                 let mut out = Vec::new();
                 for (value, v) in table {
-                    let value = normalize_text(&value).map_err(|e| invalid(source, e.message()))?;
+                    let value = normalize_text(&value)
+                        .map_err(|e| e.with_kind(ErrorKind::InvalidTask).in_file(source))?;
                     if value.is_empty() {
                         return Err(invalid(
                             source,
-                            "`strata_by` lists an empty value; name each value, e.g. ratios = { A = \"3%\" }",
-                        ));
+                            "`strata_by` lists an empty value; name each value, e.g. ratios = { A = \"3%\" }", "`strata_by` 中有空的取值；请写出每个取值，例如 ratios = { A = \"3%\" }"));
                     }
                     let key = format!(
                         "strata_by.{}.{value}",
@@ -598,6 +627,7 @@ impl TaskFile {
                         return Err(invalid(
                             source,
                             "`strata` must be a list of tables ([[strata]])",
+                            "`strata` 应为表的列表（[[strata]]）",
                         ))
                     }
                 };
@@ -609,14 +639,12 @@ impl TaskFile {
                     let mut conditions = Vec::new();
                     if let Some(w) = s.take("where") {
                         for (k, v) in table_of(source, &format!("{path}.where"), w)? {
-                            let key = normalize_text(&k).map_err(|e| {
-                                invalid(source, format!("`{path}.where`: {}", e.message()))
-                            })?;
+                            let key = normalize_text(&k)
+                                .map_err(|e| within(source, &format!("{path}.where"), e))?;
                             if key.is_empty() {
                                 return Err(invalid(
                                     source,
-                                    format!("`{path}.where` has an empty key; name the attribute, e.g. where = {{ \"信用风险等级\" = \"C\" }}"),
-                                ));
+                                    format!("`{path}.where` has an empty key; name the attribute, e.g. where = {{ \"信用风险等级\" = \"C\" }}"), format!("`{path}.where` 中有空的键；请写出属性名，例如 where = {{ \"信用风险等级\" = \"C\" }}")));
                             }
                             let attribute = entity_key(&key);
                             let values = texts_of(source, &format!("{path}.where.{k}"), v)?;
@@ -627,8 +655,7 @@ impl TaskFile {
                             {
                                 return Err(invalid(
                                     source,
-                                    format!("`{path}.where` names the attribute {attribute} twice (under two aliases); keep one"),
-                                ));
+                                    format!("`{path}.where` names the attribute {attribute} twice (under two aliases); keep one"), format!("`{path}.where` 两次写了属性 {attribute}（用了两个别名）；请只保留一个")));
                             }
                             conditions.push(Condition { attribute, values });
                         }
@@ -642,8 +669,7 @@ impl TaskFile {
                         _ => {
                             return Err(invalid(
                                 source,
-                                format!("`{path}` needs either `ratio` (e.g. ratio = \"5%\") or `count` (e.g. count = 10), not both"),
-                            ))
+                                format!("`{path}` needs either `ratio` (e.g. ratio = \"5%\") or `count` (e.g. count = 10), not both"), format!("`{path}` 需要 `ratio`（例如 ratio = \"5%\"）或 `count`（例如 count = 10）二者之一，不能都写或都不写")))
                         }
                     };
                     s.finish()?;
@@ -661,6 +687,7 @@ impl TaskFile {
                     return Err(invalid(
                         source,
                         "`strata` is empty; list at least one stratum or leave it out",
+                        "`strata` 为空；请至少列出一个分层，或删除这一项",
                     ));
                 }
                 out
@@ -675,6 +702,7 @@ impl TaskFile {
                         "two strata are named \"{}\"; give each a distinct name",
                         s.name
                     ),
+                    format!("有两个分层都叫“{}”；请给每个分层起不同的名称", s.name),
                 ));
             }
         }
@@ -701,13 +729,12 @@ impl TaskFile {
                     match item {
                         toml::Value::String(k) => {
                             let k = normalize_text(&k).map_err(|e| {
-                                invalid(source, format!("`team.avoid_same`: {}", e.message()))
+                                within(source, "team.avoid_same", e)
                             })?;
                             if k.is_empty() {
                                 return Err(invalid(
                                     source,
-                                    "`team.avoid_same` holds an empty text; name the attribute, e.g. avoid_same = [\"所属区域\"]",
-                                ));
+                                    "`team.avoid_same` holds an empty text; name the attribute, e.g. avoid_same = [\"所属区域\"]", "`team.avoid_same` 中有一项是空文字；请写出属性名，例如 avoid_same = [\"所属区域\"]"));
                             }
                             team.avoid_same.push(AvoidSame { entity: entity_key(&k), inspector: inspector_key(&k) })
                         }
@@ -721,8 +748,7 @@ impl TaskFile {
                         _ => {
                             return Err(invalid(
                                 source,
-                                "`team.avoid_same` lists attribute names, e.g. avoid_same = [\"所属区域\"]",
-                            ))
+                                "`team.avoid_same` lists attribute names, e.g. avoid_same = [\"所属区域\"]", "`team.avoid_same` 应列出属性名，例如 avoid_same = [\"所属区域\"]"))
                         }
                     }
                 }
@@ -739,6 +765,7 @@ impl TaskFile {
                         return Err(invalid(
                             source,
                             "`team.conflicts` must be a list of { inspector = …, entity = … }",
+                            "`team.conflicts` 应为 { inspector = …, entity = … } 组成的列表",
                         ))
                     }
                 };
@@ -752,12 +779,10 @@ impl TaskFile {
                     let entity = c.text("entity", true)?.unwrap_or_default();
                     c.finish()?;
                     team.conflicts.push(Conflict {
-                        entity: normalize_entity_id(&entity).map_err(|e| {
-                            invalid(source, format!("`team.conflicts`: {}", e.message()))
-                        })?,
-                        inspector: normalize_inspector_id(&inspector).map_err(|e| {
-                            invalid(source, format!("`team.conflicts`: {}", e.message()))
-                        })?,
+                        entity: normalize_entity_id(&entity)
+                            .map_err(|e| within(source, "team.conflicts", e))?,
+                        inspector: normalize_inspector_id(&inspector)
+                            .map_err(|e| within(source, "team.conflicts", e))?,
                     });
                 }
                 team.conflicts.sort_by(|a, b| {
@@ -773,6 +798,7 @@ impl TaskFile {
                         return Err(invalid(
                             source,
                             "`team.departments` must be a list of [[team.departments]] tables",
+                            "`team.departments` 应为 [[team.departments]] 表的列表",
                         ))
                     }
                 };
@@ -852,73 +878,101 @@ impl Task {
     /// # Errors
     /// `InvalidTask` saying which rule is broken.
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::new(ErrorKind::InvalidTask, m));
+        let bad = |en: String, zh: String| Err(Error::new(ErrorKind::InvalidTask, en, zh));
         if self.name.is_empty() || self.item.is_empty() {
-            return bad("the task needs a `name` and an `item` (抽查事项)".into());
+            return bad(
+                "the task needs a `name` and an `item` (抽查事项)".into(),
+                "任务需要填写 `name`（任务名称）和 `item`（抽查事项）".into(),
+            );
         }
         let mut seen = BTreeSet::new();
         for d in &self.departments {
             if !seen.insert(d) {
-                return bad(format!(
-                    "the department \"{d}\" is listed twice in `departments`"
-                ));
+                return bad(
+                    format!("the department \"{d}\" is listed twice in `departments`"),
+                    format!("部门“{d}”在 `departments` 中出现了两次"),
+                );
             }
         }
         if self.strata.is_empty() {
-            return bad("the task has no strata".into());
+            return bad("the task has no strata".into(), "任务没有分层".into());
         }
         if self
             .exclusions
             .windows(2)
             .any(|w| w[0].as_bytes() >= w[1].as_bytes())
         {
-            return bad("the task's `exclusions` are not sorted and distinct".into());
+            return bad(
+                "the task's `exclusions` are not sorted and distinct".into(),
+                "任务的 `exclusions` 没有排序或有重复".into(),
+            );
         }
         for s in &self.strata {
             if s.ratio_ppm.is_some() == s.count.is_some() {
-                return bad(format!(
-                    "stratum \"{}\" needs exactly one of a ratio and a count",
-                    s.name
-                ));
+                return bad(
+                    format!(
+                        "stratum \"{}\" needs exactly one of a ratio and a count",
+                        s.name
+                    ),
+                    format!("分层“{}”需要抽取比例和抽取户数二者之一", s.name),
+                );
             }
             if s.ratio_ppm.is_some_and(|r| r > 1_000_000) {
-                return bad(format!("stratum \"{}\": the ratio is above 100%", s.name));
+                return bad(
+                    format!("stratum \"{}\": the ratio is above 100%", s.name),
+                    format!("分层“{}”：抽取比例超过 100%", s.name),
+                );
             }
         }
         let t = &self.team;
         if t.size < 2 {
-            return bad(format!(
-                "`team.size` is {}; a team needs at least 2 inspectors (行政处罚法 第四十二条)",
-                t.size
-            ));
+            return bad(
+                format!(
+                    "`team.size` is {}; a team needs at least 2 inspectors (行政处罚法 第四十二条)",
+                    t.size
+                ),
+                format!(
+                    "`team.size` 为 {}；检查组至少需要 2 名检查人员（行政处罚法 第四十二条）",
+                    t.size
+                ),
+            );
         }
         if t.size > MAX_TEAM {
             return bad(format!(
                 "`team.size` is {}; a team has at most {MAX_TEAM} inspectors (and never more than the inspector directory holds)",
                 t.size
-            ));
+            ), format!("`team.size` 为 {}；检查组最多 {MAX_TEAM} 人（且不能超过检查人员名录的人数）", t.size));
         }
         if !t.per_department.is_empty() {
             let mut sum = 0u64;
             let mut seen = BTreeSet::new();
             for d in &t.per_department {
                 if d.count == 0 {
-                    return bad(format!(
-                        "`team.departments`: \"{}\" needs a `count` of at least 1",
-                        d.department
-                    ));
+                    return bad(
+                        format!(
+                            "`team.departments`: \"{}\" needs a `count` of at least 1",
+                            d.department
+                        ),
+                        format!("`team.departments`：“{}”的 `count` 至少为 1", d.department),
+                    );
                 }
                 if !self.departments.contains(&d.department) {
-                    return bad(format!(
+                    return bad(
+                        format!(
                         "`team.departments` names \"{}\", which is not in the task's `departments`",
                         d.department
-                    ));
+                    ),
+                        format!(
+                            "`team.departments` 写了“{}”，但它不在任务的 `departments` 中",
+                            d.department
+                        ),
+                    );
                 }
                 if !seen.insert(&d.department) {
-                    return bad(format!(
-                        "`team.departments` lists \"{}\" twice",
-                        d.department
-                    ));
+                    return bad(
+                        format!("`team.departments` lists \"{}\" twice", d.department),
+                        format!("`team.departments` 两次写了“{}”", d.department),
+                    );
                 }
                 sum = sum.saturating_add(d.count);
             }
@@ -926,12 +980,13 @@ impl Task {
                 return bad(format!(
                     "the counts in `team.departments` add up to {sum}, but `team.size` is {}; make them equal",
                     t.size
-                ));
+                ), format!("`team.departments` 中各部门人数合计为 {sum}，但 `team.size` 为 {}；两者应相等", t.size));
             }
         }
         if t.max_per_inspector == Some(0) {
             return bad(
                 "`team.max_per_inspector` is 0: nobody could inspect; remove it or raise it".into(),
+                "`team.max_per_inspector` 为 0：没有人能去检查；请删除这一项或调高数值".into(),
             );
         }
         // SPEC §5.2: at most 2^32, far above any draw's number of teams, so
@@ -939,15 +994,18 @@ impl Task {
         if t.max_per_inspector.is_some_and(|m| m > MAX_PER_INSPECTOR) {
             return bad(format!(
                 "`team.max_per_inspector` is above {MAX_PER_INSPECTOR} (2^32); remove it for no cap"
-            ));
+            ), format!("`team.max_per_inspector` 超过了 {MAX_PER_INSPECTOR}（2^32）；不设上限请删除这一项"));
         }
         let mut names = BTreeSet::new();
         for s in &self.strata {
             if !names.insert(s.name.as_str()) {
-                return bad(format!(
-                    "two strata are named \"{}\"; give each a distinct name",
-                    s.name
-                ));
+                return bad(
+                    format!(
+                        "two strata are named \"{}\"; give each a distinct name",
+                        s.name
+                    ),
+                    format!("有两个分层都叫“{}”；请给每个分层起不同的名称", s.name),
+                );
             }
         }
         Ok(())

@@ -88,8 +88,10 @@ pub(crate) fn normalize_into(s: &str, out: &mut String) -> Result<()> {
                 format!(
                     "the text contains the control character U+{:04X}; remove it and save the file again",
                     c as u32
-                ),
-            ));
+                ), format!(
+                    "文字中含有控制字符 U+{:04X}；请删除后重新保存文件",
+                    c as u32
+                )));
         }
         if pending_space {
             out.push(' ');
@@ -120,12 +122,13 @@ pub(crate) fn quote_short(s: &str) -> String {
 /// `InvalidId` when the id is empty or has other characters.
 pub fn normalize_entity_id(s: &str) -> Result<String> {
     let t = normalize_text(s)
-        .map_err(|e| Error::new(ErrorKind::InvalidId, e.message().to_string()))?
+        .map_err(|e| e.with_kind(ErrorKind::InvalidId))?
         .to_ascii_uppercase();
     if t.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidId,
             "the id (统一社会信用代码) is empty; every entity needs its code",
+            "统一社会信用代码为空；每个检查对象都需要填写代码",
         ));
     }
     if crate::input::directory::looks_scientific(&t) {
@@ -137,8 +140,9 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
             ErrorKind::InvalidId,
             format!(
                 "the id (统一社会信用代码) \"{t}\" contains \"{bad}\"; a code has only digits 0-9 and letters A-Z"
-            ),
-        ));
+            ), format!(
+                "统一社会信用代码“{t}”中含有“{bad}”；代码只能由数字 0-9 和字母 A-Z 组成"
+            )));
     }
     Ok(t)
 }
@@ -150,12 +154,13 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
 /// `InvalidId` when the id is empty or holds control characters.
 pub fn normalize_inspector_id(s: &str) -> Result<String> {
     let t = normalize_text(s)
-        .map_err(|e| Error::new(ErrorKind::InvalidId, e.message().to_string()))?
+        .map_err(|e| e.with_kind(ErrorKind::InvalidId))?
         .to_ascii_uppercase();
     if t.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidId,
             "the certificate number (执法证号) is empty; every inspector needs one",
+            "执法证号为空；每名检查人员都需要填写执法证号",
         ));
     }
     if crate::input::directory::looks_scientific(&t) {
@@ -169,9 +174,7 @@ fn scientific(t: &str, what: &str, zh: &str) -> Error {
     let t = quote_short(t);
     Error::new(
         ErrorKind::InvalidId,
-        format!("the {what} \"{t}\" is a number in scientific notation: Excel turned the code into a number and lost its digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again"),
-    )
-    .zh(format!("{zh}“{t}”是科学计数法表示的数字：Excel 把代码当成数字，已丢失位数；请将该列设置为“文本”后重新录入"))
+        format!("the {what} \"{t}\" is a number in scientific notation: Excel turned the code into a number and lost its digits; format the column as Text (设置单元格格式 → 文本) and enter the codes again"), format!("{zh}“{t}”是科学计数法表示的数字：Excel 把代码当成数字，已丢失位数；请将该列设置为“文本”后重新录入"))
 }
 
 /// Parses a date written as `2027-06-30`, `2027/6/30`, `2027.6.30` or

@@ -508,9 +508,7 @@ fn cell_too_long(sheet: &Sheet, row: usize, col: usize, len: usize) -> Error {
         format!(
             "could not write the Excel file: a cell of sheet {} holds {len} characters, more than Excel's limit of {MAX_CELL}; the CSV result holds it in full",
             sheet.name
-        ),
-    )
-    .zh(format!(
+        ), format!(
         "无法写成 Excel 文件：工作表“{}”中一个单元格有 {len} 个字符，超过 Excel 的上限 {MAX_CELL}；请使用 CSV 格式的抽查结果",
         sheet.name
     ))
@@ -588,8 +586,10 @@ fn too_wide(sheet: &Sheet, columns: usize) -> Error {
         format!(
             "could not write the Excel file: sheet {} would have {columns} columns, more than Excel's limit of {MAX_COLS}",
             sheet.name
-        ),
-    )
+        ), format!(
+            "无法写出 Excel 文件：工作表 {} 将有 {columns} 列，超过 Excel 的上限 {MAX_COLS} 列",
+            sheet.name
+        ))
 }
 
 /// Writes the worksheet part of `sheet`, the `index`th of the workbook.
@@ -602,9 +602,7 @@ fn write_sheet(zip: &mut Zip, sheet: &Sheet, index: usize, threads: usize) -> Re
                 "could not write the Excel file: sheet {} would have {count} rows besides the header, more than Excel's limit of {}; use the CSV result",
                 sheet.name,
                 MAX_ROWS - 1
-            ),
-        )
-        .zh(format!(
+            ), format!(
             "无法写成 Excel 文件：工作表“{}”有 {count} 行，超过 Excel 的上限 {} 行；请使用 CSV 格式的抽查结果",
             sheet.name,
             MAX_ROWS - 1

@@ -34,9 +34,7 @@ const DEFLATED: u16 = 8;
 fn too_big() -> Error {
     Error::new(
         ErrorKind::Io,
-        "could not write the Excel file: it would be 4 GiB or more, beyond what an .xlsx file (zip without zip64) holds; use the CSV result",
-    )
-    .zh("结果太大，无法写成 Excel 文件（超过 4 GiB），请使用 CSV 格式的抽查结果")
+        "could not write the Excel file: it would be 4 GiB or more, beyond what an .xlsx file (zip without zip64) holds; use the CSV result", "结果太大，无法写成 Excel 文件（超过 4 GiB），请使用 CSV 格式的抽查结果")
 }
 
 /// One deflated piece of a part: its compressed bytes, and the CRC-32 and
@@ -88,6 +86,7 @@ impl Deflater {
                     Error::new(
                         ErrorKind::Io,
                         format!("could not write the Excel file: deflate failed: {e}"),
+                        format!("无法写出 Excel 文件：压缩失败：{e}"),
                     )
                 })?;
             taken += (self.compress.total_in() - before) as usize;

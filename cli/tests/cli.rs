@@ -1,77 +1,20 @@
 //! The `shuangsui` command run as a real binary: exit codes, stdout and
 //! stderr of every command, as a user sees them (issue 3).
 
+mod common;
+
+use common::{demo, draw, run, s, scratch, write, Run};
 use serde_json::Value;
-use shuangsui_tests::cli_binary;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(cli_binary())
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
-
-/// `demo --out DIR` into a fresh folder.
-fn demo_dir(name: &str) -> PathBuf {
-    let dir = scratch(name).join("demo");
-    let r = run(&["demo", "--out", &s(&dir)]);
-    assert_eq!(r.code, 0, "{r:?}");
-    dir
-}
-
+/// `verify` of the demo's record in `dir`, against `entities`.
 fn verify(dir: &Path, entities: &Path) -> Run {
-    run(&[
-        "verify",
-        &s(&dir.join("record.json")),
-        "--entities",
-        &s(entities),
-        "--inspectors",
-        &s(&dir.join("inspectors.csv")),
-    ])
+    common::verify(
+        &dir.join("record.json"),
+        entities,
+        &dir.join("inspectors.csv"),
+        &[],
+    )
 }
 
 #[test]
@@ -89,7 +32,7 @@ fn demo_runs_and_prints_teams_and_the_verify_command() {
 
 #[test]
 fn demo_out_then_verify_reproduces() {
-    let dir = demo_dir("demo_out");
+    let dir = demo("demo_out");
     for f in [
         "entities.csv",
         "inspectors.csv",
@@ -126,7 +69,7 @@ fn demo_out_then_verify_reproduces() {
 
 #[test]
 fn a_changed_team_member_gives_1_and_is_named() {
-    let dir = demo_dir("team_member");
+    let dir = demo("team_member");
     let path = dir.join("record.json");
     let text = std::fs::read_to_string(&path).unwrap();
 
@@ -169,7 +112,7 @@ fn a_changed_team_member_gives_1_and_is_named() {
 
 #[test]
 fn a_directory_with_one_changed_row_gives_1() {
-    let dir = demo_dir("changed_row");
+    let dir = demo("changed_row");
     let text = std::fs::read_to_string(dir.join("entities.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     lines[7] = lines[7].replacen("阜康市", "阜康县", 1);
@@ -183,7 +126,7 @@ fn a_directory_with_one_changed_row_gives_1() {
 
 #[test]
 fn announce_then_draw_and_a_mismatching_announcement_is_refused() {
-    let dir = demo_dir("announce");
+    let dir = demo("announce");
     let out = dir.parent().unwrap().join("run");
     let ann = out.join("announcement.json");
     let files = |entities: &Path| {
@@ -280,12 +223,6 @@ fn announce_then_draw_and_a_mismatching_announcement_is_refused() {
     assert!(r.stdout.is_empty(), "{r:?}");
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 #[test]
 fn input_errors_give_2_with_file_row_and_column() {
     let dir = scratch("input_errors");
@@ -362,29 +299,26 @@ fn input_errors_give_2_with_file_row_and_column() {
     let r = run(&["draw", "--task"]);
     assert_eq!(r.code, 2, "{r:?}");
     // A malformed seed.
-    let d = demo_dir("input_errors_seed");
-    let r = run(&[
-        "draw",
-        "--task",
-        &s(&d.join("task.toml")),
-        "--entities",
-        &s(&d.join("entities.csv")),
-        "--inspectors",
-        &s(&d.join("inspectors.csv")),
-        "--announcement",
-        &s(&d.join("announcement.json")),
-        "--seed",
-        "beacon:xyz",
-        "--out",
-        &s(&dir.join("out")),
-    ]);
+    let d = demo("input_errors_seed");
+    let r = draw(
+        &d.join("task.toml"),
+        &d.join("entities.csv"),
+        &d.join("inspectors.csv"),
+        &dir.join("out"),
+        &[
+            "--announcement",
+            &s(&d.join("announcement.json")),
+            "--seed",
+            "beacon:xyz",
+        ],
+    );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("beacon:xyz"), "{r:?}");
 }
 
 #[test]
 fn json_output_parses() {
-    let dir = demo_dir("json");
+    let dir = demo("json");
     let r = run(&[
         "--format",
         "json",
@@ -409,16 +343,12 @@ fn json_output_parses() {
     ]);
     assert_eq!(r.json()["count"], 24);
 
-    let r = run(&[
-        "verify",
-        &s(&dir.join("record.json")),
-        "--entities",
-        &s(&dir.join("entities.csv")),
-        "--inspectors",
-        &s(&dir.join("inspectors.csv")),
-        "--format",
-        "json",
-    ]);
+    let r = common::verify(
+        &dir.join("record.json"),
+        &dir.join("entities.csv"),
+        &dir.join("inspectors.csv"),
+        &["--format", "json"],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.json()["reproduced"], true);
 
@@ -429,23 +359,20 @@ fn json_output_parses() {
     assert_eq!(j["record"]["record_digest"], record["record_digest"]);
 
     let out = dir.parent().unwrap().join("draw");
-    let r = run(&[
-        "--format",
-        "json",
-        "draw",
-        "--task",
-        &s(&dir.join("task.toml")),
-        "--entities",
-        &s(&dir.join("entities.csv")),
-        "--inspectors",
-        &s(&dir.join("inspectors.csv")),
-        "--announcement",
-        &s(&dir.join("announcement.json")),
-        "--seed",
-        "3 0 7",
-        "--out",
-        &s(&out),
-    ]);
+    let r = draw(
+        &dir.join("task.toml"),
+        &dir.join("entities.csv"),
+        &dir.join("inspectors.csv"),
+        &out,
+        &[
+            "--format",
+            "json",
+            "--announcement",
+            &s(&dir.join("announcement.json")),
+            "--seed",
+            "3 0 7",
+        ],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     let j = r.json();
     let announced: Value =

@@ -6,58 +6,13 @@
 //! `SHUANGSUI_TEST_MANY_KILLS=1`; by default 8 kills over a good set and 4
 //! into a fresh folder are made.
 
-use shuangsui_tests::cli_binary;
+mod common;
+
+use common::{demo_in, run, run_env, s, scratch};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_env<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(cli_binary());
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    run_env(args, &[])
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli_atomic")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
 
 /// Every file of a folder (not recursing) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -89,9 +44,7 @@ const OUTPUTS: [&str; 4] = ["record.json", "result.csv", "result.xlsx", "notice.
 
 /// The demo's folder, and its task without `[[seed]]` for unannounced draws.
 fn demo_inputs(dir: &Path) -> (PathBuf, PathBuf) {
-    let demo = dir.join("demo");
-    let r = run(&["demo", "--out", &s(&demo)]);
-    assert_eq!(r.code, 0, "{r:?}");
+    let demo = demo_in(dir);
     let task = std::fs::read_to_string(demo.join("task.toml")).unwrap();
     let seed = "[[seed]]\nlottery = \"福彩3D\"\nissue = \"2026318\"\ndate = 2026-11-30\n";
     assert!(task.contains(seed), "the demo's task has changed:\n{task}");
@@ -100,6 +53,7 @@ fn demo_inputs(dir: &Path) -> (PathBuf, PathBuf) {
     (demo, path)
 }
 
+/// An unannounced, forced draw with `seed` into `out`.
 fn draw_args(
     task: &Path,
     entities: &Path,
@@ -107,21 +61,8 @@ fn draw_args(
     seed: &str,
     out: &Path,
 ) -> Vec<String> {
-    vec![
-        "draw".into(),
-        "--task".into(),
-        s(task),
-        "--entities".into(),
-        s(entities),
-        "--inspectors".into(),
-        s(inspectors),
-        "--unannounced".into(),
-        "--seed".into(),
-        seed.into(),
-        "--out".into(),
-        s(out),
-        "--force".into(),
-    ]
+    let extra = ["--unannounced", "--seed", seed, "--force"];
+    common::draw_args(task, entities, inspectors, out, &extra)
 }
 
 #[test]
@@ -222,14 +163,8 @@ impl Big {
         let r = run(&self.args(seed, &out));
         let took = start.elapsed();
         assert_eq!(r.code, 0, "{r:?}");
-        let v = run(&[
-            "verify",
-            &s(&out.join("record.json")),
-            "--entities",
-            &s(&self.entities),
-            "--inspectors",
-            &s(&self.inspectors),
-        ]);
+        let record = out.join("record.json");
+        let v = common::verify(&record, &self.entities, &self.inspectors, &[]);
         assert_eq!(v.code, 0, "{v:?}");
         (snapshot(&out), took)
     }
@@ -239,7 +174,7 @@ impl Big {
     /// folder, so that kills land while the outputs are written too.
     /// Returns whether it was still running.
     fn kill_after(&self, seed: &str, out: &Path, delay: Duration, writing: bool) -> bool {
-        let mut child = Command::new(cli_binary())
+        let mut child = Command::new(common::binary())
             .args(self.args(seed, out))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -395,8 +330,7 @@ fn demo_keeps_the_old_set_and_the_users_own_files() {
 #[test]
 fn announce_writes_both_files_or_neither() {
     let dir = scratch("announce");
-    let demo = dir.join("demo");
-    assert_eq!(run(&["demo", "--out", &s(&demo)]).code, 0);
+    let demo = demo_in(&dir);
     let ann = dir.join("公告").join("announcement.json");
     let args = |force: bool| {
         let mut a = vec![

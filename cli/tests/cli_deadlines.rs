@@ -3,22 +3,10 @@
 //! JSON, uncovered years, the ledger's statuses and exit code, its CSV and
 //! Excel outputs, and the month grid.
 
-use shuangsui_tests::{run_cli as run, Run};
-use std::path::{Path, PathBuf};
+mod common;
 
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli_deadlines")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
+use common::{run, s, scratch, Run, Sheet};
+use std::path::PathBuf;
 
 fn due(args: &[&str]) -> (Run, Run) {
     let text = run(&[&["deadline"], args].concat());
@@ -297,24 +285,10 @@ fn ledger_csv_keeps_unknown_columns_and_xlsx_reads_back() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("1 overdue"), "{r:?}");
     assert!(r.stdout.contains(&s(&out)), "{r:?}");
-    let bytes = std::fs::read(&out).unwrap();
-    let is_header = |cells: &[String]| cells.iter().any(|c| c == "案件编号");
-    let mut table = shuangsui::Table::from_bytes(
-        &bytes,
-        "核查.xlsx",
-        &shuangsui::ReadOptions::default(),
-        &is_header,
-    )
-    .unwrap();
-    use shuangsui::RowSource;
-    let headers = table.headers().to_vec();
-    assert_eq!(headers[6], "承办人");
-    let status = headers.iter().position(|h| h == "status").unwrap();
-    let mut row = Vec::new();
-    let mut statuses = Vec::new();
-    while table.next_row(&mut row).unwrap().is_some() {
-        statuses.push(row[status].clone());
-    }
+    let sheet = Sheet::read(&out, "案件编号");
+    assert_eq!(sheet.headers[6], "承办人");
+    let status = sheet.column("status");
+    let statuses: Vec<&str> = sheet.rows.iter().map(|r| r[status].as_str()).collect();
     assert_eq!(statuses, ["overdue", "error", "pending", "late", "on_time"]);
 
     // The report is not overwritten without --force; the ledger never.

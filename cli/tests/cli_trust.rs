@@ -4,57 +4,22 @@
 //! forged announcement and a non-canonical record are refused, and a
 //! version 1 record keeps verifying under its own rules, labelled v1.
 
+mod common;
+
+use common::{cli_fixture, demo, s, scratch, Run};
 use serde_json::Value;
-use shuangsui_tests::{repo_root, run_cli as run, Run};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli_trust")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
-
-fn demo(name: &str) -> PathBuf {
-    let dir = scratch(name).join("demo");
-    let r = run(&["demo", "--out", &s(&dir)]);
-    assert_eq!(r.code, 0, "{r:?}");
-    dir
-}
-
+/// `draw` of `task` with the directories of the demo in `d`.
 fn draw(d: &Path, task: &Path, extra: &[&str], out: &Path) -> Run {
-    let mut a: Vec<String> = vec![
-        "draw".into(),
-        "--task".into(),
-        s(task),
-        "--entities".into(),
-        s(&d.join("entities.csv")),
-        "--inspectors".into(),
-        s(&d.join("inspectors.csv")),
-        "--out".into(),
-        s(out),
-    ];
-    a.extend(extra.iter().map(|x| x.to_string()));
-    run(&a)
+    let (e, i) = (d.join("entities.csv"), d.join("inspectors.csv"));
+    common::draw(task, &e, &i, out, extra)
 }
 
+/// `verify` of `record` with the directories of the demo in `d`.
 fn verify(d: &Path, record: &Path, extra: &[&str]) -> Run {
-    let mut a: Vec<String> = vec![
-        "verify".into(),
-        s(record),
-        "--entities".into(),
-        s(&d.join("entities.csv")),
-        "--inspectors".into(),
-        s(&d.join("inspectors.csv")),
-    ];
-    a.extend(extra.iter().map(|x| x.to_string()));
-    run(&a)
+    let (e, i) = (d.join("entities.csv"), d.join("inspectors.csv"));
+    common::verify(record, &e, &i, extra)
 }
 
 /// Case 1: under the announcement, the published result 3 0 7 can be
@@ -290,7 +255,7 @@ fn a_non_canonical_record_does_not_verify() {
 /// fixture) still verifies under v1's rules and is labelled v1.
 #[test]
 fn a_v1_record_keeps_verifying_labelled_v1() {
-    let d = repo_root().join("tests/fixtures/v1-demo");
+    let d = cli_fixture("v1-demo");
     let r = verify(&d, &d.join("record.json"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(

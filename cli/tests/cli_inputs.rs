@@ -4,22 +4,10 @@
 //! mappings from flags and the task file, invalid codes as warnings, and
 //! the draw's result.xlsx.
 
-use shuangsui_tests::{fixture, run_cli as run};
+mod common;
+
+use common::{demo, demo_in, draw, draw_args, fixture, run, s, scratch, Sheet};
 use std::path::{Path, PathBuf};
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli_inputs")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
 
 fn digest_of(args: &[&str]) -> String {
     let r = run(&[&["--format", "json", "digest", "entities"], args].concat());
@@ -27,11 +15,10 @@ fn digest_of(args: &[&str]) -> String {
     r.json()["digest"].as_str().unwrap().to_string()
 }
 
-/// The UTF-8 fixture as a workbook the way exported reports look: a title
-/// row, an empty row, then the header; codes stored as text. With
-/// `mangle`, the second entity's code is a number cell, as Excel makes it.
-fn xlsx_directory(path: &Path, mangle: bool) {
-    let text = std::fs::read_to_string(fixture("entities-utf8.csv")).unwrap();
+/// CSV text as a workbook the way exported reports look: a title row, an
+/// empty row, then the header; codes stored as text. With `mangle`, the
+/// second entity's code is a number cell, as Excel makes it.
+fn xlsx_directory(path: &Path, text: &str, mangle: bool) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("检查对象名录").unwrap();
@@ -51,6 +38,12 @@ fn xlsx_directory(path: &Path, mangle: bool) {
     std::fs::write(path, wb.save_to_buffer().unwrap()).unwrap();
 }
 
+/// The UTF-8 fixture as such a workbook.
+fn fixture_xlsx(path: &Path, mangle: bool) {
+    let text = std::fs::read_to_string(fixture("entities-utf8.csv")).unwrap();
+    xlsx_directory(path, &text, mangle);
+}
+
 #[test]
 fn gbk_csv_and_excel_directories_give_the_utf8_digest() {
     let dir = scratch("formats");
@@ -65,7 +58,7 @@ fn gbk_csv_and_excel_directories_give_the_utf8_digest() {
     assert_eq!(digest_of(&[&s(&fixture("entities-fullwidth.tsv"))]), utf8);
     assert_eq!(digest_of(&[&s(&fixture("entities.xls"))]), utf8);
     let xlsx = dir.join("名录.xlsx");
-    xlsx_directory(&xlsx, false);
+    fixture_xlsx(&xlsx, false);
     assert_eq!(digest_of(&[&s(&xlsx)]), utf8);
     assert_eq!(digest_of(&[&s(&xlsx), "--sheet", "检查对象名录"]), utf8);
 
@@ -112,7 +105,7 @@ fn a_code_excel_turned_into_a_number_is_refused_with_the_fix() {
     // blank row 2, header row 3, the mangled code on row 5).
     let dir = scratch("mangled");
     let xlsx = dir.join("mangled.xlsx");
-    xlsx_directory(&xlsx, true);
+    fixture_xlsx(&xlsx, true);
     let r = run(&["digest", "entities", &s(&xlsx)]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("row 5"), "{r:?}");
@@ -167,9 +160,7 @@ fn map_reads_an_unusual_header() {
 /// how to read it (`[columns.entities]`, `invalid_codes = "warn"`).
 fn unusual_demo(name: &str) -> (PathBuf, PathBuf, String) {
     let dir = scratch(name);
-    let demo = dir.join("demo");
-    let r = run(&["demo", "--out", &s(&demo)]);
-    assert_eq!(r.code, 0, "{r:?}");
+    let demo = demo_in(&dir);
     let text = std::fs::read_to_string(demo.join("entities.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     lines[0] = lines[0].replacen("统一社会信用代码", "纳税人识别号", 1);
@@ -195,20 +186,14 @@ fn unusual_demo(name: &str) -> (PathBuf, PathBuf, String) {
 fn draw_applies_the_task_mappings_and_verify_takes_the_same_flags() {
     let (dir, demo, bad) = unusual_demo("task_columns");
     let out = dir.join("result");
-    let r = run(&[
-        "draw",
-        "--task",
-        &s(&demo.join("task-tax.toml")),
-        "--entities",
-        &s(&demo.join("entities-tax.csv")),
-        "--inspectors",
-        &s(&demo.join("inspectors.csv")),
-        "--unannounced",
-        "--seed",
-        "lottery:3 0 7",
-        "--out",
-        &s(&out),
-    ]);
+    let (entities, inspectors) = (demo.join("entities-tax.csv"), demo.join("inspectors.csv"));
+    let r = draw(
+        &demo.join("task-tax.toml"),
+        &entities,
+        &inspectors,
+        &out,
+        &["--unannounced", "--seed", "lottery:3 0 7"],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     // The invalid code is accepted under `warn`, and said on stderr.
     assert!(
@@ -226,18 +211,8 @@ fn draw_applies_the_task_mappings_and_verify_takes_the_same_flags() {
         assert!(out.join(f).is_file(), "{f}");
     }
 
-    let verify = |extra: &[&str]| {
-        let mut a = vec![
-            "verify".to_string(),
-            s(&out.join("record.json")),
-            "--entities".into(),
-            s(&demo.join("entities-tax.csv")),
-            "--inspectors".into(),
-            s(&demo.join("inspectors.csv")),
-        ];
-        a.extend(extra.iter().map(|x| x.to_string()));
-        run(&a)
-    };
+    let verify =
+        |extra: &[&str]| common::verify(&out.join("record.json"), &entities, &inspectors, extra);
     // Without the mapping the code column is not found.
     let r = verify(&[]);
     assert_eq!(r.code, 2, "{r:?}");
@@ -277,32 +252,17 @@ fn draw_applies_the_task_mappings_and_verify_takes_the_same_flags() {
 
 #[test]
 fn draw_and_demo_write_result_xlsx_that_reads_back() {
-    let dir = scratch("result_xlsx");
-    let demo = dir.join("demo");
-    assert_eq!(run(&["demo", "--out", &s(&demo)]).code, 0);
-    let bytes = std::fs::read(demo.join("result.xlsx")).unwrap();
+    let demo = demo("result_xlsx");
+    let dir = demo.parent().unwrap();
     let record = shuangsui::DrawRecord::from_json(
         &std::fs::read_to_string(demo.join("record.json")).unwrap(),
     )
     .unwrap();
-    let is_header = |cells: &[String]| cells.iter().any(|c| c == "统一社会信用代码");
-    let mut table = shuangsui::Table::from_bytes(
-        &bytes,
-        "result.xlsx",
-        &shuangsui::ReadOptions::default(),
-        &is_header,
-    )
-    .unwrap();
-    use shuangsui::RowSource;
-    let code = table
-        .headers()
-        .iter()
-        .position(|h| h == "统一社会信用代码")
-        .unwrap();
-    let mut row = Vec::new();
+    let sheet = Sheet::read(&demo.join("result.xlsx"), "统一社会信用代码");
+    let code = sheet.column("统一社会信用代码");
     let mut codes = Vec::new();
-    while table.next_row(&mut row).unwrap().is_some() {
-        assert!(!table.cell_is_number(code), "codes are stored as text");
+    for (row, numbers) in sheet.rows.iter().zip(&sheet.numbers) {
+        assert!(!numbers[code], "codes are stored as text");
         if !row[code].is_empty() && !codes.contains(&row[code]) {
             codes.push(row[code].clone());
         }
@@ -315,34 +275,20 @@ fn draw_and_demo_write_result_xlsx_that_reads_back() {
     // draw from it reproduces the demo's record.
     let xlsx = dir.join("entities.xlsx");
     let text = std::fs::read_to_string(demo.join("entities.csv")).unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "检查对象名录库").unwrap();
-    for (r, line) in text.lines().enumerate() {
-        for (c, cell) in line.split(',').enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, cell).unwrap();
-        }
-    }
-    std::fs::write(&xlsx, wb.save_to_buffer().unwrap()).unwrap();
+    xlsx_directory(&xlsx, &text, false);
 
     let out = dir.join("draw");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("result.xlsx"), b"keep").unwrap();
-    let args = [
-        "draw".to_string(),
-        "--task".into(),
-        s(&demo.join("task.toml")),
-        "--entities".into(),
-        s(&xlsx),
-        "--inspectors".into(),
-        s(&demo.join("inspectors.csv")),
-        "--announcement".into(),
-        s(&demo.join("announcement.json")),
-        "--seed".into(),
-        "3 0 7".into(),
-        "--out".into(),
-        s(&out),
-    ];
+    let inspectors = demo.join("inspectors.csv");
+    let announcement = s(&demo.join("announcement.json"));
+    let args = draw_args(
+        &demo.join("task.toml"),
+        &xlsx,
+        &inspectors,
+        &out,
+        &["--announcement", &announcement, "--seed", "3 0 7"],
+    );
     // An existing result.xlsx is protected like the other outputs.
     let r = run(&args);
     assert_eq!(r.code, 2, "{r:?}");
@@ -366,14 +312,7 @@ fn draw_and_demo_write_result_xlsx_that_reads_back() {
         .starts_with(b"PK"));
     // Anyone verifies it with the CSV or the workbook alike.
     for entities in [demo.join("entities.csv"), xlsx] {
-        let r = run(&[
-            "verify".to_string(),
-            s(&out.join("record.json")),
-            "--entities".into(),
-            s(&entities),
-            "--inspectors".into(),
-            s(&demo.join("inspectors.csv")),
-        ]);
+        let r = common::verify(&out.join("record.json"), &entities, &inspectors, &[]);
         assert_eq!(r.code, 0, "{r:?}");
     }
 }
