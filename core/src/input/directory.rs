@@ -3,13 +3,16 @@
 //! §3 and hashed into their digests (§3.4).
 
 use crate::input::table::{ReadOptions, RowSource, Table};
-use crate::spec::hash::{hex, Digest32, Tagged};
+use crate::spec::hash::{hex, Digest32};
 use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::spec::leaves::{
+    directory_digest, entity_leaf, inspector_leaf, values_in_key_order, DirectoryKind,
+    InspectorFields,
+};
 use crate::spec::text::{
     canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
 };
 use crate::{Error, ErrorKind, Location, Result};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -42,35 +45,15 @@ impl Entity {
         }
     }
 
-    /// SPEC §3.4: `SHA256("shuangsui/1/entity" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`,
-    /// the values in the order of the directory's attribute keys.
-    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
-        let mut h = Sha256::new();
-        h.update(b"shuangsui/1/entity\0");
-        h.update(self.id.as_bytes());
-        h.update([0]);
-        h.update(self.name.as_bytes());
-        h.update([0]);
-        attribute_values(&mut h, &self.attributes, keys);
-        h.finalize().into()
-    }
-}
-
-/// Feeds the values of `attributes` (sorted by key) in the order of `keys`,
-/// each followed by a zero byte, an absent value as the empty text.
-fn attribute_values(h: &mut Sha256, attributes: &[(Arc<str>, String)], keys: &[Arc<str>]) {
-    let mut it = attributes.iter().peekable();
-    for k in keys {
-        while it
-            .peek()
-            .is_some_and(|(ak, _)| ak.as_bytes() < k.as_bytes())
-        {
-            it.next();
-        }
-        if let Some((_, v)) = it.next_if(|(ak, _)| ak == k) {
-            h.update(v.as_bytes());
-        }
-        h.update([0]);
+    /// SPEC §3.1: the entity's leaf, with its values in the order of the
+    /// directory's attribute keys.
+    fn leaf(&self, keys: &[Arc<str>], buf: &mut Vec<u8>) -> Digest32 {
+        entity_leaf(
+            buf,
+            self.id.as_bytes(),
+            self.name.as_bytes(),
+            values_in_key_order(&self.attributes, keys),
+        )
     }
 }
 
@@ -121,27 +104,17 @@ impl Inspector {
         }
     }
 
-    /// SPEC §3.4: `SHA256("shuangsui/1/inspector" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖
-    /// department ‖ 0 ‖ fields ‖ 0 ‖ status ‖ 0 ‖ expiry ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`.
-    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
-        let mut h = Sha256::new();
-        h.update(b"shuangsui/1/inspector\0");
-        for f in [
-            self.id.as_str(),
-            self.name.as_str(),
-            self.department.as_str(),
-            &self.fields.join(";"),
-            match self.status {
-                Status::Active => "active",
-                Status::Inactive => "inactive",
-            },
-            self.expiry.as_deref().unwrap_or(""),
-        ] {
-            h.update(f.as_bytes());
-            h.update([0]);
-        }
-        attribute_values(&mut h, &self.attributes, keys);
-        h.finalize().into()
+    /// SPEC §3.2: the inspector's leaf.
+    fn leaf(&self, keys: &[Arc<str>], buf: &mut Vec<u8>) -> Digest32 {
+        let fields = InspectorFields {
+            id: &self.id,
+            name: &self.name,
+            department: &self.department,
+            fields: &self.fields,
+            active: self.status == Status::Active,
+            expiry: self.expiry.as_deref().unwrap_or(""),
+        };
+        inspector_leaf(buf, &fields, values_in_key_order(&self.attributes, keys))
     }
 }
 
@@ -393,40 +366,31 @@ fn empty_directory(source: &str) -> Error {
     })
 }
 
-/// Splits rows into parts and computes their leaves on all cores.
-fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Digest32> {
-    if items.len() < 4096 {
-        return items.iter().map(&leaf).collect();
-    }
+/// Splits rows into parts and computes their leaves on all cores, each
+/// part building its leaves' input in one buffer.
+fn leaves<T: Sync>(
+    items: &[T],
+    leaf: impl Fn(&T, &mut Vec<u8>) -> Digest32 + Sync,
+) -> Vec<Digest32> {
+    let all = |part: &[T]| {
+        let mut buf = Vec::with_capacity(512);
+        part.iter().map(|i| leaf(i, &mut buf)).collect::<Vec<_>>()
+    };
     let threads = crate::parallel::threads();
-    if threads == 1 {
-        return items.iter().map(&leaf).collect();
+    if items.len() < 4096 || threads == 1 {
+        return all(items);
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&leaf).collect::<Vec<_>>()))
+            .map(|part| s.spawn(move || all(part)))
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("leaf thread panicked"))
             .collect()
     })
-}
-
-/// SPEC §3.4: `SHA256(lp(tag) ‖ u64be(m) ‖ lp(k_1) ‖ … ‖ lp(k_m) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n)`.
-fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest32 {
-    let mut h = Tagged::new(tag);
-    h.count(keys.len());
-    for k in keys {
-        h.field(k.as_bytes());
-    }
-    h.count(leaves.len());
-    for l in leaves {
-        h.update(l);
-    }
-    h.finish()
 }
 
 fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {
@@ -752,8 +716,8 @@ impl EntityDirectory {
         }
         keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         keys.dedup();
-        let leaves = leaves(&entities, |e| e.leaf(&keys));
-        let digest = directory_digest("shuangsui/1/entities", &keys, &leaves);
+        let leaves = leaves(&entities, |e, buf| e.leaf(&keys, buf));
+        let digest = directory_digest(DirectoryKind::Entities, keys.iter().map(|k| &**k), &leaves);
         Ok(EntityDirectory {
             entities,
             digest,
@@ -1084,8 +1048,12 @@ impl InspectorDirectory {
         let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
         keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         keys.dedup();
-        let leaves = leaves(&inspectors, |i| i.leaf(&keys));
-        let digest = directory_digest("shuangsui/1/inspectors", &keys, &leaves);
+        let leaves = leaves(&inspectors, |i, buf| i.leaf(&keys, buf));
+        let digest = directory_digest(
+            DirectoryKind::Inspectors,
+            keys.iter().map(|k| &**k),
+            &leaves,
+        );
         Ok(InspectorDirectory { inspectors, digest })
     }
 

@@ -3,7 +3,7 @@
 
 use crate::input::directory::LoadOptions;
 use crate::input::table::{RowSource, Table};
-use crate::spec::hash::{hex, Digest32, Tagged};
+use crate::spec::hash::{hex, Digest32};
 use crate::spec::headers::{entity_column, EntityColumn};
 use crate::spec::text::normalize_entity_id;
 use crate::spec::text::normalize_text;
@@ -235,13 +235,8 @@ impl Exclusions {
 
     /// The exclusion digest (SPEC §4).
     pub fn digest(&self) -> Digest32 {
-        let mut h = Tagged::new("shuangsui/1/exclusions");
-        h.count(self.ids.len());
         // BTreeSet<String> iterates in byte order, which SPEC §4 requires.
-        for id in &self.ids {
-            h.field(id.as_bytes());
-        }
-        h.finish()
+        crate::spec::leaves::exclusions_digest(self.ids.iter().map(String::as_str))
     }
 
     /// The digest as lowercase hex.

@@ -19,10 +19,10 @@ use crate::input::population::{EntitySource, Strata};
 use crate::input::table::TextEncoding;
 use crate::spec::hash::{Digest32, Tagged};
 use crate::spec::headers::EntityColumn;
+use crate::spec::leaves::{directory_digest_with, entity_leaf, DirectoryKind};
 use crate::spec::task::Task;
 use crate::spec::text::{normalize_into, normalize_text};
 use crate::{EntityDirectory, Error, ErrorKind, Result};
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -431,7 +431,7 @@ fn scan_part(
     // Per column, the raw text whose normal form `scratch` holds.
     let mut last_raw: Vec<Vec<u8>> = vec![Vec::new(); layout.columns];
     let mut resolved: Vec<Cell> = Vec::with_capacity(layout.columns);
-    let mut leaf: Vec<u8> = Vec::with_capacity(512);
+    let mut leaf_buf: Vec<u8> = Vec::with_capacity(512);
     // Validated here, on this part's thread, rather than for the whole block.
     let Ok(sbuf) = simdutf8::basic::from_utf8(buf) else {
         return Err(Declined);
@@ -552,28 +552,23 @@ fn scan_part(
         } else {
             b""
         };
-        // The leaf's input in one buffer, hashed in one call.
-        leaf.clear();
-        leaf.extend_from_slice(b"shuangsui/1/entity\0");
-        leaf.extend_from_slice(id);
-        leaf.push(0);
-        leaf.extend_from_slice(name);
-        leaf.push(0);
-        for (_, v) in &layout.keys {
+        let value = |v: &Value| -> &[u8] {
             match v {
-                Value::Column(c) => leaf.extend_from_slice(text(*c)),
-                Value::Legacy => leaf.extend_from_slice(legacy_attr),
+                Value::Column(c) => text(*c),
+                Value::Legacy => legacy_attr,
             }
-            leaf.push(0);
-        }
+        };
+        let leaf = entity_leaf(
+            &mut leaf_buf,
+            id,
+            name,
+            layout.keys.iter().map(|(_, v)| value(v)),
+        );
         let value_of = |t: Target| -> &[u8] {
             match t {
                 Target::Id => id,
                 Target::Name => name,
-                Target::Key(k) => match layout.keys[k].1 {
-                    Value::Column(c) => text(c),
-                    Value::Legacy => legacy_attr,
-                },
+                Target::Key(k) => value(&layout.keys[k].1),
                 Target::Absent => b"",
             }
         };
@@ -592,7 +587,7 @@ fn scan_part(
             }
         }
         part.keys.push(packed << INDEX_BITS);
-        part.leaves.push(Sha256::digest(&leaf).into());
+        part.leaves.push(leaf);
         part.offsets.push(base + start as u64);
         part.strata.push(stratum);
     }
@@ -1368,14 +1363,12 @@ fn scan(
     {
         return Ok(None);
     }
-    let mut h = Tagged::new("shuangsui/1/entities");
-    h.count(layout.keys.len());
-    for (k, _) in &layout.keys {
-        h.field(k.as_bytes());
-    }
-    h.count(order.len());
-    hash_leaves_in_order(&mut h, &order, &leaves);
-    let digest: Digest32 = h.finish();
+    let digest = directory_digest_with(
+        DirectoryKind::Entities,
+        layout.keys.iter().map(|(k, _)| &**k),
+        order.len(),
+        |h| hash_leaves_in_order(h, &order, &leaves),
+    );
     crate::timing::mark("scan: digest");
     drop(leaves);
     Ok(Some(Scanned {
