@@ -4,7 +4,11 @@
 
 use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
+use crate::spec::headers::{EntityColumn, InspectorColumn};
+use crate::spec::layout::{
+    entity_role, inspector_role, names_entity_id, names_inspector_id, EntityLayout, KeyValue,
+    LayoutProblem, LEGACY_ATTRIBUTE,
+};
 use crate::spec::leaves::{
     directory_digest, entity_leaf, inspector_leaf, values_in_key_order, DirectoryKind,
     InspectorFields,
@@ -405,29 +409,6 @@ fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> 
     })
 }
 
-/// Finds the target of an explicit column mapping for `header`.
-/// SPEC §5.3: a `[columns.*]` key matches a header when both have the same
-/// §3.3 match form (normalized, ASCII lower-cased, without spaces, `_` and
-/// `-`); the task refuses two keys of the same form, so at most one does.
-pub(crate) fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
-    let h = crate::spec::text::header_match_key(header);
-    if h.is_empty() {
-        return None;
-    }
-    columns
-        .iter()
-        .find(|(from, _)| crate::spec::text::header_match_key(from) == h)
-        .map(|(_, to)| to.as_str())
-}
-
-pub(crate) fn entity_role(columns: &[(String, String)], header: &str) -> EntityColumn {
-    entity_column(mapped(columns, header).unwrap_or(header))
-}
-
-fn inspector_role(columns: &[(String, String)], header: &str) -> InspectorColumn {
-    inspector_column(mapped(columns, header).unwrap_or(header))
-}
-
 /// Drains a row source, collecting the problems of each row: `each` gets
 /// the row and its number and returns the problems it found.
 fn for_each_row(
@@ -518,14 +499,7 @@ impl EntityDirectory {
         options: &LoadOptions,
     ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
-        let is_header = move |cells: &[String]| {
-            cells.iter().any(|c| {
-                matches!(
-                    entity_role(&columns, c),
-                    EntityColumn::Id | EntityColumn::LegacyId
-                )
-            })
-        };
+        let is_header = move |cells: &[String]| names_entity_id(&columns, cells);
         Table::from_reader(reader, source, &options.read, &is_header)
     }
 
@@ -540,58 +514,31 @@ impl EntityDirectory {
             .iter()
             .map(|h| entity_role(&options.columns, h))
             .collect();
-        let find = |want: &dyn Fn(&EntityColumn) -> bool| -> Result<Option<usize>> {
-            let mut found: Option<usize> = None;
-            for (i, r) in roles.iter().enumerate() {
-                if want(r) {
-                    if let Some(f) = found {
-                        return Err(duplicate_column(&source, &headers[f], &headers[i]));
-                    }
-                    found = Some(i);
-                }
-            }
-            Ok(found)
-        };
-        let id_col = find(&|r| *r == EntityColumn::Id)?;
-        let legacy_col = find(&|r| *r == EntityColumn::LegacyId)?;
-        let name_col = find(&|r| *r == EntityColumn::Name)?.ok_or_else(|| {
-            missing_column(
+        let layout = EntityLayout::of(&roles).map_err(|p| match p {
+            LayoutProblem::Duplicate(a, b) => duplicate_column(&source, &headers[a], &headers[b]),
+            LayoutProblem::NoName => missing_column(
                 &source,
                 "name (企业名称)",
                 "企业名称, 主体名称, 市场主体名称, 名称, name",
-            )
-        })?;
-        if id_col.is_none() && legacy_col.is_none() {
-            return Err(missing_column(
+            ),
+            LayoutProblem::NoId => missing_column(
                 &source,
                 "id (统一社会信用代码)",
                 "统一社会信用代码, 信用代码, 注册号, id",
-            ));
-        }
-        let mut keys = BTreeMap::new();
-        let mut attr_cols: Vec<(usize, Arc<str>)> = Vec::new();
-        let mut seen_attr: BTreeMap<Arc<str>, usize> = BTreeMap::new();
-        for (i, r) in roles.iter().enumerate() {
-            if let EntityColumn::Attribute(key) = r {
-                if key.is_empty() {
-                    continue; // a column without a header carries nothing we can name
-                }
-                let key = interned(&mut keys, key);
-                if let Some(&first) = seen_attr.get(&key) {
-                    return Err(duplicate_column(&source, &headers[first], &headers[i]));
-                }
-                seen_attr.insert(key.clone(), i);
-                attr_cols.push((i, key));
+            ),
+            LayoutProblem::LegacyTwice(l) => {
+                duplicate_column(&source, &headers[l], LEGACY_ATTRIBUTE)
             }
-        }
-        let legacy_key = interned(&mut keys, "注册号");
-        if id_col.is_some() && legacy_col.is_some() && seen_attr.contains_key("注册号") {
-            return Err(duplicate_column(
-                &source,
-                &headers[legacy_col.unwrap_or(0)],
-                "注册号",
-            ));
-        }
+        })?;
+        let ids = layout.ids;
+        let name_col = layout.name;
+        let attr_cols = &layout.attributes;
+        // The key under which a 注册号 is kept, when it is (SPEC §3.1).
+        let legacy_key: Option<Arc<str>> = layout
+            .keys
+            .iter()
+            .find(|(_, v)| *v == KeyValue::Legacy)
+            .map(|(k, _)| k.clone());
 
         let mut entities = Vec::new();
         let mut problems = Problems::new(&source);
@@ -617,22 +564,24 @@ impl EntityDirectory {
                     }
                 }
             };
-            let primary = match id_col {
+            let primary = match ids.primary {
                 Some(c) => id_cell(c, problems),
                 None => Some(String::new()),
             };
-            let legacy = match legacy_col {
+            let legacy = match ids.legacy {
                 Some(c) => id_cell(c, problems),
                 None => Some(String::new()),
             };
             let (Some(primary), Some(legacy)) = (primary, legacy) else {
                 return;
             };
-            let (raw_id, id_header) = if !primary.is_empty() || legacy_col.is_none() {
-                (primary.as_str(), &headers[id_col.unwrap_or(0)])
+            let id_col = ids.for_row(primary.is_empty()).unwrap_or(0);
+            let raw_id = if Some(id_col) == ids.primary {
+                primary.as_str()
             } else {
-                (legacy.as_str(), &headers[legacy_col.unwrap_or(0)])
+                legacy.as_str()
             };
+            let id_header = &headers[id_col];
             let id = take(
                 &mut row_ok,
                 normalize_entity_id(raw_id).map_err(|e| e.at(loc(&source, line, id_header))),
@@ -669,7 +618,7 @@ impl EntityDirectory {
                 );
             }
             let mut attributes = Vec::with_capacity(attr_cols.len() + 1);
-            for (c, key) in &attr_cols {
+            for (c, key) in attr_cols {
                 if let Some(v) = take(
                     &mut row_ok,
                     cell(&source, line, &headers[*c], &row[*c]),
@@ -680,8 +629,8 @@ impl EntityDirectory {
                     }
                 }
             }
-            if id_col.is_some() && legacy_col.is_some() && !legacy.is_empty() {
-                attributes.push((legacy_key.clone(), legacy.clone()));
+            if let (Some(key), false) = (&legacy_key, legacy.is_empty()) {
+                attributes.push((key.clone(), legacy.clone()));
             }
             if let (true, Some(id), Some(name)) = (row_ok, id, name) {
                 attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
@@ -710,12 +659,7 @@ impl EntityDirectory {
             }
         }
         problems.finish()?;
-        let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
-        if id_col.is_some() && legacy_col.is_some() {
-            keys.push(legacy_key.clone());
-        }
-        keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-        keys.dedup();
+        let keys: Vec<Arc<str>> = layout.keys.iter().map(|(k, _)| k.clone()).collect();
         let leaves = leaves(&entities, |e, buf| e.leaf(&keys, buf));
         let digest = directory_digest(DirectoryKind::Entities, keys.iter().map(|k| &**k), &leaves);
         Ok(EntityDirectory {
@@ -843,11 +787,7 @@ impl InspectorDirectory {
         options: &LoadOptions,
     ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
-        let is_header = move |cells: &[String]| {
-            cells
-                .iter()
-                .any(|c| inspector_role(&columns, c) == InspectorColumn::Id)
-        };
+        let is_header = move |cells: &[String]| names_inspector_id(&columns, cells);
         Table::from_reader(reader, source, &options.read, &is_header)
     }
 

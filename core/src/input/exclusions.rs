@@ -4,7 +4,8 @@
 use crate::input::directory::LoadOptions;
 use crate::input::table::{RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::{entity_column, EntityColumn};
+use crate::spec::headers::EntityColumn;
+use crate::spec::layout::{entity_role, names_entity_id, IdColumns};
 use crate::spec::text::normalize_entity_id;
 use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
@@ -68,52 +69,38 @@ impl Exclusions {
             return Ok(Exclusions::none());
         }
         // SPEC §5.3: `[columns.exclusions]` keys match as in the directories.
-        let role = |h: &str| {
-            entity_column(crate::input::directory::mapped(&options.columns, h).unwrap_or(h))
-        };
-        let is_header = |cells: &[String]| {
-            cells
-                .iter()
-                .any(|c| matches!(role(c), EntityColumn::Id | EntityColumn::LegacyId))
-        };
+        let is_header = |cells: &[String]| names_entity_id(&options.columns, cells);
         let mut rows = Table::from_bytes(bytes, source, &options.read, &is_header)?;
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
+        let roles: Vec<EntityColumn> = headers
+            .iter()
+            .map(|h| entity_role(&options.columns, h))
+            .collect();
         // SPEC §4: one column of each id kind; a second one would be
         // silently ignored (and the entities listed there drawn).
-        let only = |want: EntityColumn| -> Result<Option<usize>> {
-            let mut found: Option<usize> = None;
-            for (i, h) in headers.iter().enumerate() {
-                if role(h) == want {
-                    if let Some(first) = found {
-                        return Err(Error::new(
-                            ErrorKind::DuplicateColumn,
-                            format!(
-                                "columns {} (\"{}\") and {} (\"{}\") are both the id column of the exclusion list; keep one of them, or merge their ids into one column",
-                                first + 1,
-                                headers[first].trim(),
-                                i + 1,
-                                h.trim()
-                            ), format!(
-                            "第 {} 列（“{}”）和第 {} 列（“{}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
-                            first + 1,
-                            headers[first].trim(),
-                            i + 1,
-                            h.trim()
-                        ))
-                        .at(Location {
-                            file: Some(source.clone()),
-                            row: None,
-                            column: Some(h.trim().to_string()),
-                        }));
-                    }
-                    found = Some(i);
-                }
-            }
-            Ok(found)
-        };
-        let primary = only(EntityColumn::Id)?;
-        let legacy = only(EntityColumn::LegacyId)?;
+        let id_columns = IdColumns::of(&roles).map_err(|(first, i)| {
+            let (a, b) = (headers[first].trim(), headers[i].trim());
+            Error::new(
+                ErrorKind::DuplicateColumn,
+                format!(
+                    "columns {} (\"{a}\") and {} (\"{b}\") are both the id column of the exclusion list; keep one of them, or merge their ids into one column",
+                    first + 1,
+                    i + 1,
+                ),
+                format!(
+                    "第 {} 列（“{a}”）和第 {} 列（“{b}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
+                    first + 1,
+                    i + 1,
+                ),
+            )
+            .at(Location {
+                file: Some(source.clone()),
+                row: None,
+                column: Some(b.to_string()),
+            })
+        })?;
+        let (primary, legacy) = (id_columns.primary, id_columns.legacy);
         primary.or(legacy).ok_or_else(|| {
                 Error::new(
                     ErrorKind::MissingColumn,
@@ -149,12 +136,10 @@ impl Exclusions {
             }
             // As in the directory (SPEC §3.1): the 统一社会信用代码, or the
             // 注册号 when that is empty.
-            let col = match (primary, legacy) {
-                (Some(p), Some(l)) if blank(&row[p]) => l,
-                (Some(p), _) => p,
-                (None, Some(l)) => l,
+            let primary_is_blank = primary.is_some_and(|p| blank(&row[p]));
+            let Some(col) = id_columns.for_row(primary_is_blank) else {
                 // Not reached: the header row has one of the two.
-                (None, None) => continue,
+                continue;
             };
             if blank(&row[col]) {
                 continue;

@@ -228,7 +228,8 @@ mod tests {
 
     #[test]
     fn layouts_and_their_problems() {
-        let l = EntityLayout::of(&roles(&["统一社会信用代码", "企业名称", "区域", "注册号"])).unwrap();
+        let l =
+            EntityLayout::of(&roles(&["统一社会信用代码", "企业名称", "区域", "注册号"])).unwrap();
         assert_eq!(
             l.ids,
             IdColumns {
@@ -240,7 +241,10 @@ mod tests {
         let keys: Vec<(&str, KeyValue)> = l.keys.iter().map(|(k, v)| (&**k, *v)).collect();
         assert_eq!(
             keys,
-            vec![("所属区域", KeyValue::Column(2)), ("注册号", KeyValue::Legacy)]
+            vec![
+                ("所属区域", KeyValue::Column(2)),
+                ("注册号", KeyValue::Legacy)
+            ]
         );
         let of = |h: &[&str]| EntityLayout::of(&roles(h)).unwrap_err();
         assert_eq!(

@@ -187,7 +187,7 @@ mod tests {
             expiry: "2027-06-30",
         };
         let want: Digest32 = Sha256::digest(
-            "shuangsui/1/inspector\0ZF1\0王伟\0\0价格监管;食品安全\0inactive\02027-06-30\0x\0",
+            "shuangsui/1/inspector\0ZF1\0王伟\0\0价格监管;食品安全\0inactive\x002027-06-30\0x\0",
         )
         .into();
         assert_eq!(inspector_leaf(&mut buf, &i, [&b"x"[..]]), want);
