@@ -2,6 +2,7 @@
 //! inspectors (执法检查人员名录库), brought to the canonical form of SPEC.md
 //! §3 and hashed into their digests (§3.4).
 
+use crate::input::problems::Problems;
 use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
 use crate::spec::headers::{EntityColumn, InspectorColumn};
@@ -162,50 +163,6 @@ pub struct LoadOptions {
     pub columns: Vec<(String, String)>,
     /// The check of entity codes.
     pub codes: CodeCheck,
-}
-
-/// How many problems of one file are listed before giving up.
-const MAX_PROBLEMS: usize = 100;
-
-/// Collects the problems of one file so that all are reported together.
-struct Problems {
-    source: String,
-    list: Vec<Error>,
-    truncated: bool,
-}
-
-impl Problems {
-    fn new(source: &str) -> Problems {
-        Problems {
-            source: source.to_string(),
-            list: Vec::new(),
-            truncated: false,
-        }
-    }
-
-    /// Records a problem; false once the list is full.
-    fn push(&mut self, e: Error) -> bool {
-        if self.list.len() >= MAX_PROBLEMS {
-            self.truncated = true;
-            return false;
-        }
-        self.list.push(e);
-        true
-    }
-
-    fn full(&self) -> bool {
-        self.list.len() >= MAX_PROBLEMS
-    }
-
-    fn finish(self) -> Result<()> {
-        match self.list.len() {
-            0 => Ok(()),
-            1 if !self.truncated => Err(self.list.into_iter().next().unwrap_or_else(|| {
-                Error::new(ErrorKind::InvalidValue, "unknown problem", "未知问题")
-            })),
-            _ => Err(Error::problems(&self.source, self.list, self.truncated)),
-        }
-    }
 }
 
 fn loc(source: &str, row: u64, column: &str) -> Location {
@@ -419,8 +376,7 @@ fn for_each_row(
     let mut row = Vec::new();
     let mut last_error_row: Option<Option<u64>> = None;
     loop {
-        if problems.full() {
-            problems.truncated = true;
+        if problems.stop_when_full(rows, &mut row) {
             return;
         }
         match rows.next_row(&mut row) {
@@ -642,7 +598,7 @@ impl EntityDirectory {
                 });
             }
         });
-        if entities.is_empty() && problems.list.is_empty() {
+        if entities.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
         entities
@@ -665,7 +621,7 @@ impl EntityDirectory {
         Ok(EntityDirectory {
             entities,
             digest,
-            warnings: warnings.list,
+            warnings: warnings.into_warnings(),
         })
     }
 
@@ -968,7 +924,7 @@ impl InspectorDirectory {
                 });
             }
         });
-        if inspectors.is_empty() && problems.list.is_empty() {
+        if inspectors.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
         inspectors

@@ -2,6 +2,7 @@
 //! drawn, e.g. those inspected within the last 12 months.
 
 use crate::input::directory::LoadOptions;
+use crate::input::problems::Problems;
 use crate::input::table::{RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
 use crate::spec::headers::EntityColumn;
@@ -112,8 +113,8 @@ impl Exclusions {
                 })
             })?;
         let mut ids = BTreeSet::new();
-        let mut problems = Vec::new();
-        let mut warnings = Vec::new();
+        let mut problems = Problems::new(&source);
+        let mut warnings = Problems::new(&source);
         let mut row = Vec::new();
         let blank = |v: &str| normalize_text(v).map(|t| t.is_empty()).unwrap_or(false);
         'rows: while let Some(line) = rows.next_row(&mut row)? {
@@ -161,23 +162,21 @@ impl Exclusions {
             match normalize_entity_id(&row[col]) {
                 Ok(id) => {
                     if let Some((en, zh)) = crate::input::directory::code_problem(&id) {
-                        if warnings.len() < 100 {
-                            warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
-                        }
+                        warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
                     }
                     ids.insert(id);
                 }
                 Err(e) => problems.push(e.at(here)),
             }
-            if problems.len() >= 100 {
+            if problems.stop_when_full(&mut rows, &mut row) {
                 break;
             }
         }
-        match problems.len() {
-            0 => Ok(Exclusions { ids, warnings }),
-            1 => Err(problems.remove(0)),
-            _ => Err(Error::problems(&source, problems, false)),
-        }
+        problems.finish()?;
+        Ok(Exclusions {
+            ids,
+            warnings: warnings.into_warnings(),
+        })
     }
 
     /// Codes on the list that are not valid 统一社会信用代码 (possible typos).
@@ -227,5 +226,49 @@ impl Exclusions {
     /// The digest as lowercase hex.
     pub fn digest_hex(&self) -> String {
         hex(&self.digest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_of_problems_says_it_was_cut_short() {
+        // 150 unreadable ids: the first 100 are listed, and the message
+        // says that only the first are.
+        let mut csv = String::from("统一社会信用代码\n");
+        for n in 0..150 {
+            csv.push_str(&format!("9135-{n}\n"));
+        }
+        let e = Exclusions::from_csv(csv.as_bytes(), "排除.csv").unwrap_err();
+        assert_eq!(e.details().len(), 100);
+        assert!(e.message().contains("only the first"), "{}", e.message());
+        assert!(e.message_zh().contains("仅列出"), "{}", e.message_zh());
+        // Exactly one problem is that problem itself.
+        let e =
+            Exclusions::from_csv("统一社会信用代码\n9135-1\n".as_bytes(), "排除.csv").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidId);
+        assert!(e.details().is_empty());
+    }
+
+    #[test]
+    fn a_long_list_of_warnings_says_how_many_are_not_listed() {
+        // 130 codes of the right length with a wrong check character: kept,
+        // each a warning; the list ends with how many were not listed.
+        let mut csv = String::from("统一社会信用代码\n");
+        for n in 0..130 {
+            csv.push_str(&format!("91350100M0001{n:04}X\n"));
+        }
+        let x = Exclusions::from_csv(csv.as_bytes(), "排除.csv").unwrap();
+        assert_eq!(x.len(), 130);
+        assert_eq!(x.warnings().len(), 101);
+        let last = x.warnings().last().unwrap();
+        assert!(last.message().contains("30 more"), "{}", last.message());
+        assert!(
+            last.message_zh().contains("另有 30 处"),
+            "{}",
+            last.message_zh()
+        );
     }
 }

@@ -7,5 +7,6 @@ pub(crate) mod directory;
 pub(crate) mod excel;
 pub(crate) mod exclusions;
 pub(crate) mod population;
+pub(crate) mod problems;
 pub(crate) mod scan;
 pub(crate) mod table;
