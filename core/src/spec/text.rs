@@ -273,6 +273,7 @@ mod tests {
             "2027-06-30-",
             "2028-06/30",
             "2028/06-30",
+            "2026-10/08",
             "2030月12年31日",
             "2030年12月31",
             "2030年12-31日",
@@ -287,6 +288,8 @@ mod tests {
                 ErrorKind::InvalidDate,
                 "{s}"
             );
+            // One grammar (SPEC §3.2): the calendar refuses it too.
+            assert!(crate::calendar::Date::parse(s).is_err(), "{s}");
         }
         assert_eq!(canonical_date("2028-02-29").unwrap(), "2028-02-29");
         assert_eq!(canonical_date("2000-02-29").unwrap(), "2000-02-29");
