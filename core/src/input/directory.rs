@@ -5,9 +5,9 @@
 use crate::input::problems::Problems;
 use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::{EntityColumn, InspectorColumn};
+use crate::spec::headers::InspectorColumn;
 use crate::spec::layout::{
-    entity_role, inspector_role, names_entity_id, names_inspector_id, EntityLayout, KeyValue,
+    entity_roles, inspector_role, names_entity_id, names_inspector_id, EntityLayout, KeyValue,
     LayoutProblem, LEGACY_ATTRIBUTE,
 };
 use crate::spec::leaves::{
@@ -15,8 +15,9 @@ use crate::spec::leaves::{
     InspectorFields,
 };
 use crate::spec::text::{
-    canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
+    canonical_date, looks_scientific, normalize_entity_id, normalize_inspector_id, normalize_text,
 };
+use crate::spec::uscc::code_problem;
 use crate::{Error, ErrorKind, Location, Result};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -181,48 +182,24 @@ fn cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
 /// almost always means a quote was left open and the following rows were
 /// swallowed into this cell, so it is an error rather than a space.
 fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
-    if value.contains(['\n', '\r']) {
-        return Err(Error::new(
-            ErrorKind::Csv,
-            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
-        .at(loc(source, row, header)));
+    if let Some(e) = spans_lines(source, row, header, value) {
+        return Err(e);
     }
     cell(source, row, header, value)
 }
 
-/// Whether a text is a number in scientific notation, the way Excel and
-/// WPS write a long code they took for a number (`9.14403E+17`, `1E-05`):
-/// SPEC §3.0. On the normalized text (§2, so `９．１Ｅ＋１７` counts too):
-/// ASCII digits, then either a `.`, optional digits, `E` or `e` and an
-/// optional sign, or `E`/`e` and a sign; then ASCII digits — the whole
-/// text. Without a point or a sign (`12E345`) it may be a real id, and
-/// Excel never writes a number so, so it is left to the id rules.
-pub(crate) fn looks_scientific(v: &str) -> bool {
-    let Ok(t) = crate::spec::text::normalize_text(v) else {
-        return false;
-    };
-    let b = t.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mantissa = digits(0);
-    if mantissa == 0 {
-        return false;
-    }
-    let mut i = mantissa;
-    let point = b.get(i) == Some(&b'.');
-    if point {
-        i += 1;
-        i += digits(i);
-    }
-    if !matches!(b.get(i), Some(b'E' | b'e')) {
-        return false;
-    }
-    i += 1;
-    let sign = matches!(b.get(i), Some(b'+' | b'-'));
-    if sign {
-        i += 1;
-    }
-    let exponent = digits(i);
-    (point || sign) && exponent > 0 && i + exponent == b.len()
+/// SPEC §3.0: a line break in a key cell (the id, name, department,
+/// fields, status or expiry of a directory; an exclusion list's id) is an
+/// error (`Csv`), as it comes from a quote left open.
+pub(crate) fn spans_lines(source: &str, row: u64, header: &str, value: &str) -> Option<Error> {
+    value.contains(['\n', '\r']).then(|| {
+        Error::new(
+            ErrorKind::Csv,
+            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
+            "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号",
+        )
+        .at(loc(source, row, header))
+    })
 }
 
 /// The error for a code that Excel turned into a number.
@@ -236,40 +213,6 @@ fn mangled_code(source: &str, row: u64, header: &str, value: &str, what: &str) -
         "{what}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
     ))
     .at(loc(source, row, header))
-}
-
-/// Checks an entity id against GB 32100-2015 (18 characters) or the legacy
-/// 15-digit 注册号; the problem in words, if any.
-pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
-    use crate::spec::uscc::{uscc_check, validate, UsccProblem};
-    if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let shown = crate::spec::text::quote_short(id);
-    if id.len() != 18 {
-        return Some((
-            format!("\"{shown}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
-            format!("“{shown}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
-        ));
-    }
-    match validate(id) {
-        Ok(()) => None,
-        Err(UsccProblem::Character) | Err(UsccProblem::Length) => Some((
-            format!("\"{shown}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
-            format!("“{shown}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
-        )),
-        Err(UsccProblem::OrgCheck) => Some((
-            format!("\"{shown}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
-            format!("“{shown}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
-        )),
-        Err(UsccProblem::Check) => {
-            let expected = uscc_check(&id.as_bytes()[..17]).map(|c| c as char).unwrap_or('?');
-            Some((
-                format!("\"{shown}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
-                format!("“{shown}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
-            ))
-        }
-    }
 }
 
 /// The value of a cell check, or None with the problem recorded and the row
@@ -354,16 +297,40 @@ fn leaves<T: Sync>(
     })
 }
 
-fn duplicate_id(source: &str, what: &str, id: &str, first: u64, second: u64) -> Error {
-    let id = crate::spec::text::quote_short(id);
-    Error::new(
-        ErrorKind::DuplicateId,
-        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"), format!("{what}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"))
-    .at(Location {
-        file: Some(source.to_string()),
-        row: Some(second),
-        column: None,
-    })
+/// SPEC §3.1, §3.2: puts the rows in canonical order (by id bytes, then by
+/// row), recording two rows with the same id as a problem (`DuplicateId`,
+/// naming both rows). `what` names the id, in English and in Chinese.
+fn canonical_order<T>(
+    items: &mut [T],
+    key: impl Fn(&T) -> (&str, u64),
+    what: (&str, &str),
+    source: &str,
+    problems: &mut Problems,
+) {
+    items.sort_unstable_by(|a, b| {
+        let (a, b) = (key(a), key(b));
+        a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.cmp(&b.1))
+    });
+    for w in items.windows(2) {
+        let ((id, first), (next, second)) = (key(&w[0]), key(&w[1]));
+        if id != next {
+            continue;
+        }
+        let id = crate::spec::text::quote_short(id);
+        let (en, zh) = what;
+        problems.push(
+            Error::new(
+                ErrorKind::DuplicateId,
+                format!("{en} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
+                format!("{zh}“{id}”重复出现在第 {first} 行和第 {second} 行；每个代码只能出现一次，请合并或删除其中一行"),
+            )
+            .at(Location {
+                file: Some(source.to_string()),
+                row: Some(second),
+                column: None,
+            }),
+        );
+    }
 }
 
 /// Drains a row source, collecting the problems of each row: `each` gets
@@ -466,10 +433,7 @@ impl EntityDirectory {
     pub fn from_rows(rows: &mut dyn RowSource, options: &LoadOptions) -> Result<EntityDirectory> {
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let roles: Vec<EntityColumn> = headers
-            .iter()
-            .map(|h| entity_role(&options.columns, h))
-            .collect();
+        let roles = entity_roles(&options.columns, &headers);
         let layout = EntityLayout::of(&roles).map_err(|p| match p {
             LayoutProblem::Duplicate(a, b) => duplicate_column(&source, &headers[a], &headers[b]),
             LayoutProblem::NoName => missing_column(
@@ -601,19 +565,13 @@ impl EntityDirectory {
         if entities.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
-        entities
-            .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        for w in entities.windows(2) {
-            if w[0].id == w[1].id {
-                problems.push(duplicate_id(
-                    &source,
-                    "the id (统一社会信用代码)",
-                    &w[0].id,
-                    w[0].row,
-                    w[1].row,
-                ));
-            }
-        }
+        canonical_order(
+            &mut entities,
+            |e| (&e.id, e.row),
+            ("the id (统一社会信用代码)", "统一社会信用代码"),
+            &source,
+            &mut problems,
+        );
         problems.finish()?;
         let keys: Vec<Arc<str>> = layout.keys.iter().map(|(k, _)| k.clone()).collect();
         let leaves = leaves(&entities, |e, buf| e.leaf(&keys, buf));
@@ -927,19 +885,13 @@ impl InspectorDirectory {
         if inspectors.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
-        inspectors
-            .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        for w in inspectors.windows(2) {
-            if w[0].id == w[1].id {
-                problems.push(duplicate_id(
-                    &source,
-                    "the certificate number (执法证号)",
-                    &w[0].id,
-                    w[0].row,
-                    w[1].row,
-                ));
-            }
-        }
+        canonical_order(
+            &mut inspectors,
+            |i| (&i.id, i.row),
+            ("the certificate number (执法证号)", "执法证号"),
+            &source,
+            &mut problems,
+        );
         problems.finish()?;
         let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
         keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
@@ -976,40 +928,5 @@ impl InspectorDirectory {
     /// The digest as lowercase hex.
     pub fn digest_hex(&self) -> String {
         hex(&self.digest)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scientific_notation_is_recognized() {
-        assert!(looks_scientific("9.14403E+17"));
-        assert!(looks_scientific("9.14403e17"));
-        assert!(looks_scientific("1E-5"));
-        assert!(looks_scientific("1E-05"));
-        assert!(looks_scientific("1.E+5"));
-        assert!(looks_scientific(" ９．１４４０３Ｅ＋１７ "));
-        assert!(looks_scientific("９Ｅ＋１７"));
-        // Without a point or a sign it may be a real id.
-        assert!(!looks_scientific("1E5"));
-        assert!(!looks_scientific("９Ｅ１７"));
-        assert!(!looks_scientific("91440300MA5EXXXX1E"));
-        assert!(!looks_scientific("E+17"));
-        assert!(!looks_scientific("1E+"));
-        assert!(!looks_scientific(".5E+3"));
-        assert!(!looks_scientific("1E+5X"));
-    }
-
-    #[test]
-    fn codes_are_checked() {
-        assert_eq!(code_problem("91350100M000100Y43"), None);
-        assert_eq!(code_problem("652302000123456"), None);
-        assert!(code_problem("91350100M000100Y44")
-            .unwrap()
-            .0
-            .contains("should be 3"));
-        assert!(code_problem("A1").unwrap().0.contains("2 characters"));
     }
 }

@@ -5,8 +5,7 @@ use crate::input::directory::LoadOptions;
 use crate::input::problems::Problems;
 use crate::input::table::{RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::EntityColumn;
-use crate::spec::layout::{entity_role, names_entity_id, IdColumns};
+use crate::spec::layout::{entity_roles, names_entity_id, IdColumns};
 use crate::spec::text::normalize_entity_id;
 use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
@@ -74,10 +73,7 @@ impl Exclusions {
         let mut rows = Table::from_bytes(bytes, source, &options.read, &is_header)?;
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let roles: Vec<EntityColumn> = headers
-            .iter()
-            .map(|h| entity_role(&options.columns, h))
-            .collect();
+        let roles = entity_roles(&options.columns, &headers);
         // SPEC §4: one column of each id kind; a second one would be
         // silently ignored (and the entities listed there drawn).
         let id_columns = IdColumns::of(&roles).map_err(|(first, i)| {
@@ -121,17 +117,10 @@ impl Exclusions {
             // SPEC §3.0: the id columns are key columns: a line break there
             // comes from a quote left open.
             for c in [primary, legacy].into_iter().flatten() {
-                if row[c].contains(['\n', '\r']) {
-                    problems.push(
-                        Error::new(
-                            ErrorKind::Csv,
-                            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
-                        .at(Location {
-                            file: Some(source.clone()),
-                            row: Some(line),
-                            column: Some(headers[c].clone()),
-                        }),
-                    );
+                if let Some(e) =
+                    crate::input::directory::spans_lines(&source, line, &headers[c], &row[c])
+                {
+                    problems.push(e);
                     continue 'rows;
                 }
             }
@@ -161,7 +150,7 @@ impl Exclusions {
             }
             match normalize_entity_id(&row[col]) {
                 Ok(id) => {
-                    if let Some((en, zh)) = crate::input::directory::code_problem(&id) {
+                    if let Some((en, zh)) = crate::spec::uscc::code_problem(&id) {
                         warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
                     }
                     ids.insert(id);

@@ -12,16 +12,17 @@
 //! or reports every problem with its row and column. Its results are the
 //! ordinary loader's, byte for byte: the property tests compare the two.
 
-use crate::input::directory::{code_problem, looks_scientific, CodeCheck, Entity, LoadOptions};
+use crate::input::directory::{CodeCheck, Entity, LoadOptions};
 use crate::input::population::{EntitySource, Strata};
 use crate::input::table::{search_header, HeaderSearch, TextEncoding};
 use crate::spec::hash::{Digest32, Tagged};
-use crate::spec::headers::EntityColumn;
-use crate::spec::layout::{entity_role, names_entity_id, EntityLayout, KeyValue};
+use crate::spec::layout::{entity_roles, names_entity_id, EntityLayout, KeyValue};
 use crate::spec::leaves::{directory_digest_with, entity_leaf, DirectoryKind};
 use crate::spec::task::only_match;
 use crate::spec::task::Task;
+use crate::spec::text::looks_scientific;
 use crate::spec::text::{normalize_into, normalize_text};
+use crate::spec::uscc::code_problem;
 use crate::{EntityDirectory, Error, ErrorKind, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -871,10 +872,7 @@ fn layout(
     if headers.len() > crate::input::table::MAX_CELLS_PER_ROW {
         return Err(Declined);
     }
-    let roles: Vec<EntityColumn> = headers
-        .iter()
-        .map(|h| entity_role(&options.columns, h))
-        .collect();
+    let roles = entity_roles(&options.columns, headers);
     Ok(Layout {
         delimiter,
         columns: headers.len(),

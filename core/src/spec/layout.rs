@@ -39,6 +39,11 @@ pub(crate) fn entity_role(columns: &[(String, String)], header: &str) -> EntityC
     entity_column(mapped(columns, header).unwrap_or(header))
 }
 
+/// The roles of an entity table's headers, after the task's mappings.
+pub(crate) fn entity_roles(columns: &[(String, String)], headers: &[String]) -> Vec<EntityColumn> {
+    headers.iter().map(|h| entity_role(columns, h)).collect()
+}
+
 /// The role of an inspector directory's header, after the task's mappings.
 pub(crate) fn inspector_role(columns: &[(String, String)], header: &str) -> InspectorColumn {
     inspector_column(mapped(columns, header).unwrap_or(header))
