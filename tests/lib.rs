@@ -1,5 +1,7 @@
 //! Shared helpers of the golden-vector tests: where the vectors live.
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 
 /// The repository root.

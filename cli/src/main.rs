@@ -8,6 +8,10 @@
 //! on stderr, and the exit code (0 ok, 1 a check failed, 2 usage or input
 //! error).
 
+// The one exception is reading a validated text file without validating it
+// twice (`commands::read_text`, which says why it is sound and needed).
+#![deny(unsafe_code)]
+
 mod commands;
 mod deadlines;
 mod flags;

@@ -209,16 +209,19 @@ impl Outputs {
                     sync_dir(&home);
                     return Ok(());
                 }
-                Ok(m) if m.is_dir() && home != self.target && self.holds_only_ours()? => {
-                    if !is_cwd(&self.target) {
-                        let _ = fs::set_permissions(&self.staging, m.permissions());
-                        if exchange(&self.staging, &self.target).is_ok() {
-                            self.done = true;
-                            sync_dir(&home);
-                            self.return_strays();
-                            let _ = fs::remove_dir_all(&self.staging);
-                            return Ok(());
-                        }
+                Ok(m)
+                    if m.is_dir()
+                        && home != self.target
+                        && self.holds_only_ours()?
+                        && !is_cwd(&self.target) =>
+                {
+                    let _ = fs::set_permissions(&self.staging, m.permissions());
+                    if exchange(&self.staging, &self.target).is_ok() {
+                        self.done = true;
+                        sync_dir(&home);
+                        self.return_strays();
+                        let _ = fs::remove_dir_all(&self.staging);
+                        return Ok(());
                     }
                 }
                 _ => {}
@@ -399,34 +402,15 @@ fn running(_: u32) -> bool {
 }
 
 /// Exchanges two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`,
-/// glibc 2.28 and later).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// kernel 3.15 and later; rustix makes the system call without unsafe code
+/// here).
+#[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::{c_char, c_int, c_uint, CString};
-    use std::os::unix::ffi::OsStrExt;
-    extern "C" {
-        fn renameat2(
-            olddirfd: c_int,
-            oldpath: *const c_char,
-            newdirfd: c_int,
-            newpath: *const c_char,
-            flags: c_uint,
-        ) -> c_int;
-    }
-    const AT_FDCWD: c_int = -100;
-    const RENAME_EXCHANGE: c_uint = 2;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both paths are NUL-terminated strings that outlive the call.
-    let r = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }

@@ -390,17 +390,8 @@ fn ledger_out_is_replaced_whole() {
     )
     .unwrap();
     let out = dir.join("核查.xlsx");
-    let args = [
-        "ledger".to_string(),
-        s(&ledger),
-        "--today".into(),
-        "2026-10-14".into(),
-        "--format".into(),
-        "xlsx".into(),
-        "--out".into(),
-        s(&out),
-        "--force".into(),
-    ];
+    let mut args = common::ledger_xlsx_args(&ledger, &out);
+    args.push("--force".into());
     std::fs::write(&out, "old report").unwrap();
     let r = run_env(&args, &[("SHUANGSUI_FAIL_AT", "核查.xlsx")]);
     assert_eq!(r.code, 2, "{r:?}");

@@ -271,16 +271,7 @@ fn ledger_csv_keeps_unknown_columns_and_xlsx_reads_back() {
     assert_eq!(r.code, 2, "{r:?}");
 
     let out = dir.join("核查.xlsx");
-    let args = [
-        "ledger".to_string(),
-        s(&file),
-        "--today".into(),
-        "2026-10-14".into(),
-        "--format".into(),
-        "xlsx".into(),
-        "--out".into(),
-        s(&out),
-    ];
+    let args = common::ledger_xlsx_args(&file, &out);
     let r = run(&args);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("1 overdue"), "{r:?}");

@@ -21,9 +21,12 @@ use crate::{
     Exclusions, InspectorDirectory, LoadOptions, ReadOptions, SeedForm, SeedSource, Task, TaskFile,
 };
 
+/// A fuzz target: it takes any bytes and must not panic.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name cargo-fuzz and the regression folders
 /// (`core/tests/fixtures/fuzz/<name>/`) know it by.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("directory", directory),
     ("directory_csv", directory_csv),
     ("inspectors", inspectors),

@@ -8,6 +8,74 @@
 //!   verifies a published record.
 //! - [`calendar`]: the official working-day calendar (工作日) and publication
 //!   deadlines (公示期限).
+//!
+//! # Example: announce, draw, verify
+//!
+//! A draw is announced before its seed exists, made with the public result
+//! the announcement named, and re-run by anyone from the published record
+//! and the same directories:
+//!
+//! ```
+//! use shuangsui::synth::{csv, Kind};
+//! use shuangsui::{
+//!     announce, draw, read_seed, verify, Announced, DrawInputs, EntityDirectory,
+//!     InspectorDirectory, TaskFile, Verification,
+//! };
+//!
+//! // The directories (名录库), usually read from the regulator's files;
+//! // here sample data made in memory.
+//! let entities = csv(Kind::Entities, "例", 200)?;
+//! let entities = EntityDirectory::from_csv(entities.as_bytes(), "entities.csv")?;
+//! let inspectors = csv(Kind::Inspectors, "例", 12)?;
+//! let inspectors = InspectorDirectory::from_csv(inspectors.as_bytes(), "inspectors.csv")?;
+//!
+//! // The task (抽查任务): what to draw, and which public result is the seed.
+//! let task = TaskFile::parse(
+//!     r#"
+//! name = "2026年第四季度双随机抽查"
+//! item = "企业公示信息检查"
+//! draw_date = 2026-12-01
+//! strata_by = { attribute = "信用风险等级", ratios = { A = "3%", B = "5%", C = "10%", D = "50%" } }
+//! [[seed]]
+//! lottery = "福彩3D"
+//! issue = "2026318"
+//! date = 2026-11-30
+//! "#,
+//!     "task.toml",
+//! )?;
+//!
+//! // 1. Announce (公告), before the lottery is drawn.
+//! let announcement = announce(
+//!     &task.task,
+//!     &entities,
+//!     &inspectors,
+//!     &task.exclusions,
+//!     &task.seed_forms,
+//!     "2026-11-29",
+//! )?;
+//!
+//! // 2. Draw with the published numbers, read as the announcement said.
+//! let seed = read_seed(&announcement, &["3 0 7".to_string()])?;
+//! let record = draw(&DrawInputs {
+//!     task: &task.task,
+//!     entities: &entities,
+//!     inspectors: &inspectors,
+//!     exclusions: &task.exclusions,
+//!     seed: &seed,
+//!     announcement: Announced::By(&announcement),
+//! })?;
+//! assert!(!record.draws.is_empty());
+//!
+//! // 3. Verify: the published record, re-run against the same files.
+//! let published = record.to_json_pretty();
+//! let verification = verify(&published, &entities, &inspectors, &task.exclusions)?;
+//! assert!(matches!(verification, Verification::Reproduced));
+//! # Ok::<(), shuangsui::Error>(())
+//! ```
+
+// The one exception is a cache prefetch on the hot path of the scan
+// (`input::scan::prefetch`, which says why it is sound and needed).
+#![deny(unsafe_code)]
 
 pub mod calendar;
 mod draw;

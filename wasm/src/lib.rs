@@ -20,6 +20,8 @@
 //! - There is no clock here: on `wasm32-unknown-unknown` the standard
 //!   library's clock panics, so "today" always comes from JavaScript.
 
+#![forbid(unsafe_code)]
+
 use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::{

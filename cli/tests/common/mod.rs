@@ -158,6 +158,23 @@ pub fn verify(record: &Path, entities: &Path, inspectors: &Path, extra: &[&str])
     run(&a)
 }
 
+/// `ledger LEDGER --today 2026-10-14 --format xlsx --out OUT`: the
+/// ledger's report as of a fixed day, as a workbook.
+pub fn ledger_xlsx_args(ledger: &Path, out: &Path) -> Vec<String> {
+    [
+        "ledger",
+        &s(ledger),
+        "--today",
+        "2026-10-14",
+        "--format",
+        "xlsx",
+        "--out",
+        &s(out),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// The first sheet of a workbook the binary wrote, read back with the
 /// core's reader from the row that holds `header`.
 pub struct Sheet {

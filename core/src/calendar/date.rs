@@ -303,6 +303,49 @@ impl Serialize for Date {
     }
 }
 
+/// SPEC §3.2: the digits of a normalized date text, or `None` when it is
+/// not in one of the forms `Y S M S D` (S one of `-` `/` `.`, the same
+/// twice) or `Y年M月D日`, where Y has 4 ASCII digits, M and D 1 or 2, and
+/// each separator may have one space on either side.
+fn date_parts(t: &str) -> Option<(u32, u32, u32)> {
+    let mut numbers = Vec::with_capacity(3);
+    let mut seps = Vec::with_capacity(3);
+    let mut rest = t;
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        numbers.push(&rest[..digits]);
+        rest = &rest[digits..];
+        if rest.is_empty() {
+            break;
+        }
+        let s = rest.strip_prefix(' ').unwrap_or(rest);
+        let c = s.chars().next()?;
+        let s = &s[c.len_utf8()..];
+        let s = s.strip_prefix(' ').unwrap_or(s);
+        seps.push(c);
+        rest = s;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    let ok = match (numbers.len(), seps.as_slice()) {
+        (3, [a, b]) => a == b && matches!(a, '-' | '/' | '.'),
+        (3, ['年', '月', '日']) => true,
+        _ => false,
+    };
+    if !ok || numbers[0].len() != 4 || numbers[1].len() > 2 || numbers[2].len() > 2 {
+        return None;
+    }
+    Some((
+        numbers[0].parse().ok()?,
+        numbers[1].parse().ok()?,
+        numbers[2].parse().ok()?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,47 +408,4 @@ mod tests {
         assert_eq!(Date::MAX.add_days(10), Date::MAX);
         assert_eq!(Date::MIN.add_days(-10), Date::MIN);
     }
-}
-
-/// SPEC §3.2: the digits of a normalized date text, or `None` when it is
-/// not in one of the forms `Y S M S D` (S one of `-` `/` `.`, the same
-/// twice) or `Y年M月D日`, where Y has 4 ASCII digits, M and D 1 or 2, and
-/// each separator may have one space on either side.
-fn date_parts(t: &str) -> Option<(u32, u32, u32)> {
-    let mut numbers = Vec::with_capacity(3);
-    let mut seps = Vec::with_capacity(3);
-    let mut rest = t;
-    loop {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        numbers.push(&rest[..digits]);
-        rest = &rest[digits..];
-        if rest.is_empty() {
-            break;
-        }
-        let s = rest.strip_prefix(' ').unwrap_or(rest);
-        let c = s.chars().next()?;
-        let s = &s[c.len_utf8()..];
-        let s = s.strip_prefix(' ').unwrap_or(s);
-        seps.push(c);
-        rest = s;
-        if rest.is_empty() {
-            break;
-        }
-    }
-    let ok = match (numbers.len(), seps.as_slice()) {
-        (3, [a, b]) => a == b && matches!(a, '-' | '/' | '.'),
-        (3, ['年', '月', '日']) => true,
-        _ => false,
-    };
-    if !ok || numbers[0].len() != 4 || numbers[1].len() > 2 || numbers[2].len() > 2 {
-        return None;
-    }
-    Some((
-        numbers[0].parse().ok()?,
-        numbers[1].parse().ok()?,
-        numbers[2].parse().ok()?,
-    ))
 }

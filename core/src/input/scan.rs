@@ -1166,11 +1166,7 @@ fn row_estimate(sample: &[u8], size: u64, delimiter: u8) -> usize {
         }
         start = end + 1;
     }
-    let per_row = if lines == 0 {
-        usize::MAX
-    } else {
-        (bytes / lines).max(24)
-    };
+    let per_row = bytes.checked_div(lines).map_or(usize::MAX, |b| b.max(24));
     (usize::try_from(size).unwrap_or(usize::MAX) / per_row).saturating_mul(21) / 20 + 1024
 }
 
@@ -1367,11 +1363,22 @@ fn hash_leaves_in_order(h: &mut Tagged, order: &[u128], leaves: &[Digest32]) {
 }
 
 /// A hint to fetch `x` into the cache; no effect on results.
+///
+/// The one unsafe block of the crate (`#![deny(unsafe_code)]` in lib.rs):
+/// `_mm_prefetch` is a `#[target_feature(enable = "sse")]` function, which
+/// only an unsafe block may call from ordinary code, although SSE is part
+/// of every x86-64 processor. Std has no stable safe prefetch, and a plain
+/// read of the leaf ahead (the safe stand-in) waits on the memory instead
+/// of asking for it: gathering 10 million leaves in random order took a
+/// median 1.05 s without the hint and 0.84 s with it on this machine.
 #[inline(always)]
 fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint with no architectural effect; the
-    // pointer comes from a reference, so it is valid anyway.
+    // SAFETY: SSE is in the x86-64 baseline, so the target feature is
+    // there; a prefetch is a hint with no architectural effect (it never
+    // faults, reads nothing into the program), and the pointer comes from
+    // a reference, so it is valid anyway.
+    #[allow(unsafe_code)]
     unsafe {
         std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
             (x as *const T).cast::<i8>(),
