@@ -63,7 +63,9 @@ enum Rows<'a> {
 pub struct EntityIndex<'a> {
     rows: Rows<'a>,
     source: String,
-    layout: Layout,
+    /// Boxed: read only when drawn rows are read back, and it keeps
+    /// [`Directory`]'s two variants of a size.
+    layout: Box<Layout>,
     digest: Digest32,
     /// Sorted: `packed id << 34 | row index` — canonical order.
     order: Vec<u128>,
@@ -1137,7 +1139,7 @@ impl Scanned {
         EntityIndex {
             rows,
             source: source.to_string(),
-            layout: self.layout,
+            layout: Box::new(self.layout),
             digest: self.digest,
             order: self.order,
             offsets: self.offsets,
