@@ -347,7 +347,6 @@
       ['执法领域', 'field.fields'], ['状态', 'field.status'], ['有效期', 'field.expiry'], ['所属区域', 'field.region']],
     exclusions: [['统一社会信用代码', 'field.id']],
   };
-  const MAP_FLAG = { entities: '--map-entities', inspectors: '--map-inspectors', exclusions: '--map-exclusions' };
 
   const pageOpts = Object.create(null); // slot -> {encoding, sheet, columns: [[header, field]]}
   const headerLists = new Map(); // slot -> the file's headers, once asked for
@@ -407,18 +406,18 @@
     return tr;
   }
 
-  // The command line's flags for the same reading, shown under the form.
-  function cliHint(adv) {
+  // The command line's flags for the same reading (core ReadingFlags),
+  // shown under the form.
+  async function cliHint(adv) {
     const box = adv.closest('.drop');
     const o = optsOf(box.dataset.slot);
-    const q = (x) => (/^[\w.\-=\u4e00-\u9fff]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
-    const flags = [];
-    if (o.encoding !== 'auto') flags.push(`--encoding ${o.encoding}`);
-    if (o.sheet) flags.push(`--sheet ${q(o.sheet)}`);
-    for (const [hd, f] of o.columns) flags.push(`${MAP_FLAG[box.dataset.kind]} ${q(hd + '=' + f)}`);
     const out = $('.adv-cli', adv);
+    let flags = '';
+    try {
+      flags = await call('readingFlags', { reading: { encoding: o.encoding, sheet: o.sheet, [box.dataset.kind]: o.columns } });
+    } catch (_) { /* no hint rather than a wrong one */ }
     out.replaceChildren();
-    if (flags.length) out.append(t('adv.cli', { flags: '' }), h('code', { text: flags.join(' ') }));
+    if (flags) out.append(t('adv.cli', { flags: '' }), h('code', { text: flags }));
   }
 
   function advOf(adv) {
@@ -440,11 +439,7 @@
     cliHint(adv);
     saveHash();
     if (JSON.stringify(pageOpts[slot]) === before && !box.classList.contains('bad')) return;
-    if (isDrawSlot(slot) && taskMode() === 'form') {
-      state.taskToml = formToToml();
-      state.taskName = 'task.toml';
-      if (await refreshTask()) return;
-    }
+    if (isDrawSlot(slot) && taskMode() === 'form' && await refreshTask()) return;
     await applyOptions();
   }
 
@@ -578,25 +573,11 @@
   });
 
   // ------------------------------------------------------------------
-  // The task: the form is written out as a task file (SPEC §5.3) and read
-  // by the core, exactly as a file a user loads would be.
+  // The task: the core writes the form out as a task file (SPEC §5.3,
+  // core TaskForm) and reads it, exactly as a file a user loads would be.
 
   const form = $('#task-form');
-
-  function tomlString(s) {
-    let out = '"';
-    for (const ch of String(s)) {
-      const c = ch.codePointAt(0);
-      if (ch === '"') out += '\\"';
-      else if (ch === '\\') out += '\\\\';
-      else if (c < 0x20 || c === 0x7f) out += '\\u' + c.toString(16).padStart(4, '0');
-      else out += ch;
-    }
-    return out + '"';
-  }
-  const tomlList = (xs) => '[' + xs.map(tomlString).join(', ') + ']';
   const lines = (s) => String(s || '').split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
-  const splitList = (s) => String(s || '').split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
 
   function stratumRow(value, quota) {
     const remove = h('button', { type: 'button', class: 'icon', 'aria-label': t('task.removeRow'), title: t('task.removeRow') }, '×');
@@ -620,82 +601,23 @@
       .filter(([v, q]) => v || q);
   }
 
-  // "3%" or "3" with a % is a ratio; a bare integer is a count.
-  function quota(q) {
-    const s = q.replace(/\s+/g, '').replace('％', '%');
-    if (s.endsWith('%')) return { ratio: s };
-    if (/^\d+$/.test(s)) return { count: Number(s) };
-    return { ratio: s };
-  }
-
-  function formToToml() {
+  // The form's fields as typed (core TaskForm): the core decides what
+  // each means (lists, quotas, departments with their counts).
+  function formNow() {
     const f = Object.fromEntries(new FormData(form));
-    const out = [];
-    out.push('# 抽查任务 (task file, SPEC.md §5.3), written by the shuangsui web page');
-    out.push(`name = ${tomlString(f.name.trim())}`);
-    out.push(`item = ${tomlString(f.item.trim())}`);
-    const fields = splitList(f.fields);
-    if (fields.length) out.push(`fields = ${tomlList(fields)}`);
-    const deps = lines(f.departments).map((l) => {
-      const m = l.match(/^(.*?)[,，]\s*(\d+)$/);
-      return m ? { name: m[1].trim(), count: Number(m[2]) } : { name: l, count: null };
-    });
-    if (deps.length) out.push(`departments = ${tomlList(deps.map((d) => d.name))}`);
-    out.push(`draw_date = ${tomlString(f.draw_date)}`);
-    const excl = splitList(f.exclusions);
-    if (excl.length) out.push(`exclusions = ${tomlList(excl)}`);
-
-    const attr = (f.strata_attr || '').trim();
-    const rows = strataRows().map(([v, q]) => ({ value: v, ...quota(q) }));
-    const tables = [];
-    if (attr && rows.length) {
-      const allRatios = rows.every((r) => r.ratio !== undefined);
-      const allCounts = rows.every((r) => r.count !== undefined);
-      if (allRatios || allCounts) {
-        const inner = rows.map((r) => `${tomlString(r.value)} = ${allRatios ? tomlString(r.ratio) : r.count}`).join(', ');
-        out.push(`strata_by = { attribute = ${tomlString(attr)}, ${allRatios ? 'ratios' : 'counts'} = { ${inner} } }`);
-      } else {
-        for (const r of rows) {
-          tables.push('', '[[strata]]', `where = { ${tomlString(attr)} = ${tomlString(r.value)} }`,
-            r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
-        }
-      }
-    } else if (rows.length) {
-      const r = rows[0];
-      tables.push('', '[[strata]]', `name = ${tomlString(t('task.all'))}`,
-        r.ratio !== undefined ? `ratio = ${tomlString(r.ratio)}` : `count = ${r.count}`);
-    }
-    out.push(...tables);
-
-    out.push('', '[team]');
-    out.push(`size = ${Number(f.size) || 2}`);
-    if (String(f.max_per_inspector || '').trim()) out.push(`max_per_inspector = ${Number(f.max_per_inspector)}`);
-    if (f.avoid_area) out.push('avoid_same = ["所属区域"]');
-    const conflicts = lines(f.conflicts).map((l) => l.split(/[,，\s]+/).filter(Boolean));
-    if (conflicts.length) {
-      out.push('conflicts = [');
-      for (const [e, i] of conflicts) {
-        out.push(`  { entity = ${tomlString(e || '')}, inspector = ${tomlString(i || '')} },`);
-      }
-      out.push(']');
-    }
-    for (const d of deps.filter((d) => d.count !== null)) {
-      out.push('', '[[team.departments]]', `name = ${tomlString(d.name)}`, `count = ${d.count}`);
-    }
-    out.push(...columnTables());
-    return out.join('\n') + '\n';
+    const text = (k) => String(f[k] || '');
+    return {
+      name: text('name'), item: text('item'), draw_date: text('draw_date'), fields: text('fields'),
+      departments: text('departments'), exclusions: text('exclusions'), strata_attr: text('strata_attr'),
+      strata: strataRows(), size: text('size'), max_per_inspector: text('max_per_inspector'),
+      avoid_area: !!f.avoid_area, conflicts: text('conflicts'), columns: pageColumns(),
+    };
   }
 
-  // The draw tab's column mappings as the task file's [columns.*] tables
+  // The draw tab's column mappings, for the task file's [columns.*] tables
   // (SPEC §5.3), so that the command line reads the files the same way.
-  function columnTables() {
-    const out = [];
-    for (const kind of ['entities', 'inspectors', 'exclusions']) {
-      const cols = optsOf(kind).columns;
-      if (!cols.length) continue;
-      out.push('', `[columns.${kind}]`, ...cols.map(([hd, f]) => `${tomlString(hd)} = ${tomlString(f)}`));
-    }
-    return out;
+  function pageColumns() {
+    return { entities: optsOf('entities').columns, inspectors: optsOf('inspectors').columns, exclusions: optsOf('exclusions').columns };
   }
 
   function taskMode() {
@@ -713,11 +635,7 @@
     saveHash();
     if (taskMode() !== 'form') return;
     clearTimeout(taskTimer);
-    taskTimer = setTimeout(() => {
-      state.taskToml = formToToml();
-      state.taskName = 'task.toml';
-      refreshTask();
-    }, 250);
+    taskTimer = setTimeout(refreshTask, 250);
   }
 
   let taskSeq = 0;
@@ -725,6 +643,20 @@
     const mine = ++taskSeq;
     const status = $('#task-status');
     const fileBox = $('.drop[data-slot=taskfile]');
+    if (taskMode() === 'form') {
+      try {
+        const toml = await call('taskFormToml', { form: formNow() });
+        if (mine !== taskSeq) return null;
+        state.taskToml = toml;
+        state.taskName = 'task.toml';
+      } catch (err) {
+        if (mine !== taskSeq) return null;
+        state.taskToml = null;
+        state.taskInfo = null;
+        show(status, errorView(err));
+        return null;
+      }
+    }
     if (!state.taskToml) {
       show(status);
       return null;
@@ -785,21 +717,17 @@
   }
 
   // In form mode the mappings are in the TOML already; a loaded task file
-  // gets the page's mappings added as [columns.*] tables, checked by the
-  // core before the download (a file that maps the same kind already
-  // cannot take a second table: the user is told what to add).
+  // gets the page's mappings added as [columns.*] tables by the core (a
+  // file that maps the same kind already cannot take a second table: the
+  // core's error says what to add by hand).
   async function downloadTask() {
     if (!state.taskToml) return;
     let text = state.taskToml;
-    const extra = taskMode() === 'file' ? columnTables() : [];
-    if (extra.length) {
-      const withColumns = text.replace(/\n*$/, '\n') + ['', '# 页面上指定的列对应 (column mappings chosen on the page)', ...extra.slice(1)].join('\n') + '\n';
+    if (taskMode() === 'file') {
       try {
-        await call('checkTask', { toml: withColumns, name: state.taskName });
-        text = withColumns;
+        text = await call('taskWithColumns', { toml: text, name: state.taskName, columns: pageColumns() });
       } catch (err) {
-        show($('#task-status'), h('div', { class: 'error', role: 'alert' },
-          h('p', { text: t('adv.taskAppend') }), h('pre', { text: extra.join('\n').trim() })));
+        show($('#task-status'), errorView(err));
       }
     }
     download(state.taskName || 'task.toml', text, 'application/toml');
@@ -1277,7 +1205,6 @@
       show(statusEl, errorView({ kind: 'Missing', message: 'need.inspectors' }));
       return false;
     }
-    if (taskMode() === 'form') state.taskToml = formToToml();
     const info = await refreshTask();
     if (!info) {
       show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : null);
@@ -1453,8 +1380,8 @@
   $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
   $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
   $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
-  $('#dl-excl').addEventListener('click', () => {
-    download('exclusions.csv', '统一社会信用代码\n' + state.exclusionIds.join('\n') + '\n', 'text/csv');
+  $('#dl-excl').addEventListener('click', async () => {
+    download('exclusions.csv', await call('exclusionsCsv', { ids: state.exclusionIds }), 'text/csv');
   });
 
   // ------------------------------------------------------------------
@@ -1623,12 +1550,9 @@
     return t('due.quarterly');
   }
 
-  function ymOf(date) {
-    return [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
-  }
-
-  async function monthView(year, month, marks, region) {
-    const g = await call('monthGrid', { year, month, region, calendars: JSON.stringify(state.calendars) });
+  // One month of the period (core PeriodMonth): each day's kind, and
+  // whether it is the start, the due date or counted in the period.
+  function monthView(g) {
     const wd = t('cal.weekdays').split(',');
     const body = g.weeks.map((week) => h('tr', {}, week.map((day) => {
       if (!day) return h('td', { class: 'empty' });
@@ -1637,15 +1561,15 @@
       if (day.name) label.push(day.name);
       if (day.kind === 'holiday_off') label.push(t('cal.off'));
       if (day.kind === 'make_up_working') label.push(t('cal.makeup'));
-      if (marks.period(day)) {
+      if (day.counted) {
         cls.push('inperiod');
         label.push(t('cal.period'));
       }
-      if (day.date === marks.start) {
+      if (day.start) {
         cls.push('start');
         label.push(t('cal.start'));
       }
-      if (day.date === marks.due) {
+      if (day.due) {
         cls.push('due');
         label.push(t('cal.due'));
       }
@@ -1654,7 +1578,7 @@
         day.name ? h('span', { class: 'hn', text: day.name }) : null);
     })));
     return h('table', { class: 'month' },
-      h('caption', { text: t('cal.month', { y: year, m: month }) }),
+      h('caption', { text: t('cal.month', { y: g.year, m: g.month }) }),
       h('thead', {}, h('tr', {}, wd.map((w) => h('th', { scope: 'col', text: w })))),
       h('tbody', {}, body));
   }
@@ -1676,12 +1600,11 @@
     const f = Object.fromEntries(new FormData(dueForm));
     const rule = (f.custom || '').trim() || f.rule;
     try {
-      const r = await call('deadline', {
-        start: f.start, rule, region: f.region, calendars: JSON.stringify(state.calendars),
+      const r = await call('deadlineMonths', {
+        start: f.start, rule, region: f.region, calendars: JSON.stringify(state.calendars), months: 4,
       });
       const d = r.deadline;
-      const holidays = [...new Set(d.skipped.filter((x) => x.name).map((x) => x.name))];
-      const dueWeekday = t('cal.weekdays').split(',')[(new Date(d.due + 'T00:00:00Z').getUTCDay() + 6) % 7];
+      const dueWeekday = I18N.lang === 'zh' ? r.due_weekday.zh : r.due_weekday.en;
       show(out,
         h('p', { class: 'big' }, t('due.result'), h('strong', { 'data-testid': 'due-date', text: d.due }), ` (${dueWeekday})`),
         h('p', {}, (I18N.lang === 'zh' ? r.rule.name_zh : r.rule.name_en) + ' · ' +
@@ -1690,26 +1613,11 @@
             start: d.start,
             period: periodText(d.period),
           })),
-        holidays.length ? h('p', {}, t('due.skipped', { list: holidays.join('、') })) : null,
+        r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.join('、') })) : null,
         d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
         r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
         h('p', { class: 'hint' }, t('due.basis', { basis: r.rule.basis })));
-      const natural = d.period.natural_days !== undefined;
-      const marks = {
-        start: d.start,
-        due: d.due,
-        period: (day) => day.date > d.start && day.date <= d.due &&
-          (natural || day.kind === 'working' || day.kind === 'make_up_working'),
-      };
-      const views = [];
-      let [y, m] = ymOf(d.start);
-      const [y2, m2] = ymOf(d.due);
-      for (let i = 0; i < 4 && (y < y2 || (y === y2 && m <= m2)); i++) {
-        views.push(await monthView(y, m, marks, f.region));
-        m += 1;
-        if (m > 12) { m = 1; y += 1; }
-      }
-      show(months, views);
+      show(months, r.months.map(monthView));
     } catch (err) {
       show(out, errorView(err));
       months.replaceChildren();
@@ -1893,9 +1801,6 @@
   I18N.apply(lang === 'en' ? 'en' : 'zh');
   if (lang === 'en') setLang('en');
   fillDeadlineChoices().then(() => saveHash()).catch(() => {});
-  if (taskMode() === 'form') {
-    state.taskToml = formToToml();
-  }
   presetsReady.then(() => {
     // The forms of the link (NaN numbers come back as null).
     setForms(initialForms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));

@@ -57,7 +57,6 @@
     'task.ok': '任务有效：{name}，{strata} 个分层，每组 {size} 人。任务摘要 {digest}',
     'task.defaultName': '{year}年度双随机抽查',
     'task.defaultItem': '企业公示信息检查',
-    'task.all': '全部',
 
     'ann.title': '抽查公告（在种子产生之前公布）',
     'ann.make': '生成公告',
@@ -198,7 +197,6 @@
     'adv.cli': '命令行中相同的读法：{flags}',
     'adv.inTask': '抽取时，列对应写入下载的任务文件（[columns.*]），命令行按同样方式读取。',
     'adv.missing': '请展开下方“高级”，在“列对应”中选择文件中的哪一列是该字段，然后重新读取。',
-    'adv.taskAppend': '任务文件中已有的列对应与页面上的冲突，无法自动写入；请把以下内容加入任务文件：',
     'field.id': '统一社会信用代码',
     'field.regno': '注册号（15 位）',
     'field.name': '企业名称',
@@ -349,7 +347,6 @@
     'task.ok': 'Task valid: {name}, {strata} strata, teams of {size}. Task digest {digest}',
     'task.defaultName': '{year}年度双随机抽查',
     'task.defaultItem': '企业公示信息检查',
-    'task.all': '全部',
 
     'ann.title': 'Announcement (publish before the seed exists)',
     'ann.make': 'Make the announcement',
@@ -493,7 +490,6 @@
     'adv.cli': 'The same reading on the command line: {flags}',
     'adv.inTask': 'For the draw, the mappings go into the downloaded task file ([columns.*]), so that the command line reads the file the same way.',
     'adv.missing': 'Open "Advanced" below, choose in "Column mapping" which header of the file holds this field, and read again.',
-    'adv.taskAppend': 'The task file already maps columns in a way that conflicts with the page; add these lines to it by hand:',
     'field.id': 'Entity code (统一社会信用代码)',
     'field.regno': 'Registration number (注册号, 15 digits)',
     'field.name': 'Name (企业名称)',

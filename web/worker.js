@@ -202,11 +202,15 @@ const ops = {
     return { json: task.json, digest: task.digest, seedForms: JSON.parse(task.seedForms), reread: rereadChanged(progress) };
   },
 
-  // Whether a task file's text is valid, without making it the task.
-  checkTask({ toml, name }) {
-    W.Task.parse(toml, name).free();
-    return true;
-  },
+  // The task form (core TaskForm) as a task file's text.
+  taskFormToml: ({ form }) => W.taskFormToml(JSON.stringify(form)),
+
+  // A task file's text with the page's column mappings added (core
+  // with_columns).
+  taskWithColumns: ({ toml, name, columns }) => W.taskWithColumns(toml, name, JSON.stringify(columns)),
+
+  // The command line's flags for a file read with these options.
+  readingFlags: ({ reading }) => W.readingFlags(JSON.stringify(reading)),
 
   // The announcement (SPEC §12) of the seed forms given (a list of SeedForm
   // objects; none: the task file's [[seed]] tables), published on `published`.
@@ -279,6 +283,7 @@ const ops = {
   selfCheck: ({ record, id, stratum }) =>
     JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
   resultCsv: ({ record }) => W.resultCsv(text(record)),
+  exclusionsCsv: ({ ids }) => W.exclusionsCsv(ids),
   noticeHtml: ({ record }) => W.noticeHtml(text(record)),
   seedSource: ({ line }) => JSON.parse(W.seedSource(line)),
   seedSourceUnannounced: ({ line }) => JSON.parse(W.seedSourceUnannounced(line)),
@@ -289,10 +294,8 @@ const ops = {
   demo: () => JSON.parse(W.demo()),
   rules: () => JSON.parse(W.rules()),
   regions: () => JSON.parse(W.regions()),
-  deadline: ({ start, rule, region, calendars }) =>
-    JSON.parse(W.deadline(start, rule, region || '', calendars || '')),
-  monthGrid: ({ year, month, region, calendars }) =>
-    JSON.parse(W.monthGrid(year, month, region || '', calendars || '')),
+  deadlineMonths: ({ start, rule, region, calendars, months }) =>
+    JSON.parse(W.deadlineMonths(start, rule, region || '', calendars || '', months || 4)),
   resultXlsx: ({ record }) => W.resultXlsx(text(record)),
   checkLedger({ text, name, today, region, calendars }) {
     const ledger = W.checkLedger(text, name, today, region || '', calendars || '');

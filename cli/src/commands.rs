@@ -7,15 +7,16 @@ use crate::flags::{
     MapFlags, ReadFlags, VerifyArgs,
 };
 use crate::output::Outputs;
-use crate::progress::{Counting, Progress};
+use crate::progress::{Bar, Progress};
 use serde_json::{json, Value};
 use shuangsui::{
-    Announcement, CodeCheck, Directory, DrawInputs, DrawRecord, EntityDirectory, EntityIndex,
-    Error, ErrorKind, Exclusions, InspectorDirectory, LoadOptions, Location, ReadOptions, Result,
-    Role, SeedSource, Task, TaskFile, TextEncoding, Verification,
+    Announcement, Directory, DrawInputs, DrawRecord, Error, ErrorKind, Exclusions, ForTask, Input,
+    InspectorDirectory, LoadOptions, Location, ReadOptions, Result, Role, SeedSource, Task,
+    TaskFile, TextEncoding, Verification, VerifyInputs,
 };
+use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What a command produced: text for people, JSON for programs, the exit
@@ -55,41 +56,7 @@ pub(crate) fn file_name(path: &Path) -> String {
 }
 
 pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    let (hint, hint_zh) = match e.kind() {
-        std::io::ErrorKind::NotFound => ("; check the path", "；请检查路径"),
-        std::io::ErrorKind::PermissionDenied => {
-            ("; check the file's permissions", "；请检查文件的访问权限")
-        }
-        _ => ("", ""),
-    };
-    Error::new(
-        ErrorKind::Io,
-        format!("cannot {what} the file: {e}{hint}"),
-        format!("{}：{e}{hint_zh}", cannot_zh(what)),
-    )
-    .at(Location {
-        file: Some(name(path)),
-        ..Location::default()
-    })
-}
-
-/// The Chinese for `cannot {what} the file`, for the `what`s the CLI uses.
-fn cannot_zh(what: &str) -> &'static str {
-    match what {
-        "read" => "无法读取文件",
-        "write" => "无法写入文件",
-        "open" => "无法打开文件",
-        "create" => "无法创建文件",
-        "find" => "找不到文件",
-        "read the folder" => "无法读取文件夹",
-        "create the folder" => "无法创建文件夹",
-        "create the folder for" => "无法为文件创建文件夹",
-        "create a staging folder beside" => "无法在文件旁创建临时文件夹",
-        "commit the outputs in" => "无法在此处保存输出文件",
-        "move into place" => "无法把文件移到位",
-        "finish moving into place" => "无法完成把文件移到位",
-        _ => "无法处理文件",
-    }
+    shuangsui::io_error(&name(path), what, &e)
 }
 
 pub(crate) fn read_text(path: &Path) -> Result<String> {
@@ -195,61 +162,27 @@ fn input_options(
     })
 }
 
-/// Opens a file for streaming, with a progress bar over its bytes.
-fn open_counted(
-    path: &Path,
-    label: &str,
-) -> Result<(Counting<BufReader<std::fs::File>>, Progress)> {
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, "open", e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let progress = Progress::new(label, size, true);
-    let reader = BufReader::with_capacity(1 << 20, file);
-    Ok((Counting::new(reader, progress.clone()), progress))
-}
-
-/// Reads an entity directory for `task`: a well-formed UTF-8 CSV is scanned
-/// into a compact index on all cores (a provincial directory of 10 million
-/// rows takes a few hundred megabytes); anything else — a workbook, GBK, a
-/// file with problems — is read in full by the ordinary loader, which also
-/// reports every problem with its row and column.
-fn load_entities(path: &Path, options: &LoadOptions, task: &Task) -> Result<Directory<'static>> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let progress = Progress::new("reading and hashing entities (检查对象)", size, true);
-    let on_block = |read: u64| progress.set(read);
-    let scanned = EntityIndex::scan_file(path, &name(path), options, task, Some(&on_block));
-    progress.finish();
-    if let Some(index) = scanned? {
-        return Ok(Directory::Indexed(index));
-    }
-    let (reader, progress) = open_counted(path, "reading entities (检查对象)")?;
-    let dir = EntityDirectory::table_from_reader(reader, &name(path), options).and_then(|mut t| {
-        progress.message("reading and hashing entities (检查对象)");
-        EntityDirectory::from_rows(&mut t, options)
-    });
-    progress.finish();
-    dir.map(Directory::Full)
+/// Reads an entity directory for `task` (scanned, or read in full when the
+/// scan declines: see [`shuangsui::open_entities`]).
+fn load_entities<'p>(path: &'p Path, options: &LoadOptions, task: &Task) -> Result<Directory<'p>> {
+    shuangsui::open_entities(Input::Path(path), &name(path), options, task, &Bar::new())
+        .map(|o| o.directory)
 }
 
 fn load_inspectors(path: &Path, options: &LoadOptions) -> Result<InspectorDirectory> {
-    let (reader, progress) = open_counted(path, "reading inspectors (执法检查人员)")?;
-    let dir = InspectorDirectory::table_from_reader(reader, &name(path), options)
-        .and_then(|mut t| InspectorDirectory::from_rows(&mut t, options));
-    progress.finish();
-    dir
+    shuangsui::open_inspectors(Input::Path(path), &name(path), options, &Bar::new())
 }
 
-/// Reads and unites exclusion lists; returns the warnings of each file too
-/// (the union keeps only the ids).
-fn load_exclusions(paths: &[PathBuf], options: &LoadOptions) -> Result<(Exclusions, Vec<Error>)> {
-    let mut all = Exclusions::none();
-    let mut warnings = Vec::new();
-    for p in paths {
-        let bytes = std::fs::read(p).map_err(|e| io_error(p, "read", e))?;
-        let list = Exclusions::load(&bytes, &name(p), options)?;
-        warnings.extend_from_slice(list.warnings());
-        all = all.union(&list);
-    }
-    Ok((all, warnings))
+/// Reads and unites exclusion lists, with the warnings of each file.
+fn load_exclusions(paths: &[PathBuf], options: &LoadOptions) -> Result<Exclusions> {
+    let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
+    shuangsui::open_exclusions(
+        paths
+            .iter()
+            .zip(&names)
+            .map(|(p, n)| (Input::Path(p), n.as_str())),
+        options,
+    )
 }
 
 /// Refuses to overwrite any of `paths` unless `force`.
@@ -300,23 +233,23 @@ fn seeds(args: &[String], announcement: Option<&Announcement>) -> Result<Vec<See
 
 /// The task, the directories, the united exclusion list, and the
 /// warnings found reading them.
-struct Loaded {
+struct Loaded<'p> {
     task: TaskFile,
-    entities: Directory<'static>,
+    entities: Directory<'p>,
     inspectors: InspectorDirectory,
     exclusions: Exclusions,
     warnings: Vec<Error>,
 }
 
-fn load(files: &DrawFiles) -> Result<Loaded> {
+fn load(files: &DrawFiles) -> Result<Loaded<'_>> {
     let task = TaskFile::parse(&read_text(&files.task)?, &name(&files.task))?;
     let options = input_options(Some(&task), &files.read, &files.map)?;
     let entities = load_entities(&files.entities, &options.entities, &task.task)?;
     let inspectors = load_inspectors(&files.inspectors, &options.inspectors)?;
-    let (listed, listed_warnings) = load_exclusions(&files.exclude, &options.exclusions)?;
-    let exclusions = task.exclusions.union(&listed);
+    let listed = load_exclusions(&files.exclude, &options.exclusions)?;
     let mut warnings = entities.warnings().to_vec();
-    warnings.extend(listed_warnings);
+    warnings.extend_from_slice(listed.warnings());
+    let exclusions = task.exclusions.union(&listed);
     Ok(Loaded {
         task,
         entities,
@@ -401,16 +334,6 @@ fn draw_table(record: &DrawRecord, limit: usize) -> String {
     t
 }
 
-fn verify_command(dir: &str, exclusions: bool) -> String {
-    let mut c = format!(
-        "shuangsui verify {dir}/record.json --entities {dir}/entities.csv --inspectors {dir}/inspectors.csv --announcement {dir}/announcement.json"
-    );
-    if exclusions {
-        c.push_str(&format!(" --exclude {dir}/exclusions.csv"));
-    }
-    c
-}
-
 /// `shuangsui demo`.
 pub fn demo(args: &DemoArgs) -> Result<Report> {
     let d = shuangsui::synth::demo()?;
@@ -448,7 +371,8 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
         shuangsui::conclude(&d.record, d.verification.clone(), Some(&d.announcement));
     let reproduced = verification == Verification::Reproduced;
     let dir = args.out.as_deref().map(name);
-    let command = verify_command(dir.as_deref().unwrap_or("demo"), false);
+    let command = shuangsui::VerifyCommand::for_record(&d.record, dir.as_deref().unwrap_or("demo"))
+        .to_string();
     let r = &d.record;
 
     let mut t = String::new();
@@ -639,13 +563,13 @@ pub fn digest(args: &DigestArgs) -> Result<Report> {
         }
         DigestKind::Exclusions => {
             let files = std::slice::from_ref(&args.file);
-            let (d, warnings) = load_exclusions(files, &options.exclusions)?;
+            let d = load_exclusions(files, &options.exclusions)?;
             (
                 "exclusions",
                 "excluded ids (排除名单)",
                 d.len(),
                 d.digest_hex(),
-                warnings,
+                d.warnings().to_vec(),
             )
         }
     };
@@ -822,11 +746,7 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     // staged, and moved into place only when all four are complete.
     std::thread::scope(|s| {
         let other = s.spawn(|| {
-            // The same bytes as `DrawRecord::to_json_pretty`, streamed.
-            out.write("record.json", &|w| {
-                serde_json::to_writer_pretty(&mut *w, &record).map_err(std::io::Error::other)?;
-                w.write_all(b"\n")
-            })?;
+            out.write("record.json", &|w| record.write_json_pretty(w))?;
             out.write("notice.html", &|w| shuangsui::write_notice_html(&record, w))
         });
         let mine = out
@@ -911,47 +831,40 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         "  {}  抽查结果公告 (public notice, print or post)",
         name(&notice_path)
     );
-    let mut check = format!(
-        "shuangsui verify {} --entities {} --inspectors {}",
-        name(&record_path),
-        name(&args.files.entities),
-        name(&args.files.inspectors)
-    );
-    for x in &args.files.exclude {
-        check.push_str(&format!(" --exclude {}", name(x)));
+    // Mappings are not in the record: whoever verifies needs them too, the
+    // task file's first, then the flags' (as the draw read the files).
+    let maps = |task: &[(String, String)], flag: &str, values: &[String]| {
+        let mut all = task.to_vec();
+        all.extend(mappings(flag, values).unwrap_or_default());
+        all
+    };
+    let check = shuangsui::VerifyCommand {
+        record: name(&record_path),
+        entities: name(&args.files.entities),
+        inspectors: name(&args.files.inspectors),
+        exclusions: args.files.exclude.iter().map(|x| name(x)).collect(),
+        announcement: args.announcement.as_ref().map(|a| name(a)),
+        reading: shuangsui::ReadingFlags {
+            entities: maps(
+                &l.task.entity_columns,
+                "--map-entities",
+                &args.files.map.map_entities,
+            ),
+            inspectors: maps(
+                &l.task.inspector_columns,
+                "--map-inspectors",
+                &args.files.map.map_inspectors,
+            ),
+            exclusions: maps(
+                &l.task.exclusion_columns,
+                "--map-exclusions",
+                &args.files.map.map_exclusions,
+            ),
+            encoding: args.files.read.encoding.clone(),
+            sheet: args.files.read.sheet.clone().unwrap_or_default(),
+        },
     }
-    if let Some(a) = &args.announcement {
-        check.push_str(&format!(" --announcement {}", name(a)));
-    }
-    // Mappings are not in the record: whoever verifies needs them too.
-    let mut maps = Vec::new();
-    for (flag, columns) in [
-        ("--map-entities", &l.task.entity_columns),
-        ("--map-inspectors", &l.task.inspector_columns),
-        ("--map-exclusions", &l.task.exclusion_columns),
-    ] {
-        for (h, f) in columns {
-            maps.push(format!(" {flag} {h}={f}"));
-        }
-    }
-    for (flag, values) in [
-        ("--map-entities", &args.files.map.map_entities),
-        ("--map-inspectors", &args.files.map.map_inspectors),
-        ("--map-exclusions", &args.files.map.map_exclusions),
-    ] {
-        for v in values {
-            maps.push(format!(" {flag} {v}"));
-        }
-    }
-    for m in maps {
-        check.push_str(&m);
-    }
-    if args.files.read.encoding != "auto" {
-        check.push_str(&format!(" --encoding {}", args.files.read.encoding));
-    }
-    if let Some(sheet) = &args.files.read.sheet {
-        check.push_str(&format!(" --sheet {sheet}"));
-    }
+    .to_string();
     let _ = writeln!(t, "anyone can check it:\n  {check}");
     // The record as a JSON tree only when asked for: at provincial scale it
     // is a gigabyte of values and two seconds to build.
@@ -976,100 +889,38 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
 pub fn verify(args: &VerifyArgs) -> Result<Report> {
     shuangsui::timing::mark("start");
     let text = read_text(&args.record)?;
-    let mut options = input_options(None, &args.read, &args.map)?;
-    // A published record must be reproduced with whatever its draw
-    // accepted, whether the task said `invalid_codes = "warn"` or not.
-    options.entities.codes = CodeCheck::Warn;
-    options.inspectors.codes = CodeCheck::Warn;
-    options.exclusions.codes = CodeCheck::Warn;
-    // The record is read once, its digest checked, without keeping the
-    // list of drawn entities (hundreds of megabytes at provincial scale):
-    // a re-run with the published record digest reproduces it, and the
-    // list is read again only to say where a re-run differs.
-    shuangsui::timing::mark("  read the record's text");
-    // The recorded task says how the directory is stratified. A record as
-    // published names it first: the directory is scanned for it while the
-    // rest of the record is read on another thread. A record that cannot
-    // be read is reported by the verification itself, against the whole
-    // directory.
-    let ahead = DrawRecord::task_ahead(&text);
-    let reading = |text: String| {
-        let lean = DrawRecord::read_without_draws(&text);
-        // The text is needed again only to report why it could not be
-        // read; else it is freed at once (190 MB at provincial scale).
-        let text = if lean.is_some() {
-            drop(text);
-            String::new()
-        } else {
-            text
-        };
-        (lean, text)
-    };
-    let ((lean, text), scanned) = match &ahead {
-        Some(task) => std::thread::scope(|s| {
-            let read = s.spawn(move || reading(text));
-            let scanned = load_entities(&args.entities, &options.entities, task);
-            let read = read.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (read, Some(scanned))
-        }),
-        None => (reading(text), None),
-    };
-    let task = match &lean {
-        Some((r, _)) => r.task.clone(),
-        None => shuangsui::Task::whole_directory()?,
-    };
-    let (read, drawn_count) = match lean {
-        Some((r, n)) => (Some(r), Some(n)),
-        None => (None, None),
-    };
-    shuangsui::timing::mark("read the record");
-    // Scanned again only when the record's task is not the one read ahead.
-    let entities = match scanned {
-        Some(scanned) if ahead.as_ref() == Some(&task) => scanned?,
-        _ => load_entities(&args.entities, &options.entities, &task)?,
-    };
-    let inspectors = load_inspectors(&args.inspectors, &options.inspectors)?;
-    let (exclusions, listed_warnings) = load_exclusions(&args.exclude, &options.exclusions)?;
-    shuangsui::timing::mark("read the directories");
-    let mut warnings = entities.warnings().to_vec();
-    warnings.extend(listed_warnings);
-    let v = match &read {
-        Some(r) => match shuangsui::verify_read(r, entities.source(), &inspectors, &exclusions) {
-            Ok(Verification::Differs(_)) => {
-                let full = DrawRecord::from_json(&read_text(&args.record)?)?;
-                shuangsui::verify_read(&full, entities.source(), &inspectors, &exclusions)
-            }
-            v => v,
-        },
-        None => shuangsui::verify(&text, entities.source(), &inspectors, &exclusions),
-    }
-    .map_err(|e| e.in_file(&name(&args.record)))?;
-    shuangsui::timing::mark("verified");
-    // The summary for the report: from the record read, else (a record
-    // changed by hand) from the text as it is.
-    let (drawn, digest) = match &read {
-        Some(r) => (drawn_count.unwrap_or(0), r.record_digest.clone()),
-        None => {
-            let record: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            (
-                record["draws"].as_array().map_or(0, |d| d.len()),
-                record["record_digest"].as_str().unwrap_or("").to_string(),
-            )
-        }
-    };
-    // SPEC §13.1 step 5 and §13.2: the announcement, and what was proven.
+    let options = input_options(None, &args.read, &args.map)?;
+    let (entities, inspectors, exclusions) = (
+        options.entities.for_verify(),
+        options.inspectors.for_verify(),
+        options.exclusions.for_verify(),
+    );
+    let inspectors = load_inspectors(&args.inspectors, &inspectors)?;
+    let exclusions = load_exclusions(&args.exclude, &exclusions)?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
         None => None,
     };
-    let (v, assurance) = match &read {
-        Some(r) => shuangsui::conclude(r, v, announcement.as_ref()),
-        None => {
-            let protocol: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            let protocol = protocol["protocol"].as_str().unwrap_or("").to_string();
-            (v, shuangsui::Assurance::not_reproduced(&protocol))
-        }
-    };
+    let record_name = name(&args.record);
+    let verified = shuangsui::verify_inputs(VerifyInputs {
+        record: Cow::Owned(text),
+        record_name: &record_name,
+        read_again: &|| read_text(&args.record),
+        entities: &|task| {
+            load_entities(&args.entities, &entities, task).map(|d| ForTask::Again(Box::new(d)))
+        },
+        inspectors: &inspectors,
+        exclusions: &exclusions,
+        announcement: announcement.as_ref(),
+    })?;
+    let mut warnings = verified.warnings;
+    warnings.extend_from_slice(exclusions.warnings());
+    let (v, assurance, drawn, digest) = (
+        verified.verification,
+        verified.assurance,
+        verified.drawn,
+        verified.record_digest,
+    );
     let label = shuangsui::Protocol::of(&assurance.protocol).map_or("?", |p| p.label());
     let mut statement = String::from("\nassurance (可信度说明):\n");
     for line in assurance.lines(false) {

@@ -3,7 +3,8 @@
 //! quick runs, pipes, CI logs and tests see nothing.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const DELAY: Duration = Duration::from_secs(1);
@@ -56,33 +57,51 @@ impl Progress {
     }
 }
 
-/// A reader that moves a progress bar by the bytes read.
-pub struct Counting<R> {
-    inner: R,
-    read: u64,
-    reported: u64,
-    progress: Progress,
+/// The core's progress reports ([`shuangsui::Progress`]) shown as one bar
+/// over a file's bytes: each phase renames it, and it is removed when
+/// dropped.
+pub struct Bar {
+    bar: Mutex<Option<Progress>>,
+    label: Mutex<String>,
 }
 
-impl<R> Counting<R> {
-    pub fn new(inner: R, progress: Progress) -> Counting<R> {
-        Counting {
-            inner,
-            read: 0,
-            reported: 0,
-            progress,
+impl Bar {
+    pub fn new() -> Bar {
+        Bar {
+            bar: Mutex::new(None),
+            label: Mutex::new(String::new()),
         }
     }
 }
 
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if self.read - self.reported >= 1 << 20 || n == 0 {
-            self.reported = self.read;
-            self.progress.set(self.read);
+impl shuangsui::Progress for Bar {
+    fn phase(&self, en: &str, zh: &str) {
+        let label = format!("{en} ({zh})");
+        if let Ok(bar) = self.bar.lock() {
+            if let Some(b) = bar.as_ref() {
+                b.message(&label);
+            }
         }
-        Ok(n)
+        if let Ok(mut l) = self.label.lock() {
+            *l = label;
+        }
+    }
+
+    fn bytes(&self, done: u64, total: u64) {
+        if let Ok(mut bar) = self.bar.lock() {
+            let label = self.label.lock().map(|l| l.clone()).unwrap_or_default();
+            bar.get_or_insert_with(|| Progress::new(&label, total, true))
+                .set(done);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Ok(bar) = self.bar.lock() {
+            if let Some(b) = bar.as_ref() {
+                b.finish();
+            }
+        }
     }
 }

@@ -93,19 +93,24 @@ pub mod timing;
 pub use publish::xlsx;
 pub use spec::uscc;
 
-pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs};
+pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs, Prepared};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use input::directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,
 };
 pub use input::exclusions::Exclusions;
+pub use input::open::{
+    io_error, open_entities, open_exclusions, open_inspectors, Fallback, ForTask, Input, Opened,
+    Progress, Quiet,
+};
 pub use input::population::{EntitySource, Strata};
 pub use input::scan::{Directory, EntityIndex};
 pub use input::table::{CsvRows, ReadOptions, RowSource, Table, TextEncoding};
 pub use publish::*;
 pub use record::verify::{
     announcement_difference, assurance, conclude, self_check, trust_statement_zh, verify,
-    verify_read, verify_record, Assurance, Difference, Line, SelfCheck, Verification,
+    verify_inputs, verify_read, verify_record, Assurance, Difference, Line, SelfCheck,
+    Verification, Verified, VerifyInputs,
 };
 pub use record::{
     canonical_json, AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef,
@@ -119,4 +124,5 @@ pub use spec::seed::{
 pub use spec::task::{
     AvoidSame, Condition, Conflict, DepartmentQuota, Stratum, Task, TaskFile, TeamRules,
 };
+pub use spec::task_form::{with_columns, FormColumns, TaskForm};
 pub use spec::text::{canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text};

@@ -235,3 +235,54 @@ test('the task says how its directories are read ([columns.entities], as the CLI
   assert.equal(W.Entities.fromBytes(csv, 'e.csv', W.Reading.forTask(task)).count, 1);
   assert.throws(() => W.Entities.fromBytes(csv, 'e.csv', new W.Reading()), (e) => e.kind === 'MissingColumn');
 });
+
+test('the page\'s rules in the core: the task form, column mappings, a period\'s days, reading flags, the exclusion CSV', () => {
+  // The form written by the core reads back to the task of the same task
+  // file written by hand (the same digest).
+  const form = {
+    name: '2026年度双随机抽查', item: '企业公示信息检查', draw_date: '2026-12-01', strata_attr: '信用风险等级',
+    strata: [['A', '3%'], ['B', '5 ％'], ['D', '100%']], size: '2', avoid_area: true,
+    departments: '甲局, 1\n乙局，1', columns: { entities: [['纳税人识别号', '统一社会信用代码']] },
+  };
+  const toml = W.taskFormToml(JSON.stringify(form));
+  const byHand = 'name = "2026年度双随机抽查"\nitem = "企业公示信息检查"\ndraw_date = 2026-12-01\n'
+    + 'strata_by = { attribute = "信用风险等级", ratios = { A = "3%", B = "5%", D = "100%" } }\n'
+    + '[team]\nsize = 2\navoid_same = ["所属区域"]\n[[team.departments]]\nname = "甲局"\ncount = 1\n'
+    + '[[team.departments]]\nname = "乙局"\ncount = 1\n';
+  assert.equal(W.Task.parse(toml, 'task.toml').digest, W.Task.parse(byHand, 'task.toml').digest);
+  assert.match(toml, /\[columns\.entities\]\n"纳税人识别号" = "统一社会信用代码"\n/);
+  assert.throws(() => W.taskFormToml(JSON.stringify({ ...form, size: 'two' })), (e) => e.kind === 'InvalidTask' && /检查组人数/.test(e.message_zh));
+  // Column mappings added to a task file once; a second table is refused.
+  const cols = JSON.stringify({ entities: [['税号', 'id']] });
+  const withCols = W.taskWithColumns(byHand, 'task.toml', cols);
+  assert.ok(withCols.startsWith(byHand.trimEnd()));
+  assert.throws(() => W.taskWithColumns(withCols, 'task.toml', cols), (e) => e.kind === 'InvalidTask' && e.file === 'task.toml');
+  // SPEC §16.3: 2026-09-28 + 7 working days; 国庆节 off, 10-10 (Saturday) worked.
+  const r = JSON.parse(W.deadlineMonths('2026-09-28', '处罚结果公示', '', '', 4));
+  assert.equal(r.deadline.due, '2026-10-13');
+  assert.deepEqual(r.due_weekday, { zh: '二', en: 'Tue' });
+  assert.deepEqual(r.skipped_holidays, ['国庆节']);
+  assert.deepEqual(r.months.map((m) => m.month), [9, 10]);
+  const days = r.months.flatMap((m) => m.weeks.flat()).filter(Boolean);
+  assert.deepEqual(days.filter((d) => d.counted).map((d) => d.date),
+    ['2026-09-29', '2026-09-30', '2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12', '2026-10-13']);
+  assert.equal(days.find((d) => d.date === '2026-10-10').kind, 'make_up_working');
+  assert.ok(days.find((d) => d.date === '2026-09-28').start);
+  // The command line's flags, quoted for a shell.
+  assert.equal(W.readingFlags(JSON.stringify({ encoding: 'gbk', sheet: '名录 1', entities: [['纳税人识别号', 'id']] })),
+    "--map-entities 纳税人识别号=id --encoding gbk --sheet '名录 1'");
+  assert.equal(W.readingFlags(JSON.stringify({ encoding: 'auto', sheet: '' })), '');
+  assert.equal(W.exclusionsCsv(['91350100M000100Y43']), '统一社会信用代码\n91350100M000100Y43\n');
+});
+
+test('a directory read in full says why (Entities.fallback), a scanned one says nothing', () => {
+  const csv = Buffer.from('id,name\n91350100M000100Y43,A\n');
+  assert.equal(JSON.parse(W.Entities.fromBytes(csv, 'e.csv', new W.Reading()).fallback), null);
+  const gbk = new W.Reading();
+  gbk.setFile('entities', 'gbk', undefined, [], []);
+  const full = W.Entities.fromBytes(csv, 'e.csv', gbk);
+  assert.equal(full.count, 1);
+  const why = JSON.parse(full.fallback);
+  assert.match(why.en, /GBK/);
+  assert.match(why.zh, /GBK/);
+});

@@ -24,10 +24,12 @@
 
 use serde_json::{json, Value};
 use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
+use shuangsui::RowSource as _;
 use shuangsui::{
-    CodeCheck, DrawInputs, EntityDirectory, EntityIndex, EntitySource, InspectorDirectory,
-    LoadOptions, ReadOptions, RowSource, SeedSource, TaskFile, TextEncoding, Verification,
+    Directory, DrawInputs, EntityDirectory, Fallback, ForTask, Input, InspectorDirectory,
+    LoadOptions, ReadOptions, SeedSource, TaskFile, TextEncoding, Verification, VerifyInputs,
 };
+use std::borrow::Cow;
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
@@ -123,33 +125,15 @@ pub fn protocol() -> String {
     shuangsui::PROTOCOL.to_string()
 }
 
-/// Reports every 4096th row read to a JS progress function.
-struct Counted<'a> {
-    rows: &'a mut dyn RowSource,
-    progress: Option<Progress>,
-    read: u64,
-}
+/// The core's progress reports as calls of a JS progress function with the
+/// number of rows read.
+struct Rows(Option<Progress>);
 
-impl RowSource for Counted<'_> {
-    fn source(&self) -> &str {
-        self.rows.source()
-    }
-
-    fn headers(&self) -> &[String] {
-        self.rows.headers()
-    }
-
-    fn next_row(&mut self, row: &mut Vec<String>) -> shuangsui::Result<Option<u64>> {
-        let next = self.rows.next_row(row)?;
-        self.read += 1;
-        if let (Some(p), 0) = (&self.progress, self.read % 4096) {
-            p.call(&JsValue::NULL, self.read as f64);
+impl shuangsui::Progress for Rows {
+    fn rows(&self, rows: u64) {
+        if let Some(p) = &self.0 {
+            p.call(&JsValue::NULL, rows as f64);
         }
-        Ok(next)
-    }
-
-    fn cell_is_number(&self, col: usize) -> bool {
-        self.rows.cell_is_number(col)
     }
 }
 
@@ -191,11 +175,11 @@ impl Reading {
     /// with whatever its draw accepted.
     #[wasm_bindgen(js_name = forVerify)]
     pub fn for_verify() -> Reading {
-        let mut r = Reading::new();
-        for o in [&mut r.entities, &mut r.inspectors, &mut r.exclusions] {
-            o.codes = CodeCheck::Warn;
+        Reading {
+            entities: LoadOptions::default().for_verify(),
+            inspectors: LoadOptions::default().for_verify(),
+            exclusions: LoadOptions::default().for_verify(),
         }
-        r
     }
 
     /// How the page reads one kind of file (`entities`, `inspectors` or
@@ -271,62 +255,21 @@ pub fn headers(bytes: &[u8], name: &str, kind: &str, reading: &Reading) -> Out<V
     table.map(|t| t.headers().to_vec()).map_err(problem)
 }
 
-/// The entity directory (检查对象名录库), read once.
+/// The entity directory (检查对象名录库), read once: a clean UTF-8 CSV
+/// scanned into the compact index (holding the file's bytes, so that it can
+/// be scanned again for another task), anything else read in full; with the
+/// options it was read with and why it was read in full, if it was.
 #[wasm_bindgen]
-pub struct Entities(Held);
-
-/// How an entity directory is held (one value per file read: its size
-/// does not matter).
-#[allow(clippy::large_enum_variant)]
-enum Held {
-    /// Read in full (a workbook, GBK, a file with warnings…).
-    Full(EntityDirectory),
-    /// A clean UTF-8 CSV: scanned into the compact index (holding the
-    /// file's bytes), stratified for the task known when it was read; it is
-    /// scanned again for another task. The results are the full loader's,
-    /// byte for byte, and a provincial file would not fit in the browser
-    /// as a table.
-    Indexed(EntityIndex<'static>, LoadOptions),
-}
-
-/// A directory as one draw sees it.
-enum Source<'a> {
-    Full(&'a EntityDirectory),
-    Index(&'a EntityIndex<'static>),
-    Rescanned(EntityIndex<'a>),
-    Loaded(EntityDirectory),
-}
-
-impl Source<'_> {
-    fn get(&self) -> &dyn EntitySource {
-        match self {
-            Source::Full(d) => *d,
-            Source::Index(i) => *i,
-            Source::Rescanned(i) => i,
-            Source::Loaded(d) => d,
-        }
-    }
+pub struct Entities {
+    directory: Directory<'static>,
+    options: LoadOptions,
+    fallback: Option<Fallback>,
 }
 
 impl Entities {
     /// The directory stratified for `task`.
-    fn source(&self, task: &shuangsui::Task) -> Out<Source<'_>> {
-        match &self.0 {
-            Held::Full(d) => Ok(Source::Full(d)),
-            Held::Indexed(index, _) if index.is_for(task) => Ok(Source::Index(index)),
-            Held::Indexed(index, options) => {
-                let bytes = index.bytes().unwrap_or_default();
-                let name = index.source_name();
-                match EntityIndex::scan_bytes(bytes, name, options, task).map_err(problem)? {
-                    Some(again) => Ok(Source::Rescanned(again)),
-                    // This task's strata need the full loader (it names,
-                    // say, an entity two strata match).
-                    None => EntityDirectory::load(bytes, name, options)
-                        .map(Source::Loaded)
-                        .map_err(problem),
-                }
-            }
-        }
+    fn source(&self, task: &shuangsui::Task) -> shuangsui::Result<ForTask<'_>> {
+        self.directory.for_task(&self.options, task)
     }
 
     fn read(
@@ -336,31 +279,15 @@ impl Entities {
         task: &shuangsui::Task,
         progress: Option<Progress>,
     ) -> Out<Entities> {
-        let options = &reading.entities;
-        let on_rows = |rows: u64| {
-            if let Some(p) = &progress {
-                p.call(&JsValue::NULL, rows as f64);
-            }
-        };
-        let scanned = EntityIndex::scan_owned(bytes, name, options, task, Some(&on_rows));
-        let bytes = match scanned.map_err(problem)? {
-            Ok(index) => {
-                if let Some(p) = &progress {
-                    p.call(&JsValue::NULL, index.len() as f64);
-                }
-                return Ok(Entities(Held::Indexed(index, options.clone())));
-            }
-            Err(bytes) => bytes,
-        };
-        let mut rows = EntityDirectory::table(&bytes[..], name, options).map_err(problem)?;
-        let mut rows = Counted {
-            rows: &mut rows,
-            progress,
-            read: 0,
-        };
-        EntityDirectory::from_rows(&mut rows, options)
-            .map(|d| Entities(Held::Full(d)))
-            .map_err(problem)
+        let options = reading.entities.clone();
+        let opened =
+            shuangsui::open_entities(Input::Owned(bytes), name, &options, task, &Rows(progress))
+                .map_err(problem)?;
+        Ok(Entities {
+            directory: opened.directory,
+            options,
+            fallback: opened.fallback,
+        })
     }
 }
 
@@ -395,28 +322,28 @@ impl Entities {
     /// Number of entities.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> f64 {
-        match &self.0 {
-            Held::Full(d) => d.len() as f64,
-            Held::Indexed(i, _) => i.len() as f64,
-        }
+        self.directory.len() as f64
     }
 
     /// The directory digest (SPEC §3.4), hex.
     #[wasm_bindgen(getter)]
     pub fn digest(&self) -> String {
-        match &self.0 {
-            Held::Full(d) => d.digest_hex(),
-            Held::Indexed(i, _) => i.digest_hex(),
-        }
+        self.directory.digest_hex()
     }
 
     /// What was accepted with a warning, as JSON.
     #[wasm_bindgen(getter)]
     pub fn warnings(&self) -> String {
-        match &self.0 {
-            Held::Full(d) => warnings_json(d.warnings()),
-            // The scan accepts only files without a warning.
-            Held::Indexed(..) => warnings_json(&[]),
+        warnings_json(self.directory.warnings())
+    }
+
+    /// Why the file was read in full rather than by the quick scan, as JSON
+    /// `{en, zh}`, or `null` when it was scanned.
+    #[wasm_bindgen(getter)]
+    pub fn fallback(&self) -> String {
+        match self.fallback {
+            Some(f) => json!({ "en": f.en(), "zh": f.zh() }).to_string(),
+            None => "null".into(),
         }
     }
 }
@@ -435,16 +362,14 @@ impl Inspectors {
         reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Inspectors> {
-        let options = &reading.inspectors;
-        let mut rows = InspectorDirectory::table(bytes, name, options).map_err(problem)?;
-        let mut rows = Counted {
-            rows: &mut rows,
-            progress,
-            read: 0,
-        };
-        InspectorDirectory::from_rows(&mut rows, options)
-            .map(Inspectors)
-            .map_err(problem)
+        shuangsui::open_inspectors(
+            Input::Bytes(bytes),
+            name,
+            &reading.inspectors,
+            &Rows(progress),
+        )
+        .map(Inspectors)
+        .map_err(problem)
     }
 
     /// Number of inspectors.
@@ -475,7 +400,7 @@ impl ExclusionList {
     /// Reads an exclusion file (CSV or Excel with an id column).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8], name: &str, reading: &Reading) -> Out<ExclusionList> {
-        shuangsui::Exclusions::load(bytes, name, &reading.exclusions)
+        shuangsui::open_exclusions([(Input::Bytes(bytes), name)], &reading.exclusions)
             .map(ExclusionList)
             .map_err(problem)
     }
@@ -606,10 +531,10 @@ pub fn announce(
             ))
         })?
     };
-    let source = entities.source(&task.0.task)?;
+    let source = entities.source(&task.0.task).map_err(problem)?;
     shuangsui::announce(
         &task.0.task,
-        source.get(),
+        source.source(),
         &inspectors.0,
         &exclusions.0,
         &forms,
@@ -739,10 +664,10 @@ fn draw_record(
             ))
         }
     };
-    let source = entities.source(&task.0.task)?;
+    let source = entities.source(&task.0.task).map_err(problem)?;
     shuangsui::draw(&DrawInputs {
         task: &task.0.task,
-        entities: source.get(),
+        entities: source.source(),
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
@@ -771,10 +696,10 @@ pub fn draw_v1(
         .map(SeedSource::parse)
         .collect::<shuangsui::Result<_>>()
         .map_err(problem)?;
-    let source = entities.source(&task.0.task)?;
+    let source = entities.source(&task.0.task).map_err(problem)?;
     shuangsui::draw(&DrawInputs {
         task: &task.0.task,
-        entities: source.get(),
+        entities: source.source(),
         inspectors: &inspectors.0,
         exclusions: &exclusions.0,
         seed: &seed,
@@ -822,18 +747,10 @@ impl Drawing {
         record(text).map(Drawing)
     }
 
-    /// The record as published (UTF-8 bytes of [`draw`]'s text). Written
-    /// as the command line writes it (`to_writer_pretty` and a newline:
-    /// the bytes of `DrawRecord::to_json_pretty`) into one buffer sized
-    /// beforehand, without the copies of a growing string.
+    /// The record as published (UTF-8 bytes of [`draw`]'s text), as the
+    /// command line writes it.
     pub fn json(&self) -> Vec<u8> {
-        // About 620 bytes a draw with a team of two; more only costs a copy.
-        let mut out = Vec::with_capacity(self.0.draws.len() * 700 + (64 << 10));
-        if serde_json::to_writer_pretty(&mut out, &self.0).is_err() {
-            out.clear();
-        }
-        out.push(b'\n');
-        out
+        self.0.json_pretty_bytes()
     }
 
     /// JSON `{drawn, strata, unstratified, draw_key, record_digest}`: the
@@ -878,29 +795,18 @@ pub fn verify(
         .map(|a| shuangsui::Announcement::from_json(&a))
         .transpose()
         .map_err(problem)?;
-    // The record is read once; its task says how the directory is
-    // stratified. A record that cannot be read is reported by the
-    // verification itself.
-    let (v, assurance) = match shuangsui::DrawRecord::from_json(record) {
-        Ok(r) => {
-            let source = entities.source(&r.task)?;
-            let v = shuangsui::verify_read(&r, source.get(), &inspectors.0, &exclusions.0)
-                .map_err(problem)?;
-            shuangsui::conclude(&r, v, announcement.as_ref())
-        }
-        Err(_) => {
-            let whole = shuangsui::Task::whole_directory().map_err(problem)?;
-            let source = entities.source(&whole)?;
-            let v = shuangsui::verify(record, source.get(), &inspectors.0, &exclusions.0)
-                .map_err(problem)?;
-            let protocol: Value = serde_json::from_str(record).unwrap_or(Value::Null);
-            (
-                v,
-                shuangsui::Assurance::not_reproduced(protocol["protocol"].as_str().unwrap_or("")),
-            )
-        }
-    };
-    let (reproduced, en, zh) = match v {
+    let v = shuangsui::verify_inputs(VerifyInputs {
+        record: Cow::Borrowed(record),
+        record_name: "",
+        read_again: &|| Ok(record.to_string()),
+        entities: &|task| entities.source(task),
+        inspectors: &inspectors.0,
+        exclusions: &exclusions.0,
+        announcement: announcement.as_ref(),
+    })
+    .map_err(problem)?;
+    let assurance = v.assurance;
+    let (reproduced, en, zh) = match v.verification {
         Verification::Reproduced => (true, Value::Null, Value::Null),
         Verification::Differs(d) => (false, Value::String(d.en), Value::String(d.zh)),
     };
@@ -1067,4 +973,78 @@ impl Ledger {
     pub fn xlsx(&self) -> Out<Vec<u8>> {
         shuangsui::xlsx::ledger_xlsx(&self.0).map_err(problem)
     }
+}
+
+// ---------------------------------------------------------------------
+// The page's rules, in the core (issue 14): one-line forwards, kept
+// together at the end of the file.
+
+fn page_json<T: serde::de::DeserializeOwned>(json: &str, what: &str, what_zh: &str) -> Out<T> {
+    serde_json::from_str(json).map_err(|e| {
+        problem(shuangsui::Error::new(
+            shuangsui::ErrorKind::InvalidValue,
+            format!("the page sent {what} that cannot be read: {e}"),
+            format!("页面传来的{what_zh}无法读取：{e}"),
+        ))
+    })
+}
+
+/// The task form (JSON of a [`shuangsui::TaskForm`]) as a task file's text.
+#[wasm_bindgen(js_name = taskFormToml)]
+pub fn task_form_toml(form: &str) -> Out<String> {
+    page_json::<shuangsui::TaskForm>(form, "task form", "任务表单")?
+        .to_toml()
+        .map_err(problem)
+}
+
+/// A task file's text with the page's column mappings (JSON of a
+/// [`shuangsui::FormColumns`]) added as `[columns.*]` tables.
+#[wasm_bindgen(js_name = taskWithColumns)]
+pub fn task_with_columns(toml: &str, name: &str, columns: &str) -> Out<String> {
+    shuangsui::with_columns(
+        toml,
+        name,
+        &page_json(columns, "column mappings", "列对应")?,
+    )
+    .map_err(problem)
+}
+
+/// The due date of `rule` from `start` (as [`deadline`]) with the months of
+/// its period, each day marked as counted or not (JSON `{rule, deadline,
+/// skipped_holidays, due_weekday: {zh, en}, months}`), at most
+/// `max_months` months.
+#[wasm_bindgen(js_name = deadlineMonths)]
+pub fn deadline_months(
+    start: &str,
+    rule: &str,
+    region: &str,
+    calendars: &str,
+    max_months: u32,
+) -> Out<String> {
+    let cal = working_calendar(region, calendars)?;
+    let rule = Rule::find(rule).map_err(problem)?;
+    let d = cal
+        .apply_rule(&rule, Date::parse(start).map_err(problem)?)
+        .map_err(problem)?;
+    let months = cal.period_months(&d, max_months).map_err(problem)?;
+    let w = d.due.weekday();
+    Ok(pretty(&json!({
+        "rule": rule, "deadline": d, "months": months,
+        "skipped_holidays": d.skipped_holidays(),
+        "due_weekday": { "zh": w.short_zh(), "en": w.short_en() },
+    })))
+}
+
+/// The command line's flags for a file read as the page reads it (JSON of
+/// a [`shuangsui::ReadingFlags`]): `--map-entities …`, `--encoding …`,
+/// `--sheet …`, quoted for a shell.
+#[wasm_bindgen(js_name = readingFlags)]
+pub fn reading_flags(reading: &str) -> Out<String> {
+    Ok(page_json::<shuangsui::ReadingFlags>(reading, "reading options", "读取设置")?.to_string())
+}
+
+/// An exclusion list's ids as the CSV file that reads back as the list.
+#[wasm_bindgen(js_name = exclusionsCsv)]
+pub fn exclusions_csv(ids: Vec<String>) -> String {
+    shuangsui::exclusions_csv(ids.iter().map(String::as_str))
 }

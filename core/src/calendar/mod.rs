@@ -17,7 +17,8 @@
 //!   (民法典 第二百零一条、第二百零三条).
 //! - [`Rule`]: named deadline rules with their legal basis.
 //! - [`check_ledger`]: the case ledger check (台账核查).
-//! - [`MonthGrid`]: month views for the terminal and the web page.
+//! - [`MonthGrid`]: month views for the terminal and the web page;
+//!   [`PeriodMonth`]: the same with a deadline's period marked.
 //!
 //! Nothing here reads the clock or the file system: "today" and every file's
 //! contents are arguments.
@@ -49,7 +50,7 @@ pub use data::{
 };
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
-pub use grid::MonthGrid;
+pub use grid::{MonthGrid, PeriodDay, PeriodMonth};
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
 };

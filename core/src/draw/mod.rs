@@ -1,7 +1,10 @@
 //! The draw itself (SPEC.md §7–§10): the draw key, strata, bottom-k ticket
 //! selection of entities, and the team assignment from a ChaCha20 stream.
 
+pub(crate) mod prepare;
 pub(crate) mod teams;
+
+pub use prepare::Prepared;
 
 use crate::input::directory::{Entity, Inspector, InspectorDirectory, Status};
 use crate::input::exclusions::Exclusions;
@@ -428,14 +431,7 @@ fn bytes(w: &[u64; 4]) -> Digest32 {
     d
 }
 
-fn summary(count: usize, digest: &Digest32) -> DigestSummary {
-    DigestSummary {
-        count: count as u64,
-        digest: hex(digest),
-    }
-}
-
-fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInputs) -> Result<()> {
+fn check_announcement(a: &Announcement, p: &Prepared, seed: &[SeedSource]) -> Result<()> {
     let mismatch = |what: &str, announced: &DigestSummary, given: DigestSummary| {
         Err(Error::new(
             ErrorKind::AnnouncementMismatch,
@@ -447,47 +443,50 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
                 announced.count, announced.digest, given.count, given.digest
             )))
     };
-    if a.task_digest != hex(task_digest) {
+    if a.task_digest != hex(&p.task_digest) {
         return Err(Error::new(
             ErrorKind::AnnouncementMismatch,
             format!(
                 "the task differs from the one announced (announced task digest {}, given {}); use the announced task file",
                 a.task_digest,
-                hex(task_digest)
-            ), format!(
+                hex(&p.task_digest)
+            ),
+            format!(
                 "任务与公告的不一致（公告的任务摘要为 {}，输入的为 {}）；请使用公告时的任务文件",
                 a.task_digest,
-                hex(task_digest)
-            )));
+                hex(&p.task_digest)
+            ),
+        ));
     }
-    let e = summary(inputs.entities.count(), &inputs.entities.directory_digest());
+    let e = p.entities_summary();
     if a.entities != e {
         return mismatch("entity directory (检查对象名录库)", &a.entities, e);
     }
-    let i = summary(inputs.inspectors.len(), &inputs.inspectors.digest());
+    let i = p.inspectors_summary();
     if a.inspectors != i {
         return mismatch("inspector directory (执法检查人员名录库)", &a.inspectors, i);
     }
-    let x = summary(inputs.exclusions.len(), &inputs.exclusions.digest());
+    let x = p.exclusions_summary();
     if a.exclusions != x {
         return mismatch("exclusion list (排除名单)", &a.exclusions, x);
     }
-    if a.seed_sources.len() != inputs.seed.len() {
+    if a.seed_sources.len() != seed.len() {
         return Err(Error::new(
             ErrorKind::AnnouncementMismatch,
             format!(
                 "the announcement names {} seed source(s) but {} were given; give one --seed per announced source, in the announced order",
                 a.seed_sources.len(),
-                inputs.seed.len()
-            ), format!(
+                seed.len()
+            ),
+            format!(
             "公告列出 {} 个随机种子来源，但输入了 {} 个；请按公告的顺序逐一输入",
             a.seed_sources.len(),
-            inputs.seed.len()
+            seed.len()
         )));
     }
     // Each source must be the announced form's reading of its value: a
     // source made otherwise (another kind, another grouping) is refused.
-    for (i, (s, f)) in inputs.seed.iter().zip(&a.seed_sources).enumerate() {
+    for (i, (s, f)) in seed.iter().zip(&a.seed_sources).enumerate() {
         let AnnouncedSource::Form(f) = f else {
             continue;
         };
@@ -523,48 +522,60 @@ fn check_announcement(a: &Announcement, task_digest: &Digest32, inputs: &DrawInp
 /// `QuotaExceedsStratum`, `NoQualifiedInspector`, `Infeasible`,
 /// `AnnouncementMismatch`.
 pub fn draw(inputs: &DrawInputs) -> Result<DrawRecord> {
-    let exclusions = all_exclusions(inputs.task, inputs.exclusions)?;
-    let inputs = &DrawInputs {
-        exclusions: &exclusions,
-        ..*inputs
-    };
-    let mut seed: Vec<SeedSource> = inputs.seed.to_vec();
-    let task_digest = inputs.task.digest();
-    let (protocol, announcement_digest) = match inputs.announcement {
-        Announced::By(a) => {
-            if a.version() != Protocol::V2 {
-                return Err(Error::new(
+    Prepared::new(
+        inputs.task,
+        inputs.entities,
+        inputs.inspectors,
+        inputs.exclusions,
+    )?
+    .draw(inputs.seed, inputs.announcement)
+}
+
+impl Prepared<'_> {
+    /// Makes the draw (SPEC §7–§11) from the published seed and returns
+    /// its record.
+    ///
+    /// # Errors
+    /// As [`draw`].
+    pub fn draw(&self, seed: &[SeedSource], announced: Announced) -> Result<DrawRecord> {
+        let mut seed: Vec<SeedSource> = seed.to_vec();
+        let (protocol, announcement_digest) = match announced {
+            Announced::By(a) => {
+                if a.version() != Protocol::V2 {
+                    return Err(Error::new(
                     ErrorKind::InvalidRecord,
-                    format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"), format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
+                    format!("the announcement is of protocol {PROTOCOL_V1}, which does not fix the seed's form; make a new announcement with this version before the seed exists"),
+                format!("该公告为 {PROTOCOL_V1} 协议，未固定随机种子的形式；请在种子产生之前用本版本重新公告")));
+                }
+                if let Some((en, zh)) = a.problem() {
+                    return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
+                }
+                check_announcement(a, self, &seed)?;
+                for (s, f) in seed.iter_mut().zip(a.forms()) {
+                    s.description = f.describe();
+                    s.form = Some(Some(f.clone()));
+                }
+                (Protocol::V2, Some(a.announcement_digest.clone()))
             }
-            if let Some((en, zh)) = a.problem() {
-                return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
+            Announced::Unannounced => {
+                for s in &mut seed {
+                    s.description = String::new();
+                    s.form = Some(None);
+                }
+                (Protocol::V2, None)
             }
-            check_announcement(a, &task_digest, inputs)?;
-            for (s, f) in seed.iter_mut().zip(a.forms()) {
-                s.description = f.describe();
-                s.form = Some(Some(f.clone()));
+            Announced::V1 => {
+                for s in &mut seed {
+                    s.form = None;
+                }
+                (Protocol::V1, None)
             }
-            (Protocol::V2, Some(a.announcement_digest.clone()))
-        }
-        Announced::Unannounced => {
-            for s in &mut seed {
-                s.description = String::new();
-                s.form = Some(None);
-            }
-            (Protocol::V2, None)
-        }
-        Announced::V1 => {
-            for s in &mut seed {
-                s.form = None;
-            }
-            (Protocol::V1, None)
-        }
-    };
-    let mut record = draw_with(inputs, seed, protocol, announcement_digest)?;
-    record.record_digest = record.compute_digest();
-    crate::timing::mark("draw: record digest");
-    Ok(record)
+        };
+        let mut record = draw_with(self, seed, protocol, announcement_digest)?;
+        record.record_digest = record.compute_digest();
+        crate::timing::mark("draw: record digest");
+        Ok(record)
+    }
 }
 
 /// The exclusion list of a draw: the task's own ids and the list given
@@ -576,18 +587,12 @@ pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusio
 /// The draw itself; the record it returns has no `record_digest` yet (a
 /// verification compares the records field by field and needs none).
 pub(crate) fn draw_with(
-    inputs: &DrawInputs,
+    inputs: &Prepared,
     seed: Vec<SeedSource>,
     protocol: Protocol,
     announcement_digest: Option<String>,
 ) -> Result<DrawRecord> {
     let task = inputs.task;
-    task.validate()?;
-    let exclusions = all_exclusions(task, inputs.exclusions)?;
-    let inputs = &DrawInputs {
-        exclusions: &exclusions,
-        ..*inputs
-    };
     if seed.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidSeed,
@@ -595,7 +600,7 @@ pub(crate) fn draw_with(
             "没有输入随机种子；请输入已公布的随机种子，例如 --seed \"lottery:3 0 7\"",
         ));
     }
-    let task_digest = task.digest();
+    let task_digest = inputs.task_digest;
     let seed_d = seed_digest(&seed);
     let announced = match &announcement_digest {
         Some(a) => Some(crate::spec::hash::parse_digest(a).ok_or_else(|| {
@@ -610,9 +615,9 @@ pub(crate) fn draw_with(
     let key = draw_key(
         protocol,
         &task_digest,
-        &inputs.entities.directory_digest(),
-        &inputs.inspectors.digest(),
-        &inputs.exclusions.digest(),
+        &inputs.entities_digest,
+        &inputs.inspectors_digest,
+        &inputs.exclusions_digest,
         &seed_d,
         announced.as_ref(),
     );
@@ -747,9 +752,9 @@ pub(crate) fn draw_with(
         protocol: protocol.name().to_string(),
         task: task.clone(),
         task_digest: hex(&task_digest),
-        entities: summary(inputs.entities.count(), &inputs.entities.directory_digest()),
-        inspectors: summary(inputs.inspectors.len(), &inputs.inspectors.digest()),
-        exclusions: summary(inputs.exclusions.len(), &inputs.exclusions.digest()),
+        entities: inputs.entities_summary(),
+        inspectors: inputs.inspectors_summary(),
+        exclusions: inputs.exclusions_summary(),
         seed: SeedRecord {
             sources: seed,
             digest: hex(&seed_d),
@@ -779,39 +784,50 @@ pub fn announce(
     seed_forms: &[SeedForm],
     published: &str,
 ) -> Result<Announcement> {
-    task.validate()?;
-    let exclusions = &all_exclusions(task, exclusions)?;
-    if seed_forms.is_empty() {
-        return Err(Error::new(
+    Prepared::new(task, entities, inspectors, exclusions)?.announce(seed_forms, published)
+}
+
+impl Prepared<'_> {
+    /// Makes the announcement (SPEC §12) of this task and its inputs.
+    ///
+    /// # Errors
+    /// As [`announce`].
+    pub fn announce(&self, seed_forms: &[SeedForm], published: &str) -> Result<Announcement> {
+        let task = self.task;
+        if seed_forms.is_empty() {
+            return Err(Error::new(
             ErrorKind::InvalidTask,
-            "say where the seed will come from, exactly: add a [[seed]] table to the task file, e.g. lottery = \"福彩3D\", issue = \"2026318\", date = 2026-11-30", "请写明随机种子的确切来源：在任务文件中加入 [[seed]]，例如 lottery = \"福彩3D\"、issue = \"2026318\"、date = 2026-11-30"));
+            "say where the seed will come from, exactly: add a [[seed]] table to the task file, e.g. lottery = \"福彩3D\", issue = \"2026318\", date = 2026-11-30",
+        "请写明随机种子的确切来源：在任务文件中加入 [[seed]]，例如 lottery = \"福彩3D\"、issue = \"2026318\"、date = 2026-11-30"));
+        }
+        for f in seed_forms {
+            f.validate()?;
+        }
+        let published = crate::spec::text::canonical_date(published)?;
+        let forms: Vec<&SeedForm> = seed_forms.iter().collect();
+        if let Some((en, zh)) =
+            crate::record::dates_problem(Some(&published), &forms, &task.draw_date)
+        {
+            return Err(Error::new(ErrorKind::InvalidTask, en, zh));
+        }
+        let mut a = Announcement {
+            protocol: PROTOCOL.to_string(),
+            task: task.clone(),
+            task_digest: hex(&self.task_digest),
+            entities: self.entities_summary(),
+            inspectors: self.inspectors_summary(),
+            exclusions: self.exclusions_summary(),
+            published: Some(published),
+            seed_sources: seed_forms
+                .iter()
+                .cloned()
+                .map(AnnouncedSource::Form)
+                .collect(),
+            announcement_digest: String::new(),
+        };
+        a.announcement_digest = a.compute_digest();
+        Ok(a)
     }
-    for f in seed_forms {
-        f.validate()?;
-    }
-    let published = crate::spec::text::canonical_date(published)?;
-    let forms: Vec<&SeedForm> = seed_forms.iter().collect();
-    if let Some((en, zh)) = crate::record::dates_problem(Some(&published), &forms, &task.draw_date)
-    {
-        return Err(Error::new(ErrorKind::InvalidTask, en, zh));
-    }
-    let mut a = Announcement {
-        protocol: PROTOCOL.to_string(),
-        task: task.clone(),
-        task_digest: hex(&task.digest()),
-        entities: summary(entities.count(), &entities.directory_digest()),
-        inspectors: summary(inspectors.len(), &inspectors.digest()),
-        exclusions: summary(exclusions.len(), &exclusions.digest()),
-        published: Some(published),
-        seed_sources: seed_forms
-            .iter()
-            .cloned()
-            .map(AnnouncedSource::Form)
-            .collect(),
-        announcement_digest: String::new(),
-    };
-    a.announcement_digest = a.compute_digest();
-    Ok(a)
 }
 
 #[cfg(test)]

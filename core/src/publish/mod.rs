@@ -7,8 +7,11 @@
 //! from the same record. Everything a reader needs to check the draw (the
 //! seed, the digests, the draw key) comes from the record itself.
 
+mod command;
 pub(crate) mod csv;
 pub mod xlsx;
+
+pub use command::{ReadingFlags, VerifyCommand};
 
 use crate::record::{DrawRecord, Drawn, Role};
 use crate::spec::seed::SeedKind;
@@ -46,6 +49,24 @@ pub fn result_csv(record: &DrawRecord) -> String {
     out.reserve(record.draws.len() * 300 + 256);
     // Never spills: the whole table stays in `out`.
     let _ = result_csv_with(record, &mut out, &mut |_| Ok(()));
+    out
+}
+
+/// An exclusion list (排除名单, SPEC §4) as a CSV file that reads back as
+/// one: the header `统一社会信用代码`, then one id a line, written by the
+/// same cell writer as the result table.
+///
+/// # Example
+/// ```
+/// let csv = shuangsui::exclusions_csv(["91350100M000100Y43"]);
+/// assert_eq!(csv, "统一社会信用代码\n91350100M000100Y43\n");
+/// ```
+pub fn exclusions_csv<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("统一社会信用代码\n");
+    for id in ids {
+        csv::cell(&mut out, id);
+        out.push('\n');
+    }
     out
 }
 
@@ -454,15 +475,7 @@ fn notice_html_with(
         h.push_str("和抽查公告（announcement.json）");
     }
     h.push_str("，自行重算并与本公告比对。无需安装：用浏览器打开离线网页 shuangsui.html，在“核验”页载入这些文件即可；也可以使用命令行：</p>\n");
-    let mut cmd = String::from(
-        "shuangsui verify record.json --entities entities.csv --inspectors inspectors.csv",
-    );
-    if record.exclusions.count > 0 {
-        cmd.push_str(" --exclude exclusions.csv");
-    }
-    if record.announcement_digest.is_some() {
-        cmd.push_str(" --announcement announcement.json");
-    }
+    let cmd = VerifyCommand::for_record(record, "").to_string();
     let _ = writeln!(h, "<pre>{}</pre>", esc(&cmd));
     let _ = writeln!(h, "<p>结果一致时报告“核验通过”并以 0 退出；不一致时指出第一处差异；最后列出本次核验证明了什么、还需人工核对什么。核验不必信任本程序：抽取算法在 SPEC.md（本次为协议 {}）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。</p>", esc(&record.protocol));
     h.push_str("<p>单个市场主体只凭本公告和自己的统一社会信用代码即可自查：计算 SHA-256（分层密钥的 32 字节 ‖ 统一社会信用代码），与所在分层的阈值比较；不大于阈值即应被抽中（并应出现在第三部分名单中），大于阈值即不应被抽中（SPEC.md 第 13.3 节）。网页版“核验”页的自查功能可代为计算。</p>\n");
@@ -633,6 +646,19 @@ pub fn announcement_html(a: &crate::record::Announcement) -> String {
 mod tests {
     use super::*;
     use crate::{announce, draw, DrawInputs, EntityDirectory, Exclusions, InspectorDirectory};
+
+    #[test]
+    fn an_exclusion_list_written_reads_back_with_its_digest() {
+        let list = Exclusions::from_ids(["91350100M000100Y43", "91652302MAYYDYBDX3"]).unwrap();
+        let csv = exclusions_csv(list.ids());
+        let back = Exclusions::from_csv(csv.as_bytes(), "exclusions.csv").unwrap();
+        assert_eq!(
+            back.ids().collect::<Vec<_>>(),
+            list.ids().collect::<Vec<_>>()
+        );
+        assert_eq!(back.digest_hex(), list.digest_hex());
+        assert_eq!(exclusions_csv([]), "统一社会信用代码\n");
+    }
 
     #[test]
     fn several_members_share_the_member_columns_and_cells() {

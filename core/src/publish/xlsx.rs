@@ -262,12 +262,16 @@ fn facts(record: &DrawRecord) -> Vec<Vec<String>> {
             p,
         ]);
     }
+    let command = crate::VerifyCommand {
+        entities: "名录".into(),
+        inspectors: "人员名录".into(),
+        ..crate::VerifyCommand::for_record(record, "")
+    };
     facts.push(vec![
         "如何核验".into(),
         format!(
-            "用浏览器打开离线网页 shuangsui.html，在“核验”页载入 record.json、两个名录库{}；或用命令 shuangsui verify record.json --entities 名录 --inspectors 人员名录{}；也可按 SPEC.md 自行编写程序核验",
+            "用浏览器打开离线网页 shuangsui.html，在“核验”页载入 record.json、两个名录库{}；或用命令 {command}；也可按 SPEC.md 自行编写程序核验",
             if record.announcement_digest.is_some() { "和抽查公告" } else { "" },
-            if record.announcement_digest.is_some() { " --announcement announcement.json" } else { "" }
         ),
     ]);
     facts

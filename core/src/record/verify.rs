@@ -1,13 +1,16 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
 //! the first difference in plain words; and the single-entity self-check.
 
-use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, DrawInputs};
+use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, Prepared};
 use crate::input::directory::InspectorDirectory;
 use crate::input::exclusions::Exclusions;
+use crate::input::open::ForTask;
 use crate::input::population::EntitySource;
 use crate::record::{AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, Protocol};
 use crate::spec::hash::{hex, parse_digest};
+use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
+use std::borrow::Cow;
 
 /// The first difference found, in English (with the Chinese term beside
 /// each domain word) and in Chinese, for the command line and the page.
@@ -206,20 +209,15 @@ pub fn verify_read(
     ) {
         return differs(m);
     }
-    let inputs = DrawInputs {
-        task: &record.task,
-        entities,
-        inspectors,
-        exclusions,
-        seed: &record.seed.sources,
-        announcement: crate::draw::Announced::V1,
-    };
-    let mut again = match draw_with(
-        &inputs,
-        record.seed.sources.clone(),
-        record.version(),
-        record.announcement_digest.clone(),
-    ) {
+    let again = Prepared::united(&record.task, entities, inspectors, all).and_then(|p| {
+        draw_with(
+            &p,
+            record.seed.sources.clone(),
+            record.version(),
+            record.announcement_digest.clone(),
+        )
+    });
+    let mut again = match again {
         Ok(r) => r,
         Err(e) => {
             return differs(d(
@@ -916,4 +914,168 @@ pub fn trust_statement_zh(record: &DrawRecord) -> Vec<String> {
         ));
     }
     out
+}
+
+/// What [`verify_inputs`] needs: the record's text and the files it is
+/// verified against. The entity directory is asked for by task, because
+/// the record's task says how it is stratified.
+pub struct VerifyInputs<'a, 'd> {
+    /// The record's text, as published; freed as soon as it is read when
+    /// owned (190 MB at provincial scale).
+    pub record: Cow<'a, str>,
+    /// The record's file name, for messages (empty for none).
+    pub record_name: &'a str,
+    /// Reads the record's text again: called only when the re-run differs,
+    /// to name the first difference from the full list of draws.
+    pub read_again: &'a dyn Fn() -> Result<String>,
+    /// The entity directory stratified for a task (read, or held).
+    pub entities: &'a dyn Fn(&Task) -> Result<ForTask<'d>>,
+    /// The inspector directory.
+    pub inspectors: &'a InspectorDirectory,
+    /// The exclusion lists given, united (the task's own ids are added).
+    pub exclusions: &'a Exclusions,
+    /// The announcement the record names, when given (SPEC §13.1 step 5).
+    pub announcement: Option<&'a Announcement>,
+}
+
+/// The outcome of [`verify_inputs`].
+#[derive(Debug)]
+pub struct Verified {
+    /// Reproduced, or the first difference.
+    pub verification: Verification,
+    /// What the verification proved (SPEC §13.2).
+    pub assurance: Assurance,
+    /// The number of drawn entities in the record.
+    pub drawn: usize,
+    /// The record's `record_digest` as written in it.
+    pub record_digest: String,
+    /// Problems of the entity directory that did not stop its reading.
+    pub warnings: Vec<Error>,
+}
+
+/// Verifies a published record against its inputs (SPEC §13), as the
+/// command line and the page both do: the record's task is read from the
+/// start of its text, so that the directory is read for it while the rest
+/// of the record is read on another thread (where there are threads); the
+/// record is read without keeping its list of draws (hundreds of megabytes
+/// at provincial scale), and read again in full only when the re-run
+/// differs, to say where; then the announcement is checked and the
+/// assurance stated. A record that cannot be read is reported by the
+/// verification itself, against the whole directory.
+///
+/// # Errors
+/// Errors reading the directory; `InvalidRecord` (in the record's file)
+/// when the text is not a record of this protocol.
+pub fn verify_inputs(inputs: VerifyInputs<'_, '_>) -> Result<Verified> {
+    let VerifyInputs {
+        record,
+        record_name,
+        read_again,
+        entities,
+        inspectors,
+        exclusions,
+        announcement,
+    } = inputs;
+    crate::timing::mark("  read the record's text");
+    let ahead = DrawRecord::task_ahead(&record);
+    let ((lean, text), scanned) = read_beside(record, ahead.as_ref(), entities);
+    let (read, drawn) = match lean {
+        Some((r, n)) => (Some(r), n),
+        None => (None, 0),
+    };
+    let task = match &read {
+        Some(r) => r.task.clone(),
+        None => Task::whole_directory()?,
+    };
+    crate::timing::mark("read the record");
+    // Read again only when the record's task is not the one read ahead.
+    let directory = match scanned {
+        Some(scanned) if ahead.as_ref() == Some(&task) => scanned?,
+        _ => entities(&task)?,
+    };
+    crate::timing::mark("read the directories");
+    let source = directory.source();
+    let v = match &read {
+        Some(r) => match verify_read(r, source, inspectors, exclusions) {
+            Ok(Verification::Differs(_)) => {
+                let full = DrawRecord::from_json(&read_again()?)?;
+                verify_read(&full, source, inspectors, exclusions)
+            }
+            v => v,
+        },
+        None => verify(&text, source, inspectors, exclusions),
+    }
+    .map_err(|e| match record_name {
+        "" => e,
+        name => e.in_file(name),
+    })?;
+    crate::timing::mark("verified");
+    let warnings = directory.directory().warnings().to_vec();
+    Ok(match &read {
+        Some(r) => {
+            let (verification, assurance) = conclude(r, v, announcement);
+            Verified {
+                verification,
+                assurance,
+                drawn,
+                record_digest: r.record_digest.clone(),
+                warnings,
+            }
+        }
+        // A record changed by hand: the summary from the text as it is.
+        None => {
+            let record: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+            Verified {
+                verification: v,
+                assurance: Assurance::not_reproduced(record["protocol"].as_str().unwrap_or("")),
+                drawn: record["draws"].as_array().map_or(0, |d| d.len()),
+                record_digest: record["record_digest"].as_str().unwrap_or("").to_string(),
+                warnings,
+            }
+        }
+    })
+}
+
+/// A record read without its draws and the number of draws, or `None` and
+/// the text (kept only then, to say why it could not be read).
+type Lean<'a> = (Option<(DrawRecord, usize)>, Cow<'a, str>);
+
+fn read_lean(text: Cow<'_, str>) -> Lean<'_> {
+    let lean = DrawRecord::read_without_draws(&text);
+    if lean.is_some() {
+        (lean, Cow::Borrowed(""))
+    } else {
+        (lean, text)
+    }
+}
+
+/// Reads the record, and meanwhile on this thread the directory for the
+/// task read ahead (if any).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_beside<'a, 'd>(
+    text: Cow<'a, str>,
+    ahead: Option<&Task>,
+    entities: &dyn Fn(&Task) -> Result<ForTask<'d>>,
+) -> (Lean<'a>, Option<Result<ForTask<'d>>>) {
+    match ahead {
+        Some(task) => std::thread::scope(|s| {
+            let read = s.spawn(move || read_lean(text));
+            let scanned = entities(task);
+            let read = read.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (read, Some(scanned))
+        }),
+        None => (read_lean(text), None),
+    }
+}
+
+/// In the browser there is one thread: the record is read first, then the
+/// directory for its task.
+#[cfg(target_arch = "wasm32")]
+fn read_beside<'a, 'd>(
+    text: Cow<'a, str>,
+    _ahead: Option<&Task>,
+    _entities: &dyn Fn(&Task) -> Result<ForTask<'d>>,
+) -> (Lean<'a>, Option<Result<ForTask<'d>>>) {
+    (read_lean(text), None)
 }

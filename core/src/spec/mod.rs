@@ -9,6 +9,7 @@ pub(crate) mod layout;
 pub(crate) mod leaves;
 pub(crate) mod seed;
 pub(crate) mod task;
+pub(crate) mod task_form;
 pub(crate) mod task_toml;
 pub(crate) mod text;
 pub mod uscc;
