@@ -33,13 +33,37 @@ fn golden_csv() {
     let cal = WorkingDayCalendar::national().unwrap();
     let report = check_ledger(&cal, "台账.csv", LEDGER, today(), None).unwrap();
     let csv = report.to_csv().unwrap();
-    assert_eq!(csv, EXPECTED_CSV, "\n--- got ---\n{csv}");
+    // Written as every CSV of shuangsui is: CRLF line ends.
+    let expected = EXPECTED_CSV.replace('\n', "\r\n");
+    assert_eq!(csv, expected, "\n--- got ---\n{csv}");
     let s = report.summary;
     assert_eq!(
         (s.total, s.overdue, s.errors, s.pending, s.late, s.on_time),
         (7, 2, 1, 2, 1, 1)
     );
     assert!(report.has_overdue());
+}
+
+#[test]
+fn formulas_in_a_ledger_are_written_as_text() {
+    // A ledger cell that a spreadsheet would run (a link to anywhere, a
+    // sum) comes back in the report's CSV prefixed with `'`, as in the
+    // result table: the report copies the ledger's own columns.
+    let ledger = "案件编号,当事人,决定日期,生效日期,公示日期,规则,备注
+A-001,\"=HYPERLINK(\"\"http://example.com\"\",\"\"点此\"\")\",2026-09-25,2026-09-28,2026-10-12,,+1
+";
+    let cal = WorkingDayCalendar::national().unwrap();
+    let report = check_ledger(&cal, "台账.csv", ledger, today(), None).unwrap();
+    let csv = report.to_csv().unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with(
+            "A-001,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"点此\"\")\",2026-09-25,"
+        ),
+        "{row}"
+    );
+    assert!(row.contains(",\"'+1\","), "{row}");
+    assert!(!csv.contains(",=HYPERLINK"), "{csv}");
 }
 
 #[test]

@@ -677,44 +677,25 @@ impl LedgerReport {
         (header, rows)
     }
 
-    /// The report as CSV: every original column untouched, then
+    /// The report as CSV: every original column, then
     /// `适用规则,期限,起算日期,截止日期,状态,status,工作日数,说明`, rows in
-    /// the report's order (most urgent first).
+    /// the report's order (most urgent first). It is written as every CSV
+    /// of shuangsui is (CRLF line ends; a cell that a spreadsheet would
+    /// take for a formula, such as a ledger's `=HYPERLINK(…)`, prefixed
+    /// with `'`), without a byte-order mark: a caller writing a file for
+    /// Excel puts one in front.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`] only if writing to memory fails, which does not
-    /// happen in practice.
+    /// None in practice: the text is built in memory.
     pub fn to_csv(&self) -> Result<String> {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(Vec::new());
-        let io = |e: csv::Error| {
-            Error::new(
-                ErrorKind::Io,
-                format!("could not write CSV: {e}"),
-                format!("无法写出 CSV：{e}"),
-            )
-        };
         let (header, rows) = self.table();
-        w.write_record(&header).map_err(io)?;
+        let mut out = String::new();
+        crate::publish::csv::row(&mut out, &header);
         for rec in &rows {
-            w.write_record(rec).map_err(io)?;
+            crate::publish::csv::row(&mut out, rec);
         }
-        let bytes = w.into_inner().map_err(|e| {
-            Error::new(
-                ErrorKind::Io,
-                format!("could not write CSV: {e}"),
-                format!("无法写出 CSV：{e}"),
-            )
-        })?;
-        String::from_utf8(bytes).map_err(|e| {
-            Error::new(
-                ErrorKind::Io,
-                format!("could not write CSV: {e}"),
-                format!("无法写出 CSV：{e}"),
-            )
-        })
+        Ok(out)
     }
 
     /// The report as pretty-printed JSON (the serde form of this struct).

@@ -2,14 +2,23 @@
 //! inspectors (执法检查人员名录库), brought to the canonical form of SPEC.md
 //! §3 and hashed into their digests (§3.4).
 
+use crate::input::problems::Problems;
 use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::{entity_column, inspector_column, EntityColumn, InspectorColumn};
-use crate::spec::text::{
-    canonical_date, normalize_entity_id, normalize_inspector_id, normalize_text,
+use crate::spec::headers::InspectorColumn;
+use crate::spec::layout::{
+    entity_roles, inspector_role, names_entity_id, names_inspector_id, EntityLayout, KeyValue,
+    LayoutProblem, LEGACY_ATTRIBUTE,
 };
+use crate::spec::leaves::{
+    directory_digest, entity_leaf, inspector_leaf, values_in_key_order, DirectoryKind,
+    InspectorFields,
+};
+use crate::spec::text::{
+    canonical_date, looks_scientific, normalize_entity_id, normalize_inspector_id, normalize_text,
+};
+use crate::spec::uscc::code_problem;
 use crate::{Error, ErrorKind, Location, Result};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -42,35 +51,15 @@ impl Entity {
         }
     }
 
-    /// SPEC §3.4: `SHA256("shuangsui/1/entity" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`,
-    /// the values in the order of the directory's attribute keys.
-    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
-        let mut h = Sha256::new();
-        h.update(b"shuangsui/1/entity\0");
-        h.update(self.id.as_bytes());
-        h.update([0]);
-        h.update(self.name.as_bytes());
-        h.update([0]);
-        attribute_values(&mut h, &self.attributes, keys);
-        h.finalize().into()
-    }
-}
-
-/// Feeds the values of `attributes` (sorted by key) in the order of `keys`,
-/// each followed by a zero byte, an absent value as the empty text.
-fn attribute_values(h: &mut Sha256, attributes: &[(Arc<str>, String)], keys: &[Arc<str>]) {
-    let mut it = attributes.iter().peekable();
-    for k in keys {
-        while it
-            .peek()
-            .is_some_and(|(ak, _)| ak.as_bytes() < k.as_bytes())
-        {
-            it.next();
-        }
-        if let Some((_, v)) = it.next_if(|(ak, _)| ak == k) {
-            h.update(v.as_bytes());
-        }
-        h.update([0]);
+    /// SPEC §3.1: the entity's leaf, with its values in the order of the
+    /// directory's attribute keys.
+    fn leaf(&self, keys: &[Arc<str>], buf: &mut Vec<u8>) -> Digest32 {
+        entity_leaf(
+            buf,
+            self.id.as_bytes(),
+            self.name.as_bytes(),
+            values_in_key_order(&self.attributes, keys),
+        )
     }
 }
 
@@ -121,27 +110,17 @@ impl Inspector {
         }
     }
 
-    /// SPEC §3.4: `SHA256("shuangsui/1/inspector" ‖ 0 ‖ id ‖ 0 ‖ name ‖ 0 ‖
-    /// department ‖ 0 ‖ fields ‖ 0 ‖ status ‖ 0 ‖ expiry ‖ 0 ‖ v_1 ‖ 0 ‖ … ‖ v_m ‖ 0)`.
-    fn leaf(&self, keys: &[Arc<str>]) -> Digest32 {
-        let mut h = Sha256::new();
-        h.update(b"shuangsui/1/inspector\0");
-        for f in [
-            self.id.as_str(),
-            self.name.as_str(),
-            self.department.as_str(),
-            &self.fields.join(";"),
-            match self.status {
-                Status::Active => "active",
-                Status::Inactive => "inactive",
-            },
-            self.expiry.as_deref().unwrap_or(""),
-        ] {
-            h.update(f.as_bytes());
-            h.update([0]);
-        }
-        attribute_values(&mut h, &self.attributes, keys);
-        h.finalize().into()
+    /// SPEC §3.2: the inspector's leaf.
+    fn leaf(&self, keys: &[Arc<str>], buf: &mut Vec<u8>) -> Digest32 {
+        let fields = InspectorFields {
+            id: &self.id,
+            name: &self.name,
+            department: &self.department,
+            fields: &self.fields,
+            active: self.status == Status::Active,
+            expiry: self.expiry.as_deref().unwrap_or(""),
+        };
+        inspector_leaf(buf, &fields, values_in_key_order(&self.attributes, keys))
     }
 }
 
@@ -187,50 +166,6 @@ pub struct LoadOptions {
     pub codes: CodeCheck,
 }
 
-/// How many problems of one file are listed before giving up.
-const MAX_PROBLEMS: usize = 100;
-
-/// Collects the problems of one file so that all are reported together.
-struct Problems {
-    source: String,
-    list: Vec<Error>,
-    truncated: bool,
-}
-
-impl Problems {
-    fn new(source: &str) -> Problems {
-        Problems {
-            source: source.to_string(),
-            list: Vec::new(),
-            truncated: false,
-        }
-    }
-
-    /// Records a problem; false once the list is full.
-    fn push(&mut self, e: Error) -> bool {
-        if self.list.len() >= MAX_PROBLEMS {
-            self.truncated = true;
-            return false;
-        }
-        self.list.push(e);
-        true
-    }
-
-    fn full(&self) -> bool {
-        self.list.len() >= MAX_PROBLEMS
-    }
-
-    fn finish(self) -> Result<()> {
-        match self.list.len() {
-            0 => Ok(()),
-            1 if !self.truncated => Err(self.list.into_iter().next().unwrap_or_else(|| {
-                Error::new(ErrorKind::InvalidValue, "unknown problem", "未知问题")
-            })),
-            _ => Err(Error::problems(&self.source, self.list, self.truncated)),
-        }
-    }
-}
-
 fn loc(source: &str, row: u64, column: &str) -> Location {
     Location {
         file: Some(source.to_string()),
@@ -247,48 +182,24 @@ fn cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
 /// almost always means a quote was left open and the following rows were
 /// swallowed into this cell, so it is an error rather than a space.
 fn key_cell(source: &str, row: u64, header: &str, value: &str) -> Result<String> {
-    if value.contains(['\n', '\r']) {
-        return Err(Error::new(
-            ErrorKind::Csv,
-            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
-        .at(loc(source, row, header)));
+    if let Some(e) = spans_lines(source, row, header, value) {
+        return Err(e);
     }
     cell(source, row, header, value)
 }
 
-/// Whether a text is a number in scientific notation, the way Excel and
-/// WPS write a long code they took for a number (`9.14403E+17`, `1E-05`):
-/// SPEC §3.0. On the normalized text (§2, so `９．１Ｅ＋１７` counts too):
-/// ASCII digits, then either a `.`, optional digits, `E` or `e` and an
-/// optional sign, or `E`/`e` and a sign; then ASCII digits — the whole
-/// text. Without a point or a sign (`12E345`) it may be a real id, and
-/// Excel never writes a number so, so it is left to the id rules.
-pub(crate) fn looks_scientific(v: &str) -> bool {
-    let Ok(t) = crate::spec::text::normalize_text(v) else {
-        return false;
-    };
-    let b = t.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mantissa = digits(0);
-    if mantissa == 0 {
-        return false;
-    }
-    let mut i = mantissa;
-    let point = b.get(i) == Some(&b'.');
-    if point {
-        i += 1;
-        i += digits(i);
-    }
-    if !matches!(b.get(i), Some(b'E' | b'e')) {
-        return false;
-    }
-    i += 1;
-    let sign = matches!(b.get(i), Some(b'+' | b'-'));
-    if sign {
-        i += 1;
-    }
-    let exponent = digits(i);
-    (point || sign) && exponent > 0 && i + exponent == b.len()
+/// SPEC §3.0: a line break in a key cell (the id, name, department,
+/// fields, status or expiry of a directory; an exclusion list's id) is an
+/// error (`Csv`), as it comes from a quote left open.
+pub(crate) fn spans_lines(source: &str, row: u64, header: &str, value: &str) -> Option<Error> {
+    value.contains(['\n', '\r']).then(|| {
+        Error::new(
+            ErrorKind::Csv,
+            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote",
+            "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号",
+        )
+        .at(loc(source, row, header))
+    })
 }
 
 /// The error for a code that Excel turned into a number.
@@ -308,40 +219,6 @@ fn mangled_code(
         "{what_zh}“{value}”被 Excel 存成了数字，已丢失位数；请选中该列，设置单元格格式为“文本”后重新录入（或从登记系统重新导出）"
     ))
     .at(loc(source, row, header))
-}
-
-/// Checks an entity id against GB 32100-2015 (18 characters) or the legacy
-/// 15-digit 注册号; the problem in words, if any.
-pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
-    use crate::spec::uscc::{uscc_check, validate, UsccProblem};
-    if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let shown = crate::spec::text::quote_short(id);
-    if id.len() != 18 {
-        return Some((
-            format!("\"{shown}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
-            format!("“{shown}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
-        ));
-    }
-    match validate(id) {
-        Ok(()) => None,
-        Err(UsccProblem::Character) | Err(UsccProblem::Length) => Some((
-            format!("\"{shown}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
-            format!("“{shown}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
-        )),
-        Err(UsccProblem::OrgCheck) => Some((
-            format!("\"{shown}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
-            format!("“{shown}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
-        )),
-        Err(UsccProblem::Check) => {
-            let expected = uscc_check(&id.as_bytes()[..17]).map(|c| c as char).unwrap_or('?');
-            Some((
-                format!("\"{shown}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
-                format!("“{shown}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
-            ))
-        }
-    }
 }
 
 /// The value of a cell check, or None with the problem recorded and the row
@@ -399,20 +276,25 @@ fn empty_directory(source: &str) -> Error {
     })
 }
 
-/// Splits rows into parts and computes their leaves on all cores.
-fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Digest32> {
-    if items.len() < 4096 {
-        return items.iter().map(&leaf).collect();
-    }
+/// Splits rows into parts and computes their leaves on all cores, each
+/// part building its leaves' input in one buffer.
+fn leaves<T: Sync>(
+    items: &[T],
+    leaf: impl Fn(&T, &mut Vec<u8>) -> Digest32 + Sync,
+) -> Vec<Digest32> {
+    let all = |part: &[T]| {
+        let mut buf = Vec::with_capacity(512);
+        part.iter().map(|i| leaf(i, &mut buf)).collect::<Vec<_>>()
+    };
     let threads = crate::parallel::threads();
-    if threads == 1 {
-        return items.iter().map(&leaf).collect();
+    if items.len() < 4096 || threads == 1 {
+        return all(items);
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&leaf).collect::<Vec<_>>()))
+            .map(|part| s.spawn(move || all(part)))
             .collect();
         handles
             .into_iter()
@@ -421,62 +303,40 @@ fn leaves<T: Sync>(items: &[T], leaf: impl Fn(&T) -> Digest32 + Sync) -> Vec<Dig
     })
 }
 
-/// SPEC §3.4: `SHA256(lp(tag) ‖ u64be(m) ‖ lp(k_1) ‖ … ‖ lp(k_m) ‖ u64be(n) ‖ leaf_1 ‖ … ‖ leaf_n)`.
-fn directory_digest(tag: &str, keys: &[Arc<str>], leaves: &[Digest32]) -> Digest32 {
-    let mut h = Sha256::new();
-    h.update((tag.len() as u64).to_be_bytes());
-    h.update(tag.as_bytes());
-    h.update((keys.len() as u64).to_be_bytes());
-    for k in keys {
-        h.update((k.len() as u64).to_be_bytes());
-        h.update(k.as_bytes());
-    }
-    h.update((leaves.len() as u64).to_be_bytes());
-    for l in leaves {
-        h.update(l);
-    }
-    h.finalize().into()
-}
-
-fn duplicate_id(
+/// SPEC §3.1, §3.2: puts the rows in canonical order (by id bytes, then by
+/// row), recording two rows with the same id as a problem (`DuplicateId`,
+/// naming both rows). `what` names the id, in English and in Chinese.
+fn canonical_order<T>(
+    items: &mut [T],
+    key: impl Fn(&T) -> (&str, u64),
+    what: (&str, &str),
     source: &str,
-    (what, what_zh): (&str, &str),
-    id: &str,
-    first: u64,
-    second: u64,
-) -> Error {
-    let id = crate::spec::text::quote_short(id);
-    Error::new(
-        ErrorKind::DuplicateId,
-        format!("{what} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"), format!("{what_zh}“{id}”重复出现在第 {first} 行和第 {second} 行；每个{what_zh}只能出现一次，请合并或删除其中一行"))
-    .at(Location {
-        file: Some(source.to_string()),
-        row: Some(second),
-        column: None,
-    })
-}
-
-/// Finds the target of an explicit column mapping for `header`.
-/// SPEC §5.3: a `[columns.*]` key matches a header when both have the same
-/// §3.3 match form (normalized, ASCII lower-cased, without spaces, `_` and
-/// `-`); the task refuses two keys of the same form, so at most one does.
-pub(crate) fn mapped<'m>(columns: &'m [(String, String)], header: &str) -> Option<&'m str> {
-    let h = crate::spec::text::header_match_key(header);
-    if h.is_empty() {
-        return None;
+    problems: &mut Problems,
+) {
+    items.sort_unstable_by(|a, b| {
+        let (a, b) = (key(a), key(b));
+        a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.cmp(&b.1))
+    });
+    for w in items.windows(2) {
+        let ((id, first), (next, second)) = (key(&w[0]), key(&w[1]));
+        if id != next {
+            continue;
+        }
+        let id = crate::spec::text::quote_short(id);
+        let (en, zh) = what;
+        problems.push(
+            Error::new(
+                ErrorKind::DuplicateId,
+                format!("{en} \"{id}\" appears twice, in rows {first} and {second}; each id may appear only once — merge or remove one of the rows"),
+                format!("{zh}“{id}”重复出现在第 {first} 行和第 {second} 行；每个{zh}只能出现一次，请合并或删除其中一行"),
+            )
+            .at(Location {
+                file: Some(source.to_string()),
+                row: Some(second),
+                column: None,
+            }),
+        );
     }
-    columns
-        .iter()
-        .find(|(from, _)| crate::spec::text::header_match_key(from) == h)
-        .map(|(_, to)| to.as_str())
-}
-
-pub(crate) fn entity_role(columns: &[(String, String)], header: &str) -> EntityColumn {
-    entity_column(mapped(columns, header).unwrap_or(header))
-}
-
-fn inspector_role(columns: &[(String, String)], header: &str) -> InspectorColumn {
-    inspector_column(mapped(columns, header).unwrap_or(header))
 }
 
 /// Drains a row source, collecting the problems of each row: `each` gets
@@ -489,8 +349,7 @@ fn for_each_row(
     let mut row = Vec::new();
     let mut last_error_row: Option<Option<u64>> = None;
     loop {
-        if problems.full() {
-            problems.truncated = true;
+        if problems.stop_when_full(rows, &mut row) {
             return;
         }
         match rows.next_row(&mut row) {
@@ -569,14 +428,7 @@ impl EntityDirectory {
         options: &LoadOptions,
     ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
-        let is_header = move |cells: &[String]| {
-            cells.iter().any(|c| {
-                matches!(
-                    entity_role(&columns, c),
-                    EntityColumn::Id | EntityColumn::LegacyId
-                )
-            })
-        };
+        let is_header = move |cells: &[String]| names_entity_id(&columns, cells);
         Table::from_reader(reader, source, &options.read, &is_header)
     }
 
@@ -587,62 +439,32 @@ impl EntityDirectory {
     pub fn from_rows(rows: &mut dyn RowSource, options: &LoadOptions) -> Result<EntityDirectory> {
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
-        let roles: Vec<EntityColumn> = headers
-            .iter()
-            .map(|h| entity_role(&options.columns, h))
-            .collect();
-        let find = |want: &dyn Fn(&EntityColumn) -> bool| -> Result<Option<usize>> {
-            let mut found: Option<usize> = None;
-            for (i, r) in roles.iter().enumerate() {
-                if want(r) {
-                    if let Some(f) = found {
-                        return Err(duplicate_column(&source, &headers[f], &headers[i]));
-                    }
-                    found = Some(i);
-                }
-            }
-            Ok(found)
-        };
-        let id_col = find(&|r| *r == EntityColumn::Id)?;
-        let legacy_col = find(&|r| *r == EntityColumn::LegacyId)?;
-        let name_col = find(&|r| *r == EntityColumn::Name)?.ok_or_else(|| {
-            missing_column(
+        let roles = entity_roles(&options.columns, &headers);
+        let layout = EntityLayout::of(&roles).map_err(|p| match p {
+            LayoutProblem::Duplicate(a, b) => duplicate_column(&source, &headers[a], &headers[b]),
+            LayoutProblem::NoName => missing_column(
                 &source,
                 ("name (企业名称)", "企业名称"),
                 "企业名称, 主体名称, 市场主体名称, 名称, name",
-            )
-        })?;
-        if id_col.is_none() && legacy_col.is_none() {
-            return Err(missing_column(
+            ),
+            LayoutProblem::NoId => missing_column(
                 &source,
                 ("id (统一社会信用代码)", "统一社会信用代码"),
                 "统一社会信用代码, 信用代码, 注册号, id",
-            ));
-        }
-        let mut keys = BTreeMap::new();
-        let mut attr_cols: Vec<(usize, Arc<str>)> = Vec::new();
-        let mut seen_attr: BTreeMap<Arc<str>, usize> = BTreeMap::new();
-        for (i, r) in roles.iter().enumerate() {
-            if let EntityColumn::Attribute(key) = r {
-                if key.is_empty() {
-                    continue; // a column without a header carries nothing we can name
-                }
-                let key = interned(&mut keys, key);
-                if let Some(&first) = seen_attr.get(&key) {
-                    return Err(duplicate_column(&source, &headers[first], &headers[i]));
-                }
-                seen_attr.insert(key.clone(), i);
-                attr_cols.push((i, key));
+            ),
+            LayoutProblem::LegacyTwice(l) => {
+                duplicate_column(&source, &headers[l], LEGACY_ATTRIBUTE)
             }
-        }
-        let legacy_key = interned(&mut keys, "注册号");
-        if id_col.is_some() && legacy_col.is_some() && seen_attr.contains_key("注册号") {
-            return Err(duplicate_column(
-                &source,
-                &headers[legacy_col.unwrap_or(0)],
-                "注册号",
-            ));
-        }
+        })?;
+        let ids = layout.ids;
+        let name_col = layout.name;
+        let attr_cols = &layout.attributes;
+        // The key under which a 注册号 is kept, when it is (SPEC §3.1).
+        let legacy_key: Option<Arc<str>> = layout
+            .keys
+            .iter()
+            .find(|(_, v)| *v == KeyValue::Legacy)
+            .map(|(k, _)| k.clone());
 
         let mut entities = Vec::new();
         let mut problems = Problems::new(&source);
@@ -668,22 +490,24 @@ impl EntityDirectory {
                     }
                 }
             };
-            let primary = match id_col {
+            let primary = match ids.primary {
                 Some(c) => id_cell(c, problems),
                 None => Some(String::new()),
             };
-            let legacy = match legacy_col {
+            let legacy = match ids.legacy {
                 Some(c) => id_cell(c, problems),
                 None => Some(String::new()),
             };
             let (Some(primary), Some(legacy)) = (primary, legacy) else {
                 return;
             };
-            let (raw_id, id_header) = if !primary.is_empty() || legacy_col.is_none() {
-                (primary.as_str(), &headers[id_col.unwrap_or(0)])
+            let id_col = ids.for_row(primary.is_empty()).unwrap_or(0);
+            let raw_id = if Some(id_col) == ids.primary {
+                primary.as_str()
             } else {
-                (legacy.as_str(), &headers[legacy_col.unwrap_or(0)])
+                legacy.as_str()
             };
+            let id_header = &headers[id_col];
             let id = take(
                 &mut row_ok,
                 normalize_entity_id(raw_id).map_err(|e| e.at(loc(&source, line, id_header))),
@@ -720,7 +544,7 @@ impl EntityDirectory {
                 );
             }
             let mut attributes = Vec::with_capacity(attr_cols.len() + 1);
-            for (c, key) in &attr_cols {
+            for (c, key) in attr_cols {
                 if let Some(v) = take(
                     &mut row_ok,
                     cell(&source, line, &headers[*c], &row[*c]),
@@ -731,8 +555,8 @@ impl EntityDirectory {
                     }
                 }
             }
-            if id_col.is_some() && legacy_col.is_some() && !legacy.is_empty() {
-                attributes.push((legacy_key.clone(), legacy.clone()));
+            if let (Some(key), false) = (&legacy_key, legacy.is_empty()) {
+                attributes.push((key.clone(), legacy.clone()));
             }
             if let (true, Some(id), Some(name)) = (row_ok, id, name) {
                 attributes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
@@ -744,35 +568,24 @@ impl EntityDirectory {
                 });
             }
         });
-        if entities.is_empty() && problems.list.is_empty() {
+        if entities.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
-        entities
-            .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        for w in entities.windows(2) {
-            if w[0].id == w[1].id {
-                problems.push(duplicate_id(
-                    &source,
-                    ("the id (统一社会信用代码)", "统一社会信用代码"),
-                    &w[0].id,
-                    w[0].row,
-                    w[1].row,
-                ));
-            }
-        }
+        canonical_order(
+            &mut entities,
+            |e| (&e.id, e.row),
+            ("the id (统一社会信用代码)", "统一社会信用代码"),
+            &source,
+            &mut problems,
+        );
         problems.finish()?;
-        let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
-        if id_col.is_some() && legacy_col.is_some() {
-            keys.push(legacy_key.clone());
-        }
-        keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-        keys.dedup();
-        let leaves = leaves(&entities, |e| e.leaf(&keys));
-        let digest = directory_digest("shuangsui/1/entities", &keys, &leaves);
+        let keys: Vec<Arc<str>> = layout.keys.iter().map(|(k, _)| k.clone()).collect();
+        let leaves = leaves(&entities, |e, buf| e.leaf(&keys, buf));
+        let digest = directory_digest(DirectoryKind::Entities, keys.iter().map(|k| &**k), &leaves);
         Ok(EntityDirectory {
             entities,
             digest,
-            warnings: warnings.list,
+            warnings: warnings.into_warnings(),
         })
     }
 
@@ -894,11 +707,7 @@ impl InspectorDirectory {
         options: &LoadOptions,
     ) -> Result<Table<'a>> {
         let columns = options.columns.clone();
-        let is_header = move |cells: &[String]| {
-            cells
-                .iter()
-                .any(|c| inspector_role(&columns, c) == InspectorColumn::Id)
-        };
+        let is_header = move |cells: &[String]| names_inspector_id(&columns, cells);
         Table::from_reader(reader, source, &options.read, &is_header)
     }
 
@@ -1079,28 +888,26 @@ impl InspectorDirectory {
                 });
             }
         });
-        if inspectors.is_empty() && problems.list.is_empty() {
+        if inspectors.is_empty() && problems.is_empty() {
             return Err(empty_directory(&source));
         }
-        inspectors
-            .sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()).then(a.row.cmp(&b.row)));
-        for w in inspectors.windows(2) {
-            if w[0].id == w[1].id {
-                problems.push(duplicate_id(
-                    &source,
-                    ("the certificate number (执法证号)", "执法证号"),
-                    &w[0].id,
-                    w[0].row,
-                    w[1].row,
-                ));
-            }
-        }
+        canonical_order(
+            &mut inspectors,
+            |i| (&i.id, i.row),
+            ("the certificate number (执法证号)", "执法证号"),
+            &source,
+            &mut problems,
+        );
         problems.finish()?;
         let mut keys: Vec<Arc<str>> = attr_cols.iter().map(|(_, k)| k.clone()).collect();
         keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         keys.dedup();
-        let leaves = leaves(&inspectors, |i| i.leaf(&keys));
-        let digest = directory_digest("shuangsui/1/inspectors", &keys, &leaves);
+        let leaves = leaves(&inspectors, |i, buf| i.leaf(&keys, buf));
+        let digest = directory_digest(
+            DirectoryKind::Inspectors,
+            keys.iter().map(|k| &**k),
+            &leaves,
+        );
         Ok(InspectorDirectory { inspectors, digest })
     }
 
@@ -1127,40 +934,5 @@ impl InspectorDirectory {
     /// The digest as lowercase hex.
     pub fn digest_hex(&self) -> String {
         hex(&self.digest)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scientific_notation_is_recognized() {
-        assert!(looks_scientific("9.14403E+17"));
-        assert!(looks_scientific("9.14403e17"));
-        assert!(looks_scientific("1E-5"));
-        assert!(looks_scientific("1E-05"));
-        assert!(looks_scientific("1.E+5"));
-        assert!(looks_scientific(" ９．１４４０３Ｅ＋１７ "));
-        assert!(looks_scientific("９Ｅ＋１７"));
-        // Without a point or a sign it may be a real id.
-        assert!(!looks_scientific("1E5"));
-        assert!(!looks_scientific("９Ｅ１７"));
-        assert!(!looks_scientific("91440300MA5EXXXX1E"));
-        assert!(!looks_scientific("E+17"));
-        assert!(!looks_scientific("1E+"));
-        assert!(!looks_scientific(".5E+3"));
-        assert!(!looks_scientific("1E+5X"));
-    }
-
-    #[test]
-    fn codes_are_checked() {
-        assert_eq!(code_problem("91350100M000100Y43"), None);
-        assert_eq!(code_problem("652302000123456"), None);
-        assert!(code_problem("91350100M000100Y44")
-            .unwrap()
-            .0
-            .contains("should be 3"));
-        assert!(code_problem("A1").unwrap().0.contains("2 characters"));
     }
 }

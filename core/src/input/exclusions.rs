@@ -2,13 +2,13 @@
 //! drawn, e.g. those inspected within the last 12 months.
 
 use crate::input::directory::LoadOptions;
+use crate::input::problems::Problems;
 use crate::input::table::{RowSource, Table};
 use crate::spec::hash::{hex, Digest32};
-use crate::spec::headers::{entity_column, EntityColumn};
+use crate::spec::layout::{entity_roles, names_entity_id, IdColumns};
 use crate::spec::text::normalize_entity_id;
 use crate::spec::text::normalize_text;
 use crate::{Error, ErrorKind, Location, Result};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 /// A set of excluded entity ids with its digest.
@@ -69,52 +69,35 @@ impl Exclusions {
             return Ok(Exclusions::none());
         }
         // SPEC §5.3: `[columns.exclusions]` keys match as in the directories.
-        let role = |h: &str| {
-            entity_column(crate::input::directory::mapped(&options.columns, h).unwrap_or(h))
-        };
-        let is_header = |cells: &[String]| {
-            cells
-                .iter()
-                .any(|c| matches!(role(c), EntityColumn::Id | EntityColumn::LegacyId))
-        };
+        let is_header = |cells: &[String]| names_entity_id(&options.columns, cells);
         let mut rows = Table::from_bytes(bytes, source, &options.read, &is_header)?;
         let source = rows.source().to_string();
         let headers = rows.headers().to_vec();
+        let roles = entity_roles(&options.columns, &headers);
         // SPEC §4: one column of each id kind; a second one would be
         // silently ignored (and the entities listed there drawn).
-        let only = |want: EntityColumn| -> Result<Option<usize>> {
-            let mut found: Option<usize> = None;
-            for (i, h) in headers.iter().enumerate() {
-                if role(h) == want {
-                    if let Some(first) = found {
-                        return Err(Error::new(
-                            ErrorKind::DuplicateColumn,
-                            format!(
-                                "columns {} (\"{}\") and {} (\"{}\") are both the id column of the exclusion list; keep one of them, or merge their ids into one column",
-                                first + 1,
-                                headers[first].trim(),
-                                i + 1,
-                                h.trim()
-                            ), format!(
-                            "第 {} 列（“{}”）和第 {} 列（“{}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
-                            first + 1,
-                            headers[first].trim(),
-                            i + 1,
-                            h.trim()
-                        ))
-                        .at(Location {
-                            file: Some(source.clone()),
-                            row: None,
-                            column: Some(h.trim().to_string()),
-                        }));
-                    }
-                    found = Some(i);
-                }
-            }
-            Ok(found)
-        };
-        let primary = only(EntityColumn::Id)?;
-        let legacy = only(EntityColumn::LegacyId)?;
+        let id_columns = IdColumns::of(&roles).map_err(|(first, i)| {
+            let (a, b) = (headers[first].trim(), headers[i].trim());
+            Error::new(
+                ErrorKind::DuplicateColumn,
+                format!(
+                    "columns {} (\"{a}\") and {} (\"{b}\") are both the id column of the exclusion list; keep one of them, or merge their ids into one column",
+                    first + 1,
+                    i + 1,
+                ),
+                format!(
+                    "第 {} 列（“{a}”）和第 {} 列（“{b}”）都是排除名单的代码列；请只保留一列，或把代码合并到一列",
+                    first + 1,
+                    i + 1,
+                ),
+            )
+            .at(Location {
+                file: Some(source.clone()),
+                row: None,
+                column: Some(b.to_string()),
+            })
+        })?;
+        let (primary, legacy) = (id_columns.primary, id_columns.legacy);
         primary.or(legacy).ok_or_else(|| {
                 Error::new(
                     ErrorKind::MissingColumn,
@@ -126,36 +109,27 @@ impl Exclusions {
                 })
             })?;
         let mut ids = BTreeSet::new();
-        let mut problems = Vec::new();
-        let mut warnings = Vec::new();
+        let mut problems = Problems::new(&source);
+        let mut warnings = Problems::new(&source);
         let mut row = Vec::new();
         let blank = |v: &str| normalize_text(v).map(|t| t.is_empty()).unwrap_or(false);
         'rows: while let Some(line) = rows.next_row(&mut row)? {
             // SPEC §3.0: the id columns are key columns: a line break there
             // comes from a quote left open.
             for c in [primary, legacy].into_iter().flatten() {
-                if row[c].contains(['\n', '\r']) {
-                    problems.push(
-                        Error::new(
-                            ErrorKind::Csv,
-                            "this cell spans several lines: a quote (\") is probably not closed, which swallows the rows after it; close or remove the quote", "该单元格跨越多行：可能有未闭合的引号（\"），吞并了其后的行；请补全或删除该引号")
-                        .at(Location {
-                            file: Some(source.clone()),
-                            row: Some(line),
-                            column: Some(headers[c].clone()),
-                        }),
-                    );
+                if let Some(e) =
+                    crate::input::directory::spans_lines(&source, line, &headers[c], &row[c])
+                {
+                    problems.push(e);
                     continue 'rows;
                 }
             }
             // As in the directory (SPEC §3.1): the 统一社会信用代码, or the
             // 注册号 when that is empty.
-            let col = match (primary, legacy) {
-                (Some(p), Some(l)) if blank(&row[p]) => l,
-                (Some(p), _) => p,
-                (None, Some(l)) => l,
+            let primary_is_blank = primary.is_some_and(|p| blank(&row[p]));
+            let Some(col) = id_columns.for_row(primary_is_blank) else {
                 // Not reached: the header row has one of the two.
-                (None, None) => continue,
+                continue;
             };
             if blank(&row[col]) {
                 continue;
@@ -176,24 +150,22 @@ impl Exclusions {
             }
             match normalize_entity_id(&row[col]) {
                 Ok(id) => {
-                    if let Some((en, zh)) = crate::input::directory::code_problem(&id) {
-                        if warnings.len() < 100 {
-                            warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
-                        }
+                    if let Some((en, zh)) = crate::spec::uscc::code_problem(&id) {
+                        warnings.push(Error::new(ErrorKind::InvalidId, en, zh).at(here));
                     }
                     ids.insert(id);
                 }
                 Err(e) => problems.push(e.at(here)),
             }
-            if problems.len() >= 100 {
+            if problems.stop_when_full(&mut rows, &mut row) {
                 break;
             }
         }
-        match problems.len() {
-            0 => Ok(Exclusions { ids, warnings }),
-            1 => Err(problems.remove(0)),
-            _ => Err(Error::problems(&source, problems, false)),
-        }
+        problems.finish()?;
+        Ok(Exclusions {
+            ids,
+            warnings: warnings.into_warnings(),
+        })
     }
 
     /// Codes on the list that are not valid 统一社会信用代码 (possible typos).
@@ -236,21 +208,56 @@ impl Exclusions {
 
     /// The exclusion digest (SPEC §4).
     pub fn digest(&self) -> Digest32 {
-        let tag = b"shuangsui/1/exclusions";
-        let mut h = Sha256::new();
-        h.update((tag.len() as u64).to_be_bytes());
-        h.update(tag);
-        h.update((self.ids.len() as u64).to_be_bytes());
         // BTreeSet<String> iterates in byte order, which SPEC §4 requires.
-        for id in &self.ids {
-            h.update((id.len() as u64).to_be_bytes());
-            h.update(id.as_bytes());
-        }
-        h.finalize().into()
+        crate::spec::leaves::exclusions_digest(self.ids.iter().map(String::as_str))
     }
 
     /// The digest as lowercase hex.
     pub fn digest_hex(&self) -> String {
         hex(&self.digest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_of_problems_says_it_was_cut_short() {
+        // 150 unreadable ids: the first 100 are listed, and the message
+        // says that only the first are.
+        let mut csv = String::from("统一社会信用代码\n");
+        for n in 0..150 {
+            csv.push_str(&format!("9135-{n}\n"));
+        }
+        let e = Exclusions::from_csv(csv.as_bytes(), "排除.csv").unwrap_err();
+        assert_eq!(e.details().len(), 100);
+        assert!(e.message().contains("only the first"), "{}", e.message());
+        assert!(e.message_zh().contains("仅列出"), "{}", e.message_zh());
+        // Exactly one problem is that problem itself.
+        let e =
+            Exclusions::from_csv("统一社会信用代码\n9135-1\n".as_bytes(), "排除.csv").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidId);
+        assert!(e.details().is_empty());
+    }
+
+    #[test]
+    fn a_long_list_of_warnings_says_how_many_are_not_listed() {
+        // 130 codes of the right length with a wrong check character: kept,
+        // each a warning; the list ends with how many were not listed.
+        let mut csv = String::from("统一社会信用代码\n");
+        for n in 0..130 {
+            csv.push_str(&format!("91350100M0001{n:04}X\n"));
+        }
+        let x = Exclusions::from_csv(csv.as_bytes(), "排除.csv").unwrap();
+        assert_eq!(x.len(), 130);
+        assert_eq!(x.warnings().len(), 101);
+        let last = x.warnings().last().unwrap();
+        assert!(last.message().contains("30 more"), "{}", last.message());
+        assert!(
+            last.message_zh().contains("另有 30 处"),
+            "{}",
+            last.message_zh()
+        );
     }
 }

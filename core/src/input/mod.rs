@@ -9,5 +9,6 @@ pub(crate) mod excel;
 pub(crate) mod exclusions;
 pub(crate) mod open;
 pub(crate) mod population;
+pub(crate) mod problems;
 pub(crate) mod scan;
 pub(crate) mod table;

@@ -5,7 +5,7 @@
 
 use crate::input::directory::{Entity, EntityDirectory};
 use crate::spec::hash::Digest32;
-use crate::spec::task::Task;
+use crate::spec::task::{only_match, Task};
 use crate::{Error, ErrorKind, Result};
 
 /// Every entity's stratum (SPEC §5.1), by canonical position.
@@ -49,38 +49,26 @@ pub trait EntitySource: Sync {
 }
 
 /// The index of the stratum an entity matches, if any (SPEC §5.1).
-pub(crate) fn stratum_of(
-    task: &Task,
-    attribute: &dyn Fn(&str) -> Option<String>,
-    describe: &dyn Fn() -> String,
-) -> Result<Option<usize>> {
-    let mut found: Option<usize> = None;
-    for (s, stratum) in task.strata.iter().enumerate() {
-        let matches = stratum
-            .conditions
+pub(crate) fn stratum_of(task: &Task, e: &Entity) -> Result<Option<usize>> {
+    let matches = task.strata.iter().map(|s| {
+        s.conditions
             .iter()
-            .all(|c| attribute(&c.attribute).is_some_and(|v| c.values.contains(&v)));
-        if !matches {
-            continue;
-        }
-        if let Some(first) = found {
-            return Err(Error::new(
-                ErrorKind::OverlappingStrata,
-                format!(
-                    "the entity {} matches two strata, \"{}\" and \"{}\"; make the strata's conditions exclusive",
-                    describe(),
-                    task.strata[first].name,
-                    stratum.name
-                ), format!(
-                    "检查对象 {} 同时符合“{}”和“{}”两个分层；请修改分层条件，使每个检查对象只属于一个分层",
-                    describe(),
-                    task.strata[first].name,
-                    stratum.name
-                )));
-        }
-        found = Some(s);
-    }
-    Ok(found)
+            .all(|c| c.holds(e.attribute(&c.attribute).unwrap_or("").as_bytes()))
+    });
+    only_match(matches).map_err(|(first, second)| {
+        let entity = format!("{} ({}, row {})", e.id, e.name, e.row);
+        let entity_zh = format!("{}（{}，第 {} 行）", e.id, e.name, e.row);
+        let (first, second) = (&task.strata[first].name, &task.strata[second].name);
+        Error::new(
+            ErrorKind::OverlappingStrata,
+            format!(
+                "the entity {entity} matches two strata, \"{first}\" and \"{second}\"; make the strata's conditions exclusive"
+            ),
+            format!(
+                "检查对象 {entity_zh} 同时符合“{first}”和“{second}”两个分层；请修改分层条件，使每个检查对象只属于一个分层"
+            ),
+        )
+    })
 }
 
 impl EntitySource for EntityDirectory {
@@ -96,9 +84,7 @@ impl EntitySource for EntityDirectory {
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); task.strata.len()];
         let mut unstratified = 0u64;
         for (i, e) in self.entities().iter().enumerate() {
-            let found = stratum_of(task, &|key| e.attribute(key).map(str::to_string), &|| {
-                format!("{} ({}, row {})", e.id, e.name, e.row)
-            })?;
+            let found = stratum_of(task, e)?;
             match found {
                 Some(s) => members[s].push(i as u32),
                 None => unstratified += 1,

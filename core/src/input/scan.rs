@@ -12,17 +12,18 @@
 //! or reports every problem with its row and column. Its results are the
 //! ordinary loader's, byte for byte: the property tests compare the two.
 
-use crate::input::directory::{
-    code_problem, entity_role, looks_scientific, CodeCheck, Entity, LoadOptions,
-};
+use crate::input::directory::{CodeCheck, Entity, LoadOptions};
 use crate::input::population::{EntitySource, Strata};
-use crate::input::table::TextEncoding;
-use crate::spec::hash::Digest32;
-use crate::spec::headers::EntityColumn;
+use crate::input::table::{search_header, HeaderSearch, TextEncoding};
+use crate::spec::hash::{Digest32, Tagged};
+use crate::spec::layout::{entity_roles, names_entity_id, EntityLayout, KeyValue};
+use crate::spec::leaves::{directory_digest_with, entity_leaf, DirectoryKind};
+use crate::spec::task::only_match;
 use crate::spec::task::Task;
+use crate::spec::text::looks_scientific;
 use crate::spec::text::{normalize_into, normalize_text};
+use crate::spec::uscc::code_problem;
 use crate::{EntityDirectory, Error, ErrorKind, Result};
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -62,7 +63,9 @@ enum Rows<'a> {
 pub struct EntityIndex<'a> {
     rows: Rows<'a>,
     source: String,
-    layout: Layout,
+    /// Boxed: read only when drawn rows are read back, and it keeps
+    /// [`Directory`]'s two variants of a size.
+    layout: Box<Layout>,
     digest: Digest32,
     /// Sorted: `packed id << 34 | row index` — canonical order.
     order: Vec<u128>,
@@ -74,31 +77,20 @@ pub struct EntityIndex<'a> {
     task_digest: Digest32,
 }
 
-/// How to read one data row: the column roles of the header.
+/// How to read one data row: the separator, the header's width and the
+/// column roles SPEC §3.1 gives it.
 #[derive(Clone)]
 struct Layout {
     delimiter: u8,
     columns: usize,
-    id: Option<usize>,
-    legacy: Option<usize>,
-    name: usize,
-    /// The directory's attribute keys in canonical order (SPEC §3.1), each
-    /// with where its value comes from.
-    keys: Vec<(Arc<str>, Value)>,
+    entity: EntityLayout,
 }
 
-/// Where an attribute value comes from.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Value {
-    Column(usize),
-    /// The 注册号 kept beside a 统一社会信用代码 (SPEC §3.1).
-    Legacy,
-}
-
-/// A condition of a stratum, resolved against the layout.
-struct Condition {
+/// A condition of a stratum (SPEC §5.1), with the place of its attribute
+/// in the layout resolved once.
+struct Compiled<'t> {
     target: Target,
-    values: Vec<Vec<u8>>,
+    rule: &'t crate::spec::task::Condition,
 }
 
 #[derive(Clone, Copy)]
@@ -417,7 +409,7 @@ fn scan_part(
     buf: &[u8],
     base: u64,
     layout: &Layout,
-    conditions: &[Vec<Condition>],
+    conditions: &[Vec<Compiled<'_>>],
     codes: CodeCheck,
     part: &mut Part,
 ) -> std::result::Result<(), Declined> {
@@ -431,7 +423,8 @@ fn scan_part(
     // Per column, the raw text whose normal form `scratch` holds.
     let mut last_raw: Vec<Vec<u8>> = vec![Vec::new(); layout.columns];
     let mut resolved: Vec<Cell> = Vec::with_capacity(layout.columns);
-    let mut leaf: Vec<u8> = Vec::with_capacity(512);
+    let mut leaf_buf: Vec<u8> = Vec::with_capacity(512);
+    let ids = layout.entity.ids;
     // Validated here, on this part's thread, rather than for the whole block.
     let Ok(sbuf) = simdutf8::basic::from_utf8(buf) else {
         return Err(Declined);
@@ -503,7 +496,7 @@ fn scan_part(
             }
         };
         if !plain {
-            for c in [layout.id, layout.legacy, Some(layout.name)]
+            for c in [ids.primary, ids.legacy, Some(layout.entity.name)]
                 .into_iter()
                 .flatten()
             {
@@ -512,7 +505,7 @@ fn scan_part(
                 }
             }
         }
-        for c in [layout.id, layout.legacy].into_iter().flatten() {
+        for c in [ids.primary, ids.legacy].into_iter().flatten() {
             let t = text(c);
             // A code in scientific notation holds `E` and a digit after it.
             if memchr::memchr2(b'E', b'e', t).is_some()
@@ -521,13 +514,10 @@ fn scan_part(
                 return Err(Declined);
             }
         }
-        let primary = layout.id.map_or(&b""[..], |c| text(c));
-        let legacy = layout.legacy.map_or(&b""[..], |c| text(c));
-        let id_raw = if !primary.is_empty() || layout.legacy.is_none() {
-            primary
-        } else {
-            legacy
-        };
+        let primary = ids.primary.map_or(&b""[..], |c| text(c));
+        let id_raw = ids
+            .for_row(primary.is_empty())
+            .map_or(&b""[..], |c| text(c));
         let mut id = [0u8; MAX_PACKED_ID];
         if id_raw.is_empty() || id_raw.len() > MAX_PACKED_ID {
             return Err(Declined);
@@ -543,56 +533,44 @@ fn scan_part(
                 return Err(Declined);
             }
         }
-        let name = text(layout.name);
+        let name = text(layout.entity.name);
         if name.is_empty() {
             return Err(Declined);
         }
-        let legacy_attr = if layout.id.is_some() && layout.legacy.is_some() {
-            legacy
-        } else {
-            b""
-        };
-        // The leaf's input in one buffer, hashed in one call.
-        leaf.clear();
-        leaf.extend_from_slice(b"shuangsui/1/entity\0");
-        leaf.extend_from_slice(id);
-        leaf.push(0);
-        leaf.extend_from_slice(name);
-        leaf.push(0);
-        for (_, v) in &layout.keys {
+        // Only a layout with both id columns has the key `Legacy`.
+        let legacy = ids.legacy.map_or(&b""[..], |c| text(c));
+        let value = |v: &KeyValue| -> &[u8] {
             match v {
-                Value::Column(c) => leaf.extend_from_slice(text(*c)),
-                Value::Legacy => leaf.extend_from_slice(legacy_attr),
+                KeyValue::Column(c) => text(*c),
+                KeyValue::Legacy => legacy,
             }
-            leaf.push(0);
-        }
+        };
+        let leaf = entity_leaf(
+            &mut leaf_buf,
+            id,
+            name,
+            layout.entity.keys.iter().map(|(_, v)| value(v)),
+        );
         let value_of = |t: Target| -> &[u8] {
             match t {
                 Target::Id => id,
                 Target::Name => name,
-                Target::Key(k) => match layout.keys[k].1 {
-                    Value::Column(c) => text(c),
-                    Value::Legacy => legacy_attr,
-                },
+                Target::Key(k) => value(&layout.entity.keys[k].1),
                 Target::Absent => b"",
             }
         };
-        let mut stratum = NO_STRATUM;
-        for (s, conds) in conditions.iter().enumerate() {
-            let matches = conds.iter().all(|c| {
-                let v = value_of(c.target);
-                // An absent (empty) attribute never matches (SPEC §5.1).
-                !v.is_empty() && c.values.iter().any(|x| x.as_slice() == v)
-            });
-            if matches {
-                if stratum != NO_STRATUM {
-                    return Err(Declined);
-                }
-                stratum = s as u16;
-            }
-        }
+        // Two strata matching one entity: the loader names them.
+        let stratum = match only_match(
+            conditions
+                .iter()
+                .map(|conds| conds.iter().all(|c| c.rule.holds(value_of(c.target)))),
+        ) {
+            Ok(None) => NO_STRATUM,
+            Ok(Some(s)) => s as u16,
+            Err(_) => return Err(Declined),
+        };
         part.keys.push(packed << INDEX_BITS);
-        part.leaves.push(Sha256::digest(&leaf).into());
+        part.leaves.push(leaf);
         part.offsets.push(base + start as u64);
         part.strata.push(stratum);
     }
@@ -855,7 +833,8 @@ fn fill(reader: &mut (dyn Read + Send), buf: &mut Vec<u8>, want: usize) -> Resul
 }
 
 /// The header row and the data's start, if the fast path can read them:
-/// the first of the first 30 non-blank records holding an id header.
+/// the header the loader finds (SPEC §3.0), or `Declined` when there is
+/// none (the loader then reports the missing column).
 fn find_header(
     buf: &[u8],
     delimiter: u8,
@@ -864,31 +843,25 @@ fn find_header(
     let mut fields = Vec::new();
     let mut unquoted = Vec::new();
     let mut pos = 0;
-    let mut seen = 0;
-    while pos < buf.len() && seen < 30 {
-        let next = split_record(buf, pos, delimiter, &mut fields, &mut unquoted)?;
-        let cells: Vec<String> = fields
+    let next = || -> std::result::Result<Option<(Vec<String>, usize)>, Declined> {
+        if pos >= buf.len() {
+            return Ok(None);
+        }
+        pos = split_record(buf, pos, delimiter, &mut fields, &mut unquoted)?;
+        let cells = fields
             .iter()
             .map(|&(a, b, q)| {
                 let bytes = if q { &unquoted[a][..] } else { &buf[a..b] };
                 String::from_utf8(bytes.to_vec()).map_err(|_| Declined)
             })
             .collect::<std::result::Result<_, _>>()?;
-        pos = next;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        seen += 1;
-        if cells.iter().any(|c| {
-            matches!(
-                entity_role(&options.columns, c),
-                EntityColumn::Id | EntityColumn::LegacyId
-            )
-        }) {
-            return Ok((cells, pos));
-        }
+        Ok(Some((cells, pos)))
+    };
+    let is_header = |cells: &[String]| names_entity_id(&options.columns, cells);
+    match search_header(next, |(cells, _)| &cells[..], &is_header)? {
+        HeaderSearch::Found(found) => Ok(found),
+        HeaderSearch::NotFound(_) => Err(Declined),
     }
-    Err(Declined)
 }
 
 /// The column roles of a header, as the ordinary loader assigns them.
@@ -901,82 +874,33 @@ fn layout(
     if headers.len() > crate::input::table::MAX_CELLS_PER_ROW {
         return Err(Declined);
     }
-    let roles: Vec<EntityColumn> = headers
-        .iter()
-        .map(|h| entity_role(&options.columns, h))
-        .collect();
-    let one =
-        |want: &dyn Fn(&EntityColumn) -> bool| -> std::result::Result<Option<usize>, Declined> {
-            let mut found = None;
-            for (i, r) in roles.iter().enumerate() {
-                if want(r) {
-                    if found.is_some() {
-                        return Err(Declined);
-                    }
-                    found = Some(i);
-                }
-            }
-            Ok(found)
-        };
-    let id = one(&|r| *r == EntityColumn::Id)?;
-    let legacy = one(&|r| *r == EntityColumn::LegacyId)?;
-    let name = one(&|r| *r == EntityColumn::Name)?.ok_or(Declined)?;
-    if id.is_none() && legacy.is_none() {
-        return Err(Declined);
-    }
-    let mut attributes: Vec<(usize, Arc<str>)> = Vec::new();
-    // A set, not a search of the list: a file may have 100,000 columns.
-    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for (i, r) in roles.iter().enumerate() {
-        if let EntityColumn::Attribute(k) = r {
-            if k.is_empty() {
-                continue;
-            }
-            if !seen.insert(k.as_str()) {
-                return Err(Declined);
-            }
-            attributes.push((i, Arc::from(k.as_str())));
-        }
-    }
-    let both = id.is_some() && legacy.is_some();
-    if both && attributes.iter().any(|(_, k)| k.as_ref() == "注册号") {
-        return Err(Declined);
-    }
-    let mut keys: Vec<(Arc<str>, Value)> = attributes
-        .iter()
-        .map(|(c, k)| (k.clone(), Value::Column(*c)))
-        .collect();
-    if both {
-        keys.push((Arc::from("注册号"), Value::Legacy));
-    }
-    keys.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let roles = entity_roles(&options.columns, headers);
     Ok(Layout {
         delimiter,
         columns: headers.len(),
-        id,
-        legacy,
-        name,
-        keys,
+        entity: EntityLayout::of(&roles).map_err(|_| Declined)?,
     })
 }
 
-fn resolve_conditions(task: &Task, layout: &Layout) -> Vec<Vec<Condition>> {
+/// The task's conditions against the layout's columns, resolved once.
+fn resolve_conditions<'t>(task: &'t Task, layout: &Layout) -> Vec<Vec<Compiled<'t>>> {
     task.strata
         .iter()
         .map(|s| {
             s.conditions
                 .iter()
-                .map(|c| Condition {
+                .map(|c| Compiled {
                     target: match c.attribute.as_str() {
                         "id" => Target::Id,
                         "name" => Target::Name,
                         key => layout
+                            .entity
                             .keys
                             .iter()
                             .position(|(k, _)| k.as_ref() == key)
                             .map_or(Target::Absent, Target::Key),
                     },
-                    values: c.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+                    rule: c,
                 })
                 .collect()
         })
@@ -1176,16 +1100,17 @@ impl<'a> EntityIndex<'a> {
         };
         let mut id = String::new();
         unpack(key, &mut id);
-        let name = cell(self.layout.name)?;
-        let legacy = match self.layout.legacy {
-            Some(c) if self.layout.id.is_some() => cell(c)?,
+        let entity = &self.layout.entity;
+        let name = cell(entity.name)?;
+        let legacy = match entity.ids.legacy {
+            Some(c) if entity.ids.both() => cell(c)?,
             _ => String::new(),
         };
         let mut attributes = Vec::new();
-        for ((k, v), _) in self.layout.keys.iter().zip(kept).filter(|(_, &kept)| kept) {
+        for ((k, v), _) in entity.keys.iter().zip(kept).filter(|(_, &kept)| kept) {
             let value = match v {
-                Value::Column(c) => cell(*c)?,
-                Value::Legacy => legacy.clone(),
+                KeyValue::Column(c) => cell(*c)?,
+                KeyValue::Legacy => legacy.clone(),
             };
             if !value.is_empty() {
                 attributes.push((k.clone(), value));
@@ -1214,7 +1139,7 @@ impl Scanned {
         EntityIndex {
             rows,
             source: source.to_string(),
-            layout: self.layout,
+            layout: Box::new(self.layout),
             digest: self.digest,
             order: self.order,
             offsets: self.offsets,
@@ -1260,7 +1185,7 @@ fn scan(
     }
     let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
     let mut eof = fill(reader, &mut buf, block)?;
-    if buf.starts_with(b"PK\x03\x04") || buf.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if crate::input::table::is_workbook(&buf) {
         return Ok(None);
     }
     let mut file_offset: u64 = 0;
@@ -1364,18 +1289,12 @@ fn scan(
     {
         return Ok(None);
     }
-    let tag = b"shuangsui/1/entities";
-    let mut h = Sha256::new();
-    h.update((tag.len() as u64).to_be_bytes());
-    h.update(tag);
-    h.update((layout.keys.len() as u64).to_be_bytes());
-    for (k, _) in &layout.keys {
-        h.update((k.len() as u64).to_be_bytes());
-        h.update(k.as_bytes());
-    }
-    h.update((order.len() as u64).to_be_bytes());
-    hash_leaves_in_order(&mut h, &order, &leaves);
-    let digest: Digest32 = h.finalize().into();
+    let digest = directory_digest_with(
+        DirectoryKind::Entities,
+        layout.entity.keys.iter().map(|(k, _)| &**k),
+        order.len(),
+        |h| hash_leaves_in_order(h, &order, &leaves),
+    );
     crate::timing::mark("scan: digest");
     drop(leaves);
     Ok(Some(Scanned {
@@ -1391,7 +1310,7 @@ fn scan(
 /// order, so each is a random access into hundreds of megabytes; asking for
 /// the ones a little ahead early lets the memory fetch them in parallel
 /// (without it, this loop waits on memory for most of its time).
-fn hash_leaves_in_order(h: &mut Sha256, order: &[u128], leaves: &[Digest32]) {
+fn hash_leaves_in_order(h: &mut Tagged, order: &[u128], leaves: &[Digest32]) {
     const AHEAD: usize = 64;
     /// Leaves per batch handed from the gathering thread to the hashing one.
     const BATCH: usize = 32 * 1024;
@@ -1562,7 +1481,13 @@ impl EntitySource for EntityIndex<'_> {
 
     fn entities_at(&self, positions: &[u32], keep: &dyn Fn(&str) -> bool) -> Result<Vec<Entity>> {
         // The attribute keys to read back, by their place in the layout.
-        let kept: Vec<bool> = self.layout.keys.iter().map(|(k, _)| keep(k)).collect();
+        let kept: Vec<bool> = self
+            .layout
+            .entity
+            .keys
+            .iter()
+            .map(|(k, _)| keep(k))
+            .collect();
         let mask = (1u128 << INDEX_BITS) - 1;
         // Read in file order, answer in the order asked.
         let mut wanted: Vec<(u64, usize)> = positions

@@ -9,6 +9,7 @@
 //! the header row. CSV is streamed row by row into a reused buffer, so a
 //! 10-million-row file is never held as cells in memory.
 
+use crate::spec::layout::HEADER_SEARCH_ROWS;
 use crate::{Error, ErrorKind, Location, Result};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -100,9 +101,6 @@ pub struct Table<'a> {
     numeric: Vec<bool>,
 }
 
-/// How many rows at the top of a file are searched for the header row.
-const HEADER_SEARCH_ROWS: usize = 30;
-
 fn at(source: &str, row: Option<u64>, column: Option<String>) -> Location {
     Location {
         file: Some(source.to_string()),
@@ -120,8 +118,49 @@ pub(crate) fn empty_file(source: &str) -> Error {
     .at(at(source, None, None))
 }
 
-fn is_blank(cells: &[String]) -> bool {
+/// Whether a row is blank (SPEC §3.0: all its cells empty or whitespace),
+/// so that it is skipped.
+pub(crate) fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// Whether a file's first bytes are an Excel workbook's: a zip archive
+/// (`.xlsx`) or a compound file (`.xls`). Anything else is read as CSV.
+pub(crate) fn is_workbook(first: &[u8]) -> bool {
+    first.starts_with(b"PK\x03\x04") || first.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// What the search for the header row found (SPEC §3.0).
+pub(crate) enum HeaderSearch<R> {
+    /// The header row (the rows above it are titles and notes, dropped).
+    Found(R),
+    /// No row of the search window names the id column: the non-blank rows
+    /// read, in order (none when the table has no rows).
+    NotFound(Vec<R>),
+}
+
+/// SPEC §3.0: the header row is the first of the first
+/// [`HEADER_SEARCH_ROWS`] non-blank rows for which `is_header` holds.
+/// `next` reads the next row (`None` at the end) and `cells` gives a row's
+/// cells; blank rows are skipped and do not count. The loader and the fast
+/// scan each read rows their own way and search them with this.
+pub(crate) fn search_header<R, E>(
+    mut next: impl FnMut() -> std::result::Result<Option<R>, E>,
+    cells: impl Fn(&R) -> &[String],
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> std::result::Result<HeaderSearch<R>, E> {
+    let mut seen = Vec::new();
+    while seen.len() < HEADER_SEARCH_ROWS {
+        let Some(row) = next()? else { break };
+        if is_blank(cells(&row)) {
+            continue;
+        }
+        if is_header(cells(&row)) {
+            return Ok(HeaderSearch::Found(row));
+        }
+        seen.push(row);
+    }
+    Ok(HeaderSearch::NotFound(seen))
 }
 
 impl<'a> Table<'a> {
@@ -169,9 +208,7 @@ impl<'a> Table<'a> {
                 )
                 .at(at(source, None, None))
             })?;
-        let is_zip = peek.starts_with(b"PK\x03\x04");
-        let is_ole = peek.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-        if is_zip || is_ole {
+        if is_workbook(&peek) {
             let mut all = peek;
             reader.read_to_end(&mut all).map_err(|e| {
                 Error::new(
@@ -350,19 +387,13 @@ impl<'a> Table<'a> {
     }
 
     fn find_header(&mut self, is_header: &dyn Fn(&[String]) -> bool) -> Result<()> {
-        let mut seen = Vec::new();
-        while seen.len() < HEADER_SEARCH_ROWS {
-            match self.next_raw()? {
-                None => break,
-                Some(r) => {
-                    if is_header(&r.cells) {
-                        self.headers = r.cells;
-                        return Ok(());
-                    }
-                    seen.push(r);
-                }
+        let seen = match search_header(|| self.next_raw(), |r| &r.cells[..], is_header)? {
+            HeaderSearch::Found(r) => {
+                self.headers = r.cells;
+                return Ok(());
             }
-        }
+            HeaderSearch::NotFound(seen) => seen,
+        };
         if seen.is_empty() {
             return Err(empty_file(&self.source));
         }

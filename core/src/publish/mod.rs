@@ -8,6 +8,7 @@
 //! seed, the digests, the draw key) comes from the record itself.
 
 mod command;
+pub(crate) mod csv;
 pub mod xlsx;
 
 pub use command::{ReadingFlags, VerifyCommand};
@@ -16,42 +17,6 @@ use crate::record::{DrawRecord, Drawn, Role};
 use crate::spec::seed::SeedKind;
 use std::borrow::Cow;
 use std::fmt::Write as _;
-
-/// Writes one CSV cell: quoted when it holds a comma, a quote or a line
-/// break; prefixed with `'` when a spreadsheet would take it for a formula
-/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return), so that
-/// a hostile entity name cannot run anything in Excel (CSV injection).
-fn csv_cell(out: &mut String, value: &str) {
-    let guard = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    // ASCII bytes never occur inside a multi-byte character: a byte search
-    // is exact, and much faster than a search by character.
-    let has_quote = value.bytes().any(|b| b == b'"');
-    let quote = guard || has_quote || value.bytes().any(|b| matches!(b, b',' | b'\n' | b'\r'));
-    if quote {
-        out.push('"');
-    }
-    if guard {
-        out.push('\'');
-    }
-    if has_quote {
-        out.push_str(&value.replace('"', "\"\""));
-    } else {
-        out.push_str(value);
-    }
-    if quote {
-        out.push('"');
-    }
-}
-
-fn csv_row(out: &mut String, cells: &[&str]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_cell(out, c);
-    }
-    out.push_str("\r\n");
-}
 
 fn stratum_name<'a>(record: &'a DrawRecord, d: &Drawn) -> Cow<'a, str> {
     record.strata.get(d.stratum as usize).map_or_else(
@@ -99,7 +64,7 @@ pub fn result_csv(record: &DrawRecord) -> String {
 pub fn exclusions_csv<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::from("统一社会信用代码\n");
     for id in ids {
-        csv_cell(&mut out, id);
+        csv::cell(&mut out, id);
         out.push('\n');
     }
     out
@@ -135,11 +100,10 @@ fn result_csv_with(
     spill: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     out.push('\u{feff}');
-    csv_row(out, &RESULT_COLUMNS);
+    csv::row(out, RESULT_COLUMNS);
     for (n, d) in record.draws.iter().enumerate() {
         let row = result_row(record, n, d);
-        let cells: [&str; 12] = std::array::from_fn(|i| &*row[i]);
-        csv_row(out, &cells);
+        csv::row(out, &row);
         spill(out)?;
     }
     Ok(())

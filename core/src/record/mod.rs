@@ -3,13 +3,12 @@
 
 pub(crate) mod verify;
 
-use crate::spec::hash::{hex, tagged};
+use crate::spec::hash::{hex, tagged, Tagged};
 use crate::spec::seed::{SeedForm, SeedSource};
 use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// The protocol version of new draws (SPEC §6.2–§13).
 pub const PROTOCOL: &str = "shuangsui-draw/2";
@@ -339,26 +338,22 @@ impl DrawsJson {
 fn record_digest(
     before: &str,
     draws_len: usize,
-    feed: impl FnOnce(&mut Sha256),
+    feed: impl FnOnce(&mut Tagged),
     after: &str,
 ) -> String {
-    let tag = b"shuangsui/1/record";
-    let mut h = Sha256::new();
-    h.update((tag.len() as u64).to_be_bytes());
-    h.update(tag);
-    let len = before.len() + draws_len + after.len();
-    h.update((len as u64).to_be_bytes());
+    let mut h = Tagged::new("shuangsui/1/record");
+    h.field_header(before.len() + draws_len + after.len());
     h.update(before.as_bytes());
     feed(&mut h);
     h.update(after.as_bytes());
-    hex(&h.finalize())
+    hex(&h.finish())
 }
 
 /// Hashes the draws' canonical JSON array without holding it: written a
 /// batch at a time and hashed batch by batch (where there are two cores,
 /// the next batch is written while this one is hashed). At provincial scale
 /// the array is a hundred megabytes.
-fn hash_draws(h: &mut Sha256, draws: &[Drawn]) {
+fn hash_draws(h: &mut Tagged, draws: &[Drawn]) {
     const BATCH: usize = 16 * 1024;
     let write = |batch: &[Drawn], out: &mut Vec<u8>| {
         out.clear();
@@ -523,7 +518,7 @@ impl DrawRecord {
         let (before, after) = record.canonical_head();
         // The elements, without the array's brackets.
         let json = &lean.draws.json;
-        let feed = |h: &mut Sha256| {
+        let feed = |h: &mut Tagged| {
             h.update(b"[");
             h.update(json);
             h.update(b"]");

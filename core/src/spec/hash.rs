@@ -6,18 +6,46 @@ use sha2::{Digest, Sha256};
 /// A SHA-256 digest.
 pub type Digest32 = [u8; 32];
 
-/// `H(tag, f1, …, fn) = SHA256(lp(tag) ‖ lp(f1) ‖ … ‖ lp(fn))` (SPEC §1).
+/// `H(tag, f1, …, fn) = SHA256(lp(tag) ‖ lp(f1) ‖ … ‖ lp(fn))` (SPEC §1),
+/// and the digests of §3.4, §4 and §11 that frame counts and streamed
+/// fields the same way. This is the only place that writes a length prefix
+/// or a count: every hashed frame of the protocol is built with it.
 pub(crate) struct Tagged(Sha256);
 
 impl Tagged {
+    /// Starts a hash with `lp(tag)`.
     pub(crate) fn new(tag: &str) -> Tagged {
         let mut t = Tagged(Sha256::new());
         t.field(tag.as_bytes());
         t
     }
 
+    /// Appends `lp(bytes)`.
     pub(crate) fn field(&mut self, bytes: &[u8]) -> &mut Tagged {
-        self.0.update((bytes.len() as u64).to_be_bytes());
+        self.field_header(bytes.len());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Appends `u64be(n)`: the count before a list (SPEC §3.4, §4).
+    pub(crate) fn count(&mut self, n: usize) -> &mut Tagged {
+        self.0.update((n as u64).to_be_bytes());
+        self
+    }
+
+    /// Appends the length prefix of a field of `len` bytes whose bytes
+    /// follow through [`Tagged::update`] in parts (a field too large to
+    /// hold, such as a provincial record's canonical JSON). The parts must
+    /// add up to `len` bytes.
+    pub(crate) fn field_header(&mut self, len: usize) -> &mut Tagged {
+        self.0.update((len as u64).to_be_bytes());
+        self
+    }
+
+    /// Appends bytes without framing: a part of a field begun with
+    /// [`Tagged::field_header`], or a digest of fixed size (the leaves of
+    /// SPEC §3.4).
+    pub(crate) fn update(&mut self, bytes: &[u8]) -> &mut Tagged {
         self.0.update(bytes);
         self
     }

@@ -5,6 +5,8 @@
 
 pub(crate) mod hash;
 pub(crate) mod headers;
+pub(crate) mod layout;
+pub(crate) mod leaves;
 pub(crate) mod seed;
 pub(crate) mod task;
 pub(crate) mod task_form;

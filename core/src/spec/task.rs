@@ -27,6 +27,35 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
+impl Condition {
+    /// SPEC §5.1: whether an entity whose value for this condition's
+    /// attribute is `value` (the empty text when it has none; the id and
+    /// the name for `id` and `name`) meets the condition: the value is one
+    /// of those listed. An entity without the attribute never does.
+    pub(crate) fn holds(&self, value: &[u8]) -> bool {
+        !value.is_empty() && self.values.iter().any(|v| v.as_bytes() == value)
+    }
+}
+
+/// SPEC §5.1: the stratum of an entity, from whether it matches each of the
+/// task's strata in order (all of that stratum's conditions hold): `None`
+/// when it matches none, `Err` with the first two when it matches more than
+/// one (`OverlappingStrata`).
+pub(crate) fn only_match(
+    matches: impl IntoIterator<Item = bool>,
+) -> std::result::Result<Option<usize>, (usize, usize)> {
+    let mut found = None;
+    for (s, m) in matches.into_iter().enumerate() {
+        if m {
+            if let Some(first) = found {
+                return Err((first, s));
+            }
+            found = Some(s);
+        }
+    }
+    Ok(found)
+}
+
 /// A stratum (分层): a filter on entity attributes and a quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

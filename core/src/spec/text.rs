@@ -121,19 +121,14 @@ pub(crate) fn quote_short(s: &str) -> String {
 /// # Errors
 /// `InvalidId` when the id is empty or has other characters.
 pub fn normalize_entity_id(s: &str) -> Result<String> {
-    let t = normalize_text(s)
-        .map_err(|e| e.with_kind(ErrorKind::InvalidId))?
-        .to_ascii_uppercase();
-    if t.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidId,
+    let t = normalized_id(
+        s,
+        ("id (统一社会信用代码)", "代码"),
+        (
             "the id (统一社会信用代码) is empty; every entity needs its code",
             "统一社会信用代码为空；每个检查对象都需要填写代码",
-        ));
-    }
-    if crate::input::directory::looks_scientific(&t) {
-        return Err(scientific(&t, "id (统一社会信用代码)", "代码"));
-    }
+        ),
+    )?;
     if let Some(bad) = t.chars().find(|c| !c.is_ascii_alphanumeric()) {
         let t = quote_short(&t);
         return Err(Error::new(
@@ -153,18 +148,64 @@ pub fn normalize_entity_id(s: &str) -> Result<String> {
 /// # Errors
 /// `InvalidId` when the id is empty or holds control characters.
 pub fn normalize_inspector_id(s: &str) -> Result<String> {
+    normalized_id(
+        s,
+        ("certificate number (执法证号)", "执法证号"),
+        (
+            "the certificate number (执法证号) is empty; every inspector needs one",
+            "执法证号为空；每名检查人员都需要填写执法证号",
+        ),
+    )
+}
+
+/// Whether a text is a number in scientific notation, the way Excel and
+/// WPS write a long code they took for a number (`9.14403E+17`, `1E-05`):
+/// SPEC §3.0. On the normalized text (§2, so `９．１Ｅ＋１７` counts too):
+/// ASCII digits, then either a `.`, optional digits, `E` or `e` and an
+/// optional sign, or `E`/`e` and a sign; then ASCII digits — the whole
+/// text. Without a point or a sign (`12E345`) it may be a real id, and
+/// Excel never writes a number so, so it is left to the id rules.
+pub(crate) fn looks_scientific(v: &str) -> bool {
+    let Ok(t) = normalize_text(v) else {
+        return false;
+    };
+    let b = t.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mantissa = digits(0);
+    if mantissa == 0 {
+        return false;
+    }
+    let mut i = mantissa;
+    let point = b.get(i) == Some(&b'.');
+    if point {
+        i += 1;
+        i += digits(i);
+    }
+    if !matches!(b.get(i), Some(b'E' | b'e')) {
+        return false;
+    }
+    i += 1;
+    let sign = matches!(b.get(i), Some(b'+' | b'-'));
+    if sign {
+        i += 1;
+    }
+    let exponent = digits(i);
+    (point || sign) && exponent > 0 && i + exponent == b.len()
+}
+
+/// What every id shares (SPEC §3.1, §3.2): normalized text (§2) with
+/// ASCII letters upper-cased, not empty, and not a number in scientific
+/// notation (§3.0). `what` names the id and `empty` is the message for an
+/// empty one, each in English and Chinese.
+fn normalized_id(s: &str, what: (&str, &str), empty: (&str, &str)) -> Result<String> {
     let t = normalize_text(s)
         .map_err(|e| e.with_kind(ErrorKind::InvalidId))?
         .to_ascii_uppercase();
     if t.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidId,
-            "the certificate number (执法证号) is empty; every inspector needs one",
-            "执法证号为空；每名检查人员都需要填写执法证号",
-        ));
+        return Err(Error::new(ErrorKind::InvalidId, empty.0, empty.1));
     }
-    if crate::input::directory::looks_scientific(&t) {
-        return Err(scientific(&t, "certificate number (执法证号)", "执法证号"));
+    if looks_scientific(&t) {
+        return Err(scientific(&t, what.0, what.1));
     }
     Ok(t)
 }
@@ -202,6 +243,25 @@ pub(crate) fn header_match_key(header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scientific_notation_is_recognized() {
+        assert!(looks_scientific("9.14403E+17"));
+        assert!(looks_scientific("9.14403e17"));
+        assert!(looks_scientific("1E-5"));
+        assert!(looks_scientific("1E-05"));
+        assert!(looks_scientific("1.E+5"));
+        assert!(looks_scientific(" ９．１４４０３Ｅ＋１７ "));
+        assert!(looks_scientific("９Ｅ＋１７"));
+        // Without a point or a sign it may be a real id.
+        assert!(!looks_scientific("1E5"));
+        assert!(!looks_scientific("９Ｅ１７"));
+        assert!(!looks_scientific("91440300MA5EXXXX1E"));
+        assert!(!looks_scientific("E+17"));
+        assert!(!looks_scientific("1E+"));
+        assert!(!looks_scientific(".5E+3"));
+        assert!(!looks_scientific("1E+5X"));
+    }
 
     #[test]
     fn long_values_are_quoted_by_their_start() {
@@ -273,6 +333,7 @@ mod tests {
             "2027-06-30-",
             "2028-06/30",
             "2028/06-30",
+            "2026-10/08",
             "2030月12年31日",
             "2030年12月31",
             "2030年12-31日",
@@ -287,6 +348,8 @@ mod tests {
                 ErrorKind::InvalidDate,
                 "{s}"
             );
+            // One grammar (SPEC §3.2): the calendar refuses it too.
+            assert!(crate::calendar::Date::parse(s).is_err(), "{s}");
         }
         assert_eq!(canonical_date("2028-02-29").unwrap(), "2028-02-29");
         assert_eq!(canonical_date("2000-02-29").unwrap(), "2000-02-29");

@@ -198,6 +198,39 @@ pub fn complete(first16: &[u8]) -> Option<[u8; 18]> {
     Some(code)
 }
 
+/// Checks an entity id against GB 32100-2015 (18 characters) or the legacy
+/// 15-digit 注册号; the problem in words, if any.
+pub(crate) fn code_problem(id: &str) -> Option<(String, String)> {
+    if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let shown = crate::spec::text::quote_short(id);
+    if id.len() != 18 {
+        return Some((
+            format!("\"{shown}\" has {} characters: it is neither an 18-character 统一社会信用代码 nor a 15-digit 注册号; check it against the business licence", id.len()),
+            format!("“{shown}”共 {} 位，既不是 18 位统一社会信用代码，也不是 15 位注册号；请对照营业执照核对", id.len()),
+        ));
+    }
+    match validate(id) {
+        Ok(()) => None,
+        Err(UsccProblem::Character) | Err(UsccProblem::Length) => Some((
+            format!("\"{shown}\" contains a letter that codes never use (I, O, S, V, Z); check it against the business licence"),
+            format!("“{shown}”含有代码中不使用的字母（I、O、S、V、Z）；请对照营业执照核对"),
+        )),
+        Err(UsccProblem::OrgCheck) => Some((
+            format!("\"{shown}\": the check character of the embedded organisation code (17th character, GB 11714) is wrong; a character was probably mistyped"),
+            format!("“{shown}”：第 17 位（组织机构代码校验码，GB 11714）不正确，可能有字符录入错误"),
+        )),
+        Err(UsccProblem::Check) => {
+            let expected = uscc_check(&id.as_bytes()[..17]).map(|c| c as char).unwrap_or('?');
+            Some((
+                format!("\"{shown}\": the check character (18th, GB 32100) should be {expected}; a character was probably mistyped"),
+                format!("“{shown}”：第 18 位校验码应为 {expected}，可能有字符录入错误"),
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +327,15 @@ mod tests {
         assert!(is_valid(code), "{code}");
         assert_eq!(complete(b"91652302MA77Q8X"), None);
         assert_eq!(complete(b"91652302MA77Q8XI"), None);
+    }
+    #[test]
+    fn codes_are_checked() {
+        assert_eq!(code_problem("91350100M000100Y43"), None);
+        assert_eq!(code_problem("652302000123456"), None);
+        assert!(code_problem("91350100M000100Y44")
+            .unwrap()
+            .0
+            .contains("should be 3"));
+        assert!(code_problem("A1").unwrap().0.contains("2 characters"));
     }
 }
