@@ -105,12 +105,15 @@ pub use input::open::{
 };
 pub use input::population::{EntitySource, Strata};
 pub use input::scan::{Directory, EntityIndex};
-pub use input::table::{CsvRows, ReadOptions, RowSource, Table, TextEncoding};
-pub use publish::*;
+pub use input::table::{ReadOptions, RowSource, Table, TextEncoding};
+pub use publish::{
+    announcement_html, exclusions_csv, notice_html, result_csv, result_table, write_notice_html,
+    write_result_csv, ReadingFlags, VerifyCommand, RESULT_COLUMNS,
+};
 pub use record::verify::{
     announcement_difference, assurance, conclude, self_check, trust_statement_zh, verify,
-    verify_inputs, verify_read, verify_record, Assurance, Difference, Line, SelfCheck,
-    Verification, Verified, VerifyInputs,
+    verify_inputs, verify_read, Assurance, Difference, Line, SelfCheck, Verification, Verified,
+    VerifyInputs,
 };
 pub use record::{
     canonical_json, AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef,

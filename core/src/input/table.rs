@@ -504,42 +504,6 @@ impl RowSource for Table<'_> {
     }
 }
 
-/// A CSV table streamed from a reader, the header being the first non-empty
-/// row. Kept for callers that stream plain CSV; [`Table`] does everything
-/// this does and more.
-pub struct CsvRows<R> {
-    table: Table<'static>,
-    _reader: std::marker::PhantomData<R>,
-}
-
-impl<R: Read + 'static> CsvRows<R> {
-    /// Opens CSV (UTF-8 or GBK, detected) from a reader.
-    ///
-    /// # Errors
-    /// As [`Table::from_reader`].
-    pub fn new(reader: R, source: &str) -> Result<Self> {
-        Ok(CsvRows {
-            table: Table::from_reader(reader, source, &ReadOptions::default(), &|_| true)?,
-            _reader: std::marker::PhantomData,
-        })
-    }
-}
-
-impl<R> RowSource for CsvRows<R> {
-    fn source(&self) -> &str {
-        self.table.source()
-    }
-    fn headers(&self) -> &[String] {
-        self.table.headers()
-    }
-    fn next_row(&mut self, row: &mut Vec<String>) -> Result<Option<u64>> {
-        self.table.next_row(row)
-    }
-    fn cell_is_number(&self, col: usize) -> bool {
-        self.table.cell_is_number(col)
-    }
-}
-
 /// A decoding error of [`Utf8Checked`], [`AutoText`] or
 /// [`Gb18030Reader`], carried inside the [`std::io::Error`] their `Read`
 /// returns, so that the table reader hands it on with both languages.

@@ -1,6 +1,8 @@
 //! The documents a draw publishes: the record (抽取记录, SPEC.md §11) and the
 //! announcement (抽查公告, §12), with canonical JSON (§1) and their digests.
 
+#[cfg(test)]
+mod reading_tests;
 pub(crate) mod verify;
 
 use crate::spec::hash::{hex, tagged, Tagged};
@@ -478,7 +480,7 @@ impl DrawRecord {
     /// it while the record, a hundred megabytes at provincial scale, is
     /// read beside. A hint only: `None` when the text does not start that
     /// way, and the caller checks it against the record once read.
-    pub fn task_ahead(text: &str) -> Option<Task> {
+    pub(crate) fn task_ahead(text: &str) -> Option<Task> {
         let rest = [PROTOCOL, PROTOCOL_V1].iter().find_map(|p| {
             text.strip_prefix(format!("{{\n  \"protocol\": \"{p}\",\n  \"task\": ").as_str())
         })?;
@@ -495,7 +497,7 @@ impl DrawRecord {
     /// values). Returns the record with `draws` empty and the number of
     /// draws. `None` when the text is not a record whose content hashes to
     /// its `record_digest`: [`DrawRecord::from_json`] then says why.
-    pub fn read_without_draws(text: &str) -> Option<(DrawRecord, usize)> {
+    pub(crate) fn read_without_draws(text: &str) -> Option<(DrawRecord, usize)> {
         let lean: LeanRecord = serde_json::from_str(text).ok()?;
         let record = DrawRecord {
             protocol: lean.protocol,
@@ -577,8 +579,8 @@ impl DrawRecord {
 
     /// The generic canonical JSON (through a JSON tree), for the test that
     /// holds [`DrawRecord::canonical_json`] equal to it.
-    #[doc(hidden)]
-    pub fn canonical_json_generic(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn canonical_json_generic(&self) -> String {
         let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
             m.remove("record_digest");

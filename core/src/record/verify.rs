@@ -123,34 +123,7 @@ pub fn verify(
     verify_read(&record, entities, inspectors, exclusions)
 }
 
-/// As [`verify`], for a record already read (its digest is recomputed).
-///
-/// # Errors
-/// As [`verify`].
-pub fn verify_record(
-    record: &DrawRecord,
-    entities: &dyn EntitySource,
-    inspectors: &InspectorDirectory,
-    exclusions: &Exclusions,
-) -> Result<Verification> {
-    let computed = record.compute_digest();
-    if computed == record.record_digest {
-        verify_read(record, entities, inspectors, exclusions)
-    } else {
-        differs(d(
-            format!(
-                "the record was changed after it was made: its record_digest is {} but its content hashes to {computed}",
-                record.record_digest
-            ),
-            format!(
-                "抽取记录在生成后被改动过：其 record_digest 为 {}，而内容的摘要为 {computed}",
-                record.record_digest
-            ),
-        ))
-    }
-}
-
-/// As [`verify_record`], for a record read with [`DrawRecord::from_json`],
+/// As [`verify`], for a record read with [`DrawRecord::from_json`],
 /// which has already checked its digest (at provincial scale, hashing the
 /// record again costs half a second).
 ///
