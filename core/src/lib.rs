@@ -111,13 +111,12 @@ pub use publish::{
     write_result_csv, ReadingFlags, VerifyCommand, RESULT_COLUMNS,
 };
 pub use record::verify::{
-    announcement_difference, assurance, conclude, self_check, trust_statement_zh, verify,
-    verify_inputs, verify_read, Assurance, Difference, Line, SelfCheck, Verification, Verified,
-    VerifyInputs,
+    assurance, conclude, self_check, verify, verify_inputs, verify_read, Assurance, Difference,
+    Line, SelfCheck, Verification, Verified, VerifyInputs,
 };
 pub use record::{
-    canonical_json, AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef,
-    Protocol, Role, SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
+    AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Protocol, Role,
+    SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
 };
 pub use spec::hash::{hex, Digest32};
 pub use spec::seed::{

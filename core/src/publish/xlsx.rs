@@ -252,7 +252,10 @@ fn facts(record: &DrawRecord) -> Vec<Vec<String>> {
     ]);
     facts.push(vec!["抽取密钥".into(), record.draw_key.clone()]);
     facts.push(vec!["抽取记录摘要".into(), record.record_digest.clone()]);
-    for (i, p) in crate::trust_statement_zh(record).into_iter().enumerate() {
+    for (i, p) in crate::record::verify::trust_statement_zh(record)
+        .into_iter()
+        .enumerate()
+    {
         facts.push(vec![
             if i == 0 {
                 "可信度说明".into()

@@ -57,7 +57,7 @@ impl Protocol {
 
 /// Canonical JSON (SPEC §1): keys sorted by bytes, no whitespace, only `"`
 /// and `\` escaped in normalized text.
-pub fn canonical_json(v: &Value) -> String {
+pub(crate) fn canonical_json(v: &Value) -> String {
     // serde_json's `Map` is a BTreeMap (the `preserve_order` feature is not
     // enabled), so keys come out sorted by bytes; its compact writer adds no
     // whitespace and escapes exactly as SPEC §1 requires for normalized text.

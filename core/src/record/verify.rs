@@ -523,7 +523,7 @@ pub struct Assurance {
 
 /// SPEC §13.1 step 5: does this announcement belong to this record? The
 /// first difference, or `None`.
-pub fn announcement_difference(record: &DrawRecord, a: &Announcement) -> Option<Difference> {
+pub(crate) fn announcement_difference(record: &DrawRecord, a: &Announcement) -> Option<Difference> {
     let ad = &a.announcement_digest;
     match &record.announcement_digest {
         None => {
@@ -840,7 +840,7 @@ impl Assurance {
 /// own draw, in Chinese paragraphs (SPEC §13.2): whether it was announced,
 /// whether the seed's form was bound, the entropy, and what a reader must
 /// check by hand. Only what is true of this record is said.
-pub fn trust_statement_zh(record: &DrawRecord) -> Vec<String> {
+pub(crate) fn trust_statement_zh(record: &DrawRecord) -> Vec<String> {
     let a = assurance(record, true, None);
     let mut out = Vec::new();
     let v1 = record.version() == Protocol::V1;
