@@ -1,13 +1,35 @@
 //! # shuangsui — verifiable double-random inspection draws (双随机、一公开)
 //!
 //! The core library: every rule of the product lives here; the `shuangsui`
-//! command and the browser module are thin adapters over it.
+//! command and the browser module are thin adapters over it (they parse
+//! their input, make one call here, and show the result).
 //!
-//! - [`draw`]: draws market entities (检查对象) and inspector teams
-//!   (执法检查人员) from a published seed, exactly as SPEC.md specifies, and
-//!   verifies a published record.
-//! - [`calendar`]: the official working-day calendar (工作日) and publication
-//!   deadlines (公示期限).
+//! # Where each part of SPEC.md lives
+//!
+//! Each rule is written once; the folder says what kind of rule it is.
+//!
+//! | SPEC.md | rule | module |
+//! |---|---|---|
+//! | §1.2 | tagged hashing, every length prefix and count | `spec/hash.rs` |
+//! | §2, §3.2 dates | text, id and date normalization | `spec/text.rs` (dates: [`calendar::Date::parse`]) |
+//! | §3.3 | header aliases; the header row, id column and attribute keys of a table | `spec/headers.rs`, `spec/layout.rs` |
+//! | §3.1 codes | 统一社会信用代码 check characters | [`uscc`] |
+//! | §3.1, §3.2, §3.4, §4 | leaves, directory and exclusion digests | `spec/leaves.rs` |
+//! | §5 | the task, its file, its canonical form; the page's task form | `spec/task.rs`, `spec/task_toml.rs`, `spec/task_form.rs` |
+//! | §6 | seed kinds, forms, entering a seed, entropy | `spec/seed.rs` |
+//! | §3.0 | reading a table: CSV (UTF-8/GBK), .xlsx, .xls, limits | `input/table.rs`, `input/excel.rs` |
+//! | §3–§4 applied | directories and exclusion lists read whole; the compact scan of a provincial file; one `open_*` per kind of file that chooses between them and says why | `input/directory.rs`, `input/exclusions.rs`, `input/scan.rs`, `input/open.rs`, `input/problems.rs` |
+//! | §5.1 matching | which stratum an entity falls in | `spec/task.rs` (`Condition`), driven by `input/population.rs` and `input/scan.rs` |
+//! | §7–§10 | draw key, strata, tickets, selection, the team stream and rule | `draw/mod.rs`, `draw/teams.rs` (fast form of §10, tested against the plain one), `draw/prepare.rs` (inputs checked and committed once) |
+//! | §11, §12 | the record and the announcement, canonical JSON | `record/mod.rs` |
+//! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
+//! | §14 | errors | `error.rs` |
+//! | §16 | working days, deadlines, ledgers, month grids | [`calendar`] |
+//! | — | what is published: result table, notice, workbooks, CSV | `publish/` ([`xlsx`]) |
+//!
+//! The entry points: [`TaskFile::parse`], [`open_entities`] /
+//! [`open_inspectors`] / [`open_exclusions`], [`announce`], [`draw`],
+//! [`verify`] / [`verify_inputs`], [`notice_html`], and [`calendar`].
 //!
 //! # Example: announce, draw, verify
 //!

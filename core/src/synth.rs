@@ -581,7 +581,7 @@ pub fn write(
 /// A small synthetic directory as CSV text (for tests and the demo).
 ///
 /// # Errors
-/// As [`write`].
+/// As [`write()`].
 pub fn csv(kind: Kind, seed: &str, count: u64) -> Result<String> {
     let mut out = Vec::new();
     write(kind, seed, count, 1, &mut out, &mut |_| {})?;

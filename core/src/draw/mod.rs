@@ -28,7 +28,7 @@ use std::collections::HashSet;
 pub struct DrawInputs<'a> {
     /// The canonical task.
     pub task: &'a Task,
-    /// The entity directory: an [`EntityDirectory`], or an
+    /// The entity directory: an [`EntityDirectory`](crate::EntityDirectory), or an
     /// [`crate::EntityIndex`] of a large file.
     pub entities: &'a dyn EntitySource,
     /// The inspector directory.
