@@ -110,15 +110,7 @@ impl WorkingDayCalendar {
         let mut count = 0;
         let mut d = start;
         loop {
-            let next = d.succ();
-            if next == d {
-                return Err(Error::new(
-                    ErrorKind::InvalidDate,
-                    "the period runs past 9999-12-31",
-                    "期限超出了 9999-12-31",
-                ));
-            }
-            d = next;
+            d = next_day(d)?;
             let day = self.day(d)?;
             if day.is_working() {
                 count += 1;
@@ -170,15 +162,7 @@ impl WorkingDayCalendar {
                 break;
             }
             skipped.push(day);
-            let next = d.succ();
-            if next == d {
-                return Err(Error::new(
-                    ErrorKind::InvalidDate,
-                    "the period runs past 9999-12-31",
-                    "期限超出了 9999-12-31",
-                ));
-            }
-            d = next;
+            d = next_day(d)?;
         }
         Ok(Deadline {
             start,
@@ -295,4 +279,18 @@ impl WorkingDayCalendar {
         }
         Ok(d)
     }
+}
+
+/// The day after `d` in a period being counted; a period cannot run past
+/// the last date the calendar type holds.
+fn next_day(d: Date) -> Result<Date> {
+    let next = d.succ();
+    if next == d {
+        return Err(Error::new(
+            ErrorKind::InvalidDate,
+            "the period runs past 9999-12-31",
+            "期限超出了 9999-12-31",
+        ));
+    }
+    Ok(next)
 }
