@@ -32,6 +32,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("inspectors", inspectors),
     ("exclusions", exclusions),
     ("task", task),
+    ("task_form", task_form),
     ("seed", seed),
     ("record", record),
     ("announcement", announcement),
@@ -86,6 +87,18 @@ pub fn inspectors(data: &[u8]) {
 /// An exclusion list, in any format the loader reads.
 pub fn exclusions(data: &[u8]) {
     let _ = Exclusions::load(data, "exclusions.csv", &LoadOptions::default());
+}
+
+/// The page's task form (JSON): the task file written from it, read back,
+/// and the form's column mappings added to it.
+pub fn task_form(data: &[u8]) {
+    let Ok(form) = serde_json::from_slice::<crate::TaskForm>(data) else {
+        return;
+    };
+    if let Ok(text) = form.to_toml() {
+        let _ = TaskFile::parse(&text, "task.toml");
+        let _ = crate::with_columns(&text, "task.toml", &form.columns);
+    }
 }
 
 /// A task file (TOML); an accepted task is also written canonically.
