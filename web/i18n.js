@@ -294,6 +294,16 @@
     'as.published': '公告所载发布日期',
     'as.check': '须人工核对',
     'as.statement': '完整说明（纯文字，可复制到报告）',
+
+    // --- owner (zh) ---
+
+    // --- preflight (zh) ---
+
+    // --- day2 (zh) ---
+
+    // --- files (zh) ---
+
+    // --- layout (zh) ---
   };
 
   const en = {
@@ -588,6 +598,16 @@
     'as.published': 'Announced publication date',
     'as.check': 'To check by hand',
     'as.statement': 'The full statement (plain text, to copy into a report)',
+
+    // --- owner (en) ---
+
+    // --- preflight (en) ---
+
+    // --- day2 (en) ---
+
+    // --- files (en) ---
+
+    // --- layout (en) ---
   };
 
   const dicts = { zh, en };
