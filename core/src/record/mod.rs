@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 mod reading_tests;
+pub(crate) mod self_check;
 pub(crate) mod verify;
 
 use crate::spec::hash::{hex, tagged, Tagged};
@@ -672,6 +673,47 @@ impl DrawRecord {
             return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
         }
         Ok(r)
+    }
+}
+
+/// The element of the notice (notice.html) that carries the record: the
+/// notice is then all a company or a journalist needs (SPEC §13.3).
+pub const NOTICE_RECORD_OPEN: &str = "<script type=\"application/json\" id=\"shuangsui-record\">";
+
+/// The record's JSON text inside a published file: record.json as it is,
+/// or the record a notice (notice.html) carries. The record is not read
+/// here: [`DrawRecord::from_json`] reads what this returns (a notice
+/// writes `<` as `\u003c`, which JSON reads back as `<`).
+///
+/// # Errors
+/// `InvalidRecord` for a web page that carries no record (a notice made
+/// before notices carried one, or another page).
+pub fn record_json(text: &str) -> Result<&str> {
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with('<') {
+        return Ok(text);
+    }
+    let inner = text.find(NOTICE_RECORD_OPEN).and_then(|at| {
+        let body = &text[at + NOTICE_RECORD_OPEN.len()..];
+        body.find("</script>").map(|end| &body[..end])
+    });
+    inner.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidRecord,
+            "this is a web page without a draw record in it: drop the draw record (record.json), or the notice (notice.html) the draw wrote (a notice made by an earlier version carries no record)",
+            "这是一个网页文件，其中没有抽取记录：请放入抽取记录 record.json，或抽取时生成的结果公告 notice.html（较早版本生成的公告不含抽取记录）",
+        )
+    })
+}
+
+impl DrawRecord {
+    /// Reads a record from a published file: record.json, or the notice
+    /// that carries it ([`record_json`], then [`DrawRecord::from_json`]).
+    ///
+    /// # Errors
+    /// As [`record_json`] and [`DrawRecord::from_json`].
+    pub fn from_published(text: &str) -> Result<DrawRecord> {
+        DrawRecord::from_json(record_json(text)?)
     }
 }
 

@@ -1,13 +1,13 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
-//! the first difference in plain words; and the single-entity self-check.
+//! the first difference in plain words.
 
-use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, Prepared};
+use crate::draw::{all_exclusions, draw_with, Prepared};
 use crate::input::directory::InspectorDirectory;
 use crate::input::exclusions::Exclusions;
 use crate::input::open::ForTask;
 use crate::input::population::EntitySource;
 use crate::record::{AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, Protocol};
-use crate::spec::hash::{hex, parse_digest};
+use crate::spec::hash::hex;
 use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 use std::borrow::Cow;
@@ -425,68 +425,6 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
     None
 }
 
-/// A single entity's own check against a published record (SPEC §13).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelfCheck {
-    /// The stratum index checked.
-    pub stratum: u64,
-    /// The entity's ticket in that stratum, hex.
-    pub ticket: String,
-    /// The stratum's threshold, hex, if anything was drawn.
-    pub threshold: Option<String>,
-    /// Whether the ticket is at or below the threshold.
-    pub below_threshold: bool,
-    /// Whether the record lists the entity among the drawn.
-    pub listed: bool,
-}
-
-/// Computes an entity's ticket for stratum `stratum` of a record from its id
-/// alone and compares it with the threshold. With `stratum` = None every
-/// stratum is checked (an entity usually knows its own class, 信用风险等级,
-/// but need not).
-///
-/// # Errors
-/// `InvalidRecord` when the record's key is malformed or the stratum does
-/// not exist; `InvalidId` for a malformed id.
-pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result<Vec<SelfCheck>> {
-    let id = crate::spec::text::normalize_entity_id(id)?;
-    let key = parse_digest(&record.draw_key).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidRecord,
-            "the record's draw_key is not 64 hex digits",
-            "记录中的 draw_key 不是 64 位十六进制数",
-        )
-    })?;
-    let strata: Vec<u64> = match stratum {
-        Some(s) if (s as usize) < record.strata.len() => vec![s],
-        Some(s) => {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the record has no stratum {s}"),
-                format!("记录中没有分层 {s}"),
-            ))
-        }
-        None => (0..record.strata.len() as u64).collect(),
-    };
-    Ok(strata
-        .into_iter()
-        .map(|s| {
-            let t = hex(&ticket(&stratum_key(&key, s), &id));
-            let threshold = record.strata[s as usize].threshold.clone();
-            SelfCheck {
-                stratum: s,
-                below_threshold: threshold.as_deref().is_some_and(|th| t.as_str() <= th),
-                ticket: t,
-                threshold,
-                listed: record
-                    .draws
-                    .iter()
-                    .any(|d| d.stratum == s && d.entity.id == id),
-            }
-        })
-        .collect())
-}
-
 /// One line of the assurance statement, in English and Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Line {
@@ -696,7 +634,7 @@ pub fn assurance(
                 };
                 lines.push(Line {
                     en: format!("{}:{shown}{about}: its form was not announced, so the same public result could have been written in other ways, each giving another draw; check that this is the result and the only reading of it", s.kind.name()),
-                    zh: format!("{}:{shown}{about}：其形式未经事先公告，同一公开结果可以有多种写法、各得不同的抽取结果；请核对它确为公开结果，且只有这一种读法", s.kind.name()),
+                    zh: format!("{}“{shown}”{about}：其形式未经事先公告，同一公开结果可以有多种写法、各得不同的抽取结果；请核对它确为公开结果，且只有这一种读法", s.kind.zh()),
                 });
             }
         }
@@ -950,6 +888,18 @@ pub fn verify_inputs(inputs: VerifyInputs<'_, '_>) -> Result<Verified> {
         announcement,
     } = inputs;
     crate::timing::mark("  read the record's text");
+    // The notice carries the record: either file will do (SPEC §13.3).
+    let in_file = |e: Error| match record_name {
+        "" => e,
+        name => e.in_file(name),
+    };
+    let record = match record {
+        Cow::Borrowed(text) => Cow::Borrowed(crate::record::record_json(text).map_err(in_file)?),
+        Cow::Owned(text) => match crate::record::record_json(&text).map_err(in_file)? {
+            inner if inner.len() == text.len() => Cow::Owned(text),
+            inner => Cow::Owned(inner.to_string()),
+        },
+    };
     let ahead = DrawRecord::task_ahead(&record);
     let ((lean, text), scanned) = read_beside(record, ahead.as_ref(), entities);
     let (read, drawn) = match lean {
@@ -971,17 +921,14 @@ pub fn verify_inputs(inputs: VerifyInputs<'_, '_>) -> Result<Verified> {
     let v = match &read {
         Some(r) => match verify_read(r, source, inspectors, exclusions) {
             Ok(Verification::Differs(_)) => {
-                let full = DrawRecord::from_json(&read_again()?)?;
+                let full = DrawRecord::from_published(&read_again()?)?;
                 verify_read(&full, source, inspectors, exclusions)
             }
             v => v,
         },
         None => verify(&text, source, inspectors, exclusions),
     }
-    .map_err(|e| match record_name {
-        "" => e,
-        name => e.in_file(name),
-    })?;
+    .map_err(in_file)?;
     crate::timing::mark("verified");
     let warnings = directory.directory().warnings().to_vec();
     Ok(match &read {
