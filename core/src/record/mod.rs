@@ -662,10 +662,10 @@ impl DrawRecord {
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 format!(
-                    "the record was changed after it was made: its record_digest is {} but its content hashes to {actual}",
+                    "the record was changed after it was made: the record digest written in it does not match its content, so it cannot be trusted; get the record again from where the inspecting authority published it (its record_digest is {}, its content hashes to {actual})",
                     r.record_digest
                 ), format!(
-                "抽取记录在生成后被改动过：其 record_digest 为 {}，而内容的摘要为 {actual}",
+                "抽取记录在生成后被改动过：记录中写明的记录摘要与按其内容算出的摘要不符，这份记录不可信；请从抽查机关的公布处重新取得（记录中的记录摘要为 {}，按内容算得 {actual}）",
                 r.record_digest
             )));
         }
@@ -829,8 +829,8 @@ impl DrawRecord {
                     }
                     if form.validate().is_err() || !form.fits(s.kind, &s.value) {
                         return Some((
-                            format!("seed source {n}: the value {}:{} does not fit its announced form ({}: {})", s.kind.name(), s.value, form.describe(), form.expects().0),
-                            format!("第 {n} 个随机种子来源：值 {}:{} 不符合公告的形式（{}：{}）", s.kind.name(), s.value, form.describe(), form.expects().1),
+                            format!("the seed in the record does not fit the form the announcement fixed: seed source {n} is {}:{}, but {} is written {}. A published result can be written in one way only, so this seed was not entered as announced, or was changed after the draw", s.kind.name(), s.value, form.describe(), form.expects().0),
+                            format!("记录中的随机种子与公告的种子写法不符：第 {n} 个随机种子记为“{}”，而公告规定{}的写法为：{}。公布的结果只有一种写法，因此记录中的种子不是按公告的写法录入的，或在抽取之后被改动过", s.value, form.describe(), form.expects().1),
                         ));
                     }
                 }
