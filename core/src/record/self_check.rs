@@ -252,6 +252,11 @@ fn stratum_check(
                 format!("未被抽中 ✓：若本企业属于{cond_zh}（“{name}”），其抽签值大于该分层的阈值，记录中也没有列出")
             },
         ),
+        (None, true) if outcome.quota == outcome.eligible => (
+            Outcome::Ask,
+            format!("not listed, but note: “{name}” drew every one of its {} entities ({cond_en}). If the entity belongs to this stratum, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it", outcome.quota),
+            format!("名单中没有本企业，但请留意：“{name}”（{cond_zh}）的 {} 户企业全部被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，此条与本企业无关", outcome.quota),
+        ),
         (None, true) => (
             Outcome::Ask,
             format!("not listed, but note: among {cond_en} (“{name}”), an entity with this ticket would have been drawn. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should have been drawn: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it"),
@@ -314,5 +319,141 @@ fn headline(verdict: Outcome, strata: &[StratumCheck], one: bool, excluded: bool
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> DrawRecord {
+        crate::synth::demo().unwrap().record
+    }
+
+    /// The demo's task has a stratum that draws everyone (D, 100%).
+    fn not_drawn(record: &DrawRecord) -> String {
+        let demo = crate::synth::demo().unwrap();
+        let e = crate::EntityDirectory::from_csv(demo.entities_csv.as_bytes(), "e.csv").unwrap();
+        e.entities()
+            .iter()
+            .map(|e| e.id.clone())
+            .find(|id| record.draws.iter().all(|d| d.entity.id != *id))
+            .unwrap()
+    }
+
+    #[test]
+    fn drawn_and_not_drawn_in_words() {
+        let r = demo();
+        let d = &r.draws[0];
+        let c = self_check(&r, &d.entity.id.to_lowercase(), None).unwrap();
+        assert_eq!(c.verdict, Outcome::Drawn);
+        assert!(c.headline.zh.starts_with("✓ 已被抽中"), "{c:?}");
+        assert!(c.headline.zh.contains(&r.strata[d.stratum as usize].name));
+        let own = &c.strata[d.stratum as usize];
+        assert!(own.listed && own.below_threshold);
+        assert!(own.says.zh.contains("信用风险等级为 "), "{own:?}");
+        let id = not_drawn(&r);
+        let c = self_check(&r, &id, None).unwrap();
+        assert!(
+            matches!(c.verdict, Outcome::NotDrawn | Outcome::Ask),
+            "{c:?}"
+        );
+        assert!(!c.headline.zh.contains('✗'));
+        // D draws everyone: under its threshold, not listed, and said so.
+        let everyone = r.strata.iter().position(|s| s.quota == s.eligible).unwrap();
+        let d_line = &c.strata[everyone];
+        if d_line.below_threshold {
+            assert_eq!(d_line.outcome, Outcome::Ask);
+            assert!(d_line.says.zh.contains("全部被抽中"), "{d_line:?}");
+            assert!(c.headline.zh.contains("企业往往不知道本企业的等级"));
+        }
+        // Over every threshold: not drawn, whatever the stratum.
+        let over = (0..5000)
+            .map(|n| {
+                let code = crate::uscc::complete(format!("9165230200{n:06}").as_bytes()).unwrap();
+                String::from_utf8(code.to_vec()).unwrap()
+            })
+            .find(|id| {
+                self_check(&r, id, None)
+                    .unwrap()
+                    .strata
+                    .iter()
+                    .all(|s| !s.below_threshold)
+            })
+            .unwrap();
+        let c = self_check(&r, &over, None).unwrap();
+        assert_eq!(c.verdict, Outcome::NotDrawn);
+        assert!(c.headline.zh.starts_with("✓ 未被抽中"));
+    }
+
+    #[test]
+    fn a_code_is_checked_first() {
+        let r = demo();
+        let mut wrong = r.draws[0].entity.id.clone();
+        let last = wrong.pop().unwrap();
+        wrong.push(if last == '0' { '1' } else { '0' });
+        for (typed, says) in [
+            ("", "为空"),
+            ("   ", "为空"),
+            ("hello", "共 5 位"),
+            ("91652302-MA7", "含有“-”"),
+            ("9165230200000000000", "共 19 位"),
+            (wrong.as_str(), "第 18 位校验码应为"),
+        ] {
+            let e = self_check(&r, typed, None).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidId, "{typed}");
+            assert!(e.message_zh().contains(says), "{typed}: {}", e.message_zh());
+            assert!(
+                e.message_zh().contains("营业执照"),
+                "{typed}: {}",
+                e.message_zh()
+            );
+            assert!(e.message().contains("business licence"), "{typed}");
+        }
+        // A legacy 注册号 (15 digits) is a code (SPEC §3.1).
+        let c = self_check(&r, "652302526365107", None).unwrap();
+        assert_ne!(c.verdict, Outcome::Contradiction);
+    }
+
+    #[test]
+    fn only_a_contradiction_is_a_cross() {
+        let r = demo();
+        let d = r.draws[0].clone();
+        // A threshold lowered below the drawn ticket.
+        let mut low = r.clone();
+        low.strata[d.stratum as usize].threshold = Some("0".repeat(64));
+        let c = self_check(&low, &d.entity.id, None).unwrap();
+        assert_eq!(c.verdict, Outcome::Contradiction);
+        assert!(c.headline.zh.starts_with('✗'));
+        // An entity added to the list whose ticket is over the threshold.
+        let id = not_drawn(&r);
+        let mut added = r.clone();
+        let over = (0..r.strata.len() as u64)
+            .find(|&s| !self_check(&r, &id, Some(s)).unwrap().strata[0].below_threshold);
+        if let Some(s) = over {
+            let mut fake = d.clone();
+            fake.entity.id = id.clone();
+            fake.stratum = s;
+            fake.ticket = self_check(&r, &id, Some(s)).unwrap().strata[0]
+                .ticket
+                .clone();
+            added.draws.push(fake);
+            let c = self_check(&added, &id, None).unwrap();
+            assert_eq!(c.verdict, Outcome::Contradiction, "{c:?}");
+        }
+        // Listed in a stratum that does not exist.
+        let mut stray = r.clone();
+        stray.draws[0].stratum = 99;
+        let c = self_check(&stray, &d.entity.id, None).unwrap();
+        assert_eq!(c.verdict, Outcome::Contradiction);
+        assert!(c.notes.iter().any(|n| n.zh.contains("第 99 个分层")));
+        // A recorded ticket that is not the computed one.
+        let mut ticket = r.clone();
+        ticket.draws[0].ticket = "f".repeat(64);
+        let c = self_check(&ticket, &d.entity.id, None).unwrap();
+        assert_eq!(c.verdict, Outcome::Contradiction);
+        // A stratum that does not exist, asked for.
+        let e = self_check(&r, &d.entity.id, Some(99)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRecord);
     }
 }
