@@ -1494,7 +1494,8 @@
       h('table', { class: 'assurance-table' }, h('tbody', {},
         row('as.protocol', `${a.protocol || '—'} (${v})`, '', 'as-protocol'),
         row('as.reproduced', mark(a.reproduced), yesNoClass(a.reproduced), 'as-reproduced'),
-        row('as.committed', mark(a.committed_before_seed, a.committed_before_seed === false ? t('as.unannounced') : a.committed_before_seed == null ? t('as.noAnn') : ''), yesNoClass(a.committed_before_seed), 'as-committed'),
+        // Not reproduced, nothing is shown: not even that the draw was unannounced.
+        row('as.committed', mark(a.committed_before_seed, a.committed_before_seed === false && a.reproduced ? t('as.unannounced') : a.committed_before_seed == null ? t('as.noAnn') : ''), yesNoClass(a.committed_before_seed), 'as-committed'),
         row('as.formBound', mark(a.seed_form_bound, !a.seed_form_bound && v === 'v1' ? t('as.v1') : ''), yesNoClass(a.seed_form_bound), 'as-form-bound'),
         row('as.entropy', a.entropy_bits == null ? '—' : t('as.bits', { bits: Number(a.entropy_bits).toFixed(1) }), a.entropy_warning ? 'no' : '', 'as-entropy'),
         a.announcement_published ? row('as.published', a.announcement_published, '', 'as-published') : null)),
@@ -1557,6 +1558,7 @@
     out.className = 'verdict ' + (OUTCOME_CLASS[c.verdict] || '');
     out.dataset.verdict = c.verdict;
     show(out, h('p', { class: 'big', 'data-testid': 'self-headline', text: line(c.headline) }),
+      c.detail ? h('p', { class: 'detail', 'data-testid': 'self-detail', text: line(c.detail) }) : null,
       c.notes.map((n) => h('p', { class: 'note', text: line(n) })),
       c.strata.length > 1 ? h('p', { class: 'hint' }, t('self.note')) : null,
       h('ul', { class: 'checks' }, items));

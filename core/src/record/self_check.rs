@@ -71,6 +71,8 @@ pub struct SelfCheck {
     pub verdict: Outcome,
     /// The verdict in a sentence, the first thing the owner reads.
     pub headline: Line,
+    /// For [`Outcome::Ask`]: which strata, and what the owner should do.
+    pub detail: Option<Line>,
     /// Each stratum checked, in the record's order.
     pub strata: Vec<StratumCheck>,
     /// What else the owner should know (a contradiction outside the
@@ -88,18 +90,21 @@ fn line(en: String, zh: String) -> Line {
 /// for a code the record lists although it fails its check (a directory
 /// read with `invalid_codes = "warn"`), the problem as a note.
 fn checked_code(record: &DrawRecord, typed: &str) -> Result<(String, Option<Line>)> {
+    // What is wrong with the code, then where to fix it (once: some
+    // messages already send the reader to the licence).
     let about = |e: Error| {
-        Error::new(
-            ErrorKind::InvalidId,
-            format!(
-                "{}: check the code against the business licence (营业执照) and type it again in the field 统一社会信用代码",
-                e.message()
-            ),
-            format!(
-                "{}：请对照营业执照核对，在“统一社会信用代码”一栏重新填写",
-                e.message_zh()
-            ),
-        )
+        let (en, zh) = (e.message(), e.message_zh());
+        let en = if en.contains("business licence") {
+            format!("{en}, and type it again in the code field")
+        } else {
+            format!("{en}: check the code against the business licence and type it again in the code field")
+        };
+        let zh = if zh.contains("营业执照") {
+            format!("{zh}，并在“统一社会信用代码”一栏重新填写")
+        } else {
+            format!("{zh}：请对照营业执照核对，在“统一社会信用代码”一栏重新填写")
+        };
+        Error::new(ErrorKind::InvalidId, en, zh)
     };
     let id = crate::spec::text::normalize_entity_id(typed).map_err(about)?;
     match crate::spec::uscc::code_problem(&id) {
@@ -176,10 +181,12 @@ pub fn self_check(record: &DrawRecord, typed: &str, stratum: Option<u64>) -> Res
         Outcome::NotDrawn
     };
     let headline = headline(verdict, &strata, stratum.is_some(), excluded);
+    let detail = (verdict == Outcome::Ask).then(|| ask_detail(record, &strata, stratum.is_some()));
     Ok(SelfCheck {
         id,
         verdict,
         headline,
+        detail,
         strata,
         notes,
     })
@@ -244,23 +251,23 @@ fn stratum_check(
             if threshold.is_none() {
                 format!("not drawn ✓: “{name}” ({cond_en}) drew nobody this time")
             } else {
-                format!("not drawn ✓: if the entity is one of {cond_en} (“{name}”), its ticket is above the threshold, and the record does not list it")
+                format!("not drawn ✓: if the entity is one of {cond_en}, its ticket is above the threshold, and the record does not list it")
             },
             if threshold.is_none() {
                 format!("未被抽中 ✓：“{name}”（{cond_zh}）本次未抽取任何企业")
             } else {
-                format!("未被抽中 ✓：若本企业属于{cond_zh}（“{name}”），其抽签值大于该分层的阈值，记录中也没有列出")
+                format!("未被抽中 ✓：若本企业属于{cond_zh}，其抽签值大于该分层的阈值，记录中也没有列出")
             },
         ),
         (None, true) if outcome.quota == outcome.eligible => (
             Outcome::Ask,
-            format!("not listed, but note: “{name}” drew every one of its {} entities ({cond_en}). If the entity belongs to this stratum, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it", outcome.quota),
-            format!("名单中没有本企业，但请留意：“{name}”（{cond_zh}）的 {} 户企业全部被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，此条与本企业无关", outcome.quota),
+            format!("not listed, but note: this stratum ({cond_en}) drew every one of its {} entities. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it", outcome.quota),
+            format!("名单中没有本企业，但请留意：该分层（{cond_zh}）的 {} 户企业全部被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，此条与本企业无关", outcome.quota),
         ),
         (None, true) => (
             Outcome::Ask,
-            format!("not listed, but note: among {cond_en} (“{name}”), an entity with this ticket would have been drawn. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should have been drawn: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it"),
-            format!("名单中没有本企业，但请留意：在{cond_zh}（“{name}”）中，抽签值为此值的企业应被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，则本应被抽中，请向抽查机关询问；若不属于该分层，此条与本企业无关"),
+            format!("not listed, but note: among {cond_en}, an entity with this ticket would have been drawn. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should have been drawn: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it"),
+            format!("名单中没有本企业，但请留意：在{cond_zh}中，抽签值为此值的企业应被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，则本应被抽中，请向抽查机关询问；若不属于该分层，此条与本企业无关"),
         ),
     };
     StratumCheck {
@@ -274,6 +281,52 @@ fn stratum_check(
         outcome: kind,
         says: line(en, zh),
     }
+}
+
+/// What an owner reads when the ticket is under a stratum's threshold but
+/// the record does not list the code: whether that concerns the entity
+/// depends on its stratum, which the record does not say.
+fn ask_detail(record: &DrawRecord, strata: &[StratumCheck], one: bool) -> Line {
+    let ask: Vec<&StratumCheck> = strata
+        .iter()
+        .filter(|c| c.outcome == Outcome::Ask)
+        .collect();
+    let names = |sep: &str| {
+        ask.iter()
+            .map(|c| format!("“{}”", c.name))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let everyone = ask.iter().all(|c| {
+        let o = &record.strata[c.stratum as usize];
+        o.quota == o.eligible
+    });
+    let (what_en, what_zh) = if everyone {
+        (
+            format!("{} drew every one of its entities", names(", ")),
+            format!("{}的企业全部被抽中", names("、")),
+        )
+    } else {
+        (
+            format!(
+                "in {}, an entity with this ticket would have been drawn",
+                names(", ")
+            ),
+            format!("在{}中，抽签值为此值的企业应被抽中", names("、")),
+        )
+    };
+    let (class_en, class_zh) = if one {
+        ("", "")
+    } else {
+        (
+            " (a credit class, 信用风险等级, is assessed by the regulator, and a company may not know its own)",
+            "（信用风险等级由监管部门评定，企业往往不知道本企业的等级）",
+        )
+    };
+    line(
+        format!("Note: {what_en}. Whether that concerns this entity depends on its stratum, which the record does not say{class_en}. If it belongs there, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong there, nothing is wrong."),
+        format!("说明：{what_zh}。这是否与本企业有关，取决于本企业属于哪个分层，而抽取记录中没有这一信息{class_zh}。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，则没有问题。"),
+    )
 }
 
 fn headline(verdict: Outcome, strata: &[StratumCheck], one: bool, excluded: bool) -> Line {
@@ -295,12 +348,8 @@ fn headline(verdict: Outcome, strata: &[StratumCheck], one: bool, excluded: bool
             format!("✓ 已被抽中：抽取记录在{}中列出此代码，计算结果与记录一致", names(Outcome::Drawn, "、")),
         ),
         Outcome::Ask => line(
-            format!("Not drawn: the record does not list this code. In {}, though, an entity with this ticket would have been drawn. Whether that concerns this entity depends on its stratum, which the record does not say{}: if it belongs there, is in the entity directory and was not excluded, ask the inspecting authority (抽查机关).",
-                names(Outcome::Ask, ", "),
-                if one { "" } else { " (a credit class, 信用风险等级, is assessed by the regulator, and a company may not know its own)" }),
-            format!("未被抽中：抽取记录中没有此代码。但在{}中，抽签值为此值的企业应被抽中。这是否与本企业有关，取决于本企业属于哪个分层，而抽取记录中没有这一信息{}：若本企业属于该分层、在检查对象名录库中且未被排除，请向抽查机关询问。",
-                names(Outcome::Ask, "、"),
-                if one { "" } else { "（信用风险等级由监管部门评定，企业往往不知道本企业的等级）" }),
+            format!("Not drawn: the record does not list this code (but see the note on {} below)", names(Outcome::Ask, ", ")),
+            format!("未被抽中：抽取记录中没有此代码（但请看下面关于{}的说明）", names(Outcome::Ask, "、")),
         ),
         _ if excluded => line(
             "✓ Not drawn: the task's exclusion list names this code, so it took part in no stratum, and the record does not list it".into(),
@@ -365,7 +414,12 @@ mod tests {
         if d_line.below_threshold {
             assert_eq!(d_line.outcome, Outcome::Ask);
             assert!(d_line.says.zh.contains("全部被抽中"), "{d_line:?}");
-            assert!(c.headline.zh.contains("企业往往不知道本企业的等级"));
+            let detail = c.detail.as_ref().unwrap();
+            assert!(
+                detail.zh.contains("企业往往不知道本企业的等级"),
+                "{detail:?}"
+            );
+            assert!(detail.zh.contains("全部被抽中"), "{detail:?}");
         }
         // Over every threshold: not drawn, whatever the stratum.
         let over = (0..5000)
