@@ -1411,10 +1411,9 @@
       const s = await call('publishedSummary', { text });
       state[slot + 'Record'] = text;
       state[slot + 'Digest'] = s.record_digest || '';
+      state[slot + 'Summary'] = s;
       box.classList.add('ok');
-      show(status, t(s.notice ? 'dirs.loaded.notice' : 'dirs.loaded.record', {
-        name: file.name, task: s.task_name, drawn: fmtInt(s.drawn),
-      }), digestLine(s.record_digest || ''));
+      recordStatus(box);
       if (self || !state.selfRecord) fillSelfStrata(s.strata);
     } catch (err) {
       box.classList.add('bad');
@@ -1423,8 +1422,18 @@
     selfSource();
   }
 
+  // What a record box says of the record it holds (again on a language switch).
+  function recordStatus(box) {
+    const slot = box.dataset.slot === 'self-record' ? 'self' : 'verify';
+    const s = state[slot + 'Summary'];
+    if (!s || !state[slot + 'Record']) return;
+    show($('.status', box), t(s.notice ? 'dirs.loaded.notice' : 'dirs.loaded.record', {
+      name: state[slot + 'RecordName'], task: s.task_name, drawn: fmtInt(s.drawn),
+    }), digestLine(s.record_digest || ''));
+  }
+
   function fillSelfStrata(strata) {
-    $('#self-stratum').replaceChildren(h('option', { value: '', text: t('self.all') }),
+    $('#self-stratum').replaceChildren(h('option', { value: '', 'data-i18n': 'self.all', text: t('self.all') }),
       ...(strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
   }
 
@@ -1839,6 +1848,8 @@
     buildSeedBoxes();
     if (state.lastVerify) showVerify(state.lastVerify);
     if (state.lastSelf) showSelf(state.lastSelf);
+    for (const box of $$('.drop[data-kind=record]')) recordStatus(box);
+    selfSource();
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));

@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
-import { openPage, outside, server, useBrowser, work } from './harness.mjs';
+import { context, openPage, outside, server, useBrowser, work } from './harness.mjs';
 
 const demo = demoInputs(join(work, 'owner-demo'));
 const noticePath = join(demo.dir, 'notice.html');
@@ -168,6 +168,27 @@ describe('the owner and the journalist', () => {
     assert.doesNotMatch(r.text, /请对照|重新填写/);
     await page.click('#lang');
     assert.deepEqual(outside, []);
+    await page.close();
+  });
+
+  test('the notice shows its thresholds, how to check oneself and its 落款, not the record it carries', async () => {
+    // A blank page: the notice with its own style (the app's policy would
+    // refuse the notice's inline style).
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.setContent(notice);
+    const text = await page.evaluate(() => document.body.innerText);
+    assert.doesNotMatch(text, /"protocol"|record_digest/, 'the record is carried, not shown');
+    assert.match(text, /企业自查/);
+    assert.match(text, /公示网址或地点/);
+    assert.match(text, /2026年12月1日\s*$/m);
+    for (const s of record.strata) if (s.threshold) assert.ok(text.includes(s.threshold));
+    // The record it carries is the record, read by the page as JSON.
+    const carried = await page.evaluate(() => JSON.parse(document.getElementById('shuangsui-record').textContent));
+    assert.deepEqual(carried, record);
+    await page.locator('table.keys').screenshot({ path: join(artifacts, 'owner-notice-keys.png') });
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.screenshot({ path: join(artifacts, 'owner-notice-end.png') });
     await page.close();
   });
 

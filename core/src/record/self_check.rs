@@ -251,7 +251,7 @@ fn stratum_check(
             if threshold.is_none() {
                 format!("not drawn ✓: “{name}” ({cond_en}) drew nobody this time")
             } else {
-                format!("not drawn ✓: if the entity is one of {cond_en}, its ticket is above the threshold, and the record does not list it")
+                format!("not drawn ✓: if the entity is among {cond_en}, its ticket is above the threshold, and the record does not list it")
             },
             if threshold.is_none() {
                 format!("未被抽中 ✓：“{name}”（{cond_zh}）本次未抽取任何企业")
