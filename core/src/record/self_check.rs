@@ -149,7 +149,7 @@ pub fn self_check(record: &DrawRecord, typed: &str, stratum: Option<u64>) -> Res
         }
         None => (0..record.strata.len() as u64).collect(),
     };
-    let excluded = record.task.exclusions.iter().any(|x| *x == id);
+    let excluded = record.task.exclusions.contains(&id);
     let strata: Vec<StratumCheck> = chosen
         .into_iter()
         .map(|s| stratum_check(record, &key, &id, s, excluded))
