@@ -544,6 +544,8 @@
 
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
+    // A verdict is of the files it was given: another file hides it.
+    if (!isDrawSlot(box.dataset.slot)) clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
     } else if (kind === 'task') {
@@ -1507,6 +1509,7 @@
       const remove = h('button', { type: 'button', class: 'link', 'data-testid': 'verify-announcement-remove', 'data-i18n': 'ver.annRemove', text: t('ver.annRemove') });
       remove.addEventListener('click', () => {
         state.verifyAnnouncement = null;
+        clearVerify();
         box.classList.remove('ok', 'bad');
         $('input[type=file]', box).value = '';
         show(status);
@@ -1924,6 +1927,13 @@
     cancel.focus();
   }
 
+  function clearVerify() {
+    state.lastVerify = null;
+    show($('#verify-result'));
+    $('#verify-result').className = 'verdict';
+    $('#assurance').hidden = true;
+  }
+
   function clearLedgerReport() {
     state.ledgerReport = null;
     $('#dl-ledger').disabled = true;
@@ -1972,19 +1982,14 @@
       applyOptions();
     } else if (slot === 'v-record') {
       state.verifyRecord = null;
-      show($('#verify-result'));
-      $('#assurance').hidden = true;
+      clearVerify();
       show($('#self-result'));
     } else if (slot === 'ledger') {
       state.ledger = null;
       clearLedgerReport();
     } else {
       if (isDrawSlot(slot)) staleInputs();
-      else {
-        show($('#verify-result'));
-        $('#assurance').hidden = true;
-        state.lastVerify = null;
-      }
+      else clearVerify();
       loaded.delete(slot);
       picked.delete(slot);
       headerLists.delete(slot);
@@ -2303,7 +2308,7 @@
     if (fromStore) {
       try {
         await restoreStored(fromStore);
-        storageSays('day2.restored', { when: fromStore.saved ? new Date(fromStore.saved).toLocaleString(I18N.lang === 'zh' ? 'zh-CN' : 'en-US') : '—' });
+        storageSays('day2.restored', { when: fromStore.saved ? new Date(fromStore.saved).toLocaleString(I18N.lang === 'zh' ? 'zh-CN' : 'en-US', { timeZone: 'Asia/Shanghai' }) : '—' });
       } catch (_) {
         try { localStorage.removeItem(STORE); } catch (_e) { /* nothing kept */ }
         storageSays('day2.dropped');

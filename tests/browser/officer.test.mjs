@@ -73,9 +73,9 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
 
     // What to do now, with the announcement's own seed event, and why.
     const steps = await page.textContent('[data-testid=next-steps]');
-    assert.match(steps, /现在就发布公告.*announcement\.html.*announcement\.json.*门户网站.*公示系统.*种子产生之前（福彩3D 第2026318期/);
+    assert.match(steps, /现在就发布公告.*announcement\.html.*announcement\.json.*门户网站.*公示系统.*种子产生之前，也就是福彩3D 第2026318期（2026-11-30 开奖）之前/);
     assert.match(steps, /保存好 announcement\.json/);
-    assert.match(steps, /载入已公布的公告.*同样的名录库/);
+    assert.match(steps, /福彩3D 第2026318期（2026-11-30 开奖）的号码公布后，打开本页，点“载入已公布的公告”.*同样的名录库/);
     assert.match(await page.textContent('[data-testid=why-first]'), /在任何人能知道种子之前.*固定了抽查任务、名录库和种子的写法/);
     // The task is fixed by the announcement now.
     assert.equal(await page.locator('#task-form [name=item]').isDisabled(), true);
@@ -203,7 +203,9 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
       await page.click('[data-testid=redraw-go]');
       await page.waitForSelector('[data-testid=redraw-warning] [data-testid=redraw-go]', { state: 'detached' });
       await page.waitForSelector('[data-testid=draw-done]');
-      await shot(page, 'redrawn-en-phone');
+      for (const part of ['dirs', 'task', 'announce', 'seed']) {
+        await page.locator(`section[aria-labelledby=h-${part}]`).screenshot({ path: join(artifacts, `officer-en-phone-${part}.png`) });
+      }
       assert.match(await page.textContent('#ann-status'), /Announcement published on 2026-11-29 loaded/);
       assert.doesNotMatch(await page.textContent('#panel-draw'), /移除|已隐藏|上一次抽取|任务来自公告/);
       await page.click('#lang');
