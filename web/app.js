@@ -1281,9 +1281,11 @@
       show(statusEl, errorView({ kind: 'Missing', message: 'need.inspectors' }));
       return false;
     }
-    const info = await refreshTask();
+    // A task read still in flight (superseded) is read once more.
+    let info = await refreshTask();
+    for (let i = 0; !info && i < 2 && state.taskToml && !$('#task-status .error'); i++) info = await refreshTask();
     if (!info) {
-      show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : null);
+      show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : errorView({ kind: 'Missing', message: 'day2.needTask' }));
       return false;
     }
     return true;
@@ -1306,6 +1308,18 @@
       show(st, h('div', { class: 'error', role: 'alert', 'data-testid': 'need-confirm' }, h('p', { text: t('need.confirm') })));
       $('#unannounced-ok').focus();
       return;
+    }
+    // Under an announcement, a task on the page that is not the announced
+    // one is named, with the choice to take the announced task, rather than
+    // refused as a file to find.
+    if (announced && state.taskInfo.digest !== announcedDigest()) {
+      state.taskOffer = await call('announcedTask', { announcement: state.announcement, current: state.taskToml });
+      showAnnouncement();
+      const offer = taskOfferView(() => show(st));
+      if (offer) {
+        show(st, offer);
+        return;
+      }
     }
     const drawKey = { seed, announcement: announced ? state.annInfo.announcement_digest : null };
     if (redrawNeedsConfirm(drawKey)) {
@@ -2048,6 +2062,8 @@
     for (const r of $$('input[name=taskmode]')) r.disabled = on;
     $('#add-stratum').disabled = on;
     $('input[type=file]', $('#task-file')).disabled = on;
+    // A task taken from the announcement is not a file: no file to choose.
+    $('#task-file label').hidden = on && state.taskFromAnn === 'file' && taskMode() === 'file';
     let note = $('#task-locked');
     if (!note) {
       note = h('p', { id: 'task-locked', class: 'hint', 'data-testid': 'task-locked' });
@@ -2058,33 +2074,41 @@
   }
 
   function announcedTaskView(task) {
-    const dl = h('button', { type: 'button', 'data-testid': 'dl-task-ann', text: t('task.download') });
-    dl.addEventListener('click', downloadTask);
     return [h('p', { class: 'ok', 'data-testid': 'task-from-ann' }, h('strong', { text: t('day2.taskFromAnn', { name: task.name }) })),
       h('p', { text: t('day2.taskSummary', { item: task.item, date: task.draw_date, strata: task.strata.length, size: task.team.size }) }),
-      h('p', { class: 'hint', text: t('day2.taskFromAnnLocked') }),
-      h('p', { class: 'actions' }, dl)];
+      h('p', { class: 'hint', text: t('day2.taskFromAnnLocked') })];
   }
 
   // An announcement whose task differs from the one set up on the page:
   // what differs (core Task::difference_from), and the choice.
-  function taskOfferView() {
+  function taskOfferView(after) {
     const r = state.taskOffer;
-    if (!r) return null;
+    if (!r || !r.difference) return null;
     const use = h('button', { type: 'button', class: 'primary', 'data-testid': 'task-replace', text: t('day2.replaceTask') });
     const keep = h('button', { type: 'button', 'data-testid': 'task-keep', text: t('day2.keepTask') });
     use.addEventListener('click', async () => {
       await useAnnouncedTask(r);
       showAnnouncement();
       saveHash();
+      if (after) after();
     });
     keep.addEventListener('click', () => {
       state.taskOffer = null;
       showAnnouncement();
+      if (after) after();
     });
     const diff = I18N.lang === 'zh' ? r.difference.zh : r.difference.en;
     return h('div', { class: 'error task-differs', role: 'alert', 'data-testid': 'task-differs' },
       h('p', { text: t('day2.taskDiffers', { difference: diff }) }), h('p', { class: 'actions' }, use, keep));
+  }
+
+  // The task digest the announcement fixed.
+  function announcedDigest() {
+    try {
+      return JSON.parse(state.announcement).task_digest;
+    } catch (_) {
+      return null;
+    }
   }
 
   // Each loaded file of the draw tab against the announcement's digests.
@@ -2245,6 +2269,7 @@
   }
 
   $('#forget').addEventListener('click', () => {
+    if (unsaved() && !window.confirm(t('day2.unsaved') + ' ' + t('day2.forgetConfirm'))) return;
     try { localStorage.removeItem(STORE); } catch (_) { /* nothing kept */ }
     leaving = true;
     storageSays('day2.forgotten');
@@ -2298,7 +2323,9 @@
   // The work kept on this computer, unless the page was opened with a
   // link of other work (its hash).
   const stored = readStored();
-  const fromStore = stored.data && (!location.hash || location.hash === '#' || location.hash === stored.data.hash) ? stored.data : null;
+  const nav = performance.getEntriesByType('navigation')[0];
+  const reloaded = !!nav && nav.type === 'reload';
+  const fromStore = stored.data && (reloaded || !location.hash || location.hash === '#' || location.hash === stored.data.hash) ? stored.data : null;
   const hashLang = restoreHash();
   const lang = fromStore ? fromStore.lang : hashLang;
   I18N.apply(lang === 'en' ? 'en' : 'zh');

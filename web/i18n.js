@@ -305,7 +305,7 @@
     'day2.removed': '已移除。',
     'day2.taskFromAnn': '任务来自公告：{name}',
     'day2.taskFromAnnForm': '抽查公告已固定上面的任务，不能再修改：任务一改，抽取就会被拒绝。确需修改的，只能在种子产生之前点“不使用公告”，改好后重新生成并发布公告。',
-    'day2.taskFromAnnLocked': '任务来自公告，不能在此修改（本页的表单无法表达这个任务的全部规则）。需要查看全部内容时，请下载任务文件 task.toml。',
+    'day2.taskFromAnnLocked': '这个任务的规则超出了本页表单能填写的范围，所以这里只显示摘要；需要查看全部内容时，请点下方的“下载任务文件”。',
     'day2.taskSummary': '抽查事项：{item} · 抽取日期：{date} · {strata} 个分层 · 每组 {size} 人',
     'day2.taskDiffers': '{difference}。抽取必须使用公告中的任务。',
     'day2.replaceTask': '改用公告中的任务',
@@ -333,6 +333,8 @@
     'day2.calendarsRemove': '移除补充日历',
     'day2.calendarsLoaded': '已载入 {n} 个补充日历文件：{names}',
     'day2.unsaved': '公告或抽取结果还没有下载保存，离开本页会丢失。',
+    'day2.forgetConfirm': '仍然清除吗？',
+    'day2.needTask': '请先在第 2 步“抽查任务”中填写任务，或载入任务文件。',
 
     // --- files (zh) ---
 
@@ -642,7 +644,7 @@
     'day2.removed': 'Removed.',
     'day2.taskFromAnn': 'Task from the announcement: {name}',
     'day2.taskFromAnnForm': 'The announcement fixes the task above, so it cannot be edited: a changed task makes the draw refused. If it must change, do so only before the seed exists: click “Draw without the announcement”, edit, then make and publish a new announcement.',
-    'day2.taskFromAnnLocked': 'The task comes from the announcement and cannot be edited here (the form on this page cannot express all of its rules). Download task.toml to read all of it.',
+    'day2.taskFromAnnLocked': 'This task has rules beyond what the form on this page can hold, so only a summary is shown here; to read all of it, click “Download the task file” below.',
     'day2.taskSummary': 'Item: {item} · draw date: {date} · {strata} strata · teams of {size}',
     'day2.taskDiffers': '{difference}. The draw must use the announced task.',
     'day2.replaceTask': 'Use the announced task',
@@ -670,6 +672,8 @@
     'day2.calendarsRemove': 'Remove the calendar files',
     'day2.calendarsLoaded': '{n} calendar file(s) loaded: {names}',
     'day2.unsaved': 'The announcement or the draw result has not been downloaded yet and would be lost.',
+    'day2.forgetConfirm': 'Forget it anyway?',
+    'day2.needTask': 'Fill in the task in step 2 (Task), or load a task file, first.',
 
     // --- files (en) ---
 

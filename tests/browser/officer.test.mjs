@@ -16,10 +16,11 @@
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { chromium as playwright } from 'playwright-core';
-import { artifacts, chromium, cli } from './paths.mjs';
+import { artifacts, chromium, cli, dist } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
 import {
   FLAGS, dialogs, downloadText, draw, fillForms, fillSeedBoxes, openPage, server, useBrowser, work,
@@ -234,6 +235,69 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
     } finally {
       await ctx.close();
     }
+  });
+
+  test('a task the form cannot say comes back read-only, as 任务来自公告, and draws the CLI\'s record; a task kept on the page is named at the draw', async () => {
+    // Strata by two industries together: not something the task form writes.
+    const dir = join(work, 'officer-readonly');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'task.toml'), 'name = "2026年行业专项抽查"\nitem = "产品质量检查"\ndraw_date = 2026-12-01\n'
+      + '[[strata]]\nwhere = { "行业" = ["批发和零售业", "制造业"] }\nratio = "20%"\n'
+      + '[[seed]]\nlottery = "福彩3D"\nissue = "2026318"\ndate = 2026-11-30\n');
+    const files = ['--task', join(dir, 'task.toml'), '--entities', join(demo.dir, 'entities.csv'), '--inspectors', join(demo.dir, 'inspectors.csv')];
+    const ann = join(dir, 'announcement.json');
+    execFileSync(cli, ['announce', ...files, '--published', '2026-11-29', '--out', ann], { stdio: 'ignore' });
+    execFileSync(cli, ['draw', ...files, '--announcement', ann, '--seed', '3 0 7', '--out', join(dir, 'cli')], { stdio: 'ignore' });
+    const page = await openPage(server.origin + '/index.html');
+    await loadDirectories(page);
+    await page.setInputFiles('[data-testid=announcement-file]', ann);
+    await page.waitForSelector('[data-testid=task-from-ann]');
+    assert.equal(await page.isChecked('input[name=taskmode][value=file]'), true);
+    assert.match(await page.textContent('.drop[data-slot=taskfile] .status'), /任务来自公告：2026年行业专项抽查.*抽查事项：产品质量检查 · 抽取日期：2026-12-01 · 1 个分层 · 每组 2 人.*超出了本页表单能填写的范围/);
+    assert.equal(await page.isHidden('[data-testid=remove-taskfile]'), true, 'the announced task is not a file to remove');
+    assert.equal(await page.isHidden('[data-testid=task-file]'), true, 'no file to choose for a task from the announcement');
+    const task = await downloadText(page, '#dl-task');
+    assert.equal(task.name, 'task.toml');
+    // The task file downloaded is the announced task: the CLI draws with it.
+    writeFileSync(join(dir, 'task-from-page.toml'), task.bytes);
+    execFileSync(cli, ['draw', '--task', join(dir, 'task-from-page.toml'), ...files.slice(2), '--announcement', ann, '--seed', '3 0 7', '--out', join(dir, 'cli-again')], { stdio: 'ignore' });
+    assert.ok(readFileSync(join(dir, 'cli-again', 'record.json')).equals(readFileSync(join(dir, 'cli', 'record.json'))));
+    await page.locator('section[aria-labelledby=h-task]').screenshot({ path: join(artifacts, 'officer-task-from-ann.png') });
+    await fillSeedBoxes(page, ['3 0 7']);
+    await draw(page);
+    assert.ok((await downloadText(page, '#dl-record')).bytes.equals(readFileSync(join(dir, 'cli', 'record.json'))), 'record.json differs from the CLI\'s');
+    await page.close();
+
+    // The user's own task kept against the announcement: the draw does not
+    // send them to look for a file, it names the difference again.
+    const p2 = await openPage(server.origin + '/index.html');
+    await loadDirectories(p2);
+    await p2.fill('#task-form [name=item]', '产品质量检查（页面）');
+    await p2.waitForFunction(() => /页面/.test(window.shuangsuiPage.state.taskToml || ''));
+    await p2.setInputFiles('[data-testid=announcement-file]', ann);
+    await p2.waitForSelector('[data-testid=task-differs]');
+    await p2.click('[data-testid=task-keep]');
+    await fillSeedBoxes(p2, ['3 0 7']);
+    await p2.click('#run-draw');
+    await p2.waitForSelector('#draw-status [data-testid=task-differs]', { timeout: 8000 }).catch(async (e) => { throw new Error(e.message + ' :: ' + await p2.textContent('#draw-status') + ' :: ' + await p2.textContent('#task-status')); });
+    assert.match(await p2.textContent('#draw-status'), /页面上的抽查任务与公告中的不同/);
+    await p2.click('#draw-status [data-testid=task-replace]');
+    await p2.waitForSelector('[data-testid=task-from-ann]');
+    await draw(p2);
+    assert.ok((await downloadText(p2, '#dl-record')).bytes.equals(readFileSync(join(dir, 'cli', 'record.json'))));
+    await p2.close();
+  });
+
+  test('the single-file page (file://) keeps its work across a reload too', async () => {
+    const page = await openPage(pathToFileURL(join(dist, 'shuangsui.html')).href);
+    await page.fill('#task-form [name=item]', '离线页面的抽查事项');
+    await page.fill('#forms [name=issue]', '2026400');
+    await page.waitForFunction(() => /2026400/.test(localStorage.getItem('shuangsui.page') || ''));
+    await page.goto(pathToFileURL(join(dist, 'shuangsui.html')).href); // opened again, without the link's hash
+    await page.waitForFunction(() => window.shuangsuiPage && document.querySelector('#forms [name=issue]'));
+    await page.waitForFunction(() => document.querySelector('#forms [name=issue]').value === '2026400');
+    assert.equal(await page.inputValue('#task-form [name=item]'), '离线页面的抽查事项');
+    await page.close();
   });
 
   test('a failed ledger check clears the earlier report; every file box has 移除', async () => {
