@@ -1090,6 +1090,7 @@
     }
   });
   $('#clear-ann').addEventListener('click', () => {
+    if (state.annMade && !state.annSaved && !window.confirm(t('day2.clearAnnConfirm'))) return;
     staleInputs();
     state.announcement = null;
     state.annInfo = null;

@@ -223,7 +223,7 @@
     'ann.published': '发布日期',
     'ann.download': '下载公告 announcement.json',
     'ann.downloadHtml': '下载可打印公告 announcement.html',
-    'ann.clear': '不使用公告',
+    'ann.clear': '移除公告（不使用公告）',
     'ann.ok': '公告摘要 {digest}。',
     'ann.facts': '发布日期 {published} · 抽查任务“{task}” · 抽取日期 {date} · 协议 {protocol}',
     'ann.v1': '这是 shuangsui-draw/1 协议的公告，未固定随机种子的写法，不能用于新的抽取：请在种子产生之前用本版本重新公告。',
@@ -304,7 +304,7 @@
     'day2.removeFile': '移除此文件',
     'day2.removed': '已移除。',
     'day2.taskFromAnn': '任务来自公告：{name}',
-    'day2.taskFromAnnForm': '抽查公告已固定上面的任务，不能再修改：任务一改，抽取就会被拒绝。确需修改的，只能在种子产生之前点“不使用公告”，改好后重新生成并发布公告。',
+    'day2.taskFromAnnForm': '抽查公告已固定上面的任务，不能再修改：任务一改，抽取就会被拒绝。确需修改的，只能在种子产生之前点“移除公告”，改好后重新生成并发布公告。',
     'day2.taskFromAnnLocked': '这个任务的规则超出了本页表单能填写的范围，所以这里只显示摘要；需要查看全部内容时，请点下方的“下载任务文件”。',
     'day2.taskSummary': '抽查事项：{item} · 抽取日期：{date} · {strata} 个分层 · 每组 {size} 人',
     'day2.taskDiffers': '{difference}。抽取必须使用公告中的任务。',
@@ -334,6 +334,7 @@
     'day2.calendarsLoaded': '已载入 {n} 个补充日历文件：{names}',
     'day2.unsaved': '公告或抽取结果还没有下载保存，离开本页会丢失。',
     'day2.forgetConfirm': '仍然清除吗？',
+    'day2.clearAnnConfirm': '这份公告还没有下载保存，移除后就找不回来了。仍然移除吗？',
     'day2.needTask': '请先在第 2 步“抽查任务”中填写任务，或载入任务文件。',
 
     // --- files (zh) ---
@@ -562,7 +563,7 @@
     'ann.published': 'Publication date',
     'ann.download': 'Download announcement.json',
     'ann.downloadHtml': 'Download the printable announcement.html',
-    'ann.clear': 'Draw without the announcement',
+    'ann.clear': 'Remove the announcement (draw without it)',
     'ann.ok': 'Announcement digest {digest}.',
     'ann.facts': 'Published {published} · task “{task}” · draw date {date} · protocol {protocol}',
     'ann.v1': 'This is a shuangsui-draw/1 announcement: it does not fix how the seed is written and cannot be used for a new draw. Announce again with this version before the seed exists.',
@@ -643,7 +644,7 @@
     'day2.removeFile': 'Remove this file',
     'day2.removed': 'Removed.',
     'day2.taskFromAnn': 'Task from the announcement: {name}',
-    'day2.taskFromAnnForm': 'The announcement fixes the task above, so it cannot be edited: a changed task makes the draw refused. If it must change, do so only before the seed exists: click “Draw without the announcement”, edit, then make and publish a new announcement.',
+    'day2.taskFromAnnForm': 'The announcement fixes the task above, so it cannot be edited: a changed task makes the draw refused. If it must change, do so only before the seed exists: click “Remove the announcement”, edit, then make and publish a new announcement.',
     'day2.taskFromAnnLocked': 'This task has rules beyond what the form on this page can hold, so only a summary is shown here; to read all of it, click “Download the task file” below.',
     'day2.taskSummary': 'Item: {item} · draw date: {date} · {strata} strata · teams of {size}',
     'day2.taskDiffers': '{difference}. The draw must use the announced task.',
@@ -673,6 +674,7 @@
     'day2.calendarsLoaded': '{n} calendar file(s) loaded: {names}',
     'day2.unsaved': 'The announcement or the draw result has not been downloaded yet and would be lost.',
     'day2.forgetConfirm': 'Forget it anyway?',
+    'day2.clearAnnConfirm': 'This announcement has not been downloaded; once removed it is gone. Remove it anyway?',
     'day2.needTask': 'Fill in the task in step 2 (Task), or load a task file, first.',
 
     // --- files (en) ---

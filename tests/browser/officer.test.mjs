@@ -211,6 +211,12 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
       assert.doesNotMatch(await page.textContent('#panel-draw'), /移除|已隐藏|上一次抽取|任务来自公告/);
       await page.click('#lang');
       await page.setViewportSize({ width: 1280, height: 900 });
+      // The announcement removed: the result of it hidden, the task free again.
+      await page.click('#clear-ann');
+      assert.equal(await page.isHidden('#results'), true);
+      assert.equal(await page.textContent('#ann-status'), '');
+      assert.equal(await page.locator('#task-form [name=item]').isDisabled(), false);
+      assert.equal(await page.isVisible('#seed-unannounced'), true);
       await page.close();
 
       // A task set up on the page that is not the announced one: named,
