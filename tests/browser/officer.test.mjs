@@ -88,6 +88,7 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `day 1 is ${overflow}px wider than a phone`);
     await shot(page, 'day1-phone');
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'officer-day1-announce-phone.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
 
     const made = await downloadText(page, '#dl-ann');
@@ -285,7 +286,7 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
     await p2.click('[data-testid=task-keep]');
     await fillSeedBoxes(p2, ['3 0 7']);
     await p2.click('#run-draw');
-    await p2.waitForSelector('#draw-status [data-testid=task-differs]', { timeout: 8000 }).catch(async (e) => { throw new Error(e.message + ' :: ' + await p2.textContent('#draw-status') + ' :: ' + await p2.textContent('#task-status')); });
+    await p2.waitForSelector('#draw-status [data-testid=task-differs]');
     assert.match(await p2.textContent('#draw-status'), /页面上的抽查任务与公告中的不同/);
     await p2.click('#draw-status [data-testid=task-replace]');
     await p2.waitForSelector('[data-testid=task-from-ann]');
