@@ -547,7 +547,8 @@
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
     // A verdict is of the files it was given: another file hides it.
-    if (!isDrawSlot(box.dataset.slot)) clearVerify();
+    // (The self-check's own record is not the verification's.)
+    if (!isDrawSlot(box.dataset.slot) && box.dataset.slot !== 'self-record') clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
     } else if (kind === 'task') {
@@ -1509,12 +1510,11 @@
       state[slot + 'Summary'] = s;
       box.classList.add('ok');
       recordStatus(box);
-      if (self || !state.selfRecord) fillSelfStrata(s.strata);
     } catch (err) {
       box.classList.add('bad');
       show(status, errorView({ ...err, file: err.file || file.name }));
     }
-    selfSource();
+    if (self || !state.selfRecord) clearSelf();
   }
 
   // What a record box says of the record it holds (again on a language switch).
@@ -1530,6 +1530,21 @@
   function fillSelfStrata(strata) {
     $('#self-stratum').replaceChildren(h('option', { value: '', 'data-i18n': 'self.all', text: t('self.all') }),
       ...(strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
+  }
+
+  // A self-check's result is of the record it used: gone with it. The
+  // stratum choice and the self-check box's line follow the record now used.
+  function clearSelf() {
+    state.lastSelf = null;
+    const out = $('#self-result');
+    out.className = '';
+    delete out.dataset.verdict;
+    show(out);
+    const s = state.selfRecord ? state.selfSummary : state.verifyRecord ? state.verifySummary : null;
+    fillSelfStrata(s ? s.strata : []);
+    const box = $('.drop[data-slot=self-record]');
+    if (!state.selfRecord && !box.classList.contains('bad')) show($('.status', box));
+    selfSource();
   }
 
   // Which record the self-check uses: its own, else the verify tab's.
@@ -2024,6 +2039,7 @@
     const slot = box.dataset.slot;
     if (slot === 'taskfile') return taskMode() === 'file' && !!state.taskToml && state.taskFromAnn !== 'file';
     if (slot === 'v-record') return !!state.verifyRecord;
+    if (slot === 'self-record') return !!state.selfRecord;
     if (slot === 'ledger') return !!state.ledger;
     return picked.has(slot);
   }
@@ -2048,7 +2064,10 @@
     } else if (slot === 'v-record') {
       state.verifyRecord = null;
       clearVerify();
-      show($('#self-result'));
+      clearSelf();
+    } else if (slot === 'self-record') {
+      state.selfRecord = null;
+      clearSelf();
     } else if (slot === 'ledger') {
       state.ledger = null;
       clearLedgerReport();

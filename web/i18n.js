@@ -72,7 +72,7 @@
     'need.entities': '请先载入检查对象名录库。',
     'need.inspectors': '请先载入执法检查人员名录库。',
     'need.seed': '请填写公布的随机种子。',
-    'need.record': '请先放入结果公告（notice.html）或抽取记录（record.json）。',
+    'need.record': '请先放入抽取记录（record.json）或结果公告（notice.html）。',
     'need.id': '请填写统一社会信用代码。',
     'need.ledger': '请先放入案件台账。',
 
@@ -409,7 +409,7 @@
     'need.entities': 'Load the entity directory first.',
     'need.inspectors': 'Load the inspector directory first.',
     'need.seed': 'Enter the published seed.',
-    'need.record': 'Drop the notice (notice.html) or the record (record.json) first.',
+    'need.record': 'Drop the record (record.json) or the notice (notice.html) first.',
     'need.id': 'Enter the entity code.',
     'need.ledger': 'Drop the case ledger first.',
 
