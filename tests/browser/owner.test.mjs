@@ -167,6 +167,13 @@ describe('the owner and the journalist', () => {
     assert.match(r.text, /business licence, and type it again/);
     assert.doesNotMatch(r.text, /请对照|重新填写/);
     await page.click('#lang');
+    // 移除: the notice and the result it gave are gone.
+    await page.click('[data-testid=remove-self-record]');
+    assert.equal(await page.evaluate(() => window.shuangsuiPage.state.selfRecord), null);
+    assert.equal(await page.textContent('#self-result'), '');
+    assert.equal(await page.locator('#self-stratum option').count(), 1);
+    await page.press('[data-testid=self-id]', 'Enter');
+    assert.match(await page.textContent('#self-result'), /请先放入抽取记录（record\.json）或结果公告（notice\.html）/);
     assert.deepEqual(outside, []);
     await page.close();
   });
