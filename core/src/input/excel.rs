@@ -126,7 +126,7 @@ pub(crate) fn read_sheet(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> 
             .map(|z| z.index_for_name("xl/workbook.xml").is_some())
             .unwrap_or(false);
         if is_xlsx {
-            return contained(source, move || read_xlsx(bytes, source, wanted));
+            return contained(source, move || read_xlsx(bytes, source, wanted, None));
         }
     } else {
         check_cfb(&bytes, source)?;
@@ -410,8 +410,36 @@ fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Er
     .at(at(source))
 }
 
-/// An `.xlsx` sheet read cell by cell.
-fn read_xlsx(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> Result<SheetCells> {
+/// The first `rows` rows (by row number) of a workbook's first sheet, as
+/// text cells: enough to find its header row (`input::identify`). An
+/// `.xlsx` is read only that far; another workbook whole.
+///
+/// # Errors
+/// As [`read_sheet`].
+pub(crate) fn read_sheet_head(bytes: &[u8], source: &str, rows: u32) -> Result<Vec<Vec<String>>> {
+    let sheet = if bytes.starts_with(b"PK\x03\x04") {
+        check_zip(bytes, source)?;
+        let bytes = bytes.to_vec();
+        contained(source, move || read_xlsx(bytes, source, None, Some(rows)))?
+    } else {
+        read_sheet(bytes.to_vec(), source, None)?
+    };
+    Ok(sheet
+        .rows
+        .into_iter()
+        .take(rows as usize)
+        .map(|(_, cells, _)| cells)
+        .collect())
+}
+
+/// An `.xlsx` sheet read cell by cell; with `limit`, only its rows above
+/// that row number.
+fn read_xlsx(
+    bytes: Vec<u8>,
+    source: &str,
+    wanted: Option<&str>,
+    limit: Option<u32>,
+) -> Result<SheetCells> {
     use calamine::Reader;
     let len = bytes.len();
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| cannot_open(source, e))?;
@@ -426,6 +454,9 @@ fn read_xlsx(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> Result<Sheet
         .map_err(|e| cannot_read_sheet(source, &sheet, e))?
     {
         let (row, col) = cell.get_position();
+        if limit.is_some_and(|l| row >= l) {
+            break;
+        }
         let data = calamine::Data::from(cell.get_value().clone());
         if matches!(data, calamine::Data::Empty) {
             continue;
