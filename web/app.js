@@ -66,16 +66,18 @@
     if (e && e.file && e.file !== parentFile) where.push(e.file);
     if (e && e.row) where.push(t('err.row', { row: e.row }));
     if (e && e.column) where.push(t('err.column', { column: e.column }));
-    const msg = (e && (I18N.lang === 'zh' && e.message_zh ? e.message_zh : e.message)) || String(e);
-    return (where.length ? where.join(', ') + ': ' : '') + msg;
+    // Each language's own message and punctuation, never the other's.
+    const zh = I18N.lang === 'zh';
+    const msg = (e && (zh ? e.message_zh : e.message)) || (e && e.message) || t('err.unknown');
+    return (where.length ? where.join(zh ? '，' : ', ') + (zh ? '：' : ': ') : '') + msg;
   }
 
   // The kind of an error in the page's language: the core's Chinese name
-  // (kind_zh) in Chinese, its stable name in English; a plain word for the
-  // page's own errors.
+  // (kind_zh) in Chinese; in English a plain word (the stable name, e.g.
+  // MissingColumn, is for programs, not for people).
   function kindName(err) {
     if (I18N.lang === 'zh') return (err && err.kind_zh) || t('err.kind');
-    return (err && err.kind && err.kind_zh && err.kind) || t('err.kind');
+    return t('err.kind');
   }
 
   // An error from the wasm boundary ({kind, kind_zh, message, message_zh,
@@ -189,7 +191,7 @@
     page: null,        // the drawn rows on the screen: {from, rows}
     exclusionIds: [],
     verifyRecord: null, // record JSON text on the verify tab
-    ledger: null,      // {name, text}
+    ledger: null,      // {name, bytes}: the file as given (CSV, GBK or Excel)
     ledgerReport: null, // {report, csv, xlsx}
     calendars: [],     // [{name, text}] user calendar files
     timings: {},       // milliseconds in the worker, by slot and 'draw'
@@ -520,11 +522,37 @@
     if (['entities', 'inspectors', 'exclusions'].includes(box.dataset.kind)) buildAdv(box);
   }
 
+  // Whether a file may go into a box of `kind`: the core tells what the
+  // file is (core identify); a file that is recognizably another kind is
+  // refused in the box, saying what it is and where it belongs.
+  async function fileFits(box, kind, file) {
+    try {
+      const bytes = await readBytes(file);
+      await call('checkFile', { bytes, name: file.name, kind }, null, [bytes]);
+      return true;
+    } catch (err) {
+      const e = err.file ? err : { ...err, file: file.name };
+      if (box.classList.contains('drop')) showFailed(box, e);
+      else show(box, errorView(e));
+      return false;
+    }
+  }
+
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
-    } else if (kind === 'task') {
+      return;
+    }
+    box.classList.remove('ok', 'bad');
+    if (!(await fileFits(box, kind, file))) {
+      if (kind === 'task') { state.taskToml = null; state.taskInfo = null; show($('#task-status')); }
+      if (kind === 'record') state.verifyRecord = null;
+      if (kind === 'announcement') state.verifyAnnouncement = null;
+      if (kind === 'ledger') state.ledger = null;
+      return;
+    }
+    if (kind === 'task') {
       state.taskToml = await file.text();
       state.taskName = file.name;
       await refreshTask();
@@ -533,7 +561,9 @@
     } else if (kind === 'announcement') {
       await loadVerifyAnnouncement(box, file);
     } else if (kind === 'ledger') {
-      state.ledger = { name: file.name, text: await file.text() };
+      // The bytes, not text: a ledger may be GBK or an Excel workbook,
+      // read by the core as `shuangsui ledger` reads it.
+      state.ledger = { name: file.name, bytes: await readBytes(file) };
       box.classList.add('ok');
       show($('.status', box), t('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }));
     }
@@ -1039,6 +1069,7 @@
   $('#ann-file').addEventListener('change', async (e) => {
     const f = e.target.files[0];
     if (!f) return;
+    if (!(await fileFits($('#ann-status'), 'announcement', f))) return;
     const before = [state.announcement, state.annInfo, state.annMade];
     state.announcement = await f.text();
     state.annMade = false;
@@ -1198,7 +1229,7 @@
         const s = await call('seedSourceUnannounced', { line });
         out.push(h('li', {}, t('seed.kind.' + s.kind), ' → ', h('code', { text: s.value })));
       } catch (err) {
-        out.push(h('li', { class: 'bad' }, err.message || String(err)));
+        out.push(h('li', { class: 'bad' }, problemLine(err)));
       }
     }
     show($('#seed-preview'), out.length ? h('ul', {}, out) : null);
@@ -1411,7 +1442,7 @@
         ...(rec.strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
     } catch (err) {
       box.classList.add('bad');
-      show(status, errorView({ kind: 'InvalidRecord', message: String(err.message || err), file: file.name }));
+      show(status, errorView({ kind: 'Missing', message: 'files.badRecord', file: file.name }));
     }
   }
 
@@ -1591,8 +1622,23 @@
       h('tbody', {}, body));
   }
 
+  // The extra calendar files: each checked by the core as it is chosen;
+  // one that is not a calendar file is named and left out.
   $('#due-calendars').addEventListener('change', async (e) => {
-    state.calendars = await Promise.all(Array.from(e.target.files).map(async (f) => ({ name: f.name, text: await f.text() })));
+    const status = $('#due-cal-status');
+    const kept = [];
+    const refused = [];
+    for (const f of Array.from(e.target.files)) {
+      try {
+        const bytes = await readBytes(f);
+        await call('checkFile', { bytes, name: f.name, kind: 'calendar' }, null, [bytes]);
+        kept.push({ name: f.name, text: await f.text() });
+      } catch (err) {
+        refused.push(errorView(err.file ? err : { ...err, file: f.name }));
+      }
+    }
+    state.calendars = kept;
+    show(status, kept.length ? h('p', { class: 'ok', text: t('files.calendars', { names: kept.map((c) => c.name).join(I18N.lang === 'zh' ? '、' : ', ') }) }) : null, refused);
   });
 
   $('#run-due').addEventListener('click', computeDeadline);
@@ -1637,8 +1683,8 @@
     const table = $('#led-table');
     if (!state.ledger) return show(out, errorView({ kind: 'Missing', message: 'need.ledger' }));
     try {
-      const r = await call('checkLedger', {
-        text: state.ledger.text, name: state.ledger.name, today: $('#led-today').value || today(),
+      const r = await call('checkLedgerFile', {
+        bytes: state.ledger.bytes, name: state.ledger.name, today: $('#led-today').value || today(),
         region: $('[name=region]', dueForm).value, calendars: JSON.stringify(state.calendars),
       });
       state.ledgerReport = r;

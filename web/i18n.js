@@ -134,7 +134,7 @@
     'due.custom': '或自定义期限（如 7个工作日、30日）',
     'due.region': '地区',
     'due.national': '全国',
-    'due.calendars': '补充日历文件（可选，见 SPEC §16.2）',
+    'due.calendars': '补充日历文件（可选：日历缺少某年时，按该年的节假日安排通知补充）',
     'due.run': '计算',
     'due.result': '截止日期：',
     'due.from': '自{label} {start}（当日不计入）起 {period}',
@@ -154,7 +154,7 @@
     'cal.weekdays': '一,二,三,四,五,六,日',
 
     'led.title': '台账核查',
-    'led.hint': '放入案件台账（CSV：案件编号、决定日期、生效日期、公示日期、规则……），按今天的日期逐案核查。',
+    'led.hint': '放入案件台账（CSV 或 Excel，UTF-8 或 GBK 均可：案件编号、决定日期、生效日期、公示日期、规则……），按今天的日期逐案核查。',
     'led.file': '案件台账',
     'led.today': '核查日期（今天）',
     'led.run': '核查',
@@ -178,7 +178,7 @@
     'status.on_time': '按时公示',
 
     'err.row': '第 {row} 行',
-    'err.column': '列“{column}”',
+    'err.column': '“{column}”列',
     'err.internal': '程序内部错误（请报告）：{message}',
     'err.kind': '错误',
 
@@ -302,6 +302,9 @@
     // --- day2 (zh) ---
 
     // --- files (zh) ---
+    'files.badRecord': '该文件不是可读的抽取记录：请放入与抽取结果一同公布的 record.json。',
+    'files.calendars': '已载入日历文件：{names}',
+    'err.unknown': '出现了无法说明的错误，请重新选择文件再试。',
 
     // --- layout (zh) ---
   };
@@ -317,8 +320,8 @@
     'dirs.title': 'Directories',
     'dirs.hint': 'Pick or drop CSV or Excel files.',
     'dirs.demo': 'Load the sample data',
-    'dirs.entities': 'Entity directory (检查对象名录库)',
-    'dirs.inspectors': 'Inspector directory (执法检查人员名录库)',
+    'dirs.entities': 'Entity directory',
+    'dirs.inspectors': 'Inspector directory',
     'dirs.exclusions': 'Exclusion list (optional)',
     'dirs.reading': 'Reading {name}: {rows} rows{total}',
     'dirs.approx': ' of about {n}',
@@ -435,7 +438,7 @@
     'due.custom': 'or a custom period (e.g. 7wd, 30d)',
     'due.region': 'Region',
     'due.national': 'National',
-    'due.calendars': 'Extra calendar files (optional, see SPEC §16.2)',
+    'due.calendars': 'Extra calendar files (optional: for a year the calendar lacks, from that year\'s holiday notice)',
     'due.run': 'Compute',
     'due.result': 'Due date: ',
     'start.decision': 'the decision date',
@@ -458,7 +461,7 @@
     'cal.weekdays': 'Mo,Tu,We,Th,Fr,Sa,Su',
 
     'led.title': 'Case ledger check',
-    'led.hint': 'Drop a case ledger (CSV: case number, decision date, effective date, publication date, rule…); every case is checked against today.',
+    'led.hint': 'Drop a case ledger (CSV in UTF-8 or GBK, or Excel: case number, decision date, effective date, publication date, rule…); every case is checked against today.',
     'led.file': 'Case ledger',
     'led.today': 'Check as of (today)',
     'led.run': 'Check',
@@ -606,6 +609,9 @@
     // --- day2 (en) ---
 
     // --- files (en) ---
+    'files.badRecord': 'This file is not a readable draw record: drop the record.json published with the result.',
+    'files.calendars': 'Calendar files loaded: {names}',
+    'err.unknown': 'Something went wrong that cannot be described; choose the file again and retry.',
 
     // --- layout (en) ---
   };

@@ -390,14 +390,22 @@ fn choose_sheet(names: &[String], wanted: Option<&str>, source: &str) -> Result<
     }
 }
 
-fn cannot_open(source: &str, e: impl std::fmt::Display) -> Error {
+/// A workbook that cannot be opened: an `.xlsx` is saved again from Excel
+/// (it already is one), an older workbook saved as `.xlsx`.
+fn cannot_open(source: &str, xlsx: bool, e: impl std::fmt::Display) -> Error {
     let e = crate::spec::text::quote_short(&e.to_string());
-    Error::new(
-        ErrorKind::Csv,
-        format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"), format!(
-        "无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 或导出为 CSV 后重试"
-    ))
-    .at(at(source))
+    let (en, zh) = if xlsx {
+        (
+            format!("the .xlsx workbook cannot be opened ({e}): it is damaged or was not saved by a spreadsheet program; open it in Excel or WPS and save it again, or export it as CSV"),
+            format!("无法打开该 .xlsx 工作簿（{e}）：文件已损坏，或不是由表格软件保存的；请用 Excel 或 WPS 打开后重新保存，或导出为 CSV 后重试"),
+        )
+    } else {
+        (
+            format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"),
+            format!("无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 或导出为 CSV 后重试"),
+        )
+    };
+    Error::new(ErrorKind::Csv, en, zh).at(at(source))
 }
 
 fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Error {
@@ -442,7 +450,8 @@ fn read_xlsx(
 ) -> Result<SheetCells> {
     use calamine::Reader;
     let len = bytes.len();
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| cannot_open(source, e))?;
+    let mut book =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| cannot_open(source, true, e))?;
     let sheet = choose_sheet(&book.sheet_names(), wanted, source)?;
     let mut reader = book
         .worksheet_cells_reader(&sheet)
@@ -488,7 +497,7 @@ fn read_dense(
 ) -> Result<SheetCells> {
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| cannot_open(source, e))?;
+        .map_err(|e| cannot_open(source, false, e))?;
     let sheet = choose_sheet(&book.sheet_names(), wanted, source)?;
     let range = book
         .worksheet_range(&sheet)

@@ -570,12 +570,12 @@ fn wrong_file(bytes: &[u8], name: &str, slot: Slot, via: Via, found: &Identified
         ),
         Via::CommandLine => (
             format!(
-                "{label_en} {name} is {}{detail_en}, not {}",
+                "the file given with {label_en} is {}{detail_en}, not {}",
                 kind.en(),
                 wants.en()
             ),
             format!(
-                "{label_zh} {name} 是{}{detail_zh}，不是{}",
+                "{label_zh} 给出的文件是{}{detail_zh}，不是{}",
                 kind.zh(),
                 bare_zh(wants)
             ),
@@ -590,7 +590,7 @@ fn wrong_file(bytes: &[u8], name: &str, slot: Slot, via: Via, found: &Identified
             format!("; give it with {} instead", home.label_en(via)),
             format!("；请用 {} 给出它", home.label_zh(via)),
         ),
-        None => advice(kind),
+        None => advice(kind, slot, via),
     };
     let (want_en, want_zh) = wanted(slot, via);
     Error::new(
@@ -611,15 +611,36 @@ fn bare_zh(kind: FileKind) -> &'static str {
 }
 
 /// What a file that belongs in no slot is for.
-fn advice(kind: FileKind) -> (String, String) {
+fn advice(kind: FileKind, slot: Slot, via: Via) -> (String, String) {
+    let excl = Slot::Exclusions;
     let (en, zh) = match kind {
-        FileKind::ResultTable => (
-            "; it is what a draw writes, not an input (to exclude the entities it lists, keep only its 统一社会信用代码 column and give that as the exclusion list)",
-            "；它是抽取后输出的结果，不能作为输入（如要排除其中的企业，请只保留“统一社会信用代码”一列，另存后作为排除名单放入）",
-        ),
-        FileKind::Notice | FileKind::AnnouncementPage => (
-            "; the page is for people to read; the program reads the .json file published with it",
-            "；网页供人阅读，程序读取的是与它一同公布的 .json 文件",
+        FileKind::ResultTable => {
+            let (give_en, give_zh) = match via {
+                Via::Page => (
+                    format!("put that into {}", excl.label_en(via)),
+                    format!("放入{}处", excl.label_zh(via)),
+                ),
+                Via::CommandLine => (
+                    format!("give that with {}", excl.label_en(via)),
+                    format!("用 {} 给出", excl.label_zh(via)),
+                ),
+            };
+            return (
+                format!("; it is what a draw writes, not an input (to exclude the entities it lists, keep only its 统一社会信用代码 column and {give_en})"),
+                format!("；它是抽取后输出的结果，不能作为输入（如要排除其中的企业，请只保留“统一社会信用代码”一列，另存后{give_zh}）"),
+            );
+        }
+        FileKind::Notice | FileKind::AnnouncementPage
+            if matches!(slot, Slot::Record | Slot::Announcement) =>
+        {
+            (
+                "; the page is for people to read; the program reads the .json file published with it",
+                "；网页供人阅读，程序读取的是与它一同公布的 .json 文件",
+            )
+        }
+        FileKind::Notice | FileKind::AnnouncementPage | FileKind::WebPage => (
+            "; a web page is for people to read, not an input",
+            "；网页供人阅读，不能作为输入",
         ),
         FileKind::Empty => (
             "; the file holds nothing: choose the file again (it may not have been saved)",
@@ -636,15 +657,15 @@ fn wanted(slot: Slot, via: Via) -> (String, String) {
     let label_zh = slot.label_zh(via);
     let (en, zh) = match slot {
         Slot::Entities => (
-            "a table of entities with a 统一社会信用代码 and a 企业名称 column",
+            "a table of entities with the columns 统一社会信用代码 and 企业名称",
             "含“统一社会信用代码”“企业名称”等列的检查对象表格",
         ),
         Slot::Inspectors => (
-            "a table of inspectors with a 执法证号 and a 姓名 column",
+            "a table of inspectors with the columns 执法证号 and 姓名",
             "含“执法证号”“姓名”等列的执法检查人员表格",
         ),
         Slot::Exclusions => (
-            "a table with one column, 统一社会信用代码 (an 企业名称 column may be added)",
+            "a table with the one column 统一社会信用代码 (the column 企业名称 may be added)",
             "只有“统一社会信用代码”一列的表格（可另加“企业名称”一列）",
         ),
         Slot::Task => (
@@ -660,7 +681,7 @@ fn wanted(slot: Slot, via: Via) -> (String, String) {
             "与结果一同公布的 record.json",
         ),
         Slot::Ledger => (
-            "a table with 案件编号, 决定日期 and 生效日期 columns (CSV or Excel)",
+            "a table with the columns 案件编号, 决定日期 and 生效日期 (CSV or Excel)",
             "含“案件编号”“决定日期”“生效日期”列的表格（CSV 或 Excel）",
         ),
         Slot::Calendar => (
@@ -668,10 +689,16 @@ fn wanted(slot: Slot, via: Via) -> (String, String) {
             "日历文件：一行 `# covers: 年份`，再按 `date,kind,name` 逐行列出",
         ),
     };
-    (
-        format!("{label_en} takes {en}."),
-        format!("{label_zh}应放入{zh}。"),
-    )
+    match via {
+        Via::Page => (
+            format!("{label_en} takes {en}."),
+            format!("{label_zh}应放入{zh}。"),
+        ),
+        Via::CommandLine => (
+            format!("{label_en} takes {en}."),
+            format!("{label_zh} 应给出{zh}。"),
+        ),
+    }
 }
 
 /// What the file looks like: some of its columns and its number of rows.

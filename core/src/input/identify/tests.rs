@@ -177,7 +177,7 @@ fn a_file_in_the_wrong_slot_is_refused_saying_what_it_is_and_where_it_goes() {
     .unwrap_err();
     assert!(
         e.message_zh().starts_with(&format!(
-            "--entities result.csv 是抽取结果表（含分层、抽签值、检查组长等列，{} 行），不是检查对象名录库；它是抽取后输出的结果",
+            "--entities 给出的文件是抽取结果表（含分层、抽签值、检查组长等列，{} 行），不是检查对象名录库；它是抽取后输出的结果",
             d.record.draws.len()
         )),
         "{}",
