@@ -293,7 +293,11 @@
     }
   }
 
+  // What each file box shows, to show again in the other language.
+  const shown = new Map();
+
   function showLoaded(box, name, r) {
+    shown.set(box, () => showLoaded(box, name, r));
     box.classList.remove('bad');
     box.classList.add('ok');
     const warnings = r.warnings && r.warnings.length
@@ -309,6 +313,7 @@
   }
 
   function showFailed(box, err) {
+    shown.set(box, () => showFailed(box, err));
     box.classList.remove('ok');
     box.classList.add('bad');
     const missing = err && err.kind === 'MissingColumn' && $('.adv', box);
@@ -1843,6 +1848,11 @@
     showAnnouncement();
     buildSeedBoxes();
     if (state.lastVerify) showVerify(state.lastVerify);
+    // Every message in the new language: the file boxes, the task, the
+    // entropy of the seed forms.
+    for (const [box, again] of shown) if (box.classList.contains('ok') || box.classList.contains('bad')) again();
+    if (state.taskToml) refreshTask().catch(() => {});
+    showEntropy().catch(() => {});
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));

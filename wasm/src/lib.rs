@@ -61,8 +61,8 @@ fn problem(e: shuangsui::Error) -> JsValue {
 fn on_the_page(e: shuangsui::Error) -> shuangsui::Error {
     if e.kind() == shuangsui::ErrorKind::CalendarUncovered {
         e.hint(
-            " Choose the file in “Extra calendar files” above, then press the button again.",
-            "请在上方「补充日历文件」处选择该文件，然后重新点击按钮。",
+            " Choose the file in “Extra calendar files” above, then press “Compute” or “Check” again.",
+            "请在上方「补充日历文件」处选择该文件，然后再点「计算」或「核查」。",
         )
     } else {
         e

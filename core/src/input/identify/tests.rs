@@ -185,7 +185,7 @@ fn a_file_in_the_wrong_slot_is_refused_saying_what_it_is_and_where_it_goes() {
     );
     assert!(
         e.message()
-            .starts_with("--entities result.csv is the result table of a draw"),
+            .starts_with("the file given with --entities is the result table of a draw"),
         "{e}"
     );
     let e = check_slot(
