@@ -499,7 +499,7 @@ fn entity_table(cells: &[String], roles: &[EntityColumn]) -> FileKind {
     let named: Vec<usize> = (0..cells.len())
         .filter(|&i| !cells[i].trim().is_empty())
         .collect();
-    let has_name = roles.iter().any(|r| *r == EntityColumn::Name);
+    let has_name = roles.contains(&EntityColumn::Name);
     let others = named
         .iter()
         .filter(|&&i| matches!(roles[i], EntityColumn::Attribute(_)))
