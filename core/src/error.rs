@@ -91,7 +91,7 @@ error_kinds! {
     /// A file is recognizably another kind of file than the one asked for
     /// (a result table given as a directory, the inspector directory as the
     /// entity directory, an image as an announcement).
-    WrongFile => "文件放错了位置",
+    WrongFile => "不是所需的文件",
 }
 
 /// Where in an input a problem sits. Rows are 1-based and count the header

@@ -91,7 +91,7 @@ describe('the wrong file in each box', () => {
         });
         const text = await statusText(page, box);
         assert.match(text, /放入的文件是/, `${name} in ${box.label}: ${text}`);
-        assert.match(text, /文件放错了位置/, `${name} in ${box.label}: the kind's Chinese name`);
+        assert.match(text, /不是所需的文件/, `${name} in ${box.label}: the kind's Chinese name`);
         assert.deepEqual(englishIn(text), [], `${name} in ${box.label}: English in ${text}`);
         if (box.status.startsWith('.drop')) {
           assert.equal(await page.locator(`${box.status}.ok`).count(), 0, `${name} in ${box.label}: a green box`);

@@ -231,7 +231,9 @@ fn check_input(input: &Input<'_>, name: &str, slot: Slot) -> Result<()> {
         Input::Path(path) => {
             let mut head = Vec::with_capacity(HEAD);
             std::fs::File::open(path)
-                .and_then(|f| f.take(HEAD as u64).read_to_end(&mut head))
+                .map_err(|e| io_error(name, "open", &e))?
+                .take(HEAD as u64)
+                .read_to_end(&mut head)
                 .map_err(|e| io_error(name, "read", &e))?;
             if !crate::input::table::is_workbook(&head)
                 && check_slot(&head, name, slot, via).is_ok()
