@@ -66,16 +66,18 @@
     if (e && e.file && e.file !== parentFile) where.push(e.file);
     if (e && e.row) where.push(t('err.row', { row: e.row }));
     if (e && e.column) where.push(t('err.column', { column: e.column }));
-    const msg = (e && (I18N.lang === 'zh' && e.message_zh ? e.message_zh : e.message)) || String(e);
-    return (where.length ? where.join(', ') + ': ' : '') + msg;
+    // Each language's own message and punctuation, never the other's.
+    const zh = I18N.lang === 'zh';
+    const msg = (e && (zh ? e.message_zh : e.message)) || (e && e.message) || t('err.unknown');
+    return (where.length ? where.join(zh ? '，' : ', ') + (zh ? '：' : ': ') : '') + msg;
   }
 
   // The kind of an error in the page's language: the core's Chinese name
-  // (kind_zh) in Chinese, its stable name in English; a plain word for the
-  // page's own errors.
+  // (kind_zh) in Chinese; in English a plain word (the stable name, e.g.
+  // MissingColumn, is for programs, not for people).
   function kindName(err) {
     if (I18N.lang === 'zh') return (err && err.kind_zh) || t('err.kind');
-    return (err && err.kind && err.kind_zh && err.kind) || t('err.kind');
+    return t('err.kind');
   }
 
   // An error from the wasm boundary ({kind, kind_zh, message, message_zh,
@@ -191,7 +193,7 @@
     exclusionIds: [],
     verifyRecord: null, // the published record's text on the verify tab (record.json or notice.html)
     selfRecord: null, // the same, dropped in the self-check section
-    ledger: null,      // {name, text}
+    ledger: null,      // {name, bytes}: the file as given (CSV, GBK or Excel)
     ledgerReport: null, // {report, csv, xlsx}
     calendars: [],     // [{name, text}] user calendar files
     timings: {},       // milliseconds in the worker, by slot and 'draw'
@@ -305,7 +307,11 @@
     }
   }
 
+  // What each file box shows, to show again in the other language.
+  const shown = new Map();
+
   function showLoaded(box, name, r) {
+    shown.set(box, () => showLoaded(box, name, r));
     box.classList.remove('bad');
     box.classList.add('ok');
     const warnings = r.warnings && r.warnings.length
@@ -325,6 +331,7 @@
   }
 
   function showFailed(box, err) {
+    shown.set(box, () => showFailed(box, err));
     box.classList.remove('ok');
     box.classList.add('bad');
     const missing = err && err.kind === 'MissingColumn' && $('.adv', box);
@@ -544,6 +551,22 @@
     if (['entities', 'inspectors', 'exclusions'].includes(box.dataset.kind)) buildAdv(box);
   }
 
+  // Whether a file may go into a box of `kind`: the core tells what the
+  // file is (core identify); a file that is recognizably another kind is
+  // refused in the box, saying what it is and where it belongs.
+  async function fileFits(box, kind, file) {
+    try {
+      const bytes = await readBytes(file);
+      await call('checkFile', { bytes, name: file.name, kind }, null, [bytes]);
+      return true;
+    } catch (err) {
+      const e = err.file ? err : { ...err, file: file.name };
+      if (box.classList.contains('drop')) showFailed(box, e);
+      else show(box, errorView(e));
+      return false;
+    }
+  }
+
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
     // A verdict is of the files it was given: another file hides it.
@@ -551,7 +574,18 @@
     if (!isDrawSlot(box.dataset.slot) && box.dataset.slot !== 'self-record') clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
-    } else if (kind === 'task') {
+      return;
+    }
+    box.classList.remove('ok', 'bad');
+    if (!(await fileFits(box, kind, file))) {
+      if (kind === 'task') { state.taskToml = null; state.taskInfo = null; show($('#task-status')); }
+      if (kind === 'record') state.verifyRecord = null;
+      if (kind === 'announcement') state.verifyAnnouncement = null;
+      if (kind === 'ledger') { clearLedgerReport(); state.ledger = null; }
+      syncRemove(box);
+      return;
+    }
+    if (kind === 'task') {
       staleInputs();
       state.taskToml = await file.text();
       state.taskName = file.name;
@@ -566,7 +600,9 @@
       await loadVerifyAnnouncement(box, file);
     } else if (kind === 'ledger') {
       clearLedgerReport();
-      state.ledger = { name: file.name, text: await file.text() };
+      // The bytes, not text: a ledger may be GBK or an Excel workbook,
+      // read by the core as `shuangsui ledger` reads it.
+      state.ledger = { name: file.name, bytes: await readBytes(file) };
       box.classList.add('ok');
       show($('.status', box), t('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }));
       syncRemove(box);
@@ -1108,6 +1144,7 @@
   $('#ann-file').addEventListener('change', async (e) => {
     const f = e.target.files[0];
     if (!f) return;
+    if (!(await fileFits($('#ann-status'), 'announcement', f))) return;
     const before = [state.announcement, state.annInfo, state.annMade];
     state.announcement = await f.text();
     state.annMade = false;
@@ -1270,7 +1307,7 @@
         const s = await call('seedSourceUnannounced', { line });
         out.push(h('li', {}, t('seed.kind.' + s.kind), ' → ', h('code', { text: s.value })));
       } catch (err) {
-        out.push(h('li', { class: 'bad' }, err.message || String(err)));
+        out.push(h('li', { class: 'bad' }, problemLine(err)));
       }
     }
     show($('#seed-preview'), out.length ? h('ul', {}, out) : null);
@@ -1752,8 +1789,22 @@
       h('tbody', {}, body));
   }
 
+  // The extra calendar files: each checked by the core as it is chosen;
+  // one that is not a calendar file is named and left out.
   $('#due-calendars').addEventListener('change', async (e) => {
-    state.calendars = await Promise.all(Array.from(e.target.files).map(async (f) => ({ name: f.name, text: await f.text() })));
+    const kept = [];
+    const refused = [];
+    for (const f of Array.from(e.target.files)) {
+      try {
+        const bytes = await readBytes(f);
+        await call('checkFile', { bytes, name: f.name, kind: 'calendar' }, null, [bytes]);
+        kept.push({ name: f.name, text: await f.text() });
+      } catch (err) {
+        refused.push(errorView(err.file ? err : { ...err, file: f.name }));
+      }
+    }
+    state.calendars = kept;
+    show($('#due-cal-status'), refused);
     showCalendars();
   });
 
@@ -1799,8 +1850,8 @@
     const table = $('#led-table');
     if (!state.ledger) return show(out, errorView({ kind: 'Missing', message: 'need.ledger' }));
     try {
-      const r = await call('checkLedger', {
-        text: state.ledger.text, name: state.ledger.name, today: $('#led-today').value || today(),
+      const r = await call('checkLedgerFile', {
+        bytes: state.ledger.bytes, name: state.ledger.name, today: $('#led-today').value || today(),
         region: $('[name=region]', dueForm).value, calendars: JSON.stringify(state.calendars),
       });
       state.ledgerReport = r;
@@ -2030,6 +2081,7 @@
   $('#due-calendars-remove').addEventListener('click', () => {
     state.calendars = [];
     $('#due-calendars').value = '';
+    show($('#due-cal-status'));
     showCalendars();
   });
 
@@ -2382,6 +2434,11 @@
     if (redrawShown && $('[data-testid=redraw-warning]')) showRedrawWarning(redrawShown);
     if (storageMsg) storageSays(...storageMsg);
     if (state.lastVerify) showVerify(state.lastVerify);
+    // Every message in the new language: the file boxes, the task, the
+    // entropy of the seed forms.
+    for (const [box, again] of shown) if (box.classList.contains('ok') || box.classList.contains('bad')) again();
+    if (state.taskToml) refreshTask().catch(() => {});
+    showEntropy().catch(() => {});
     if (state.lastSelf) showSelf(state.lastSelf);
     for (const box of $$('.drop[data-kind=record]')) recordStatus(box);
     selfSource();

@@ -131,7 +131,7 @@
     'due.custom': '或自定义期限（如 7个工作日、30日）',
     'due.region': '地区',
     'due.national': '全国',
-    'due.calendars': '补充日历文件（可选，见 SPEC §16.2）',
+    'due.calendars': '补充日历文件（可选：日历缺少某年时，按该年的节假日安排通知补充）',
     'due.run': '计算',
     'due.result': '截止日期：',
     'due.from': '自{label} {start}（当日不计入）起 {period}',
@@ -151,7 +151,7 @@
     'cal.weekdays': '一,二,三,四,五,六,日',
 
     'led.title': '台账核查',
-    'led.hint': '放入案件台账（CSV：案件编号、决定日期、生效日期、公示日期、规则……），按今天的日期逐案核查。',
+    'led.hint': '放入案件台账（CSV 或 Excel，UTF-8 或 GBK 均可：案件编号、决定日期、生效日期、公示日期、规则……），按今天的日期逐案核查。',
     'led.file': '案件台账',
     'led.today': '核查日期（今天）',
     'led.run': '核查',
@@ -175,7 +175,7 @@
     'status.on_time': '按时公示',
 
     'err.row': '第 {row} 行',
-    'err.column': '列“{column}”',
+    'err.column': '“{column}”列',
     'err.internal': '程序内部错误（请报告）：{message}',
     'err.kind': '错误',
 
@@ -338,6 +338,7 @@
     'day2.needTask': '请先在第 2 步“抽查任务”中填写任务，或载入任务文件。',
 
     // --- files (zh) ---
+    'err.unknown': '出现了无法说明的错误，请重新选择文件再试。',
 
     // --- layout (zh) ---
   };
@@ -353,8 +354,8 @@
     'dirs.title': 'Directories',
     'dirs.hint': 'Pick or drop CSV or Excel files.',
     'dirs.demo': 'Load the sample data',
-    'dirs.entities': 'Entity directory (检查对象名录库)',
-    'dirs.inspectors': 'Inspector directory (执法检查人员名录库)',
+    'dirs.entities': 'Entity directory',
+    'dirs.inspectors': 'Inspector directory',
     'dirs.exclusions': 'Exclusion list (optional)',
     'dirs.reading': 'Reading {name}: {rows} rows{total}',
     'dirs.approx': ' of about {n}',
@@ -468,7 +469,7 @@
     'due.custom': 'or a custom period (e.g. 7wd, 30d)',
     'due.region': 'Region',
     'due.national': 'National',
-    'due.calendars': 'Extra calendar files (optional, see SPEC §16.2)',
+    'due.calendars': 'Extra calendar files (optional: for a year the calendar lacks, from that year\'s holiday notice)',
     'due.run': 'Compute',
     'due.result': 'Due date: ',
     'start.decision': 'the decision date',
@@ -491,7 +492,7 @@
     'cal.weekdays': 'Mo,Tu,We,Th,Fr,Sa,Su',
 
     'led.title': 'Case ledger check',
-    'led.hint': 'Drop a case ledger (CSV: case number, decision date, effective date, publication date, rule…); every case is checked against today.',
+    'led.hint': 'Drop a case ledger (CSV in UTF-8 or GBK, or Excel: case number, decision date, effective date, publication date, rule…); every case is checked against today.',
     'led.file': 'Case ledger',
     'led.today': 'Check as of (today)',
     'led.run': 'Check',
@@ -678,6 +679,7 @@
     'day2.needTask': 'Fill in the task in step 2 (Task), or load a task file, first.',
 
     // --- files (en) ---
+    'err.unknown': 'Something went wrong that cannot be described; choose the file again and retry.',
 
     // --- layout (en) ---
   };

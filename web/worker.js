@@ -334,6 +334,21 @@ const ops = {
   },
 };
 
+// files: what a file put into a box is (core identify; the WrongFile error
+// when the box does not take it), and a ledger read from its bytes (CSV in
+// UTF-8 or GBK, or Excel), as `shuangsui ledger` reads it.
+Object.assign(ops, {
+  checkFile: ({ bytes, name, kind }) => JSON.parse(W.checkFile(new Uint8Array(bytes), name, kind)),
+  checkLedgerFile({ bytes, name, today, region, calendars }) {
+    const ledger = W.checkLedgerFile(new Uint8Array(bytes), name, today, region || '', calendars || '');
+    try {
+      return { report: JSON.parse(ledger.json), csv: ledger.csv(), xlsx: ledger.xlsx() };
+    } finally {
+      ledger.free();
+    }
+  },
+});
+
 self.onmessage = (e) => {
   const { id, op, args } = e.data;
   const progress = (p) => self.postMessage({ id, progress: p });

@@ -322,3 +322,60 @@ fn draw_and_demo_write_result_xlsx_that_reads_back() {
         assert_eq!(r.code, 0, "{r:?}");
     }
 }
+
+#[test]
+fn a_result_table_or_the_other_directory_given_as_a_directory_is_refused_saying_what_it_is() {
+    let demo = demo("wrong_files");
+    let out = demo.parent().unwrap().join("draw");
+    let task = demo.join("task.toml");
+    let inspectors = demo.join("inspectors.csv");
+    for result in ["result.csv", "result.xlsx"] {
+        let r = draw(
+            &task,
+            &demo.join(result),
+            &inspectors,
+            &out,
+            &["--seed", "lottery:3 0 7", "--unannounced"],
+        );
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr
+                .contains("--entities 给出的文件是抽取结果表（含分层、抽签值、检查组长等列，"),
+            "{r:?}"
+        );
+        assert!(r.stderr.contains(&format!("{result}：--entities")), "{r:?}");
+        assert!(r.stderr.contains("用 --exclusions 给出"), "{r:?}");
+        assert!(
+            r.stderr
+                .contains("the file given with --entities is the result table of a draw"),
+            "{r:?}"
+        );
+        assert!(!out.join("record.json").exists(), "nothing is written");
+    }
+    // The entity directory as the inspectors: what it is, and its option.
+    let entities = demo.join("entities.csv");
+    let r = draw(
+        &task,
+        &entities,
+        &entities,
+        &out,
+        &["--seed", "lottery:3 0 7", "--unannounced"],
+    );
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("--inspectors 给出的文件是检查对象名录库（含统一社会信用代码、企业名称、信用风险等级等列，300 行），不是执法检查人员名录库；请用 --entities 给出它"),
+        "{r:?}"
+    );
+    // The JSON form names the kind.
+    let mut args = draw_args(
+        &task,
+        &demo.join("result.csv"),
+        &inspectors,
+        &out,
+        &["--seed", "lottery:3 0 7", "--unannounced"],
+    );
+    args.splice(0..0, ["--format".to_string(), "json".to_string()]);
+    let r = run(&args);
+    let e: serde_json::Value = serde_json::from_str(&r.stderr).unwrap();
+    assert_eq!(e["error"]["kind"], "WrongFile", "{r:?}");
+}

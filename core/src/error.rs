@@ -88,6 +88,10 @@ error_kinds! {
     /// A protocol v2 draw was asked for without an announcement and without
     /// the explicit choice to draw unannounced.
     Unannounced => "未经公告",
+    /// A file is recognizably another kind of file than the one asked for
+    /// (a result table given as a directory, the inspector directory as the
+    /// entity directory, an image as an announcement).
+    WrongFile => "不是所需的文件",
 }
 
 /// Where in an input a problem sits. Rows are 1-based and count the header

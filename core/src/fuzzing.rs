@@ -53,6 +53,10 @@ fn is_workbook(data: &[u8]) -> bool {
 /// never accepting what the loader refuses (`core/tests/scan_equivalence.rs`
 /// holds the same property on generated files).
 pub fn directory(data: &[u8]) {
+    // What a file is, asked of every file put into any slot.
+    for &slot in crate::Slot::ALL {
+        let _ = crate::check_slot(data, "entities.csv", slot, crate::Via::Page);
+    }
     let options = LoadOptions::default();
     let slow = EntityDirectory::load(data, "entities.csv", &options);
     let task = Task::whole_directory().expect("the whole-directory task is valid");

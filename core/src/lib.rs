@@ -18,7 +18,7 @@
 //! | §5 | the task, its file, its canonical form; the page's task form | `spec/task.rs`, `spec/task_toml.rs`, `spec/task_form.rs` |
 //! | §6 | seed kinds, forms, entering a seed, entropy | `spec/seed.rs` |
 //! | §3.0 | reading a table: CSV (UTF-8/GBK), .xlsx, .xls, limits | `input/table.rs`, `input/excel.rs` |
-//! | §3–§4 applied | directories and exclusion lists read whole; the compact scan of a provincial file; one `open_*` per kind of file that chooses between them and says why | `input/directory.rs`, `input/exclusions.rs`, `input/scan.rs`, `input/open.rs`, `input/problems.rs` |
+//! | §3–§4 applied | directories and exclusion lists read whole; what kind a file is and the wrong file in a slot; the compact scan of a provincial file; one `open_*` per kind of file that chooses between them and says why | `input/directory.rs`, `input/exclusions.rs`, `input/identify.rs`, `input/scan.rs`, `input/open.rs`, `input/problems.rs` |
 //! | §5.1 matching | which stratum an entity falls in | `spec/task.rs` (`Condition`), driven by `input/population.rs` and `input/scan.rs` |
 //! | §7–§10 | draw key, strata, tickets, selection, the team stream and rule | `draw/mod.rs`, `draw/teams.rs` (fast form of §10, tested against the plain one), `draw/prepare.rs` (inputs checked and committed once) |
 //! | §11, §12 | the record and the announcement, canonical JSON | `record/mod.rs` |
@@ -121,6 +121,7 @@ pub use input::directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,
 };
 pub use input::exclusions::Exclusions;
+pub use input::identify::{check_slot, identify, FileKind, Identified, Slot, Via};
 pub use input::open::{
     io_error, open_entities, open_exclusions, open_inspectors, Fallback, ForTask, Input, Opened,
     Progress, Quiet,

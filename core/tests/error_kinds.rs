@@ -127,6 +127,12 @@ fn case(kind: ErrorKind) -> shuangsui::Result<()> {
             cal.day(Date::parse("2199-01-01")?).map(drop)
         }
         ErrorKind::Unannounced => Announced::choose(None, false).map(drop),
+        ErrorKind::WrongFile => shuangsui::check_slot(
+            INSPECTORS.as_bytes(),
+            "inspectors.csv",
+            shuangsui::Slot::Entities,
+            shuangsui::Via::Page,
+        ),
         other => panic!("no case for {other:?}: add an input that produces it to this test"),
     }
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { cli, repo, wasmNode } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
+import { workbook } from './xlsx.mjs';
 
 const require = createRequire(import.meta.url);
 const W = require(wasmNode);
@@ -213,10 +214,15 @@ test('announce, draw and the publish functions give the CLI demo\'s bytes', (t) 
     assert.equal(W.noticeHtml(record), read('notice.html').toString('utf8'));
     const xlsx = Buffer.from(W.resultXlsx(record));
     assert.ok(xlsx.equals(read('result.xlsx')), 'result.xlsx differs from the CLI\'s');
-    // An Excel workbook read back as a directory (its columns include the
-    // entity code and name): Excel input works in the wasm build too.
-    const back = W.Entities.fromBytes(xlsx, 'result.xlsx', W.Reading.forVerify());
-    assert.equal(back.count, JSON.parse(record).draws.length);
+    // The result workbook is not a directory, though its columns include
+    // the entity code and name: refused, saying what it is (issue 15).
+    assert.throws(() => W.Entities.fromBytes(xlsx, 'result.xlsx', W.Reading.forVerify()),
+      (e) => e.kind === 'WrongFile' && /抽取结果表/.test(e.message_zh));
+    // Excel input works in the wasm build too: the demo's directory as a
+    // workbook has the CSV's digest.
+    const rows = read('entities.csv').toString('utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    const book = W.Entities.fromBytes(workbook([['名录', rows]]), 'entities.xlsx', reading);
+    assert.equal(book.digest, entities.digest);
     // Without an announcement the draw is refused unless it is explicitly unannounced.
     assert.throws(() => W.draw(task, entities, inspectors, none, 'lottery:3 0 7', undefined, false), (e) => e.kind === 'Unannounced');
     const v = JSON.parse(W.verify(record, entities, inspectors, none, announcement));

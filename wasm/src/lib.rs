@@ -28,7 +28,8 @@ use shuangsui::calendar::{self, Date, Rule, UserCalendar, WorkingDayCalendar};
 use shuangsui::RowSource as _;
 use shuangsui::{
     Directory, DrawInputs, EntityDirectory, Fallback, ForTask, Input, InspectorDirectory,
-    LoadOptions, ReadOptions, SeedSource, TaskFile, TextEncoding, Verification, VerifyInputs,
+    LoadOptions, ReadOptions, SeedSource, Slot, TaskFile, TextEncoding, Verification, VerifyInputs,
+    Via,
 };
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -51,7 +52,21 @@ extern "C" {
 /// object of its JSON form (`Error::to_json`: `{kind, kind_zh, message,
 /// message_zh, file, row, column, details}`).
 fn problem(e: shuangsui::Error) -> JsValue {
-    json_parse(&e.to_json().to_string())
+    json_parse(&on_the_page(e).to_json().to_string())
+}
+
+/// The page's way to supply what a core error says is missing, added to
+/// the core's message as the command line adds its option: a year of the
+/// working-day calendar is given in the 期限 tab's 「补充日历文件」 box.
+fn on_the_page(e: shuangsui::Error) -> shuangsui::Error {
+    if e.kind() == shuangsui::ErrorKind::CalendarUncovered {
+        e.hint(
+            " Choose the file in “Extra calendar files” above, then press “Compute” or “Check” again.",
+            "请在上方「补充日历文件」处选择该文件，然后再点「计算」或「核查」。",
+        )
+    } else {
+        e
+    }
 }
 
 /// Warnings of a loaded file (e.g. codes that fail the check digit) as a
@@ -267,6 +282,7 @@ impl Entities {
         progress: Option<Progress>,
     ) -> Out<Entities> {
         let options = reading.entities.clone();
+        check_slot(&bytes, name, Slot::Entities)?;
         let opened =
             shuangsui::open_entities(Input::Owned(bytes), name, &options, task, &Rows(progress))
                 .map_err(problem)?;
@@ -349,6 +365,7 @@ impl Inspectors {
         reading: &Reading,
         progress: Option<Progress>,
     ) -> Out<Inspectors> {
+        check_slot(bytes, name, Slot::Inspectors)?;
         shuangsui::open_inspectors(
             Input::Bytes(bytes),
             name,
@@ -387,6 +404,7 @@ impl ExclusionList {
     /// Reads an exclusion file (CSV or Excel with an id column).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8], name: &str, reading: &Reading) -> Out<ExclusionList> {
+        check_slot(bytes, name, Slot::Exclusions)?;
         shuangsui::open_exclusions([(Input::Bytes(bytes), name)], &reading.exclusions)
             .map(ExclusionList)
             .map_err(problem)
@@ -1112,5 +1130,55 @@ pub fn announcement_loaded(
 }
 
 // ---------------------------------------------------------------- files
+
+/// Refuses a file that is recognizably not what the page's box `slot`
+/// takes, in the page's words (core `check_slot`).
+fn check_slot(bytes: &[u8], name: &str, slot: Slot) -> Out<()> {
+    shuangsui::check_slot(bytes, name, slot, Via::Page).map_err(problem)
+}
+
+/// The core's slot of a page box's kind (`entities`, `inspectors`,
+/// `exclusions`, `task`, `announcement`, `record`, `ledger`, `calendar`).
+fn slot_of(kind: &str) -> Out<Slot> {
+    Ok(match kind {
+        "entities" => Slot::Entities,
+        "inspectors" => Slot::Inspectors,
+        "exclusions" => Slot::Exclusions,
+        "task" => Slot::Task,
+        "announcement" => Slot::Announcement,
+        "record" => Slot::Record,
+        "ledger" => Slot::Ledger,
+        "calendar" => Slot::Calendar,
+        other => return Err(unknown_kind(other)),
+    })
+}
+
+/// What a file put into the page's box `kind` is: `{kind}` (the core's
+/// [`shuangsui::FileKind`] name) when the box takes it; the `WrongFile`
+/// error, saying what it is and which box it belongs in, when not.
+#[wasm_bindgen(js_name = checkFile)]
+pub fn check_file(bytes: &[u8], name: &str, kind: &str) -> Out<String> {
+    check_slot(bytes, name, slot_of(kind)?)?;
+    let found = shuangsui::identify(bytes, name);
+    Ok(json!({ "kind": format!("{:?}", found.kind) }).to_string())
+}
+
+/// Checks a case ledger file (CSV in UTF-8 or GBK, or Excel) on `today`,
+/// as `shuangsui ledger` reads it (core `check_ledger_file`).
+#[wasm_bindgen(js_name = checkLedgerFile)]
+pub fn check_ledger_file(
+    bytes: &[u8],
+    name: &str,
+    today: &str,
+    region: &str,
+    calendars: &str,
+) -> Out<Ledger> {
+    check_slot(bytes, name, Slot::Ledger)?;
+    let cal = working_calendar(region, calendars)?;
+    let today = Date::parse(today).map_err(problem)?;
+    calendar::check_ledger_file(&cal, name, bytes, &ReadOptions::default(), today, None)
+        .map(Ledger)
+        .map_err(problem)
+}
 
 // ---------------------------------------------------------------- layout

@@ -123,6 +123,23 @@ pub const REGIONS: &[RegionInfo] = &[
     },
 ];
 
+/// Whether a text is a calendar file, as [`parse_calendar_file`] reads
+/// one: its first line that is not a comment is a header naming the
+/// `date` and `kind` columns.
+pub(crate) fn is_calendar_text(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(header) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    let cells: Vec<&str> = header.split(',').map(str::trim).collect();
+    let has = |name: &str| cells.iter().any(|c| c.eq_ignore_ascii_case(name));
+    has("date") && has("kind")
+}
+
 /// Reads a calendar file.
 ///
 /// `source` is the name used in error messages (the file name as the user

@@ -341,14 +341,18 @@ impl WorkingDayCalendar {
         if self.covers(year) {
             return Ok(());
         }
+        // Where to get the year and how to write it down; where to give the
+        // file is the adapter's (the command line's option, the page's box).
         let how = format!(
-            "Supply it as a calendar file (`# covers: {year}` then `date,kind,name,notice` rows, \
-             one per day off and per make-up working day; see SPEC.md §16). \
-             Working days are never guessed from weekends alone."
+            "The State Council's General Office publishes that notice each year, near the end of \
+             the year before (www.gov.cn); write its days into a calendar file: a line \
+             `# covers: {year}`, then one `date,kind,name,notice` row per day off and per make-up \
+             working day. Working days are never guessed from weekends alone."
         );
         let how_zh = format!(
-            "请以日历文件提供（先写一行 `# covers: {year}`，再按 `date,kind,name,notice` \
-             每个放假日和调休上班日写一行；见 SPEC.md §16）。本程序不会只按周末推算工作日。"
+            "该通知由国务院办公厅每年年底前发布（可在中国政府网 www.gov.cn 查到）；请按通知写一个日历文件：\
+             先写一行 `# covers: {year}`，再按 `date,kind,name,notice` 每个放假日和调休上班日写一行。\
+             本程序不会只按周末推算工作日。"
         );
         let (en, zh) = if !self.national_covers.contains(&year) {
             let covered = year_list(&self.national_covers);
@@ -376,13 +380,13 @@ impl WorkingDayCalendar {
                 format!(
                     "the {r} ({name}) calendar does not cover {year}: the dates of {holidays} that the \
                      regional government fixed for {year} are not in the calendar (covered: {covered}). \
-                     Supply them as a calendar file with `# region: {r}` and `# covers: {year}` then \
-                     `date,kind,name,notice` rows (see SPEC.md §16)."
+                     Write them into a calendar file with `# region: {r}` and `# covers: {year}` then \
+                     `date,kind,name,notice` rows."
                 ),
                 format!(
                     "{name}（{r}）日历不含 {year} 年：日历中没有当地政府确定的 {year} 年{holidays_zh}日期\
-                     （已含年份：{}）。请以日历文件提供，写明 `# region: {r}` 和 `# covers: {year}`，\
-                     再按 `date,kind,name,notice` 逐行列出（见 SPEC.md §16）。",
+                     （已含年份：{}）。请写一个日历文件，写明 `# region: {r}` 和 `# covers: {year}`，\
+                     再按 `date,kind,name,notice` 逐行列出。",
                     covered_zh(&covered)
                 ),
             )

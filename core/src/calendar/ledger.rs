@@ -217,6 +217,13 @@ impl Field {
     }
 }
 
+/// Whether a row is a ledger's header: it names the three columns a ledger
+/// must have (case number, decision date, effective date).
+pub(crate) fn is_ledger_header(cells: &[String]) -> bool {
+    let has = |want: Field| cells.iter().any(|c| Field::from_header(c) == Some(want));
+    has(Field::CaseNumber) && has(Field::Decision) && has(Field::Effective)
+}
+
 /// Checks a case ledger (台账) on `today`.
 ///
 /// `source` is the ledger's name for messages; `text` its contents (UTF-8

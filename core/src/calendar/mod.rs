@@ -45,12 +45,14 @@ mod ledger;
 mod rules;
 
 pub use count::{Deadline, Period};
+pub(crate) use data::is_calendar_text;
 pub use data::{
     parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo, NATIONAL, REGIONS,
 };
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
 pub use grid::{MonthGrid, PeriodDay, PeriodMonth};
+pub(crate) use ledger::is_ledger_header;
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
 };

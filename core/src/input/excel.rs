@@ -126,7 +126,7 @@ pub(crate) fn read_sheet(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> 
             .map(|z| z.index_for_name("xl/workbook.xml").is_some())
             .unwrap_or(false);
         if is_xlsx {
-            return contained(source, move || read_xlsx(bytes, source, wanted));
+            return contained(source, move || read_xlsx(bytes, source, wanted, None));
         }
     } else {
         check_cfb(&bytes, source)?;
@@ -390,14 +390,22 @@ fn choose_sheet(names: &[String], wanted: Option<&str>, source: &str) -> Result<
     }
 }
 
-fn cannot_open(source: &str, e: impl std::fmt::Display) -> Error {
+/// A workbook that cannot be opened: an `.xlsx` is saved again from Excel
+/// (it already is one), an older workbook saved as `.xlsx`.
+fn cannot_open(source: &str, xlsx: bool, e: impl std::fmt::Display) -> Error {
     let e = crate::spec::text::quote_short(&e.to_string());
-    Error::new(
-        ErrorKind::Csv,
-        format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"), format!(
-        "无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 或导出为 CSV 后重试"
-    ))
-    .at(at(source))
+    let (en, zh) = if xlsx {
+        (
+            format!("the .xlsx workbook cannot be opened ({e}): it is damaged or was not saved by a spreadsheet program; open it in Excel or WPS and save it again, or export it as CSV"),
+            format!("无法打开该 .xlsx 工作簿（{e}）：文件已损坏，或不是由表格软件保存的；请用 Excel 或 WPS 打开后重新保存，或导出为 CSV 后重试"),
+        )
+    } else {
+        (
+            format!("the workbook cannot be opened ({e}); save it again from Excel as .xlsx, or export it as CSV"),
+            format!("无法打开该 Excel 文件（{e}）；请用 Excel 另存为 .xlsx 或导出为 CSV 后重试"),
+        )
+    };
+    Error::new(ErrorKind::Csv, en, zh).at(at(source))
 }
 
 fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Error {
@@ -410,11 +418,40 @@ fn cannot_read_sheet(source: &str, sheet: &str, e: impl std::fmt::Display) -> Er
     .at(at(source))
 }
 
-/// An `.xlsx` sheet read cell by cell.
-fn read_xlsx(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> Result<SheetCells> {
+/// The first `rows` rows (by row number) of a workbook's first sheet, as
+/// text cells: enough to find its header row (`input::identify`). An
+/// `.xlsx` is read only that far; another workbook whole.
+///
+/// # Errors
+/// As [`read_sheet`].
+pub(crate) fn read_sheet_head(bytes: &[u8], source: &str, rows: u32) -> Result<Vec<Vec<String>>> {
+    let sheet = if bytes.starts_with(b"PK\x03\x04") {
+        check_zip(bytes, source)?;
+        let bytes = bytes.to_vec();
+        contained(source, move || read_xlsx(bytes, source, None, Some(rows)))?
+    } else {
+        read_sheet(bytes.to_vec(), source, None)?
+    };
+    Ok(sheet
+        .rows
+        .into_iter()
+        .take(rows as usize)
+        .map(|(_, cells, _)| cells)
+        .collect())
+}
+
+/// An `.xlsx` sheet read cell by cell; with `limit`, only its rows above
+/// that row number.
+fn read_xlsx(
+    bytes: Vec<u8>,
+    source: &str,
+    wanted: Option<&str>,
+    limit: Option<u32>,
+) -> Result<SheetCells> {
     use calamine::Reader;
     let len = bytes.len();
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| cannot_open(source, e))?;
+    let mut book =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| cannot_open(source, true, e))?;
     let sheet = choose_sheet(&book.sheet_names(), wanted, source)?;
     let mut reader = book
         .worksheet_cells_reader(&sheet)
@@ -426,6 +463,9 @@ fn read_xlsx(bytes: Vec<u8>, source: &str, wanted: Option<&str>) -> Result<Sheet
         .map_err(|e| cannot_read_sheet(source, &sheet, e))?
     {
         let (row, col) = cell.get_position();
+        if limit.is_some_and(|l| row >= l) {
+            break;
+        }
         let data = calamine::Data::from(cell.get_value().clone());
         if matches!(data, calamine::Data::Empty) {
             continue;
@@ -457,7 +497,7 @@ fn read_dense(
 ) -> Result<SheetCells> {
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| cannot_open(source, e))?;
+        .map_err(|e| cannot_open(source, false, e))?;
     let sheet = choose_sheet(&book.sheet_names(), wanted, source)?;
     let range = book
         .worksheet_range(&sheet)

@@ -7,6 +7,7 @@
 pub(crate) mod directory;
 pub(crate) mod excel;
 pub(crate) mod exclusions;
+pub(crate) mod identify;
 pub(crate) mod open;
 pub(crate) mod population;
 pub(crate) mod problems;

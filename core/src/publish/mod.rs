@@ -254,6 +254,12 @@ pre { white-space: pre-wrap; word-break: break-all; border: 1px solid #999; padd
 @media print { h2 { page-break-after: avoid; } }
 ";
 
+/// The end of the notice's `<title>`, by which a notice is recognized.
+pub(crate) const NOTICE_TITLE: &str = "抽查结果公告";
+
+/// The end of the announcement page's `<title>`.
+pub(crate) const ANNOUNCEMENT_TITLE: &str = "抽查公告";
+
 /// The public notice of the result (抽查结果公告) as a self-contained,
 /// printable HTML page (A4).
 ///
@@ -301,7 +307,7 @@ fn notice_html_with(
     let population: u64 = record.strata.iter().map(|s| s.population).sum();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} 抽查结果公告</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} {NOTICE_TITLE}</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
         esc(&t.name)
     );
     let _ = writeln!(h, "<h1>{}<br>抽查结果公告</h1>", esc(&t.name));
@@ -654,7 +660,7 @@ pub fn announcement_html(a: &crate::record::Announcement) -> String {
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} 抽查公告</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} {ANNOUNCEMENT_TITLE}</title>\n<style>{NOTICE_CSS}</style>\n</head>\n<body>\n",
         esc(&t.name)
     );
     let _ = writeln!(h, "<h1>{}<br>抽查公告</h1>", esc(&t.name));

@@ -138,6 +138,16 @@ pub(crate) fn attribute_key(header: &str) -> String {
     normalize_text(header).unwrap_or_default()
 }
 
+/// Whether a header is one of the attribute aliases of §3.3 (所属区域,
+/// 行业, 信用风险等级 …): a column that marks a table as a directory rather
+/// than a list of ids.
+pub(crate) fn is_known_attribute(header: &str) -> bool {
+    let m = header_match_key(header);
+    ATTRIBUTES
+        .iter()
+        .any(|(_, aliases)| aliases.contains(&m.as_str()))
+}
+
 pub(crate) fn entity_column(header: &str) -> EntityColumn {
     let m = header_match_key(header);
     let m = m.as_str();
