@@ -1328,7 +1328,7 @@
     $('#results').hidden = false;
     const heads = ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => t(k));
     const num = (i, n) => h('td', { class: 'n', 'data-label': heads[i], text: fmtInt(n) });
-    const strata = h('table', { class: 'data compact cards' },
+    const strata = h('table', { class: 'data compact' },
       h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
       h('tbody', {}, rec.strata.map((s) => h('tr', {},
         h('th', { scope: 'row', lang: 'zh-CN', text: s.name }),
@@ -1732,8 +1732,10 @@
         r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.map(holiday).join(I18N.lang === 'zh' ? '、' : ', ') })) : null,
         d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
         r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
-        // The provision is quoted as written, in Chinese.
-        h('p', { class: 'hint' }, tData('due.basis', { basis: r.rule.basis }, ['basis'])));
+        // The provision is quoted as written, in Chinese; a custom period
+        // has none.
+        h('p', { class: 'hint' }, rulesCache.some((x) => x.id === r.rule.id)
+          ? tData('due.basis', { basis: r.rule.basis }, ['basis']) : t('due.noBasis')));
       show(months, r.months.map(monthView));
     } catch (err) {
       show(out, errorView(err));

@@ -307,6 +307,7 @@
     'res.search': '查找（统一社会信用代码、企业名称、所属区域、检查人员姓名或执法证号）',
     'res.none': '没有符合的结果。请换一个词，或清空查找框以显示全部。',
     'res.found': '找到 {n} 户（共 {all} 户）',
+    'due.noBasis': '自定义期限：不对应某一条规定，请自行核对依据。',
   };
 
   const en = {
@@ -614,6 +615,7 @@
     'res.search': 'Search (entity code, name, area, inspector name or certificate number)',
     'res.none': 'No matching result. Try another word, or clear the search box to show all.',
     'res.found': '{n} found (of {all})',
+    'due.noBasis': 'A custom period: it stands for no particular provision; check its legal basis yourself.',
     'res.col.id': 'Entity code',
     'res.col.regno': 'Registration number',
     'res.col.name': 'Entity name',
