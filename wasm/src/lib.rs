@@ -1103,7 +1103,7 @@ impl ResultView {
             )));
         }
         if query != self.query {
-            self.found = self.view.search(record, query);
+            self.found = self.view.search(query);
             self.query = query.to_string();
         }
         let from = (from as usize).min(self.found.len());
