@@ -91,8 +91,40 @@
     return box;
   }
 
+  // What each status line shows, to show it again in the other language
+  // after the switch (issue 15): set by kept(), forgotten by show().
+  const rerenders = new Map();
+
   function show(el, ...content) {
+    rerenders.delete(el);
     el.replaceChildren(...content.flat().filter((c) => c !== null && c !== undefined));
+  }
+
+  // Shows `render()` in `el` now, and again after a language switch.
+  function kept(el, render) {
+    render();
+    rerenders.set(el, render);
+  }
+
+  // t() as nodes, the values of `data` (names and titles from the user's
+  // files) marked as Chinese text (lang), not as the page's own words.
+  function tData(key, vars, data) {
+    return t(key).split(/(\{\w+\})/).filter(Boolean).map((part) => {
+      const k = /^\{(\w+)\}$/.test(part) ? part.slice(1, -1) : null;
+      if (k === null || vars[k] === undefined) return part;
+      return data.includes(k) ? h('span', { lang: 'zh-CN', text: String(vars[k]) }) : String(vars[k]);
+    });
+  }
+
+  // Enter in a one-line field runs the action a person expects of it
+  // (issue 15); a textarea keeps Enter for a new line, and an Enter that
+  // ends an input method's composition is not one.
+  function enterRuns(input, action) {
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.isComposing || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      action();
+    });
   }
 
   // ------------------------------------------------------------------
@@ -160,7 +192,11 @@
         if (!bytes) continue;
         await call('load', { slot, kind: l.kind, name: l.name, bytes, options: slotOptions(slot) }, null, [bytes]).catch(() => {});
       }
-      if (state.record) await call('holdRecord', { record: state.record }).catch(() => {});
+      if (state.record) {
+        await call('holdRecord', { record: state.record }).catch(() => {});
+        // The search starts again from the whole result.
+        if (state.summary) await openView().then(showRows).catch(() => {});
+      }
     }).finally(() => { restarting = false; });
   }
 
@@ -189,7 +225,8 @@
     record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
     recordReady: null, // a promise of those bytes (written after the results are shown)
     summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
-    page: null,        // the drawn rows on the screen: {from, rows}
+    page: null,        // the drawn rows on the screen: {from, rows, total}
+    view: null,        // the result view: {columns, problem, query}
     exclusionIds: [],
     verifyRecord: null, // the published record's text on the verify tab (record.json or notice.html)
     selfRecord: null, // the same, dropped in the self-check section
@@ -307,11 +344,11 @@
     }
   }
 
-  // What each file box shows, to show again in the other language.
-  const shown = new Map();
-
   function showLoaded(box, name, r) {
-    shown.set(box, () => showLoaded(box, name, r));
+    kept($('.status', box), () => showLoadedNow(box, name, r));
+  }
+
+  function showLoadedNow(box, name, r) {
     box.classList.remove('bad');
     box.classList.add('ok');
     const warnings = r.warnings && r.warnings.length
@@ -320,7 +357,7 @@
         h('ul', {}, r.warnings.map((w) => h('li', {}, problemLine(w, name)))))
       : null;
     show($('.status', box),
-      h('div', {}, t('dirs.loaded.' + box.dataset.kind, { name, count: fmtInt(r.count) }),
+      h('div', {}, tData('dirs.loaded.' + box.dataset.kind, { name, count: fmtInt(r.count) }, ['name']),
         ' · ', t('dirs.time', { s: seconds(r.ms) })),
       digestLine(r.digest),
       warnings,
@@ -331,11 +368,10 @@
   }
 
   function showFailed(box, err) {
-    shown.set(box, () => showFailed(box, err));
     box.classList.remove('ok');
     box.classList.add('bad');
     const missing = err && err.kind === 'MissingColumn' && $('.adv', box);
-    show($('.status', box), errorView(err), missing ? h('p', { class: 'hint', text: t('adv.missing') }) : null);
+    kept($('.status', box), () => show($('.status', box), errorView(err), missing ? h('p', { class: 'hint', text: t('adv.missing') }) : null));
     delete state.fileFacts[box.dataset.slot];
     syncRemove(box);
     if (missing) {
@@ -604,7 +640,7 @@
       // read by the core as `shuangsui ledger` reads it.
       state.ledger = { name: file.name, bytes: await readBytes(file) };
       box.classList.add('ok');
-      show($('.status', box), t('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }));
+      kept($('.status', box), () => show($('.status', box), tData('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }, ['name'])));
       syncRemove(box);
     }
   }
@@ -767,7 +803,7 @@
       if (taskMode() === 'file' && state.taskFromAnn === 'file') {
         show($('.status', fileBox), announcedTaskView(task));
       } else if (taskMode() === 'file') {
-        show($('.status', fileBox), t('dirs.loaded.task', { name: state.taskName, task: task.name }));
+        show($('.status', fileBox), tData('dirs.loaded.task', { name: state.taskName, task: task.name }, ['name', 'task']));
         // A task file's [[seed]] tables are the forms to announce.
         // Once for each task file read, so that edits on the page stay.
         if (info.seedForms && info.seedForms.length && !state.announcement && state.formsFrom !== state.taskToml) {
@@ -776,9 +812,9 @@
           setForms(info.seedForms);
         }
       }
-      show(status, h('p', { class: 'ok' }, t('task.ok', {
+      show(status, h('p', { class: 'ok' }, tData('task.ok', {
         name: task.name, strata: task.strata.length, size: task.team.size, digest: info.digest,
-      })));
+      }, ['name'])));
       saveHash();
       return info;
     } catch (err) {
@@ -871,7 +907,7 @@
     kind.value = f.kind;
     const preset = presets.find((p) => p.game === f.game);
     const game = h('select', { name: 'game', 'data-testid': 'form-game' },
-      presets.map((p) => h('option', { value: p.game, text: p.game })),
+      presets.map((p) => h('option', { value: p.game, lang: 'zh-CN', text: p.game })),
       h('option', { value: CUSTOM, 'data-i18n': 'form.custom', text: t('form.custom') }));
     game.value = f.kind !== 'lottery' || preset ? (preset ? preset.game : '福彩3D') : CUSTOM;
     const input = (name, v, extra) => h('input', { name, value: v === undefined || v === null ? '' : String(v), spellcheck: 'false', 'data-testid': 'form-' + name, ...(extra || {}) });
@@ -1088,8 +1124,9 @@
     const v1 = info.protocol !== 'shuangsui-draw/2';
     show(st,
       h('p', { class: 'ok', 'data-testid': 'ann-ok' }, t('ann.ok', { digest: info.announcement_digest })),
-      h('p', {}, t('ann.facts', { published: info.published || '—', task: info.task_name, date: info.draw_date, protocol: info.protocol })),
-      h('ol', { class: 'sources-list' }, info.sources.map((s) => h('li', {}, s.describe, ' — ', I18N.lang === 'zh' ? s.expects_zh : s.expects_en))),
+      h('p', {}, tData('ann.facts', { published: info.published || '—', task: info.task_name, date: info.draw_date, protocol: info.protocol }, ['task'])),
+      // A source's description is the record's own words (SPEC §11), in Chinese.
+      h('ol', { class: 'sources-list' }, info.sources.map((s) => h('li', {}, h('span', { lang: 'zh-CN', text: s.describe }), ' — ', I18N.lang === 'zh' ? s.expects_zh : s.expects_en))),
       v1 ? h('p', { class: 'warn' }, t('ann.v1')) : null,
       taskOfferView(),
       state.annMade ? nextSteps(info) : h('p', { class: 'publish-now', 'data-testid': 'publish-now' }, t('ann.loaded', { published: info.published || '—' })));
@@ -1174,7 +1211,7 @@
       const f = s.form;
       const status = h('p', { class: 'seed-check', 'aria-live': 'polite' });
       const box = h('fieldset', { class: 'seed-src', 'data-kind': f.kind, 'data-index': String(i) },
-        h('legend', {}, h('span', { class: 'src-n', text: `${i + 1}. ` }), s.describe),
+        h('legend', {}, h('span', { class: 'src-n', text: `${i + 1}. ` }), h('span', { lang: 'zh-CN', text: s.describe })),
         h('p', { class: 'hint', text: zh ? s.expects_zh : s.expects_en }));
       const value = (id) => keep.get(id) || '';
       if (f.kind === 'lottery') {
@@ -1291,6 +1328,9 @@
     });
   }
 
+  // Enter in a seed box draws, as the 抽取 button below them does.
+  enterRuns($('#seed-boxes'), () => $('#run-draw').click());
+
   let seedTimer = null;
   $('#seed').addEventListener('input', () => {
     staleInputs();
@@ -1387,12 +1427,12 @@
       });
       state.recordReady.catch((err) => show(st, errorView(err)));
       state.summary = r.summary;
-      state.page = { from: 0, rows: r.rows };
+      await openView();
       state.exclusionIds = r.exclusionIds;
       state.timings.draw = r.ms;
       state.lastDraw = drawKey;
       state.resultsSaved = false;
-      show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) })));
+      kept(st, () => show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) }))));
       showResults();
       savePage();
     } catch (err) {
@@ -1410,23 +1450,18 @@
   const PAGE_ROWS = 100;
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-  function teamText(team) {
-    return team.map((m, i) => `${m.name}（${m.id}${m.department ? '，' + m.department : ''}）${i === 0 ? ' ' + t('res.leader') : ''}`).join('；');
-  }
-
   // The summary and the strata, then the current page of drawn rows.
   function showResults() {
     const rec = state.summary;
     $('#results').hidden = false;
     for (const b of $$('#results .downloads button')) b.disabled = false;
+    const heads = ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => t(k));
+    const num = (i, n) => h('td', { class: 'n', 'data-label': heads[i], text: fmtInt(n) });
     const strata = h('table', { class: 'data compact' },
-      h('thead', {}, h('tr', {}, ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+      h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
       h('tbody', {}, rec.strata.map((s) => h('tr', {},
-        h('th', { scope: 'row', text: s.name }),
-        h('td', { class: 'n', text: fmtInt(s.population) }),
-        h('td', { class: 'n', text: fmtInt(s.excluded) }),
-        h('td', { class: 'n', text: fmtInt(s.eligible) }),
-        h('td', { class: 'n', text: fmtInt(s.quota) })))));
+        h('th', { scope: 'row', lang: 'zh-CN', text: s.name }),
+        num(1, s.population), num(2, s.excluded), num(3, s.eligible), num(4, s.quota)))));
     show($('#res-summary'),
       h('p', { 'data-testid': 'draw-total' }, t('res.total', { n: fmtInt(rec.drawn) })),
       h('div', { class: 'scroll' }, strata),
@@ -1436,25 +1471,56 @@
     $('#dl-excl').hidden = state.exclusionIds.length === 0;
   }
 
+  // The result table (issue 15): the drawn entity's area and strata
+  // attributes (core ResultView, read back from the directory the draw was
+  // made from) beside its code and name, and the team one member a line.
+  // Each cell carries its column's name (data-label), so that on a phone
+  // the rows become cards of label/value lines (style.css).
+
+  // A column's heading: the canonical key in Chinese, its English name.
+  function attrLabel(key) {
+    const known = FIELDS.entities.find(([name]) => name === key);
+    return I18N.lang === 'zh' || !known ? key : t('res.col.' + known[1].slice(6));
+  }
+
+  function teamList(team) {
+    return h('ul', { class: 'team' }, team.map((m, i) => h('li', {},
+      h('span', { class: 'member-name', text: m.name }), ' ',
+      h('span', { class: 'code', text: m.id }),
+      m.department ? h('span', { class: 'dept', text: ' ' + m.department }) : null,
+      i === 0 ? h('span', { class: 'leader', text: ' ' + t('res.leader') }) : null)));
+  }
+
   function showRows() {
     const rec = state.summary;
-    const { from, rows } = state.page;
+    const { from, rows, total } = state.page;
+    const columns = state.view ? state.view.columns : [];
     const names = rec.strata.map((s) => s.name);
+    const heads = [t('res.no'), t('res.stratum'), t('res.pos'), t('res.id'), t('res.name'),
+      ...columns.map(attrLabel), t('res.team')];
+    const cell = (i, attrs, ...content) => h('td', { 'data-label': heads[i], ...attrs }, ...content);
     $('#res-table').replaceChildren(
-      h('thead', {}, h('tr', {}, ['res.no', 'res.stratum', 'res.pos', 'res.id', 'res.name', 'res.team'].map((k) => h('th', { scope: 'col', text: t(k) })))),
-      h('tbody', {}, rows.map((d, i) => h('tr', {},
-        h('td', { class: 'n', text: String(from + i + 1) }),
-        h('td', { text: names[d.stratum] }),
-        h('td', { class: 'n', text: String(d.position) }),
-        h('td', {}, h('code', { text: d.entity.id })),
-        h('td', { class: 'entity-name', text: d.entity.name }),
-        h('td', { text: teamText(d.team) })))));
-    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+      h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
+      h('tbody', {}, rows.map((d) => h('tr', {},
+        cell(0, { class: 'n' }, String(d.n + 1)),
+        cell(1, { lang: 'zh-CN' }, names[d.stratum]),
+        cell(2, { class: 'n' }, String(d.position)),
+        cell(3, {}, h('code', { class: 'code', text: d.entity.id })),
+        cell(4, { class: 'entity-name', lang: 'zh-CN' }, d.entity.name),
+        columns.map((c, j) => cell(5 + j, { class: 'attr', 'data-attr': c, lang: 'zh-CN' }, d.values[j])),
+        cell(5 + columns.length, { class: 'team-cell', lang: 'zh-CN' }, teamList(d.team))))));
+    const query = state.view ? state.view.query : '';
+    const found = $('#res-found');
+    found.replaceChildren();
+    if (query && total === 0) found.append(h('p', { class: 'none', 'data-testid': 'res-none', text: t('res.none') }));
+    else if (query) found.append(h('p', { 'data-testid': 'res-found-n', text: t('res.found', { n: fmtInt(total), all: fmtInt(rec.drawn) }) }));
+    if (state.view && state.view.problem) found.append(h('p', { class: 'hint', text: problemLine(state.view.problem) }));
+    const pages = Math.max(1, Math.ceil(total / PAGE_ROWS));
     const page = Math.floor(from / PAGE_ROWS) + 1;
     for (const nav of $$('.pager')) {
       nav.hidden = pages < 2;
       $('.pager-status', nav).textContent = t('res.rows', {
-        from: fmtInt(rows.length ? from + 1 : 0), to: fmtInt(from + rows.length), n: fmtInt(rec.drawn),
+        from: fmtInt(rows.length ? from + 1 : 0), to: fmtInt(from + rows.length), n: fmtInt(total),
       });
       $('[data-go=first]', nav).disabled = page === 1;
       $('[data-go=prev]', nav).disabled = page === 1;
@@ -1467,16 +1533,26 @@
     }
   }
 
+  // The result view of the draw held (worker op resultView): its columns
+  // and its first page; the search box starts empty.
+  async function openView() {
+    const v = await call('resultView', { count: PAGE_ROWS });
+    state.view = { columns: v.columns, problem: v.problem, query: '' };
+    state.page = { from: 0, rows: v.rows, total: v.total };
+    $('#res-search').value = '';
+  }
+
   // Shows page `page` (1-based) of the drawn rows.
   async function goToPage(page, nav) {
     const rec = state.summary;
     if (!rec) return;
-    const pages = Math.max(1, Math.ceil(rec.drawn / PAGE_ROWS));
+    const pages = Math.max(1, Math.ceil(state.page.total / PAGE_ROWS));
     const p = Math.min(Math.max(1, Math.round(Number(page)) || 1), pages);
+    const query = state.view.query;
     try {
-      const rows = await call('rows', { from: (p - 1) * PAGE_ROWS, count: PAGE_ROWS });
-      if (rec !== state.summary) return;
-      state.page = { from: (p - 1) * PAGE_ROWS, rows };
+      const r = await call('resultPage', { query, from: (p - 1) * PAGE_ROWS, count: PAGE_ROWS });
+      if (rec !== state.summary || query !== state.view.query) return;
+      state.page = { from: (p - 1) * PAGE_ROWS, rows: r.rows, total: r.total };
       showRows();
     } catch (err) {
       show($('#draw-status'), errorView(err));
@@ -1489,7 +1565,7 @@
       const b = e.target.closest('button[data-go]');
       if (!b) return;
       const page = Number($('input', nav).value) || 1;
-      const pages = Math.max(1, Math.ceil(state.summary.drawn / PAGE_ROWS));
+      const pages = Math.max(1, Math.ceil(state.page.total / PAGE_ROWS));
       goToPage({ first: 1, prev: page - 1, next: page + 1, last: pages }[b.dataset.go], nav);
     });
     const input = $('input', nav);
@@ -1501,6 +1577,23 @@
       }
     });
   }
+
+  // The search over the drawn rows (code, name, area, inspector, 执法证号):
+  // run in the worker (core ResultView::search), shown a page at a time.
+  let searchTimer = null;
+  async function search() {
+    clearTimeout(searchTimer);
+    if (!state.view) return;
+    const query = $('#res-search').value.trim();
+    if (query === state.view.query) return;
+    state.view.query = query;
+    await goToPage(1);
+  }
+  $('#res-search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(search, 200);
+  });
+  enterRuns($('#res-search'), search);
 
   // The record's bytes as the worker wrote them: the command line's file.
   // The record's bytes once written (null if that failed: the draw's
@@ -1610,8 +1703,8 @@
         $('input[type=file]', box).value = '';
         show(status);
       });
-      show(status, h('div', {}, t('ver.annLoaded', { name: file.name, task: info.task_name, published: info.published || '—' })),
-        digestLine(info.announcement_digest), remove);
+      kept(status, () => show(status, h('div', {}, tData('ver.annLoaded', { name: file.name, task: info.task_name, published: info.published || '—' }, ['name', 'task'])),
+        digestLine(info.announcement_digest), remove));
     } catch (err) {
       box.classList.add('bad');
       show(status, errorView({ ...err, file: err.file || file.name }));
@@ -1740,13 +1833,13 @@
     const ruleSel = $('[name=rule]', dueForm);
     const keepRule = ruleSel.value || ruleSel.dataset.want;
     ruleSel.replaceChildren(...rulesCache.map((r) => h('option', {
-      value: r.id, text: I18N.lang === 'zh' ? r.name_zh : `${r.name_en} (${r.name_zh})`,
+      value: r.id, text: I18N.lang === 'zh' ? r.name_zh : r.name_en,
     })));
     if (keepRule) ruleSel.value = keepRule;
     const regSel = $('[name=region]', dueForm);
     const keepRegion = regSel.value || regSel.dataset.want || '';
     regSel.replaceChildren(h('option', { value: '', text: t('due.national') }),
-      ...regions.map((r) => h('option', { value: r.id, text: I18N.lang === 'zh' ? r.name_zh : `${r.id} (${r.name_zh})` })));
+      ...regions.map((r) => h('option', { value: r.id, text: I18N.lang === 'zh' ? r.name_zh : r.name_en })));
     regSel.value = keepRegion;
   }
 
@@ -1814,6 +1907,10 @@
     computeDeadline();
   });
   dueForm.addEventListener('change', saveHash);
+  // Enter in the start date or the custom period computes (the form has
+  // no submit button, so the browser would not submit it by itself).
+  for (const input of $$('input:not([type=file])', dueForm)) enterRuns(input, computeDeadline);
+  enterRuns($('#led-today'), () => $('#run-ledger').click());
 
   async function computeDeadline() {
     const out = $('#due-result');
@@ -1826,6 +1923,11 @@
       });
       const d = r.deadline;
       const dueWeekday = I18N.lang === 'zh' ? r.due_weekday.zh : r.due_weekday.en;
+      // Holiday names in English where the core knows them (issue 15).
+      const names = [...new Set([...r.skipped_holidays, ...r.months.flatMap((g) => g.weeks.flat().filter((x) => x && x.name).map((x) => x.name))])];
+      const english = I18N.lang === 'zh' ? names : await call('holidayNameEn', { names });
+      const holiday = (n) => english[names.indexOf(n)] || n;
+      for (const g of r.months) for (const day of g.weeks.flat()) if (day && day.name) day.name = holiday(day.name);
       show(out,
         h('p', { class: 'big' }, t('due.result'), h('strong', { 'data-testid': 'due-date', text: d.due }), ` (${dueWeekday})`),
         h('p', {}, (I18N.lang === 'zh' ? r.rule.name_zh : r.rule.name_en) + ' · ' +
@@ -1834,10 +1936,13 @@
             start: d.start,
             period: periodText(d.period),
           })),
-        r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.join('、') })) : null,
+        r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.map(holiday).join(I18N.lang === 'zh' ? '、' : ', ') })) : null,
         d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
         r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
-        h('p', { class: 'hint' }, t('due.basis', { basis: r.rule.basis })));
+        // The provision is quoted as written, in Chinese; a custom period
+        // has none.
+        h('p', { class: 'hint' }, rulesCache.some((x) => x.id === r.rule.id)
+          ? tData('due.basis', { basis: r.rule.basis }, ['basis']) : t('due.noBasis')));
       show(months, r.months.map(monthView));
     } catch (err) {
       show(out, errorView(err));
@@ -1857,33 +1962,46 @@
       state.ledgerReport = r;
       $('#dl-ledger').disabled = false;
       $('#dl-ledger-xlsx').disabled = false;
-      const s = r.report.summary;
-      show(out, h('ul', { class: 'chips' },
-        h('li', { text: t('led.total', { n: s.total }) }),
-        ['overdue', 'errors', 'pending', 'late', 'on_time'].map((k) => {
-          const code = k === 'errors' ? 'error' : k;
-          return h('li', { class: 'st-' + code, 'data-testid': 'ledger-' + code }, `${t('status.' + code)} ${s[k]}`);
-        })));
-      const cols = ['led.row', 'led.case', 'led.entity', 'led.rule', 'led.start', 'led.due', 'led.published', 'led.status', 'led.days', 'led.note'];
-      table.replaceChildren(
-        h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', text: t(k) })))),
-        h('tbody', {}, r.report.cases.map((c) => h('tr', { class: 'st-' + c.status },
-          h('td', { class: 'n', text: String(c.row) }),
-          h('td', { text: c.case_number }),
-          h('td', { text: c.entity }),
-          h('td', { text: c.rule_name || '' }),
-          h('td', { text: c.start || '' }),
-          h('td', { text: c.due || '' }),
-          h('td', { text: c.published || '' }),
-          h('td', {}, h('span', { class: 'badge', text: t('status.' + c.status) })),
-          h('td', { class: 'n', text: c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : '') }),
-          h('td', { text: c.explanation })))));
+      showLedger();
     } catch (err) {
       const had = !!state.ledgerReport;
       clearLedgerReport();
       show(out, errorView(err), had ? h('p', { class: 'warn', 'data-testid': 'ledger-cleared', 'data-i18n': 'day2.ledgerCleared', text: t('day2.ledgerCleared') }) : null);
     }
   });
+  // The ledger's check (state.ledgerReport) in the page's language: the
+  // rule's and the explanation's English forms come from the core. Each
+  // cell carries its column's name, for the phone's cards.
+  function showLedger() {
+    const r = state.ledgerReport;
+    if (!r) return;
+    const en = I18N.lang !== 'zh';
+    const s = r.report.summary;
+    show($('#led-summary'), h('ul', { class: 'chips' },
+      h('li', { text: t('led.total', { n: s.total }) }),
+      ['overdue', 'errors', 'pending', 'late', 'on_time'].map((k) => {
+        const code = k === 'errors' ? 'error' : k;
+        return h('li', { class: 'st-' + code, 'data-testid': 'ledger-' + code }, `${t('status.' + code)} ${s[k]}`);
+      })));
+    const heads = ['led.row', 'led.case', 'led.entity', 'led.rule', 'led.start', 'led.due', 'led.published', 'led.status', 'led.days', 'led.note'].map((k) => t(k));
+    const cell = (i, attrs, ...content) => h('td', { 'data-label': heads[i], ...attrs }, ...content);
+    const date = (d) => (d ? h('span', { class: 'date', text: d }) : '');
+    const days = (c) => (c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : ''));
+    $('#led-table').replaceChildren(
+      h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
+      h('tbody', {}, r.report.cases.map((c) => h('tr', { class: 'st-' + c.status },
+        cell(0, { class: 'n' }, String(c.row)),
+        cell(1, { class: 'case-no', lang: 'zh-CN' }, h('code', { class: 'code', text: c.case_number })),
+        cell(2, { class: 'entity-name', lang: 'zh-CN' }, c.entity),
+        cell(3, {}, (en ? c.rule_name_en : c.rule_name) || ''),
+        cell(4, {}, date(c.start)),
+        cell(5, {}, date(c.due)),
+        cell(6, {}, date(c.published)),
+        cell(7, {}, h('span', { class: 'badge', text: t('status.' + c.status) })),
+        cell(8, { class: 'n' }, String(days(c))),
+        cell(9, { class: 'note' }, en ? c.explanation_en : c.explanation)))));
+  }
+
   $('#dl-ledger').addEventListener('click', () => {
     if (state.ledgerReport) download('ledger-report.csv', '\ufeff' + state.ledgerReport.csv, 'text/csv');
   });
@@ -2007,7 +2125,10 @@
     state.record = null;
     state.recordReady = null;
     state.page = null;
+    state.view = null;
     state.exclusionIds = [];
+    $('#res-search').value = '';
+    $('#res-found').replaceChildren();
     $('#results').hidden = true;
     for (const b of $$('#results .downloads button')) b.disabled = true;
     $('#res-table').replaceChildren();
@@ -2434,11 +2555,12 @@
     if (redrawShown && $('[data-testid=redraw-warning]')) showRedrawWarning(redrawShown);
     if (storageMsg) storageSays(...storageMsg);
     if (state.lastVerify) showVerify(state.lastVerify);
-    // Every message in the new language: the file boxes, the task, the
-    // entropy of the seed forms.
-    for (const [box, again] of shown) if (box.classList.contains('ok') || box.classList.contains('bad')) again();
+    // Everything else shown so far, in the new language (issue 15).
+    for (const [el, render] of [...rerenders]) kept(el, render);
     if (state.taskToml) refreshTask().catch(() => {});
     showEntropy().catch(() => {});
+    showLedger();
+    if ($('[data-testid=due-date]')) computeDeadline();
     if (state.lastSelf) showSelf(state.lastSelf);
     for (const box of $$('.drop[data-kind=record]')) recordStatus(box);
     selfSource();

@@ -341,6 +341,10 @@
     'err.unknown': '出现了无法说明的错误，请重新选择文件再试。',
 
     // --- layout (zh) ---
+    'res.search': '查找（统一社会信用代码、企业名称、所属区域、检查人员姓名或执法证号）',
+    'res.none': '没有符合的结果。请换一个词，或清空查找框以显示全部。',
+    'res.found': '找到 {n} 户（共 {all} 户）',
+    'due.noBasis': '自定义期限：不对应某一条规定，请自行核对依据。',
   };
 
   const en = {
@@ -388,7 +392,7 @@
     'task.addStratum': 'Add a stratum',
     'task.size': 'Inspectors per team (at least 2)',
     'task.cap': 'Teams per inspector at most (optional)',
-    'task.avoid': 'Cross-area inspection: no inspector inspects an entity of their own area (所属区域)',
+    'task.avoid': 'Cross-area inspection: no inspector inspects an entity of their own area',
     'task.conflicts': 'Conflicts of interest (a line each: entity code,certificate no.)',
     'task.exclusions': 'Excluded entities (codes, one a line)',
     'task.download': 'Download the task file',
@@ -577,7 +581,7 @@
     'form.game': 'Game',
     'form.custom': 'Custom…',
     'form.customGame': 'Game name',
-    'form.issue': 'Issue (期号)',
+    'form.issue': 'Issue number',
     'form.ldate': 'Draw date',
     'form.beacon': 'Beacon',
     'form.round': 'Round',
@@ -605,7 +609,7 @@
     'seed.boxesHint': 'Enter the published numbers one by one, as the announcement says; each source has exactly one way to be typed.',
     'seed.noAnn': 'No announcement loaded or made. Only a draw under an announcement published in advance can be trusted.',
     'seed.label': 'The published seed (one source a line, with its kind: lottery:3 0 7, beacon:…, text:…)',
-    'seed.confirm': 'I confirm: this draw is made without an announcement (本次抽取未经事先公告). Nothing public shows that the task, the directories and the seed\'s form were fixed before the seed was known, so nobody can confirm that the result was not chosen; the record, the notice and every verification will say so.',
+    'seed.confirm': 'I confirm: this draw is made without an announcement. Nothing public shows that the task, the directories and the seed\'s form were fixed before the seed was known, so nobody can confirm that the result was not chosen; the record, the notice and every verification will say so.',
     'seed.group': 'Group {n}: {count} numbers, {min}–{max}',
     'seed.groupShort': 'Group {n} {min}–{max}',
     'seed.ball': '{game} issue {issue}, group {g}, number {k} ({min}–{max})',
@@ -623,7 +627,7 @@
     'as.protocol': 'Protocol',
     'as.reproduced': 'Re-run equals the record',
     'as.committed': 'Inputs fixed before the seed',
-    'as.unannounced': '(this draw was made without an announcement, 未经事先公告)',
+    'as.unannounced': '(this draw was made without an announcement)',
     'as.noAnn': '(the record names an announcement that was not given)',
     'as.formBound': 'Seed form fixed by the announcement',
     'as.v1': '(a v1 record: its announcement did not fix the seed\'s form)',
@@ -682,6 +686,21 @@
     'err.unknown': 'Something went wrong that cannot be described; choose the file again and retry.',
 
     // --- layout (en) ---
+    'res.search': 'Search (entity code, name, area, inspector name or certificate number)',
+    'res.none': 'No matching result. Try another word, or clear the search box to show all.',
+    'res.found': '{n} found (of {all})',
+    'due.noBasis': 'A custom period: it stands for no particular provision; check its legal basis yourself.',
+    'res.col.id': 'Entity code',
+    'res.col.regno': 'Registration number',
+    'res.col.name': 'Entity name',
+    'res.col.credit': 'Credit risk class',
+    'res.col.region': 'Area',
+    'res.col.industry': 'Industry',
+    'res.col.type': 'Entity type',
+    'res.col.authority': 'Registration authority',
+    'res.col.legal': 'Legal representative',
+    'res.col.address': 'Address',
+    'res.col.unit': 'Supervising unit',
   };
 
   const dicts = { zh, en };

@@ -301,6 +301,30 @@ const ops = {
   deadlineMonths: ({ start, rule, region, calendars, months }) =>
     JSON.parse(W.deadlineMonths(start, rule, region || '', calendars || '', months || 4)),
   resultXlsx: ({ record }) => W.resultXlsx(text(record)),
+  // layout: the result as the page shows it (wasm ResultView): the drawn
+  // entities' area and strata columns read back from the directory, and a
+  // search over the rows, a page at a time. Without the draw's directory
+  // (another file loaded since, or none after a restart) the view has no
+  // columns, and `problem` says why.
+  resultView({ count }) {
+    const drawing = need('drawing', 'record');
+    let view = null;
+    let problem = null;
+    if (slots.entities) {
+      try {
+        view = new W.ResultView(drawing, slots.entities);
+      } catch (err) {
+        problem = plain(err);
+      }
+    }
+    if (!view) view = W.ResultView.withoutDirectory(drawing);
+    put('resultView', view);
+    return { columns: JSON.parse(view.columns()), problem, ...JSON.parse(view.page(drawing, '', 0, count || 0)) };
+  },
+  resultPage: ({ query, from, count }) =>
+    JSON.parse(need('resultView', 'record').page(need('drawing', 'record'), query || '', from, count)),
+  holidayNameEn: ({ names }) => names.map((n) => W.holidayNameEn(n)),
+
 
   // day2: the announced task for the page (core TaskForm::of_task,
   // Task::difference_from), and each loaded file of the draw tab against

@@ -364,3 +364,23 @@ fn calendar_month_marks_days_off_and_make_up_days() {
     assert!(r.stderr.contains("does not cover 2027"), "{r:?}");
     assert_eq!(run(&["calendar", "2026", "--month", "13"]).code, 2);
 }
+
+/// Issue 15: a period in Chinese numerals, as a notice writes it, is the
+/// same period as in digits.
+#[test]
+fn a_period_in_chinese_numerals() {
+    let (digits, _) = due(&["--start", "2026-09-28", "--rule", "7个工作日"]);
+    let (t, j) = due(&["--start", "2026-09-28", "--rule", "七个工作日"]);
+    assert_eq!(t.code, 0, "{t:?}");
+    assert!(
+        t.stdout.starts_with("due date (截止日期): 2026-10-13"),
+        "{t:?}"
+    );
+    assert_eq!(t.stdout, digits.stdout);
+    assert_eq!(j.json()["rule"]["id"], "7wd");
+    let (t, j) = due(&["--start", "2026-09-28", "--rule", "十五日"]);
+    assert_eq!(t.code, 0, "{t:?}");
+    assert_eq!(j.json()["rule"]["id"], "15d");
+    let (bad, _) = due(&["--start", "2026-09-28", "--rule", "七七日"]);
+    assert_ne!(bad.code, 0, "{bad:?}");
+}

@@ -25,7 +25,7 @@
 //! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
 //! | §14 | errors | `error.rs` |
 //! | §16 | working days, deadlines, ledgers, month grids | [`calendar`] |
-//! | — | what is published: result table, notice, workbooks, CSV | `publish/` ([`xlsx`]) |
+//! | — | what is published: result table, notice, workbooks, CSV; the page's result view (area columns, search) | `publish/` ([`xlsx`]), `publish/view.rs` |
 //!
 //! The entry points: [`TaskFile::parse`], [`open_entities`] /
 //! [`open_inspectors`] / [`open_exclusions`], [`announce`], [`draw`],
@@ -131,7 +131,7 @@ pub use input::scan::{Directory, EntityIndex};
 pub use input::table::{ReadOptions, RowSource, Table, TextEncoding};
 pub use publish::{
     announcement_html, exclusions_csv, notice_html, result_csv, result_table, write_notice_html,
-    write_result_csv, ReadingFlags, VerifyCommand, RESULT_COLUMNS,
+    write_result_csv, ReadingFlags, ResultView, VerifyCommand, RESULT_COLUMNS,
 };
 pub use record::self_check::{self_check, Outcome, SelfCheck, StratumCheck};
 pub use record::verify::{

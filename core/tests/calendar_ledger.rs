@@ -154,3 +154,40 @@ fn uncovered_today_and_publication_on_a_day_off() {
     assert_eq!(c2.errors[0].kind(), ErrorKind::CalendarUncovered);
     assert_eq!(c2.errors[0].location().unwrap().row, Some(3));
 }
+
+/// Issue 15: the page in English shows each case's explanation in English,
+/// holidays included, and nothing of it in Chinese.
+#[test]
+fn explanations_in_english() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let report = check_ledger(&cal, "台账.csv", LEDGER, today(), None).unwrap();
+    let en = |case: &str| {
+        report
+            .cases
+            .iter()
+            .find(|c| c.case_number == case)
+            .unwrap()
+            .explanation_en()
+    };
+    assert_eq!(
+        en("A-004"),
+        "5 working days past the due date 2026-10-08, not published (the period includes Mid-Autumn Festival, National Day)"
+    );
+    assert_eq!(en("A-003"), "due 2026-10-19, 3 working days left");
+    assert_eq!(
+        en("A-002"),
+        "due 2026-10-13, published 3 working days late (the period includes National Day)"
+    );
+    assert_eq!(
+        en("A-001"),
+        "due 2026-10-13, published in time (the period includes National Day)"
+    );
+    let bad = en("A-005");
+    assert!(bad.starts_with("生效日期: "), "{bad}"); // the ledger's own header
+    assert!(
+        !bad["生效日期: ".len()..]
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{bad}"
+    );
+}

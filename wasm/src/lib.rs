@@ -850,12 +850,13 @@ pub fn rules() -> String {
     pretty(&Rule::all())
 }
 
-/// The regions with a calendar overlay as JSON `[{id, name_zh, holidays}]`.
+/// The regions with a calendar overlay as JSON `[{id, name_zh, name_en,
+/// holidays}]`.
 #[wasm_bindgen]
 pub fn regions() -> String {
     let list: Vec<Value> = calendar::REGIONS
         .iter()
-        .map(|r| json!({ "id": r.id, "name_zh": r.name_zh, "holidays": r.holidays }))
+        .map(|r| json!({ "id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "holidays": r.holidays }))
         .collect();
     pretty(&list)
 }
@@ -938,6 +939,12 @@ impl Ledger {
         if let Some(cases) = v.get_mut("cases").and_then(Value::as_array_mut) {
             for (c, r) in cases.iter_mut().zip(&self.0.cases) {
                 c["explanation"] = Value::String(r.explanation());
+                // The page in English: the rule's and the explanation's
+                // English forms.
+                c["explanation_en"] = Value::String(r.explanation_en());
+                if let Some(rule) = r.rule.as_deref().and_then(|id| Rule::find(id).ok()) {
+                    c["rule_name_en"] = Value::String(rule.name_en);
+                }
             }
         }
         v.to_string()
@@ -1182,3 +1189,94 @@ pub fn check_ledger_file(
 }
 
 // ---------------------------------------------------------------- layout
+
+/// The result as the page shows it (core [`shuangsui::ResultView`]): each
+/// drawn entity's area and strata attributes beside its row, and a search
+/// over the rows, a page at a time, so that a result of 100,000 draws never
+/// reaches the page whole.
+#[wasm_bindgen]
+pub struct ResultView {
+    view: shuangsui::ResultView,
+    /// The record the view was made for (its digest).
+    record: String,
+    /// The last search and the draws it found.
+    query: String,
+    found: Vec<u32>,
+}
+
+#[wasm_bindgen]
+impl ResultView {
+    /// The view of the draw held, with the attributes read back from the
+    /// directory it was drawn from.
+    #[wasm_bindgen(constructor)]
+    pub fn new(drawing: &Drawing, entities: &Entities) -> Out<ResultView> {
+        let view =
+            shuangsui::ResultView::new(&drawing.0, entities.directory.source()).map_err(problem)?;
+        Ok(ResultView::of(drawing, view))
+    }
+
+    /// The view of the draw held without its directory (no attribute
+    /// columns), as after a record is given back to a fresh worker.
+    #[wasm_bindgen(js_name = withoutDirectory)]
+    pub fn without_directory(drawing: &Drawing) -> ResultView {
+        ResultView::of(
+            drawing,
+            shuangsui::ResultView::without_directory(&drawing.0),
+        )
+    }
+
+    /// JSON list of the attribute columns (canonical keys, e.g. 所属区域).
+    pub fn columns(&self) -> String {
+        serde_json::to_string(self.view.columns()).unwrap_or_default()
+    }
+
+    /// The draws `query` finds (all for an empty one), rows `from..from +
+    /// count` of them: JSON `{total, rows: [{n, stratum, position, entity,
+    /// team, values}]}`, `n` the draw's place in the record (0-based),
+    /// `values` its attributes in the order of `columns`.
+    pub fn page(&mut self, drawing: &Drawing, query: &str, from: u32, count: u32) -> Out<String> {
+        let record = &drawing.0;
+        if record.record_digest != self.record {
+            return Err(problem(shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidValue,
+                "the result view belongs to another draw; draw again",
+                "结果视图属于另一次抽取；请重新抽取",
+            )));
+        }
+        if query != self.query {
+            self.found = self.view.search(query);
+            self.query = query.to_string();
+        }
+        let from = (from as usize).min(self.found.len());
+        let to = from.saturating_add(count as usize).min(self.found.len());
+        let rows: Vec<Value> = self.found[from..to]
+            .iter()
+            .map(|&n| {
+                let d = &record.draws[n as usize];
+                json!({
+                    "n": n, "stratum": d.stratum, "position": d.position,
+                    "entity": d.entity, "team": d.team, "values": self.view.values(n as usize),
+                })
+            })
+            .collect();
+        Ok(json!({ "total": self.found.len(), "rows": rows }).to_string())
+    }
+}
+
+impl ResultView {
+    fn of(drawing: &Drawing, view: shuangsui::ResultView) -> ResultView {
+        ResultView {
+            found: (0..drawing.0.draws.len() as u32).collect(),
+            view,
+            record: drawing.0.record_digest.clone(),
+            query: String::new(),
+        }
+    }
+}
+
+/// The English name of a holiday as a calendar names it (`春节` →
+/// `Spring Festival`), or the name itself when it has none.
+#[wasm_bindgen(js_name = holidayNameEn)]
+pub fn holiday_name_en(name: &str) -> String {
+    calendar::holiday_name_en(name).unwrap_or_else(|| name.to_string())
+}

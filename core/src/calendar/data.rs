@@ -94,8 +94,48 @@ pub struct RegionInfo {
     pub id: &'static str,
     /// The Chinese name (`新疆维吾尔自治区`).
     pub name_zh: &'static str,
+    /// The English name, for the page in English.
+    pub name_en: &'static str,
     /// The regional holidays the overlay adds.
     pub holidays: &'static str,
+}
+
+/// The English names of the holidays the shipped calendars and the regions
+/// name (SPEC §16.1), for the page in English.
+const HOLIDAYS_EN: &[(&str, &str)] = &[
+    ("元旦", "New Year's Day"),
+    ("春节", "Spring Festival"),
+    ("清明节", "Qingming Festival"),
+    ("劳动节", "Labour Day"),
+    ("端午节", "Dragon Boat Festival"),
+    ("中秋节", "Mid-Autumn Festival"),
+    ("国庆节", "National Day"),
+    ("肉孜节", "Eid al-Fitr (Rozi)"),
+    ("开斋节", "Eid al-Fitr"),
+    ("古尔邦节", "Eid al-Adha (Corban)"),
+    ("藏历新年", "Tibetan New Year"),
+    ("雪顿节", "Shoton Festival"),
+    ("壮族三月三", "Zhuang Sanyuesan Festival"),
+];
+
+/// A holiday's name in English: `春节` → `Spring Festival`, a joint name
+/// `中秋节、国庆节` → `Mid-Autumn Festival, National Day`, `春节（延长）` →
+/// `Spring Festival (extended)`. None for a name not known here (a user's
+/// calendar file may name any holiday: it is then shown as written).
+pub fn holiday_name_en(name: &str) -> Option<String> {
+    let parts = name.split('、').map(|part| {
+        let (base, extended) = match part.trim().strip_suffix("（延长）") {
+            Some(b) => (b, true),
+            None => (part.trim(), false),
+        };
+        let en = HOLIDAYS_EN.iter().find(|(zh, _)| *zh == base)?.1;
+        Some(if extended {
+            format!("{en} (extended)")
+        } else {
+            en.to_string()
+        })
+    });
+    parts.collect::<Option<Vec<_>>>().map(|v| v.join(", "))
 }
 
 /// Regions with an overlay. Xinjiang ships data; the others are known names
@@ -104,21 +144,25 @@ pub const REGIONS: &[RegionInfo] = &[
     RegionInfo {
         id: "xinjiang",
         name_zh: "新疆维吾尔自治区",
+        name_en: "Xinjiang Uygur Autonomous Region",
         holidays: "肉孜节、古尔邦节",
     },
     RegionInfo {
         id: "ningxia",
         name_zh: "宁夏回族自治区",
+        name_en: "Ningxia Hui Autonomous Region",
         holidays: "开斋节、古尔邦节",
     },
     RegionInfo {
         id: "xizang",
         name_zh: "西藏自治区",
+        name_en: "Tibet Autonomous Region",
         holidays: "藏历新年、雪顿节",
     },
     RegionInfo {
         id: "guangxi",
         name_zh: "广西壮族自治区",
+        name_en: "Guangxi Zhuang Autonomous Region",
         holidays: "壮族三月三",
     },
 ];
@@ -329,6 +373,30 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
 
 #[cfg(test)]
 mod tests {
+    /// Every holiday name the shipped files use has an English name.
+    #[test]
+    fn every_shipped_holiday_has_an_english_name() {
+        for (name, text) in SHIPPED {
+            for e in parse_calendar_file(name, text).unwrap().entries {
+                assert!(super::holiday_name_en(&e.name).is_some(), "{}", e.name);
+            }
+        }
+        for r in REGIONS {
+            for h in r.holidays.split('、') {
+                assert!(super::holiday_name_en(h).is_some(), "{h}");
+            }
+        }
+        assert_eq!(
+            super::holiday_name_en("中秋节、国庆节").as_deref(),
+            Some("Mid-Autumn Festival, National Day")
+        );
+        assert_eq!(
+            super::holiday_name_en("春节（延长）").as_deref(),
+            Some("Spring Festival (extended)")
+        );
+        assert_eq!(super::holiday_name_en("本地节日"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -623,6 +623,59 @@ impl CaseResult {
         }
         s
     }
+
+    /// The same explanation in English, for the page in English (the
+    /// holidays keep the names the calendar gives them).
+    pub fn explanation_en(&self) -> String {
+        let due = self.due.map(|d| d.to_string()).unwrap_or_default();
+        let days = |n: i64| {
+            if n == 1 {
+                "1 working day".to_string()
+            } else {
+                format!("{n} working days")
+            }
+        };
+        let mut s = match self.status {
+            CaseStatus::Overdue { working_days } => {
+                format!(
+                    "{} past the due date {due}, not published",
+                    days(working_days)
+                )
+            }
+            CaseStatus::Error => self
+                .errors
+                .iter()
+                .map(|e| {
+                    let col = e
+                        .location()
+                        .and_then(|l| l.column.as_deref())
+                        .map(|c| format!("{c}: "))
+                        .unwrap_or_default();
+                    format!("{col}{}", e.message())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            CaseStatus::Pending {
+                working_days_left: 0,
+            } => format!("today ({due}) is the last day"),
+            CaseStatus::Pending { working_days_left } => {
+                format!("due {due}, {} left", days(working_days_left))
+            }
+            CaseStatus::Late { working_days } => {
+                format!("due {due}, published {} late", days(working_days))
+            }
+            CaseStatus::OnTime => format!("due {due}, published in time"),
+        };
+        if !self.holidays_in_period.is_empty() && self.status != CaseStatus::Error {
+            let names: Vec<String> = self
+                .holidays_in_period
+                .iter()
+                .map(|h| super::data::holiday_name_en(h).unwrap_or_else(|| h.clone()))
+                .collect();
+            s.push_str(&format!(" (the period includes {})", names.join(", ")));
+        }
+        s
+    }
 }
 
 impl LedgerReport {

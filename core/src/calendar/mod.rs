@@ -47,7 +47,8 @@ mod rules;
 pub use count::{Deadline, Period};
 pub(crate) use data::is_calendar_text;
 pub use data::{
-    parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo, NATIONAL, REGIONS,
+    holiday_name_en, parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo,
+    NATIONAL, REGIONS,
 };
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};

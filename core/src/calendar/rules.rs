@@ -220,8 +220,11 @@ impl Rule {
 
     /// Finds a rule by id (`penalty-publicity`), Chinese or English name, or
     /// reads a custom period: `7wd`, `7个工作日`, `7工作日` (working days);
-    /// `30d`, `30日`, `30天`, `30个自然日`, `30自然日` (natural days).
-    /// Custom periods run from the decision date.
+    /// `30d`, `30日`, `30天`, `30个自然日`, `30自然日` (natural days). The
+    /// number may be written in full-width digits (`７个工作日`) or in
+    /// Chinese numerals (`七个工作日`, `十五日`, `两个工作日`, `一百二十日`),
+    /// as notices write it (SPEC §16.4). Custom periods run from the
+    /// decision date.
     ///
     /// # Errors
     ///
@@ -235,6 +238,7 @@ impl Rule {
     /// let r = Rule::find("处罚结果公示")?;
     /// assert_eq!((r.period, r.start), (Period::WorkingDays(7), StartEvent::Effective));
     /// assert_eq!(Rule::find("30个自然日")?.period, Period::NaturalDays(30));
+    /// assert_eq!(Rule::find("七个工作日")?.period, Period::WorkingDays(7));
     /// assert!(Rule::find("7 weeks").is_err());
     /// # Ok::<(), shuangsui::Error>(())
     /// ```
@@ -257,10 +261,7 @@ impl Rule {
             }
         }
         let lower = folded.to_ascii_lowercase();
-        let digits: String = lower.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let unit = &lower[digits.len()..];
-        if !digits.is_empty() && digits.len() <= 5 {
-            let n: u32 = digits.parse().unwrap_or(0);
+        if let Some((n, unit)) = leading_number(&lower) {
             let period = match unit {
                 "wd" | "个工作日" | "工作日" => Some(Period::WorkingDays(n)),
                 "d" | "日" | "天" | "个自然日" | "自然日" => Some(Period::NaturalDays(n)),
@@ -330,6 +331,97 @@ impl WorkingDayCalendar {
     }
 }
 
+/// The number a custom period starts with and the rest of the text: up to
+/// five ASCII digits (full-width ones are folded before), or a number in
+/// Chinese numerals below 10,000 (see [`chinese_number`]).
+fn leading_number(s: &str) -> Option<(u32, &str)> {
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        return (digits <= 5).then(|| (s[..digits].parse().unwrap_or(0), &s[digits..]));
+    }
+    let numeral = s.len() - s.trim_start_matches(|c| numeral_value(c).is_some()).len();
+    // An empty numeral ("日" alone) is not a number.
+    let n = chinese_number(&s[..numeral])?;
+    Some((n, &s[numeral..]))
+}
+
+/// The value of one Chinese numeral character: digits 0–9 (with `〇`,
+/// `两`) and the units 十, 百, 千 as 10, 100, 1000.
+fn numeral_value(c: char) -> Option<u32> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        '百' => 100,
+        '千' => 1000,
+        _ => return None,
+    })
+}
+
+/// A number below 10,000 in Chinese numerals as written in a text: `七`,
+/// `十五` (a leading 十 is 一十), `二十`, `一百零五`, `一百二十` (a unit
+/// after the last digit is implied: 一百二 is 120), `两千`. None when the
+/// text is empty or is not a well-formed numeral (units out of order,
+/// two digits in a row other than a 零).
+fn chinese_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0u32;
+    let mut digit: Option<u32> = None;
+    // The unit of the last group written, and whether a 零 came after it.
+    let mut last_unit = 10_000u32;
+    let mut zero = false;
+    for c in s.chars() {
+        match numeral_value(c)? {
+            0 => {
+                if digit.is_some() {
+                    return None;
+                }
+                zero = true;
+            }
+            d @ 1..=9 => {
+                if digit.is_some() {
+                    return None;
+                }
+                digit = Some(d);
+            }
+            unit => {
+                if unit >= last_unit {
+                    return None;
+                }
+                // 十 alone at the start means 一十.
+                let d = digit
+                    .take()
+                    .unwrap_or(if total == 0 && unit == 10 { 1 } else { 0 });
+                if d == 0 {
+                    return None;
+                }
+                total += d * unit;
+                last_unit = unit;
+                zero = false;
+            }
+        }
+    }
+    if let Some(d) = digit {
+        // 一百二 is 一百二十; after a 零 (一百零二) the digit is units.
+        total += if zero || last_unit == 10_000 {
+            d
+        } else {
+            d * last_unit / 10
+        };
+    }
+    Some(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +450,68 @@ mod tests {
             ErrorKind::InvalidValue
         );
         assert_eq!(Rule::find("").unwrap_err().kind(), ErrorKind::InvalidValue);
+    }
+
+    /// Issue 15: "七个工作日" as a notice writes it is the same period as
+    /// "7个工作日".
+    #[test]
+    fn chinese_numerals_in_custom_periods() {
+        let wd = |s: &str| Rule::find(s).map(|r| r.period);
+        assert_eq!(wd("七个工作日").unwrap(), Period::WorkingDays(7));
+        assert_eq!(
+            Rule::find("七个工作日").unwrap(),
+            Rule::find("7个工作日").unwrap()
+        );
+        assert_eq!(wd("两个工作日").unwrap(), Period::WorkingDays(2));
+        assert_eq!(wd("十五日").unwrap(), Period::NaturalDays(15));
+        assert_eq!(wd("二十个工作日").unwrap(), Period::WorkingDays(20));
+        assert_eq!(wd("三十天").unwrap(), Period::NaturalDays(30));
+        assert_eq!(wd("十日").unwrap(), Period::NaturalDays(10));
+        assert_eq!(wd("一百二十日").unwrap(), Period::NaturalDays(120));
+        assert_eq!(wd("一百零五日").unwrap(), Period::NaturalDays(105));
+        assert_eq!(wd("一百二日").unwrap(), Period::NaturalDays(120));
+        assert_eq!(wd("二十一 个工作日").unwrap(), Period::WorkingDays(21));
+        assert_eq!(wd("１５日").unwrap(), Period::NaturalDays(15));
+        // Not numerals: errors, never a guess.
+        for bad in [
+            "日",
+            "个工作日",
+            "七七日",
+            "十十日",
+            "零日",
+            "百十日",
+            "七wd7",
+            "一万日",
+        ] {
+            assert!(wd(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chinese_number_values() {
+        let cases = [
+            ("一", 1),
+            ("九", 9),
+            ("十", 10),
+            ("十一", 11),
+            ("二十", 20),
+            ("二十五", 25),
+            ("九十九", 99),
+            ("一百", 100),
+            ("一百零一", 101),
+            ("一百一十", 110),
+            ("一百一", 110),
+            ("三百六十五", 365),
+            ("两千", 2000),
+            ("一千零一十", 1010),
+            ("九千九百九十九", 9999),
+        ];
+        for (s, n) in cases {
+            assert_eq!(chinese_number(s), Some(n), "{s}");
+        }
+        assert_eq!(chinese_number("零"), Some(0)); // a period of 0 is refused by find
+        for bad in ["", "十百", "一二", "百", "千千", "一零"] {
+            assert_eq!(chinese_number(bad), None, "{bad}");
+        }
     }
 }

@@ -9,9 +9,11 @@
 
 mod command;
 pub(crate) mod csv;
+mod view;
 pub mod xlsx;
 
 pub use command::{ReadingFlags, VerifyCommand};
+pub use view::ResultView;
 
 use crate::record::{DrawRecord, Drawn, Role};
 use crate::spec::seed::SeedKind;
