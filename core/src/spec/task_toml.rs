@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// A ratio in parts per million as the task file writes it: `25000` →
 /// `"2.5%"` (SPEC §5.1: at most four decimals).
-fn ratio_text(ppm: u64) -> String {
+pub(crate) fn ratio_text(ppm: u64) -> String {
     let (whole, frac) = (ppm / 10_000, ppm % 10_000);
     if frac == 0 {
         format!("{whole}%")
