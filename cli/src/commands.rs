@@ -662,12 +662,22 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
         check.count(shuangsui::Level::Error),
         check.count(shuangsui::Level::Warning),
     );
-    if errors > 0 || (warnings > 0 && !args.accept_warnings) {
-        let refusal = if errors > 0 {
-            format!("\n未生成公告：预检发现 {errors} 个错误，请按上面的说明修改任务文件或名录库后重新运行。\nnot announced: the pre-flight found {errors} error(s); fix the task file or the directories as said above and run again.\n")
-        } else {
-            format!("\n未生成公告：预检发现 {warnings} 个警告。请逐条核对；确认无误后加 --accept-warnings 重新运行即可公告。\nnot announced: the pre-flight found {warnings} warning(s). Check each; if the task is meant so, run again with --accept-warnings to announce.\n")
-        };
+    if errors > 0 {
+        // A task that cannot be announced as it stands is an input error
+        // (exit 2), each of its problems listed.
+        let problems = check
+            .findings
+            .iter()
+            .filter(|f| f.level == shuangsui::Level::Error)
+            .map(|f| Error::new(ErrorKind::InvalidTask, f.en.clone(), f.zh.clone()))
+            .collect();
+        return Err(Error::problems(&name(&args.files.task), problems, false).hint(
+            "; nothing was announced (the pre-flight, 预检, checks the task against the directories before announcing)",
+            "；未生成公告（预检在公告之前核对任务与名录库）",
+        ));
+    }
+    if warnings > 0 && !args.accept_warnings {
+        let refusal = format!("\n未生成公告：预检发现 {warnings} 个警告。请逐条核对；确认无误后加 --accept-warnings 重新运行即可公告。\nnot announced: the pre-flight found {warnings} warning(s). Check each; if the task is meant so, run again with --accept-warnings to announce.\n");
         return Ok(Report {
             text: checked + &refusal,
             json: json!({ "announced": false, "preflight": check }),

@@ -67,16 +67,26 @@ fn refused_until_accepted(dir: &Path, task: &Path, code: &str, zh: &str) {
     assert!(dir.join("out.json").exists() && dir.join("out.html").exists());
 }
 
-/// An error refuses even with `--accept-warnings`, and writes nothing.
-fn refused(dir: &Path, task: &Path, code: &str, zh: &str) -> Run {
+/// An error refuses even with `--accept-warnings`, as an input error
+/// (exit 2, on stderr, Chinese first), and writes nothing.
+fn refused(dir: &Path, task: &Path, zh: &str) -> Run {
     let r = announce(dir, task, &["--accept-warnings"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("错误："), "{r:?}");
-    assert!(r.stdout.contains(zh), "{r:?}");
-    assert!(r.stdout.contains("未生成公告"), "{r:?}");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.starts_with("错误："), "{r:?}");
+    assert!(r.stderr.contains(zh), "{r:?}");
+    assert!(r.stderr.contains("未生成公告"), "{r:?}");
     assert!(!dir.join("out.json").exists() && !dir.join("out.html").exists());
     let j = announce(dir, task, &["--format", "json", "--accept-warnings"]);
-    assert!(codes(&j, "error").contains(&code.to_string()), "{j:?}");
+    assert_eq!(j.code, 2, "{j:?}");
+    let e: serde_json::Value = serde_json::from_str(j.stderr.lines().last().unwrap()).unwrap();
+    assert!(
+        e["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message_zh"].as_str().unwrap().contains(zh)),
+        "{j:?}"
+    );
     r
 }
 
@@ -143,12 +153,7 @@ fn a_misspelt_department_is_a_warning_or_an_error_when_teams_need_it() {
     );
     let _ = std::fs::remove_file(dir.join("out.json"));
     let _ = std::fs::remove_file(dir.join("out.html"));
-    refused(
-        &dir,
-        &joint,
-        "department-empty-joint",
-        "每个检查组都须有该部门人员",
-    );
+    refused(&dir, &joint, "每个检查组都须有该部门人员");
 }
 
 #[test]
@@ -169,7 +174,7 @@ fn an_unfilled_seed_form_is_refused() {
         "issue = \"2026318\"",
         "issue = \"第____期\"",
     );
-    refused(&dir, &task, "seed-form", "期号“第____期”还是未填写的模板");
+    refused(&dir, &task, "期号“第____期”还是未填写的模板");
 }
 
 #[test]
@@ -179,13 +184,13 @@ fn an_infeasible_team_is_refused_after_a_trial_draw() {
         "size = 2",
         "size = 2\nmax_per_inspector = 1",
     );
-    let r = refused(&dir, &task, "trial-failed", "用临时密钥试抽");
-    assert!(r.stdout.contains("无法为检查对象"), "{r:?}");
+    let r = refused(&dir, &task, "用临时密钥试抽");
+    assert!(r.stderr.contains("无法为检查对象"), "{r:?}");
     assert!(
-        r.stdout.contains("已达每人参加检查组数上限"),
+        r.stderr.contains("已达每人参加检查组数上限"),
         "in Chinese: {r:?}"
     );
-    assert!(r.stdout.contains("试抽失败说明任务本身有问题"), "{r:?}");
+    assert!(r.stderr.contains("试抽失败说明任务本身有问题"), "{r:?}");
 }
 
 #[test]

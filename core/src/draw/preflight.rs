@@ -235,8 +235,22 @@ pub fn seed_form_findings(
 }
 
 impl Prepared<'_> {
-    /// The pre-flight of this task and its inputs (SPEC §12.1).
+    /// The pre-flight of this task and its inputs (SPEC §12.1), with the
+    /// seed forms and publication date checked as announcing checks them.
     pub fn preflight(&self, seed_forms: &[SeedForm], published: &str) -> Preflight {
+        let mut p = self.preflight_inputs();
+        p.findings.extend(seed_form_findings(
+            seed_forms,
+            published,
+            &self.task.draw_date,
+        ));
+        p
+    }
+
+    /// The pre-flight of the task and the directories alone (what the page
+    /// computes again only when they change; the seed forms are checked
+    /// on their own by [`seed_form_findings`]).
+    pub fn preflight_inputs(&self) -> Preflight {
         let mut p = Preflight {
             strata: Vec::new(),
             unstratified: 0,
@@ -251,11 +265,6 @@ impl Prepared<'_> {
         if p.count(Level::Error) == 0 {
             p.findings.push(self.trial());
         }
-        p.findings.extend(seed_form_findings(
-            seed_forms,
-            published,
-            &self.task.draw_date,
-        ));
         p
     }
 
@@ -551,7 +560,7 @@ impl Prepared<'_> {
                     Level::Error,
                     "trial-failed",
                     control,
-                    format!("A trial draw with a throw-away key (no seed exists yet; nothing of it is kept) failed: {} A failure with this key means the task is wrong as it stands: the real draw could fail the same way. Fix it before announcing.", e.message()),
+                    format!("A trial draw with a throw-away key (no seed exists yet; nothing of it is kept) failed: {}. A failure with this key means the task is wrong as it stands: the real draw could fail the same way. Fix it before announcing.", e.message()),
                     format!("用临时密钥试抽（此时还没有随机种子，试抽结果不保存）失败：{}。试抽失败说明任务本身有问题，公告后正式抽取也可能同样失败，请在公告前修改。", e.message_zh()),
                 )
             }
@@ -590,4 +599,102 @@ fn from_error(level: Level, code: &'static str, control: &'static str, e: &Error
         e.message().to_string(),
         e.message_zh().to_string(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::directory::EntityDirectory;
+    use crate::synth::{csv, Kind};
+    use crate::TaskFile;
+
+    fn inputs(n: u64, insp: u64) -> (EntityDirectory, InspectorDirectory) {
+        let e = csv(Kind::Entities, "预检", n).unwrap();
+        let i = csv(Kind::Inspectors, "预检", insp).unwrap();
+        (
+            EntityDirectory::from_csv(e.as_bytes(), "e.csv").unwrap(),
+            InspectorDirectory::from_csv(i.as_bytes(), "i.csv").unwrap(),
+        )
+    }
+
+    fn task(team: &str) -> TaskFile {
+        TaskFile::parse(
+            &format!("name = \"t\"\nitem = \"i\"\ndraw_date = 2026-12-01\nstrata_by = {{ attribute = \"信用风险等级\", ratios = {{ A = \"10%\", B = \"10%\", C = \"10%\", D = \"50%\" }} }}\n[team]\n{team}\n"),
+            "t.toml",
+        )
+        .unwrap()
+    }
+
+    /// Without 回避 pairs and cross-area rules, the trial's outcome is
+    /// every seed's: the claim the pre-flight makes, checked on many seeds.
+    #[test]
+    fn without_rules_that_tell_entities_apart_the_trial_speaks_for_every_seed() {
+        let (e, i) = inputs(120, 10);
+        let mut outcomes = BTreeSet::new();
+        for cap in [1, 3, 5, 6, 7, 8, 10, 40] {
+            let t = task(&format!("size = 3\nmax_per_inspector = {cap}"));
+            let p = preflight(&t.task, &e, &i, &Exclusions::none(), &[], "").unwrap();
+            let trial = p
+                .findings
+                .iter()
+                .find(|f| f.code.starts_with("trial"))
+                .unwrap();
+            outcomes.insert(trial.code);
+            for n in 0..20 {
+                let seed = [SeedSource::parse_unannounced(&format!("text:{n}")).unwrap()];
+                let drawn = crate::draw(&crate::DrawInputs {
+                    task: &t.task,
+                    entities: &e,
+                    inspectors: &i,
+                    exclusions: &Exclusions::none(),
+                    seed: &seed,
+                    announcement: crate::Announced::Unannounced,
+                });
+                assert_eq!(
+                    drawn.is_ok(),
+                    trial.code == "trial-ok",
+                    "cap {cap}, seed {n}"
+                );
+            }
+        }
+        assert_eq!(outcomes.len(), 2, "both outcomes are tried: {outcomes:?}");
+    }
+
+    #[test]
+    fn findings_name_the_control_and_speak_both_languages() {
+        let (e, i) = inputs(60, 6);
+        let t = TaskFile::parse(
+            "name = \"t\"\nitem = \"i\"\ndraw_date = 2026-12-01\ndepartments = [\"没有这个局\"]\nstrata_by = { attribute = \"信用风险等级\", counts = { A = 1, E = 2 } }\n",
+            "t.toml",
+        )
+        .unwrap();
+        let p = preflight(&t.task, &e, &i, &Exclusions::none(), &[], "").unwrap();
+        let codes: Vec<&str> = p.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"quota-exceeds"), "{codes:?}");
+        assert!(codes.contains(&"department-unmatched"), "{codes:?}");
+        assert!(codes.contains(&"unstratified"), "{codes:?}");
+        assert!(codes.contains(&"seed-none"), "{codes:?}");
+        // An error found before the trial: no trial.
+        assert!(!codes.iter().any(|c| c.starts_with("trial")), "{codes:?}");
+        let empty = p
+            .findings
+            .iter()
+            .find(|f| f.code == "stratum-empty")
+            .unwrap();
+        assert_eq!(empty.control, "task.strata");
+        assert!(empty.zh.contains("信用风险等级为“E”"), "{}", empty.zh);
+        assert!(empty.en.contains("信用风险等级 = E"), "{}", empty.en);
+        assert_eq!(p.strata[1].to_draw, None);
+        assert_eq!(p.strata[1].quota_zh, "2 户");
+    }
+
+    #[test]
+    fn templates_are_refused_and_real_names_are_not() {
+        for t in ["第____期", "＿＿", "XXXX", "待定", "2026××期", "TBD", "…"] {
+            assert!(crate::spec::seed::is_template(t), "{t}");
+        }
+        for t in ["2026318", "福彩3D", "drand quicknet", "公开摇号会", "3x"] {
+            assert!(!crate::spec::seed::is_template(t), "{t}");
+        }
+    }
 }

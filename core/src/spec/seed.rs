@@ -415,7 +415,7 @@ pub fn lottery_presets() -> Vec<&'static str> {
 
 /// Whether a text still holds a template's blank (see
 /// [`SeedForm::check_filled`]).
-fn is_template(v: &str) -> bool {
+pub(crate) fn is_template(v: &str) -> bool {
     let blank = |c: char| matches!(c, '_' | '＿' | '×' | '*' | '＊' | '?' | '？' | '○');
     let chars: Vec<char> = v.chars().collect();
     let run = chars.windows(2).any(|w| blank(w[0]) && blank(w[1]));
