@@ -1161,7 +1161,7 @@
 
   function findingItem(f) {
     const [control, el] = controlOf(f.control);
-    const fix = el ? h('button', { type: 'button', class: 'linkish', 'data-testid': 'pf-fix' }, t('pf.fix', { control: t('pf.ctl.' + control) })) : null;
+    const fix = el && f.level !== 'note' ? h('button', { type: 'button', class: 'linkish', 'data-testid': 'pf-fix' }, t('pf.fix', { control: t('pf.ctl.' + control) })) : null;
     if (fix) {
       fix.addEventListener('click', () => {
         el.scrollIntoView({ block: 'center' });
@@ -1175,6 +1175,9 @@
 
   function renderPreflight() {
     const out = $('#preflight');
+    // A refusal said before is out of date once the pre-flight changes.
+    const refusal = $('[data-testid=ann-refused]');
+    if (refusal) refusal.remove();
     if (state.announcement) {
       show(out);
       return;

@@ -76,6 +76,7 @@ describe('pre-flight before announcing', () => {
     assert.equal(await page.locator('[data-testid=pf-ack]').count(), 0);
     await chineseOnly(page);
     await page.screenshot({ path: join(artifacts, 'preflight-demo.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'preflight-demo-step3.png') });
     await page.click('#make-ann');
     await page.waitForSelector('[data-testid=ann-ok]');
     // English mode: the panel in English (shown again for a new announcement).
@@ -96,6 +97,7 @@ describe('pre-flight before announcing', () => {
     assert.match(await li.textContent(), /去修改：任务文件/);
     await chineseOnly(page);
     await page.screenshot({ path: join(artifacts, 'preflight-warning.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'preflight-warning-step3.png') });
     await refused(page, /预检发现 1 个警告/);
     await page.check('[data-testid=pf-ack]');
     await page.click('#make-ann');
@@ -134,6 +136,7 @@ describe('pre-flight before announcing', () => {
     assert.equal(await page.locator('[data-testid=pf-ack]').count(), 0, 'errors cannot be acknowledged');
     await chineseOnly(page);
     await page.screenshot({ path: join(artifacts, 'preflight-error.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'preflight-error-step3.png') });
     await refused(page, /预检发现 1 个错误，不能生成公告/);
     await page.close();
   });
@@ -142,6 +145,7 @@ describe('pre-flight before announcing', () => {
     const forms = announced.seed_sources.map((f) => ({ ...f, issue: '第____期' }));
     const page = await setUp(join(inputs.dir, 'task.toml'), forms);
     const li = await finding(page, 'seed-form');
+    await page.waitForFunction(() => /期号/.test(document.querySelector('#preflight li[data-code=seed-form]')?.textContent || ''));
     assert.match(await li.textContent(), /第 1 个随机种子来源：随机种子来源的期号“第____期”还是未填写的模板/);
     assert.match(await li.textContent(), /去修改：随机种子来源/);
     await refused(page, /个错误/);
@@ -150,6 +154,7 @@ describe('pre-flight before announcing', () => {
     await page.waitForSelector('[data-testid=pf-clean]');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(artifacts, 'preflight-phone.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=h-announce]').screenshot({ path: join(artifacts, 'preflight-phone-step3.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.close();
   });
