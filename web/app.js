@@ -193,6 +193,15 @@
     ledgerReport: null, // {report, csv, xlsx}
     calendars: [],     // [{name, text}] user calendar files
     timings: {},       // milliseconds in the worker, by slot and 'draw'
+    // day2
+    fileFacts: {},     // slot -> {name, count, digest} of the draw tab's files read
+    filesBefore: {},   // the same, kept from the last visit: files to load again
+    taskTouched: false, // the task on the page was set up by the user
+    taskFromAnn: null, // 'form' or 'file': the task was taken from the announcement
+    taskOffer: null,   // an announced task that differs from the page's, not yet taken
+    annSaved: false,   // the announcement made here was downloaded
+    resultsSaved: false, // a result file of the last draw was downloaded
+    lastDraw: null,    // {seed, announcement digest} of the last draw made
   };
 
   // ------------------------------------------------------------------
@@ -259,6 +268,7 @@
     if (file.size >= 1 << 20) call('reserve', { bytes: file.size }).catch(() => {});
     const bytes = await readBytes(file);
     const total = kind === 'exclusions' ? 0 : approxRows(bytes);
+    if (isDrawSlot(slot)) staleInputs();
     loaded.delete(slot);
     picked.set(slot, { kind, name: file.name, file });
     headerLists.delete(slot);
@@ -280,13 +290,15 @@
       loaded.set(slot, { kind, name: file.name, file });
       state.timings[slot] = r.ms;
       showLoaded(box, file.name, r);
-      if (!slot.startsWith('v-')) schedulePreflight();
+      if (isDrawSlot(slot)) checkAnnounced();
+      if (isDrawSlot(slot)) schedulePreflight();
       return r;
     } catch (err) {
       // The worker keeps the bytes, so that the file can be read again
       // with another encoding, worksheet or column mapping.
       showFailed(box, err);
-      if (!slot.startsWith('v-')) schedulePreflight();
+      if (isDrawSlot(slot)) checkAnnounced();
+      if (isDrawSlot(slot)) schedulePreflight();
       return null;
     } finally {
       if (bar) bar.hidden = true;
@@ -305,7 +317,11 @@
       h('div', {}, t('dirs.loaded.' + box.dataset.kind, { name, count: fmtInt(r.count) }),
         ' · ', t('dirs.time', { s: seconds(r.ms) })),
       digestLine(r.digest),
-      warnings);
+      warnings,
+      againNote(box.dataset.slot, r));
+    state.fileFacts[box.dataset.slot] = { name, count: r.count, digest: r.digest };
+    syncRemove(box);
+    savePage();
   }
 
   function showFailed(box, err) {
@@ -313,6 +329,8 @@
     box.classList.add('bad');
     const missing = err && err.kind === 'MissingColumn' && $('.adv', box);
     show($('.status', box), errorView(err), missing ? h('p', { class: 'hint', text: t('adv.missing') }) : null);
+    delete state.fileFacts[box.dataset.slot];
+    syncRemove(box);
     if (missing) {
       if (Array.isArray(err.headers)) setHeaderList(box.dataset.slot, err.headers);
       const adv = $('.adv', box);
@@ -336,6 +354,10 @@
         loaded.delete(slot);
         showFailed(box, r.error);
       }
+    }
+    if (Object.keys(reread || {}).some(isDrawSlot)) {
+      staleInputs();
+      checkAnnounced();
     }
   }
 
@@ -524,20 +546,29 @@
 
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
+    // A verdict is of the files it was given: another file hides it.
+    if (!isDrawSlot(box.dataset.slot)) clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
     } else if (kind === 'task') {
+      staleInputs();
       state.taskToml = await file.text();
       state.taskName = file.name;
+      state.taskTouched = true;
+      state.taskFromAnn = null;
       await refreshTask();
+      syncRemove(box);
     } else if (kind === 'record') {
       await loadRecord(box, file);
+      syncRemove(box);
     } else if (kind === 'announcement') {
       await loadVerifyAnnouncement(box, file);
     } else if (kind === 'ledger') {
+      clearLedgerReport();
       state.ledger = { name: file.name, text: await file.text() };
       box.classList.add('ok');
       show($('.status', box), t('dirs.loaded.ledger', { name: file.name, bytes: fmtInt(file.size) }));
+      syncRemove(box);
     }
   }
 
@@ -567,6 +598,8 @@
   // announcement and the seed, through the same paths as files.
   $('#load-demo').addEventListener('click', async () => {
     const d = await call('demo');
+    staleInputs();
+    state.taskFromAnn = null;
     setTaskMode('file');
     state.taskToml = d.task_toml;
     state.taskName = 'task.toml';
@@ -632,7 +665,7 @@
   // The form's fields as typed (core TaskForm): the core decides what
   // each means (lists, quotas, departments with their counts).
   function formNow() {
-    const f = Object.fromEntries(new FormData(form));
+    const f = formValues();
     const text = (k) => String(f[k] || '');
     return {
       name: text('name'), item: text('item'), draw_date: text('draw_date'), fields: text('fields'),
@@ -648,6 +681,19 @@
     return { entities: optsOf('entities').columns, inspectors: optsOf('inspectors').columns, exclusions: optsOf('exclusions').columns };
   }
 
+  // The task form's named fields, as FormData would give them, but also
+  // while the form is locked (FormData leaves disabled fields out).
+  function formValues() {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name || el.name === 'sv' || el.name === 'sq') continue;
+      if (el.type === 'checkbox') {
+        if (el.checked) out[el.name] = 'on';
+      } else out[el.name] = el.value;
+    }
+    return out;
+  }
+
   function taskMode() {
     return $('input[name=taskmode]:checked').value;
   }
@@ -659,9 +705,11 @@
   }
 
   let taskTimer = null;
-  function formChanged() {
+  function formChanged(e) {
     saveHash();
     if (taskMode() !== 'form') return;
+    if (e && e.isTrusted) state.taskTouched = true;
+    staleInputs();
     clearTimeout(taskTimer);
     taskTimer = setTimeout(refreshTask, 250);
   }
@@ -697,7 +745,9 @@
       const task = JSON.parse(info.json);
       fileBox.classList.toggle('ok', taskMode() === 'file');
       fileBox.classList.remove('bad');
-      if (taskMode() === 'file') {
+      if (taskMode() === 'file' && state.taskFromAnn === 'file') {
+        show($('.status', fileBox), announcedTaskView(task));
+      } else if (taskMode() === 'file') {
         show($('.status', fileBox), t('dirs.loaded.task', { name: state.taskName, task: task.name }));
         // A task file's [[seed]] tables are the forms to announce.
         // Once for each task file read, so that edits on the page stay.
@@ -737,6 +787,8 @@
   for (const r of $$('input[name=taskmode]')) {
     r.addEventListener('change', () => {
       setTaskMode(taskMode());
+      staleInputs();
+      state.taskFromAnn = null;
       if (taskMode() === 'form') formChanged();
       else {
         state.taskToml = null;
@@ -955,18 +1007,21 @@
     state.annInfo = info;
     let digest = null;
     try { digest = JSON.parse(state.announcement).task_digest; } catch (_) { /* read by the core above */ }
+    staleInputs();
+    state.taskOffer = null;
     // Day 2 from the announcement alone: its task becomes the page's task
-    // (unless the task on the page is already that one).
+    // (unless the task on the page is already that one); a task the user
+    // set up that differs is named, and replaced only when asked.
     if (restoreTask && (!state.taskInfo || state.taskInfo.digest !== digest)) {
-      setTaskMode('file');
-      state.taskToml = info.task_toml;
-      state.taskName = 'task.toml';
-      await refreshTask();
+      const r = await call('announcedTask', { announcement: state.announcement, current: state.taskTouched ? state.taskToml : null });
+      if (r.difference) state.taskOffer = r;
+      else await useAnnouncedTask(r);
     }
     if (info.sources.length) setForms(info.sources.map((s) => s.form));
     if (info.published) $('#ann-published').value = info.published;
     showAnnouncement();
     buildSeedBoxes();
+    checkAnnounced();
     saveHash();
     return info;
   }
@@ -982,6 +1037,7 @@
     $('fieldset.sources').disabled = !!info;
     $('#ann-published').disabled = !!info;
     $('#make-ann').disabled = !!info;
+    lockTask(!!info && !state.taskOffer);
     renderPreflight();
     if (!info) {
       show(st);
@@ -993,7 +1049,8 @@
       h('p', {}, t('ann.facts', { published: info.published || '—', task: info.task_name, date: info.draw_date, protocol: info.protocol })),
       h('ol', { class: 'sources-list' }, info.sources.map((s) => h('li', {}, s.describe, ' — ', I18N.lang === 'zh' ? s.expects_zh : s.expects_en))),
       v1 ? h('p', { class: 'warn' }, t('ann.v1')) : null,
-      h('p', { class: 'publish-now', 'data-testid': 'publish-now' }, t(state.annMade ? 'ann.publishNow' : 'ann.loaded', { published: info.published || '—' })));
+      taskOfferView(),
+      state.annMade ? nextSteps(info) : h('p', { class: 'publish-now', 'data-testid': 'publish-now' }, t('ann.loaded', { published: info.published || '—' })));
   }
 
   $('#make-ann').addEventListener('click', async () => {
@@ -1029,7 +1086,10 @@
     }
   });
   $('#dl-ann').addEventListener('click', () => {
-    if (state.announcement) download('announcement.json', state.announcement, 'application/json');
+    if (!state.announcement) return;
+    download('announcement.json', state.announcement, 'application/json');
+    state.annSaved = true;
+    savePage();
   });
   $('#dl-ann-html').addEventListener('click', async () => {
     if (!state.announcement) return;
@@ -1040,11 +1100,17 @@
     }
   });
   $('#clear-ann').addEventListener('click', () => {
+    if (state.annMade && !state.annSaved && !window.confirm(t('day2.clearAnnConfirm'))) return;
+    staleInputs();
     state.announcement = null;
     state.annInfo = null;
     state.annMade = false;
+    state.annSaved = false;
+    state.taskOffer = null;
     $('#ann-file').value = '';
     showAnnouncement();
+    checkAnnounced();
+    saveHash();
   });
   $('#ann-file').addEventListener('change', async (e) => {
     const f = e.target.files[0];
@@ -1263,6 +1329,8 @@
       box.append(status);
       box.addEventListener('input', (e) => {
         checkSeedBox(box, f);
+        staleInputs();
+        saveHash();
         const el = e.target;
         // A full, valid number moves on to the next box.
         if (el.classList.contains('ball') && el.getAttribute('aria-invalid') !== 'true' && el.value.length >= String(f.groups[Number(el.closest('.ball-group').dataset.group)].max).length) {
@@ -1350,6 +1418,7 @@
 
   let seedTimer = null;
   $('#seed').addEventListener('input', () => {
+    staleInputs();
     saveHash();
     clearTimeout(seedTimer);
     seedTimer = setTimeout(previewSeed, 200);
@@ -1378,9 +1447,11 @@
       show(statusEl, errorView({ kind: 'Missing', message: 'need.inspectors' }));
       return false;
     }
-    const info = await refreshTask();
+    // A task read still in flight (superseded) is read once more.
+    let info = await refreshTask();
+    for (let i = 0; !info && i < 2 && state.taskToml && !$('#task-status .error'); i++) info = await refreshTask();
     if (!info) {
-      show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : null);
+      show(statusEl, $('#task-status .error') ? $('#task-status .error').cloneNode(true) : errorView({ kind: 'Missing', message: 'day2.needTask' }));
       return false;
     }
     return true;
@@ -1402,6 +1473,23 @@
     if (!announced && !$('#unannounced-ok').checked) {
       show(st, h('div', { class: 'error', role: 'alert', 'data-testid': 'need-confirm' }, h('p', { text: t('need.confirm') })));
       $('#unannounced-ok').focus();
+      return;
+    }
+    // Under an announcement, a task on the page that is not the announced
+    // one is named, with the choice to take the announced task, rather than
+    // refused as a file to find.
+    if (announced && state.taskInfo.digest !== announcedDigest()) {
+      state.taskOffer = await call('announcedTask', { announcement: state.announcement, current: state.taskToml });
+      showAnnouncement();
+      const offer = taskOfferView(() => show(st));
+      if (offer) {
+        show(st, offer);
+        return;
+      }
+    }
+    const drawKey = { seed, announcement: announced ? state.annInfo.announcement_digest : null };
+    if (redrawNeedsConfirm(drawKey)) {
+      showRedrawWarning(drawKey);
       return;
     }
     const button = $('#run-draw');
@@ -1427,10 +1515,15 @@
       state.page = { from: 0, rows: r.rows };
       state.exclusionIds = r.exclusionIds;
       state.timings.draw = r.ms;
+      state.lastDraw = drawKey;
+      state.resultsSaved = false;
       show(st, h('p', { class: 'ok', 'data-testid': 'draw-done' }, t('seed.done', { s: seconds(r.ms) })));
       showResults();
+      savePage();
     } catch (err) {
-      show(st, errorView(err));
+      const had = !!state.summary;
+      clearResults();
+      show(st, errorView(err), had ? h('p', { class: 'warn stale-note', 'data-testid': 'stale', 'data-i18n': 'day2.refusedCleared', text: t('day2.refusedCleared') }) : null);
     } finally {
       bar.hidden = true;
       button.disabled = false;
@@ -1450,6 +1543,7 @@
   function showResults() {
     const rec = state.summary;
     $('#results').hidden = false;
+    for (const b of $$('#results .downloads button')) b.disabled = false;
     const strata = h('table', { class: 'data compact' },
       h('thead', {}, h('tr', {}, ['res.stratum', 'res.population', 'res.excluded', 'res.eligible', 'res.quota'].map((k) => h('th', { scope: 'col', text: t(k) })))),
       h('tbody', {}, rec.strata.map((s) => h('tr', {},
@@ -1536,7 +1630,7 @@
   // The record's bytes as the worker wrote them: the command line's file.
   // The record's bytes once written (null if that failed: the draw's
   // status says why).
-  const recordBytes = () => state.recordReady.catch(() => null);
+  const recordBytes = () => (state.recordReady ? state.recordReady.catch(() => null) : Promise.resolve(null));
   // Each result file from the record: a failure is shown under the draw.
   function downloadFrom(name, type, make) {
     return async () => {
@@ -1544,6 +1638,7 @@
       if (!record) return;
       try {
         download(name, await make(record), type);
+        state.resultsSaved = true;
       } catch (err) {
         show($('#draw-status'), errorView(err));
       }
@@ -1594,6 +1689,7 @@
       const remove = h('button', { type: 'button', class: 'link', 'data-testid': 'verify-announcement-remove', 'data-i18n': 'ver.annRemove', text: t('ver.annRemove') });
       remove.addEventListener('click', () => {
         state.verifyAnnouncement = null;
+        clearVerify();
         box.classList.remove('ok', 'bad');
         $('input[type=file]', box).value = '';
         show(status);
@@ -1758,6 +1854,7 @@
 
   $('#due-calendars').addEventListener('change', async (e) => {
     state.calendars = await Promise.all(Array.from(e.target.files).map(async (f) => ({ name: f.name, text: await f.text() })));
+    showCalendars();
   });
 
   $('#run-due').addEventListener('click', computeDeadline);
@@ -1831,8 +1928,9 @@
           h('td', { class: 'n', text: c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : '') }),
           h('td', { text: c.explanation })))));
     } catch (err) {
-      show(out, errorView(err));
-      table.replaceChildren();
+      const had = !!state.ledgerReport;
+      clearLedgerReport();
+      show(out, errorView(err), had ? h('p', { class: 'warn', 'data-testid': 'ledger-cleared', 'data-i18n': 'day2.ledgerCleared', text: t('day2.ledgerCleared') }) : null);
     }
   });
   $('#dl-ledger').addEventListener('click', () => {
@@ -1854,7 +1952,7 @@
     p.set('tab', currentTab());
     if (I18N.lang !== 'zh') p.set('lang', I18N.lang);
     if (taskMode() === 'form') {
-      const f = Object.fromEntries(new FormData(form));
+      const f = formValues();
       for (const k of ['name', 'item', 'draw_date', 'fields', 'departments', 'strata_attr', 'size', 'max_per_inspector', 'conflicts', 'exclusions']) {
         if (f[k]) p.set(k, f[k]);
       }
@@ -1877,6 +1975,7 @@
     const df = Object.fromEntries(new FormData(dueForm));
     for (const k of ['start', 'rule', 'custom', 'region']) if (df[k]) p.set('due_' + k, df[k]);
     history.replaceState(null, '', '#' + p.toString());
+    savePage();
   }
 
   function restoreHash() {
@@ -1943,6 +2042,420 @@
   }
 
   // ------------------------------------------------------------------
+  // day2: the officer's second day. Results that no longer belong to the
+  // inputs are hidden; every loaded file can be removed; the announcement
+  // gives back its task; the work is kept on this computer (localStorage)
+  // and restored; leaving with work not saved as a file asks first.
+
+  const seedText = (seed) => lines(seed).join(' / ');
+
+  // Hides the results and their downloads (they are of earlier inputs).
+  function clearResults() {
+    drawSeq++;
+    state.summary = null;
+    state.record = null;
+    state.recordReady = null;
+    state.page = null;
+    state.exclusionIds = [];
+    $('#results').hidden = true;
+    for (const b of $$('#results .downloads button')) b.disabled = true;
+    $('#res-table').replaceChildren();
+    $('#res-summary').replaceChildren();
+  }
+
+  // An input of the draw changed: the result on the screen is no longer
+  // of these inputs, so it is hidden, and the page says why.
+  function staleInputs() {
+    if (!state.summary) return;
+    clearResults();
+    show($('#draw-status'), h('p', { class: 'warn stale-note', 'data-testid': 'stale', 'data-i18n': 'day2.stale', text: t('day2.stale') }));
+  }
+
+  // The same seed (or the first draw) goes ahead; other numbers under the
+  // same announcement after a draw are confirmed first (SPEC §6.3: a
+  // published result has one way to be entered, so a second draw with
+  // other numbers is either a typing error or a choice of result).
+  let redrawConfirmed = null;
+  function redrawNeedsConfirm(key) {
+    const last = state.lastDraw;
+    if (!last || last.announcement !== key.announcement || last.seed === key.seed) return false;
+    if (redrawConfirmed && redrawConfirmed.seed === key.seed) {
+      redrawConfirmed = null;
+      return false;
+    }
+    return true;
+  }
+
+  let redrawShown = null; // the seed the warning on the screen is about
+  function showRedrawWarning(key) {
+    redrawShown = key;
+    const go = h('button', { type: 'button', 'data-testid': 'redraw-go', text: t('day2.redraw.go') });
+    const cancel = h('button', { type: 'button', 'data-testid': 'redraw-cancel', text: t('day2.redraw.cancel') });
+    go.addEventListener('click', () => {
+      redrawConfirmed = key;
+      redrawShown = null;
+      $('#run-draw').click();
+    });
+    cancel.addEventListener('click', () => {
+      redrawShown = null;
+      show($('#draw-status'));
+    });
+    show($('#draw-status'), h('div', { class: 'error redraw-warning', role: 'alert', 'data-testid': 'redraw-warning' },
+      h('p', {}, h('strong', { text: t('day2.redraw.title') })),
+      h('p', { text: t('day2.redraw.text', { before: seedText(state.lastDraw.seed), now: seedText(key.seed) }) }),
+      h('p', { class: 'actions' }, go, cancel)));
+    cancel.focus();
+  }
+
+  function clearVerify() {
+    state.lastVerify = null;
+    show($('#verify-result'));
+    $('#verify-result').className = 'verdict';
+    $('#assurance').hidden = true;
+  }
+
+  function clearLedgerReport() {
+    state.ledgerReport = null;
+    $('#dl-ledger').disabled = true;
+    $('#dl-ledger-xlsx').disabled = true;
+    $('#led-summary').replaceChildren();
+    $('#led-table').replaceChildren();
+  }
+
+  function showCalendars() {
+    const n = state.calendars.length;
+    $('#due-calendars-status').textContent = n ? t('day2.calendarsLoaded', { n, names: state.calendars.map((c) => c.name).join('、') }) : '';
+    $('#due-calendars-remove').hidden = !n;
+  }
+  $('#due-calendars-remove').addEventListener('click', () => {
+    state.calendars = [];
+    $('#due-calendars').value = '';
+    showCalendars();
+  });
+
+  // ---- 移除: one button on each file box.
+
+  function hasFile(box) {
+    const slot = box.dataset.slot;
+    if (slot === 'taskfile') return taskMode() === 'file' && !!state.taskToml && state.taskFromAnn !== 'file';
+    if (slot === 'v-record') return !!state.verifyRecord;
+    if (slot === 'ledger') return !!state.ledger;
+    return picked.has(slot);
+  }
+
+  function syncRemove(box) {
+    const b = $('.remove-file', box);
+    if (b) b.hidden = !hasFile(box);
+  }
+
+  async function removeFile(box) {
+    const slot = box.dataset.slot;
+    $('input[type=file]', box).value = '';
+    box.classList.remove('ok', 'bad');
+    show($('.status', box));
+    if (slot === 'taskfile') {
+      staleInputs();
+      state.taskToml = null;
+      state.taskInfo = null;
+      state.taskTouched = false;
+      show($('#task-status'));
+      applyOptions();
+    } else if (slot === 'v-record') {
+      state.verifyRecord = null;
+      clearVerify();
+      show($('#self-result'));
+    } else if (slot === 'ledger') {
+      state.ledger = null;
+      clearLedgerReport();
+    } else {
+      if (isDrawSlot(slot)) staleInputs();
+      else clearVerify();
+      loaded.delete(slot);
+      picked.delete(slot);
+      headerLists.delete(slot);
+      delete state.fileFacts[slot];
+      delete state.timings[slot];
+      await call('unload', { slot }).catch(() => {});
+      if (isDrawSlot(slot)) checkAnnounced();
+    }
+    schedulePreflight();
+    syncRemove(box);
+    saveHash();
+    $('input[type=file]', box).focus();
+  }
+
+  for (const box of $$('.drop')) {
+    if (box.dataset.slot === 'v-announcement') continue; // has its own (移除公告)
+    const b = h('button', { type: 'button', class: 'link remove-file', hidden: true, 'data-testid': 'remove-' + box.dataset.slot, 'data-i18n': 'day2.remove', text: t('day2.remove') });
+    b.setAttribute('aria-label', t('day2.removeFile'));
+    b.dataset.i18nAria = 'day2.removeFile';
+    b.addEventListener('click', () => removeFile(box));
+    $('.status', box).after(b);
+  }
+
+  // ---- The announcement's task and files.
+
+  // The announced task becomes the page's: in the form when the form says
+  // exactly that task (core TaskForm::of_task), else read-only.
+  async function useAnnouncedTask(r) {
+    if (r.form) {
+      setTaskMode('form');
+      fillTaskForm(r.form);
+      state.taskFromAnn = 'form';
+    } else {
+      setTaskMode('file');
+      state.taskToml = r.task_toml;
+      state.taskName = 'task.toml';
+      state.taskFromAnn = 'file';
+      $('#task-file .drop').classList.remove('bad');
+    }
+    state.taskTouched = false;
+    state.taskOffer = null;
+    await refreshTask();
+  }
+
+  function fillTaskForm(f) {
+    const el = (k) => form.querySelector(`[name="${k}"]`);
+    for (const k of ['name', 'item', 'draw_date', 'fields', 'departments', 'exclusions', 'strata_attr', 'size', 'max_per_inspector', 'conflicts']) {
+      el(k).value = f[k] || '';
+    }
+    el('avoid_area').checked = !!f.avoid_area;
+    setStrata(f.strata.length ? f.strata : [['', '']]);
+  }
+
+  // The task cannot change once announced (the draw would be refused).
+  function lockTask(on) {
+    for (const el of form.elements) el.disabled = on;
+    for (const r of $$('input[name=taskmode]')) r.disabled = on;
+    $('#add-stratum').disabled = on;
+    $('input[type=file]', $('#task-file')).disabled = on;
+    // A task taken from the announcement is not a file: no file to choose.
+    $('#task-file label').hidden = on && state.taskFromAnn === 'file' && taskMode() === 'file';
+    let note = $('#task-locked');
+    if (!note) {
+      note = h('p', { id: 'task-locked', class: 'hint', 'data-testid': 'task-locked' });
+      $('#task-status').before(note);
+    }
+    note.hidden = !on;
+    note.textContent = t('day2.taskFromAnnForm');
+  }
+
+  function announcedTaskView(task) {
+    return [h('p', { class: 'ok', 'data-testid': 'task-from-ann' }, h('strong', { text: t('day2.taskFromAnn', { name: task.name }) })),
+      h('p', { text: t('day2.taskSummary', { item: task.item, date: task.draw_date, strata: task.strata.length, size: task.team.size }) }),
+      h('p', { class: 'hint', text: t('day2.taskFromAnnLocked') })];
+  }
+
+  // An announcement whose task differs from the one set up on the page:
+  // what differs (core Task::difference_from), and the choice.
+  function taskOfferView(after) {
+    const r = state.taskOffer;
+    if (!r || !r.difference) return null;
+    const use = h('button', { type: 'button', class: 'primary', 'data-testid': 'task-replace', text: t('day2.replaceTask') });
+    const keep = h('button', { type: 'button', 'data-testid': 'task-keep', text: t('day2.keepTask') });
+    use.addEventListener('click', async () => {
+      await useAnnouncedTask(r);
+      showAnnouncement();
+      saveHash();
+      if (after) after();
+    });
+    keep.addEventListener('click', () => {
+      state.taskOffer = null;
+      showAnnouncement();
+      if (after) after();
+    });
+    const diff = I18N.lang === 'zh' ? r.difference.zh : r.difference.en;
+    return h('div', { class: 'error task-differs', role: 'alert', 'data-testid': 'task-differs' },
+      h('p', { text: t('day2.taskDiffers', { difference: diff }) }), h('p', { class: 'actions' }, use, keep));
+  }
+
+  // The task digest the announcement fixed.
+  function announcedDigest() {
+    try {
+      return JSON.parse(state.announcement).task_digest;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  // Each loaded file of the draw tab against the announcement's digests.
+  let annCheckSeq = 0;
+  async function checkAnnounced() {
+    const mine = ++annCheckSeq;
+    let r = {};
+    if (state.announcement && state.annInfo) {
+      try {
+        r = await call('announcementLoaded', { announcement: state.announcement });
+      } catch (_) { r = {}; }
+    }
+    if (mine !== annCheckSeq) return;
+    state.annCheck = r;
+    showAnnCheck();
+  }
+  function showAnnCheck() {
+    for (const slot of ['entities', 'inspectors', 'exclusions']) {
+      const box = $(`#panel-draw .drop[data-slot=${slot}]`);
+      const old = $('.ann-mismatch', box);
+      if (old) old.remove();
+      const d = state.annCheck && state.annCheck[slot];
+      if (d) $('.status', box).append(h('p', { class: 'warn ann-mismatch', role: 'alert', 'data-testid': 'ann-mismatch-' + slot, text: I18N.lang === 'zh' ? d.zh : d.en }));
+    }
+  }
+
+  // ---- After announcing: what to do now, and on the day of the draw.
+
+  function nextSteps(info) {
+    const when = info.sources.map((s) => s.describe).join('、');
+    const first = info.sources.length ? info.sources[0].describe : '—';
+    return h('div', { class: 'next-steps publish-now', 'data-testid': 'publish-now' },
+      h('p', {}, h('strong', { text: t('day2.next.title') })),
+      h('ol', { 'data-testid': 'next-steps' },
+        h('li', { text: t('day2.next.publish', { first }) }),
+        h('li', { text: t('day2.next.keep', { files: t('day2.next.files') }) }),
+        h('li', { text: t('day2.next.day2', { sources: when }) })),
+      h('p', { 'data-testid': 'why-first', text: t('day2.next.why') }));
+  }
+
+  // ---- Kept on this computer (localStorage), never sent anywhere.
+
+  const STORE = 'shuangsui.page';
+  let storageMsg = null; // [key, vars] of the line under the title
+  function storageSays(key, vars) {
+    storageMsg = key ? [key, vars] : null;
+    $('#storage-status').textContent = key ? t(key, vars) : '';
+  }
+  const STORE_VERSION = 1;
+  let storeReady = false;
+  let leaving = false;
+
+  function seedBoxValues() {
+    return Object.fromEntries($$('#seed-boxes input').map((i) => [i.dataset.testid, i.value]).filter(([, v]) => v));
+  }
+
+  function savePage() {
+    if (!storeReady || leaving) return;
+    const data = {
+      v: STORE_VERSION,
+      saved: new Date().toISOString(),
+      hash: location.hash,
+      lang: I18N.lang,
+      taskMode: taskMode(),
+      form: formNow(),
+      taskToml: taskMode() === 'file' ? state.taskToml : null,
+      taskName: state.taskName,
+      taskFromAnn: state.taskFromAnn,
+      taskTouched: state.taskTouched,
+      forms: $$('#forms .form-src').length ? formsNow() : [],
+      published: $('#ann-published').value,
+      announcement: state.announcement,
+      annMade: state.annMade,
+      annSaved: state.annSaved,
+      seed: $('#seed').value,
+      seedBoxes: seedBoxValues(),
+      lastDraw: state.lastDraw,
+      files: { ...state.filesBefore, ...state.fileFacts },
+    };
+    try {
+      localStorage.setItem(STORE, JSON.stringify(data));
+    } catch (_) { /* storage full or refused: the page works without it */ }
+  }
+
+  // The stored work: {data}, {dropped} for one that cannot be read, or {}.
+  function readStored() {
+    let raw = null;
+    try {
+      raw = localStorage.getItem(STORE);
+    } catch (_) {
+      return {};
+    }
+    if (!raw) return {};
+    try {
+      const d = JSON.parse(raw);
+      const ok = d && d.v === STORE_VERSION && typeof d.form === 'object' && Array.isArray(d.forms) &&
+        (d.announcement === null || typeof d.announcement === 'string') && typeof d.files === 'object';
+      if (ok) return { data: d };
+    } catch (_) { /* below */ }
+    try { localStorage.removeItem(STORE); } catch (_) { /* nothing kept then */ }
+    return { dropped: true };
+  }
+
+  // A file box of the last visit that is empty now: which file to load again.
+  function againNote(slot, r) {
+    const before = state.filesBefore[slot];
+    if (!before) return null;
+    delete state.filesBefore[slot];
+    if (!r || (before.digest === r.digest && before.count === r.count)) return null;
+    return h('p', { class: 'warn again', 'data-testid': 'again-differs-' + slot, text: t('day2.againDiffers', {
+      count: fmtInt(before.count), digest: before.digest, now: fmtInt(r.count), nowDigest: r.digest,
+    }) });
+  }
+  function showAgain() {
+    for (const [slot, f] of Object.entries(state.filesBefore)) {
+      const box = $(`#panel-draw .drop[data-slot=${slot}]`);
+      if (!box || picked.has(slot)) continue;
+      show($('.status', box), h('p', { class: 'again', 'data-testid': 'again-' + slot, text: t('day2.again', { name: f.name, count: fmtInt(f.count), digest: f.digest }) }));
+    }
+  }
+
+  // Puts the stored work back on the page; anything that cannot be read
+  // drops the stored work with a notice, never breaks the page.
+  async function restoreStored(d) {
+    state.filesBefore = Object.fromEntries(Object.entries(d.files || {})
+      .filter(([slot, f]) => isDrawSlot(slot) && f && typeof f.name === 'string' && typeof f.digest === 'string'));
+    state.taskTouched = !!d.taskTouched;
+    state.taskFromAnn = ['form', 'file'].includes(d.taskFromAnn) ? d.taskFromAnn : null;
+    state.lastDraw = d.lastDraw && typeof d.lastDraw.seed === 'string' ? d.lastDraw : null;
+    if (d.taskMode === 'file' && typeof d.taskToml === 'string') {
+      setTaskMode('file');
+      state.taskToml = d.taskToml;
+      state.taskName = typeof d.taskName === 'string' ? d.taskName : 'task.toml';
+      state.formsFrom = d.taskToml; // the forms come from the storage, not the file
+    } else {
+      setTaskMode('form');
+      fillTaskForm({ ...d.form, strata: Array.isArray(d.form.strata) ? d.form.strata : [] });
+    }
+    $('#seed').value = typeof d.seed === 'string' ? d.seed : '';
+    if (d.announcement) {
+      state.announcement = d.announcement;
+      state.annMade = !!d.annMade;
+      state.annSaved = !!d.annSaved;
+      await refreshTask();
+      await useAnnouncement(false);
+      for (const [id, v] of Object.entries(d.seedBoxes || {})) {
+        const el = $(`#seed-boxes input[data-testid="${CSS.escape(id)}"]`);
+        if (el) el.value = String(v);
+      }
+      for (const box of $$('#seed-boxes .seed-src')) box.dispatchEvent(new Event('input'));
+    } else {
+      setForms(d.forms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));
+      $('#ann-published').value = d.published || today();
+      await refreshTask();
+      showAnnouncement();
+    }
+    showAgain();
+  }
+
+  $('#forget').addEventListener('click', () => {
+    if (unsaved() && !window.confirm(t('day2.unsaved') + ' ' + t('day2.forgetConfirm'))) return;
+    try { localStorage.removeItem(STORE); } catch (_) { /* nothing kept */ }
+    leaving = true;
+    storageSays('day2.forgotten');
+    // A clean page: nothing of the earlier work is left on the screen.
+    location.replace(location.pathname);
+  });
+
+  // Work that exists only on this page: an announcement made here and not
+  // downloaded, a result not downloaded.
+  function unsaved() {
+    return (state.annMade && !state.annSaved) || (!!state.summary && !state.resultsSaved);
+  }
+  window.addEventListener('beforeunload', (e) => {
+    if (leaving || !unsaved()) return;
+    e.preventDefault();
+    e.returnValue = t('day2.unsaved');
+  });
+
+  // ------------------------------------------------------------------
   // Language switch.
 
   function setLang(lang) {
@@ -1961,6 +2474,10 @@
     renumber();
     showAnnouncement();
     buildSeedBoxes();
+    showAnnCheck();
+    showAgain();
+    if (redrawShown && $('[data-testid=redraw-warning]')) showRedrawWarning(redrawShown);
+    if (storageMsg) storageSays(...storageMsg);
     if (state.lastVerify) showVerify(state.lastVerify);
     scheduleFormFindings();
     saveHash();
@@ -1971,14 +2488,34 @@
   // Start.
 
   startWorker().catch(() => {});
-  const lang = restoreHash();
+  // The work kept on this computer, unless the page was opened with a
+  // link of other work (its hash).
+  const stored = readStored();
+  const nav = performance.getEntriesByType('navigation')[0];
+  const reloaded = !!nav && nav.type === 'reload';
+  const fromStore = stored.data && (reloaded || !location.hash || location.hash === '#' || location.hash === stored.data.hash) ? stored.data : null;
+  const hashLang = restoreHash();
+  const lang = fromStore ? fromStore.lang : hashLang;
   I18N.apply(lang === 'en' ? 'en' : 'zh');
   if (lang === 'en') setLang('en');
   fillDeadlineChoices().then(() => saveHash()).catch(() => {});
-  presetsReady.then(() => {
-    // The forms of the link (NaN numbers come back as null).
-    setForms(initialForms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));
-    refreshTask();
+  presetsReady.then(async () => {
+    if (fromStore) {
+      try {
+        await restoreStored(fromStore);
+        storageSays('day2.restored', { when: fromStore.saved ? new Date(fromStore.saved).toLocaleString(I18N.lang === 'zh' ? 'zh-CN' : 'en-US', { timeZone: 'Asia/Shanghai' }) : '—' });
+      } catch (_) {
+        try { localStorage.removeItem(STORE); } catch (_e) { /* nothing kept */ }
+        storageSays('day2.dropped');
+      }
+    } else {
+      if (stored.dropped) storageSays('day2.dropped');
+      // The forms of the link (NaN numbers come back as null).
+      setForms(initialForms.map((f) => ({ ...f, groups: Array.isArray(f.groups) ? f.groups.map((g) => ({ ...g })) : f.groups })));
+      await refreshTask();
+    }
+    storeReady = true;
+    saveHash();
     scheduleFormFindings();
   });
   showAnnouncement();

@@ -312,6 +312,29 @@ const ops = {
   deadlineMonths: ({ start, rule, region, calendars, months }) =>
     JSON.parse(W.deadlineMonths(start, rule, region || '', calendars || '', months || 4)),
   resultXlsx: ({ record }) => W.resultXlsx(text(record)),
+
+  // day2: the announced task for the page (core TaskForm::of_task,
+  // Task::difference_from), and each loaded file of the draw tab against
+  // the announcement's digests (core Announcement::loaded_difference), by
+  // slot: {en, zh}, or null when it matches or nothing is loaded. The
+  // exclusion list is compared only when the task names no exclusions of
+  // its own (the announcement's digest is of both united).
+  announcedTask: ({ announcement, current }) => JSON.parse(W.announcedTask(announcement, current || undefined)),
+  announcementLoaded({ announcement }) {
+    const out = {};
+    for (const slot of ['entities', 'inspectors', 'exclusions']) {
+      // No exclusion list loaded is the empty list (as the draw takes it).
+      const h = slots[slot] || (slot === 'exclusions' ? new W.ExclusionList() : null);
+      const own = slot === 'exclusions' && slots.task && JSON.parse(slots.task.json).exclusions.length > 0;
+      try {
+        const d = h && !own ? W.announcementLoaded(announcement, slot, h.count, h.digest) : undefined;
+        out[slot] = d === undefined ? null : JSON.parse(d);
+      } finally {
+        if (h && h !== slots[slot]) h.free();
+      }
+    }
+    return out;
+  },
   checkLedger({ text, name, today, region, calendars }) {
     const ledger = W.checkLedger(text, name, today, region || '', calendars || '');
     try {

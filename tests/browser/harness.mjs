@@ -34,6 +34,15 @@ function local(url, origin) {
 export async function openPage(url) {
   const page = await context.newPage();
   await page.addInitScript(() => {
+    // Each test's page starts without the work an earlier test left in
+    // this profile's storage (the page keeps its work in localStorage);
+    // a reload of the same tab keeps it (sessionStorage remembers).
+    try {
+      if (!sessionStorage.getItem('__fresh')) {
+        localStorage.clear();
+        sessionStorage.setItem('__fresh', '1');
+      }
+    } catch { /* an opaque origin has no storage */ }
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });

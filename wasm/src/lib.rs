@@ -1067,6 +1067,47 @@ pub fn seed_form_findings(forms: &str, published: &str, draw_date: &str) -> Out<
 
 // ---------------------------------------------------------------- day2
 
+/// An announcement's task for the page's day 2 (SPEC §12): JSON `{task,
+/// task_toml, form, difference}`: the canonical task, as a task file, as
+/// the task form that writes exactly it (`null` when the form cannot say
+/// it: the page shows it read-only), and how the task now on the page
+/// (`current`, a task file's text, if any) differs from it (`{en, zh}` or
+/// `null`).
+#[wasm_bindgen(js_name = announcedTask)]
+pub fn announced_task(announcement: &str, current: Option<String>) -> Out<String> {
+    let a = shuangsui::Announcement::from_json(announcement).map_err(problem)?;
+    let difference = match current.as_deref().map(|t| TaskFile::parse(t, "task.toml")) {
+        Some(Ok(f)) => f.task.difference_from(&a.task),
+        _ => None,
+    };
+    Ok(json!({
+        "task": a.task,
+        "task_toml": a.task.to_toml(),
+        "form": shuangsui::TaskForm::of_task(&a.task),
+        "difference": difference.map(|d| json!({ "en": d.en, "zh": d.zh })),
+    })
+    .to_string())
+}
+
+/// Whether a loaded file (`kind`: `entities`, `inspectors`, `exclusions`;
+/// its row count and digest) is the one the announcement names: `{en, zh}`
+/// saying how it differs, or undefined when it matches.
+#[wasm_bindgen(js_name = announcementLoaded)]
+pub fn announcement_loaded(
+    announcement: &str,
+    kind: &str,
+    count: f64,
+    digest: &str,
+) -> Out<Option<String>> {
+    let a = shuangsui::Announcement::from_json(announcement).map_err(problem)?;
+    let given = shuangsui::DigestSummary {
+        count: count as u64,
+        digest: digest.to_string(),
+    };
+    Ok(a.loaded_difference(kind, &given)
+        .map(|d| json!({ "en": d.en, "zh": d.zh }).to_string()))
+}
+
 // ---------------------------------------------------------------- files
 
 // ---------------------------------------------------------------- layout

@@ -825,6 +825,42 @@ impl Announcement {
         Protocol::of(&self.protocol).unwrap_or(Protocol::V2)
     }
 
+    /// Whether a file loaded before the draw is the one this announcement
+    /// names (SPEC §12: the draw is refused otherwise), said before the
+    /// draw is tried: `kind` is the announcement's key (`entities`,
+    /// `inspectors`, `exclusions`), `given` the loaded file's row count
+    /// and digest. `None` when they match (or for another `kind`).
+    pub fn loaded_difference(
+        &self,
+        kind: &str,
+        given: &DigestSummary,
+    ) -> Option<crate::Difference> {
+        let (announced, en, zh) = match kind {
+            "entities" => (
+                &self.entities,
+                "entity directory (检查对象名录库)",
+                "检查对象名录库",
+            ),
+            "inspectors" => (
+                &self.inspectors,
+                "inspector directory (执法检查人员名录库)",
+                "执法检查人员名录库",
+            ),
+            "exclusions" => (&self.exclusions, "exclusion list (排除名单)", "排除名单"),
+            _ => return None,
+        };
+        (announced != given).then(|| crate::Difference {
+            en: format!(
+                "the {en} loaded differs from the one announced: announced {} rows with digest {}, loaded {} rows with digest {}; load the file that was announced, unchanged",
+                announced.count, announced.digest, given.count, given.digest
+            ),
+            zh: format!(
+                "载入的{zh}与公告时的不同：公告时为 {} 行、摘要 {}，载入的为 {} 行、摘要 {}。请载入公告时所用的那一份文件，不要改动",
+                announced.count, announced.digest, given.count, given.digest
+            ),
+        })
+    }
+
     /// The announced forms (v2); empty for a v1 announcement.
     pub fn forms(&self) -> Vec<&SeedForm> {
         self.seed_sources
@@ -1020,5 +1056,29 @@ mod tests {
             super::string(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_vec(&s).unwrap());
         }
+    }
+
+    #[test]
+    fn a_loaded_file_is_said_to_differ_from_the_announced_one_before_the_draw() {
+        let demo = crate::synth::demo().unwrap();
+        let a = &demo.announcement;
+        assert_eq!(a.loaded_difference("entities", &a.entities.clone()), None);
+        let other = crate::DigestSummary {
+            count: a.entities.count - 1,
+            digest: "ab".repeat(32),
+        };
+        let d = a.loaded_difference("entities", &other).unwrap();
+        assert!(
+            d.zh.starts_with("载入的检查对象名录库与公告时的不同：公告时为 300 行"),
+            "{}",
+            d.zh
+        );
+        assert!(d.en.contains("loaded 299 rows"), "{}", d.en);
+        assert!(a
+            .loaded_difference("inspectors", &other)
+            .unwrap()
+            .zh
+            .contains("执法检查人员名录库"));
+        assert_eq!(a.loaded_difference("record", &other), None);
     }
 }

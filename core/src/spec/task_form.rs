@@ -7,7 +7,8 @@
 //! quotas such as `3%` or `10户` (a unit always: `%` or `户`), a department with its count per team as
 //! `市场监管局, 1`. How those texts become task keys is decided here, once.
 
-use crate::spec::task::TaskFile;
+use crate::spec::task::{Task, TaskFile};
+use crate::spec::task_toml::ratio_text;
 use crate::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 
@@ -350,6 +351,88 @@ impl TaskForm {
     }
 }
 
+impl TaskForm {
+    /// The form that writes exactly `task` (SPEC §5.3 read back gives the
+    /// same canonical task, and so the same task digest), or `None` when
+    /// the form cannot say it: strata on several attributes or values,
+    /// cross-area rules other than 所属区域, a list item holding a
+    /// separator. The page fills its task form from an announcement's task
+    /// with it; a task it cannot express is shown read-only instead.
+    pub fn of_task(task: &Task) -> Option<TaskForm> {
+        let join = |v: &[String]| v.join("\n");
+        let quotas = |s: &crate::spec::task::Stratum| match (s.ratio_ppm, s.count) {
+            (Some(r), _) => Some(ratio_text(r)),
+            // A count with its unit: a bare number is refused (see `quota`).
+            (None, Some(c)) => Some(format!("{c}户")),
+            (None, None) => None,
+        };
+        let (strata_attr, strata) = match task.strata.as_slice() {
+            [only] if only.conditions.is_empty() => {
+                (String::new(), vec![(String::new(), quotas(only)?)])
+            }
+            all => {
+                let attr = all.first()?.conditions.first()?.attribute.clone();
+                let rows = all
+                    .iter()
+                    .map(|s| match s.conditions.as_slice() {
+                        [c] if c.attribute == attr && c.values.len() == 1 => {
+                            Some((c.values[0].clone(), quotas(s)?))
+                        }
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                (attr, rows)
+            }
+        };
+        let departments = task
+            .departments
+            .iter()
+            .map(
+                |d| match task.team.per_department.iter().find(|q| &q.department == d) {
+                    Some(q) => format!("{d}, {}", q.count),
+                    None => d.clone(),
+                },
+            )
+            .collect::<Vec<_>>();
+        let avoid_area = match task.team.avoid_same.as_slice() {
+            [] => false,
+            [a] if a.entity == "所属区域" && a.inspector == "所属区域" => true,
+            _ => return None,
+        };
+        let form = TaskForm {
+            name: task.name.clone(),
+            item: task.item.clone(),
+            draw_date: task.draw_date.clone(),
+            fields: join(&task.fields),
+            departments: departments.join("\n"),
+            exclusions: join(&task.exclusions),
+            strata_attr,
+            strata,
+            size: task.team.size.to_string(),
+            max_per_inspector: task
+                .team
+                .max_per_inspector
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            avoid_area,
+            conflicts: task
+                .team
+                .conflicts
+                .iter()
+                .map(|c| format!("{}, {}", c.entity, c.inspector))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            columns: FormColumns::default(),
+        };
+        // Whatever the form would write is read back and compared: only
+        // exactly the same task is offered.
+        let again = TaskFile::parse(&form.to_toml().ok()?, "task.toml")
+            .ok()?
+            .task;
+        (&again == task).then_some(form)
+    }
+}
+
 /// A task file's text with column mappings chosen elsewhere (the page's
 /// file boxes) added as `[columns.*]` tables, checked by the task reader,
 /// so that the command line reads the directories the same way.
@@ -546,5 +629,44 @@ count = 1
         assert_eq!(e.kind(), ErrorKind::InvalidTask);
         assert!(e.message().contains("\"税号\" = \"id\""), "{e}");
         assert!(e.message_zh().contains("请把以下内容加入任务文件"));
+    }
+
+    #[test]
+    fn an_announced_task_fills_the_form_exactly_or_not_at_all() {
+        // The demo: joint departments, the cross-area rule, conflicts.
+        let demo = crate::synth::demo().unwrap();
+        let task = &demo.announcement.task;
+        let f = TaskForm::of_task(task).expect("the demo's task fits the form");
+        assert_eq!(&task_of(&f), task);
+        assert!(
+            f.departments.contains("阜康市市场监督管理局, 1"),
+            "{}",
+            f.departments
+        );
+        assert!(f.avoid_area);
+        // Every task the form writes comes back as that form's task.
+        let mut f = form();
+        f.strata = vec![("A".into(), "2户".into()), ("B".into(), "12.5%".into())];
+        f.max_per_inspector = "3".into();
+        let t = task_of(&f);
+        assert_eq!(task_of(&TaskForm::of_task(&t).unwrap()), t);
+        f.strata_attr = String::new();
+        f.strata = vec![("".into(), "20%".into())];
+        let t = task_of(&f);
+        assert_eq!(task_of(&TaskForm::of_task(&t).unwrap()), t);
+        // Strata on two attributes, or another cross-area rule: not a form.
+        let two = TaskFile::parse(
+            "name = \"n\"\nitem = \"i\"\ndraw_date = 2026-12-01\n[[strata]]\nwhere = { \"信用风险等级\" = \"A\", \"所属区域\" = \"甲\" }\nratio = \"5%\"\n",
+            "t",
+        )
+        .unwrap()
+        .task;
+        assert_eq!(TaskForm::of_task(&two), None);
+        let mut t = task_of(&form());
+        t.team.avoid_same = vec![crate::AvoidSame {
+            entity: "行业".into(),
+            inspector: "执法领域".into(),
+        }];
+        assert_eq!(TaskForm::of_task(&t), None);
     }
 }

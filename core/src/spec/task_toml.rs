@@ -132,6 +132,69 @@ impl Task {
         let b = serde_json::to_value(&again).unwrap_or(Value::Null);
         Some(first_difference("task", &a, &b))
     }
+
+    /// The first field in which this task (the one on the page) differs
+    /// from `announced`, in words a person reads (the field's name on the
+    /// task form, then both values), or `None` when they are the same task:
+    /// what the page says when an announcement loaded names another task
+    /// than the one already there (SPEC §12: the draw would be refused).
+    pub fn difference_from(&self, announced: &Task) -> Option<crate::Difference> {
+        if self == announced {
+            return None;
+        }
+        let a = serde_json::to_value(self).unwrap_or(Value::Null);
+        let b = serde_json::to_value(announced).unwrap_or(Value::Null);
+        let (path, here, there) = first_difference("task", &a, &b);
+        let (here, there) = (readable(&here), readable(&there));
+        let (en, zh) = field_label(&path);
+        Some(crate::Difference {
+            en: format!("the task on the page differs from the announced one: {en} is {here} here, {there} in the announcement"),
+            zh: format!("页面上的抽查任务与公告中的不同：{zh}在页面上为 {here}，公告中为 {there}"),
+        })
+    }
+}
+
+/// A value of [`first_difference`] for a person: a text in quotation marks
+/// (“2026-12-01”) rather than JSON's escaped string.
+fn readable(json: &str) -> String {
+    match serde_json::from_str::<Value>(json) {
+        Ok(Value::String(s)) => format!("“{s}”"),
+        _ => json.to_string(),
+    }
+}
+
+/// The name of a task field, as the task form calls it, for a path of
+/// [`first_difference`] (`task.team.size` → 每组人数).
+fn field_label(path: &str) -> (&'static str, &'static str) {
+    let key = path.strip_prefix("task.").unwrap_or(path);
+    let top = key.split(['.', '[']).next().unwrap_or(key);
+    let team = key
+        .strip_prefix("team.")
+        .map(|k| k.split(['.', '[']).next().unwrap_or(k));
+    match (top, team) {
+        ("name", _) => ("the task name (任务名称)", "任务名称"),
+        ("item", _) => ("the inspection item (抽查事项)", "抽查事项"),
+        ("fields", _) => ("the enforcement fields (执法领域)", "执法领域"),
+        ("departments", _) => ("the departments (实施部门)", "实施部门"),
+        ("draw_date", _) => ("the draw date (抽取日期)", "抽取日期"),
+        ("exclusions", _) => ("the excluded entities (排除的对象)", "排除的对象"),
+        ("strata", _) => (
+            "the strata and their quotas (分层与抽查比例)",
+            "分层与抽查比例",
+        ),
+        (_, Some("size")) => ("the team size (每组人数)", "每组人数"),
+        (_, Some("per_department")) => (
+            "the inspectors per department (各部门人数)",
+            "各部门每组人数",
+        ),
+        (_, Some("max_per_inspector")) => (
+            "the most teams per inspector (每人最多参加组数)",
+            "每人最多参加组数",
+        ),
+        (_, Some("avoid_same")) => ("the cross-area rule (异地交叉检查)", "异地交叉检查"),
+        (_, Some("conflicts")) => ("the conflicts of interest (回避)", "回避"),
+        _ => ("the task", "抽查任务"),
+    }
 }
 
 /// The path of the first place where two JSON values differ, with both
@@ -207,5 +270,37 @@ mod tests {
         t.team.conflicts[0].entity = "91652302MAYYDYBDX3".into();
         t.name = " n".into();
         assert_eq!(t.canonical_difference().unwrap().0, "task.name");
+    }
+
+    #[test]
+    fn the_difference_from_an_announced_task_names_the_field_in_words() {
+        let read = |size: u32| {
+            crate::TaskFile::parse(
+                &format!(
+                    "name = \"n\"\nitem = \"i\"\ndraw_date = 2026-12-01\n[team]\nsize = {size}\n"
+                ),
+                "t",
+            )
+            .unwrap()
+            .task
+        };
+        assert_eq!(read(2).difference_from(&read(2)), None);
+        let d = read(3).difference_from(&read(2)).unwrap();
+        assert_eq!(
+            d.zh,
+            "页面上的抽查任务与公告中的不同：每组人数在页面上为 3，公告中为 2"
+        );
+        assert!(
+            d.en.contains("the team size (每组人数) is 3 here, 2 in the announcement"),
+            "{}",
+            d.en
+        );
+        let mut other = read(2);
+        other.draw_date = "2026-12-02".into();
+        assert!(read(2)
+            .difference_from(&other)
+            .unwrap()
+            .zh
+            .contains("抽取日期在页面上为 “2026-12-01”，公告中为 “2026-12-02”"));
     }
 }
