@@ -183,12 +183,14 @@
     annMade: false,    // made on this page (and so still to be published)
     verifyAnnouncement: null, // announcement JSON text on the verify tab
     lastVerify: null,  // the last verification's outcome, for a language switch
+    lastSelf: null,    // the last self-check's report or error, likewise
     record: null,      // the last draw's record.json, as UTF-8 bytes (Uint8Array)
     recordReady: null, // a promise of those bytes (written after the results are shown)
     summary: null,     // its {drawn, strata, unstratified, draw_key, record_digest}
     page: null,        // the drawn rows on the screen: {from, rows}
     exclusionIds: [],
-    verifyRecord: null, // record JSON text on the verify tab
+    verifyRecord: null, // the published record's text on the verify tab (record.json or notice.html)
+    selfRecord: null, // the same, dropped in the self-check section
     ledger: null,      // {name, text}
     ledgerReport: null, // {report, csv, xlsx}
     calendars: [],     // [{name, text}] user calendar files
@@ -547,7 +549,8 @@
   async function loadFile(box, file) {
     const kind = box.dataset.kind;
     // A verdict is of the files it was given: another file hides it.
-    if (!isDrawSlot(box.dataset.slot)) clearVerify();
+    // (The self-check's own record is not the verification's.)
+    if (!isDrawSlot(box.dataset.slot) && box.dataset.slot !== 'self-record') clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
     } else if (kind === 'task') {
@@ -1655,24 +1658,65 @@
   // ------------------------------------------------------------------
   // Verify tab.
 
+  // A published record, record.json or the notice that carries it, read
+  // by the core (the verify tab's slot, or the self-check's own).
   async function loadRecord(box, file) {
     const status = $('.status', box);
     const text = await file.text();
-    state.verifyRecord = text;
+    const self = box.dataset.slot === 'self-record';
+    const slot = self ? 'self' : 'verify';
+    state[slot + 'Record'] = null;
+    state[slot + 'RecordName'] = file.name;
     box.classList.remove('ok', 'bad');
     try {
-      const rec = JSON.parse(text);
+      const s = await call('publishedSummary', { text });
+      state[slot + 'Record'] = text;
+      state[slot + 'Digest'] = s.record_digest || '';
+      state[slot + 'Summary'] = s;
       box.classList.add('ok');
-      show(status, t('dirs.loaded.record', {
-        name: file.name, task: rec.task && rec.task.name, drawn: fmtInt((rec.draws || []).length),
-      }), digestLine(rec.record_digest || ''));
-      const sel = $('#self-stratum');
-      sel.replaceChildren(h('option', { value: '', text: t('self.all') }),
-        ...(rec.strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
+      recordStatus(box);
     } catch (err) {
       box.classList.add('bad');
-      show(status, errorView({ kind: 'InvalidRecord', message: String(err.message || err), file: file.name }));
+      show(status, errorView({ ...err, file: err.file || file.name }));
     }
+    if (self || !state.selfRecord) clearSelf();
+  }
+
+  // What a record box says of the record it holds (again on a language switch).
+  function recordStatus(box) {
+    const slot = box.dataset.slot === 'self-record' ? 'self' : 'verify';
+    const s = state[slot + 'Summary'];
+    if (!s || !state[slot + 'Record']) return;
+    show($('.status', box), t(s.notice ? 'dirs.loaded.notice' : 'dirs.loaded.record', {
+      name: state[slot + 'RecordName'], task: s.task_name, drawn: fmtInt(s.drawn),
+    }), digestLine(s.record_digest || ''));
+  }
+
+  function fillSelfStrata(strata) {
+    $('#self-stratum').replaceChildren(h('option', { value: '', 'data-i18n': 'self.all', text: t('self.all') }),
+      ...(strata || []).map((s) => h('option', { value: String(s.index), text: s.name })));
+  }
+
+  // A self-check's result is of the record it used: gone with it. The
+  // stratum choice and the self-check box's line follow the record now used.
+  function clearSelf() {
+    state.lastSelf = null;
+    const out = $('#self-result');
+    out.className = '';
+    delete out.dataset.verdict;
+    show(out);
+    const s = state.selfRecord ? state.selfSummary : state.verifyRecord ? state.verifySummary : null;
+    fillSelfStrata(s ? s.strata : []);
+    const box = $('.drop[data-slot=self-record]');
+    if (!state.selfRecord && !box.classList.contains('bad')) show($('.status', box));
+    selfSource();
+  }
+
+  // Which record the self-check uses: its own, else the verify tab's.
+  function selfSource() {
+    const box = $('.drop[data-slot=self-record]');
+    if (state.selfRecord || !state.verifyRecord || box.classList.contains('bad')) return;
+    show($('.status', box), h('span', { class: 'hint' }, t('self.fromVerify', { name: state.verifyRecordName })));
   }
 
   // The announcement on the verify tab: read by the core (its digest and
@@ -1712,8 +1756,7 @@
     out.className = 'verdict';
     if (r.reproduced) {
       out.classList.add('good');
-      let digest = '';
-      try { digest = JSON.parse(state.verifyRecord).record_digest; } catch (_) { /* shown above */ }
+      const digest = state.verifyDigest || '';
       show(out, h('p', { class: 'big' }, t('ver.ok')), h('p', { class: 'digest' }, t('ver.digest', { digest })));
     } else {
       out.classList.add('badv');
@@ -1736,7 +1779,8 @@
       h('table', { class: 'assurance-table' }, h('tbody', {},
         row('as.protocol', `${a.protocol || '—'} (${v})`, '', 'as-protocol'),
         row('as.reproduced', mark(a.reproduced), yesNoClass(a.reproduced), 'as-reproduced'),
-        row('as.committed', mark(a.committed_before_seed, a.committed_before_seed === false ? t('as.unannounced') : a.committed_before_seed == null ? t('as.noAnn') : ''), yesNoClass(a.committed_before_seed), 'as-committed'),
+        // Not reproduced, nothing is shown: not even that the draw was unannounced.
+        row('as.committed', mark(a.committed_before_seed, a.committed_before_seed === false && a.reproduced ? t('as.unannounced') : a.committed_before_seed == null ? t('as.noAnn') : ''), yesNoClass(a.committed_before_seed), 'as-committed'),
         row('as.formBound', mark(a.seed_form_bound, !a.seed_form_bound && v === 'v1' ? t('as.v1') : ''), yesNoClass(a.seed_form_bound), 'as-form-bound'),
         row('as.entropy', a.entropy_bits == null ? '—' : t('as.bits', { bits: Number(a.entropy_bits).toFixed(1) }), a.entropy_warning ? 'no' : '', 'as-entropy'),
         a.announcement_published ? row('as.published', a.announcement_published, '', 'as-published') : null)),
@@ -1768,26 +1812,47 @@
     }
   });
 
-  $('#run-self').addEventListener('click', async () => {
-    const out = $('#self-result');
-    if (!state.verifyRecord) return show(out, errorView({ kind: 'Missing', message: 'need.record' }));
+  // The self-check (SPEC §13.3): the verdict and every line are the
+  // core's; the page picks the language and the colour of each outcome.
+  const OUTCOME_CLASS = { drawn: 'good', not_drawn: 'good', ask: 'ask', not_in_stratum: '', contradiction: 'badv' };
+  async function runSelf() {
+    state.lastSelf = null;
+    const record = state.selfRecord || state.verifyRecord;
+    if (!record) return showSelf({ err: { kind: 'Missing', message: 'need.record' } });
     const id = $('#self-id').value.trim();
-    if (!id) return show(out, errorView({ kind: 'Missing', message: 'need.id' }));
+    if (!id) return showSelf({ err: { kind: 'Missing', message: 'need.id' } });
     try {
-      const checks = await call('selfCheck', { record: state.verifyRecord, id, stratum: $('#self-stratum').value });
-      const rec = JSON.parse(state.verifyRecord);
-      const items = checks.map((c) => {
-        const consistent = c.below_threshold === c.listed;
-        const verdict = !consistent ? t('self.mismatch') : c.listed ? t('self.drawn') : t('self.notDrawn');
-        return h('li', { class: consistent ? (c.listed ? 'good' : '') : 'badv' },
-          h('strong', { text: rec.strata[c.stratum].name }), '：', verdict,
-          h('div', { class: 'digest' }, `${t('self.ticket')} `, h('code', { text: c.ticket })),
-          h('div', { class: 'digest' }, `${t('self.threshold')} `,
-            c.threshold ? h('code', { text: c.threshold }) : t('self.none')));
-      });
-      show(out, checks.length > 1 ? h('p', { class: 'hint' }, t('self.note')) : null, h('ul', { class: 'checks' }, items));
+      state.lastSelf = { c: await call('selfCheckReport', { record, id, stratum: $('#self-stratum').value }) };
     } catch (err) {
-      show(out, errorView(err));
+      state.lastSelf = { err };
+    }
+    showSelf(state.lastSelf);
+  }
+
+  function showSelf({ c, err }) {
+    const out = $('#self-result');
+    out.className = '';
+    delete out.dataset.verdict;
+    if (err) return show(out, errorView(err));
+    const line = (l) => (I18N.lang === 'zh' ? l.zh : l.en);
+    const items = c.strata.map((s) => h('li', { class: OUTCOME_CLASS[s.outcome] || '', 'data-outcome': s.outcome },
+      h('strong', { text: s.name }), ' ', h('span', { text: line(s.says) }),
+      h('div', { class: 'digest' }, `${t('self.ticket')} `, h('code', { text: s.ticket })),
+      h('div', { class: 'digest' }, `${t('self.threshold')} `,
+        s.threshold ? h('code', { text: s.threshold }) : t('self.none'))));
+    out.className = 'verdict ' + (OUTCOME_CLASS[c.verdict] || '');
+    out.dataset.verdict = c.verdict;
+    show(out, h('p', { class: 'big', 'data-testid': 'self-headline', text: line(c.headline) }),
+      c.detail ? h('p', { class: 'detail', 'data-testid': 'self-detail', text: line(c.detail) }) : null,
+      c.notes.map((n) => h('p', { class: 'note', text: line(n) })),
+      c.strata.length > 1 ? h('p', { class: 'hint' }, t('self.note')) : null,
+      h('ul', { class: 'checks' }, items));
+  }
+  $('#run-self').addEventListener('click', runSelf);
+  $('#self-id').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.isComposing) {
+      e.preventDefault();
+      runSelf();
     }
   });
 
@@ -2139,6 +2204,7 @@
     const slot = box.dataset.slot;
     if (slot === 'taskfile') return taskMode() === 'file' && !!state.taskToml && state.taskFromAnn !== 'file';
     if (slot === 'v-record') return !!state.verifyRecord;
+    if (slot === 'self-record') return !!state.selfRecord;
     if (slot === 'ledger') return !!state.ledger;
     return picked.has(slot);
   }
@@ -2163,7 +2229,10 @@
     } else if (slot === 'v-record') {
       state.verifyRecord = null;
       clearVerify();
-      show($('#self-result'));
+      clearSelf();
+    } else if (slot === 'self-record') {
+      state.selfRecord = null;
+      clearSelf();
     } else if (slot === 'ledger') {
       state.ledger = null;
       clearLedgerReport();
@@ -2479,6 +2548,9 @@
     if (redrawShown && $('[data-testid=redraw-warning]')) showRedrawWarning(redrawShown);
     if (storageMsg) storageSays(...storageMsg);
     if (state.lastVerify) showVerify(state.lastVerify);
+    if (state.lastSelf) showSelf(state.lastSelf);
+    for (const box of $$('.drop[data-kind=record]')) recordStatus(box);
+    selfSource();
     scheduleFormFindings();
     saveHash();
   }

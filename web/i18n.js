@@ -72,7 +72,7 @@
     'need.entities': '请先载入检查对象名录库。',
     'need.inspectors': '请先载入执法检查人员名录库。',
     'need.seed': '请填写公布的随机种子。',
-    'need.record': '请先放入抽取记录。',
+    'need.record': '请先放入抽取记录（record.json）或结果公告（notice.html）。',
     'need.id': '请填写统一社会信用代码。',
     'need.ledger': '请先放入案件台账。',
 
@@ -108,25 +108,22 @@
 
     'ver.title': '核验一次抽取',
     'ver.hint': '放入抽取记录和两个名录库（有排除名单时一并放入），页面将重新抽取并逐项比较；再放入抽查公告，还可核对输入和种子写法是否在种子产生之前已经固定。',
-    'ver.record': '抽取记录 record.json',
+    'ver.record': '抽取记录 record.json 或结果公告 notice.html',
     'ver.run': '核验',
     'ver.ok': '✓ 已复现：按记录中的任务和随机种子重新抽取，结果与记录完全一致。',
     'ver.bad': '✗ 未能复现。第一处不同：',
     'ver.digest': '记录摘要 {digest}',
 
     'self.title': '企业自查：我是否被抽中？',
-    'self.hint': '只需抽取记录和本企业的统一社会信用代码，不需要名录库。',
+    'self.hint': '放入结果公告（notice.html）或抽取记录（record.json），填写本企业的统一社会信用代码即可，不需要名录库。',
     'self.id': '统一社会信用代码',
     'self.stratum': '所在分层',
     'self.all': '全部分层',
     'self.run': '自查',
-    'self.note': '只看本企业所在的分层：抽签值不大于该层的门槛值即被抽中。',
+    'self.note': '逐个分层说明：抽签值不大于该分层的阈值、且名单中列出本企业，即为被抽中。',
     'self.ticket': '抽签值',
-    'self.threshold': '门槛值',
+    'self.threshold': '阈值',
     'self.none': '（该层未抽取）',
-    'self.drawn': '被抽中，记录中已列出 ✓',
-    'self.notDrawn': '未被抽中，记录中也未列出 ✓',
-    'self.mismatch': '✗ 计算结果与记录不符：请向抽查机关反映',
 
     'due.title': '公示期限计算',
     'due.start': '起算日期',
@@ -291,6 +288,9 @@
     'as.statement': '完整说明（纯文字，可复制到报告）',
 
     // --- owner (zh) ---
+    'self.record': '结果公告 notice.html 或抽取记录 record.json',
+    'self.fromVerify': '使用上面“核验”处放入的 {name}。',
+    'dirs.loaded.notice': '{name}：结果公告，内含“{task}”的抽取记录，抽取 {drawn} 户',
 
     // --- preflight (zh) ---
     'task.unit': '单位',
@@ -440,7 +440,7 @@
     'need.entities': 'Load the entity directory first.',
     'need.inspectors': 'Load the inspector directory first.',
     'need.seed': 'Enter the published seed.',
-    'need.record': 'Drop the draw record first.',
+    'need.record': 'Drop the record (record.json) or the notice (notice.html) first.',
     'need.id': 'Enter the entity code.',
     'need.ledger': 'Drop the case ledger first.',
 
@@ -476,25 +476,22 @@
 
     'ver.title': 'Verify a draw',
     'ver.hint': 'Drop the record and both directories (and the exclusion list, if there was one); the page re-runs the draw and compares; add the announcement to check that the inputs and the seed\'s form were fixed before the seed.',
-    'ver.record': 'Draw record (record.json)',
+    'ver.record': 'Draw record (record.json) or notice (notice.html)',
     'ver.run': 'Verify',
     'ver.ok': '✓ Reproduced: re-running the recorded task with the recorded seed gives exactly this record.',
     'ver.bad': '✗ Not reproduced. First difference:',
     'ver.digest': 'Record digest {digest}',
 
     'self.title': 'Check one entity: was it drawn?',
-    'self.hint': 'Needs only the record and the entity code, not the directories.',
-    'self.id': 'Entity code (统一社会信用代码)',
+    'self.hint': 'Drop the notice (notice.html) or the record (record.json) and type the entity code; no directories are needed.',
+    'self.id': 'Unified social credit code',
     'self.stratum': 'Stratum',
     'self.all': 'All strata',
     'self.run': 'Check',
-    'self.note': 'Only the entity\'s own stratum counts: a ticket at or below its threshold is drawn.',
+    'self.note': 'Stratum by stratum: an entity is drawn when its ticket is at or below the stratum\'s threshold and the list names it.',
     'self.ticket': 'ticket',
     'self.threshold': 'threshold',
     'self.none': '(nothing drawn in this stratum)',
-    'self.drawn': 'drawn, and listed in the record ✓',
-    'self.notDrawn': 'not drawn, and not listed ✓',
-    'self.mismatch': '✗ the computation and the record disagree: report it to the regulator',
 
     'due.title': 'Publication deadline',
     'due.start': 'Start date',
@@ -662,6 +659,9 @@
     'as.statement': 'The full statement (plain text, to copy into a report)',
 
     // --- owner (en) ---
+    'self.record': 'Notice (notice.html) or record (record.json)',
+    'self.fromVerify': 'Using {name}, dropped above for the verification.',
+    'dirs.loaded.notice': '{name}: notice carrying the record of “{task}”, {drawn} drawn',
 
     // --- preflight (en) ---
     'task.unit': 'Unit',

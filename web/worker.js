@@ -295,8 +295,11 @@ const ops = {
     }
   },
 
-  selfCheck: ({ record, id, stratum }) =>
-    JSON.parse(W.selfCheck(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
+  // owner: a published record (record.json or notice.html) and the
+  // company's own check against it.
+  publishedSummary: ({ text }) => JSON.parse(W.publishedSummary(text)),
+  selfCheckReport: ({ record, id, stratum }) =>
+    JSON.parse(W.selfCheckReport(record, id, stratum === '' || stratum == null ? undefined : Number(stratum))),
   resultCsv: ({ record }) => W.resultCsv(text(record)),
   exclusionsCsv: ({ ids }) => W.exclusionsCsv(ids),
   noticeHtml: ({ record }) => W.noticeHtml(text(record)),

@@ -1012,10 +1012,11 @@ pub fn verify(args: &VerifyArgs) -> Result<Report> {
         },
         Verification::Differs(why) => Report {
             text: format!(
-                "NOT reproduced (核验不通过): {}\nfirst difference: {why}\n{statement}",
-                name(&args.record)
+                "NOT reproduced (核验不通过): {}\n第一处差异：{}\nfirst difference: {why}\n{statement}",
+                name(&args.record),
+                why.zh
             ),
-            json: json!({ "reproduced": false, "difference": why, "record": name(&args.record), "record_digest": digest, "drawn": drawn, "assurance": assurance }),
+            json: json!({ "reproduced": false, "difference": why, "difference_zh": why.zh, "record": name(&args.record), "record_digest": digest, "drawn": drawn, "assurance": assurance }),
             code: 1,
             warnings,
         },

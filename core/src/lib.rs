@@ -136,13 +136,14 @@ pub use publish::{
     announcement_html, exclusions_csv, notice_html, result_csv, result_table, write_notice_html,
     write_result_csv, ReadingFlags, VerifyCommand, RESULT_COLUMNS,
 };
+pub use record::self_check::{self_check, Outcome, SelfCheck, StratumCheck};
 pub use record::verify::{
-    assurance, conclude, self_check, verify, verify_inputs, verify_read, Assurance, Difference,
-    Line, SelfCheck, Verification, Verified, VerifyInputs,
+    assurance, conclude, verify, verify_inputs, verify_read, Assurance, Difference, Line,
+    Verification, Verified, VerifyInputs,
 };
 pub use record::{
-    AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef, Protocol, Role,
-    SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
+    record_json, AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, EntityRef,
+    Protocol, Role, SeedRecord, StratumOutcome, TeamMember, PROTOCOL, PROTOCOL_V1,
 };
 pub use spec::hash::{hex, Digest32};
 pub use spec::seed::{

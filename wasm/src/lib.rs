@@ -808,28 +808,6 @@ fn record(json: &str) -> Out<shuangsui::DrawRecord> {
     shuangsui::DrawRecord::from_json(json).map_err(problem)
 }
 
-/// A single entity's own check from its id and the record alone (SPEC
-/// §13): JSON list of `{stratum, ticket, threshold, below_threshold,
-/// listed}`, one per stratum checked (all when `stratum` is undefined).
-#[wasm_bindgen(js_name = selfCheck)]
-pub fn self_check(record_json: &str, id: &str, stratum: Option<u32>) -> Out<String> {
-    let r = record(record_json)?;
-    let checks = shuangsui::self_check(&r, id, stratum.map(u64::from)).map_err(problem)?;
-    let list: Vec<Value> = checks
-        .into_iter()
-        .map(|c| {
-            json!({
-                "stratum": c.stratum,
-                "ticket": c.ticket,
-                "threshold": c.threshold,
-                "below_threshold": c.below_threshold,
-                "listed": c.listed,
-            })
-        })
-        .collect();
-    Ok(pretty(&list))
-}
-
 /// The result table (抽查结果) for Excel, from a record.
 #[wasm_bindgen(js_name = resultCsv)]
 pub fn result_csv(record_json: &str) -> Out<String> {
@@ -1033,6 +1011,60 @@ pub fn exclusions_csv(ids: Vec<String>) -> String {
 }
 
 // ---------------------------------------------------------------- owner
+
+/// What the page shows of a published record it was given, record.json or
+/// the notice that carries it (SPEC §13.3): JSON `{task_name, drawn,
+/// record_digest, strata: [{index, name}], notice}`. Read without the
+/// digest check, so that a record changed by hand still loads and its
+/// verification says what was changed; an unreadable file is the core's
+/// error.
+#[wasm_bindgen(js_name = publishedSummary)]
+pub fn published_summary(text: &str) -> Out<String> {
+    let inner = shuangsui::record_json(text).map_err(problem)?;
+    // Not JSON, or JSON that is no record at all: the core says why.
+    let unreadable = || {
+        problem(
+            shuangsui::DrawRecord::from_json(inner)
+                .err()
+                .unwrap_or_else(|| {
+                    shuangsui::Error::new(
+                        shuangsui::ErrorKind::InvalidRecord,
+                        "the record cannot be read",
+                        "无法读取抽取记录",
+                    )
+                }),
+        )
+    };
+    let v = serde_json::from_str::<Value>(inner).map_err(|_| unreadable())?;
+    if !v["draws"].is_array() || !v["strata"].is_array() {
+        return Err(unreadable());
+    }
+    let strata: Vec<Value> = v["strata"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| json!({ "index": s["index"], "name": s["name"] }))
+        .collect();
+    Ok(json!({
+        "task_name": v["task"]["name"],
+        "drawn": v["draws"].as_array().map_or(0, Vec::len),
+        "record_digest": v["record_digest"],
+        "strata": strata,
+        "notice": inner.len() != text.len(),
+    })
+    .to_string())
+}
+
+/// A company's own check (企业自查, SPEC §13.3) from a published record
+/// (record.json or notice.html) and its code: the core's
+/// [`shuangsui::SelfCheck`] as JSON (verdict, headline, each stratum in
+/// words, notes).
+#[wasm_bindgen(js_name = selfCheckReport)]
+pub fn self_check_report(published: &str, id: &str, stratum: Option<u32>) -> Out<String> {
+    let r = shuangsui::DrawRecord::from_published(published).map_err(problem)?;
+    let report = shuangsui::self_check(&r, id, stratum.map(u64::from)).map_err(problem)?;
+    Ok(pretty(&report))
+}
 
 // ---------------------------------------------------------------- preflight
 

@@ -248,6 +248,9 @@ dl { display: grid; grid-template-columns: 34mm 1fr; gap: 0.5mm 3mm; margin: 2mm
 dt { font-weight: bold; } dd { margin: 0; }
 pre { white-space: pre-wrap; word-break: break-all; border: 1px solid #999; padding: 2mm; font-size: 9pt; }
 .foot { margin-top: 8mm; font-size: 9pt; color: #333; text-indent: 0; }
+.place { text-indent: 0; margin-top: 6mm; }
+.blank { display: inline-block; min-width: 100mm; border-bottom: 1px solid #000; }
+.sign { text-indent: 0; text-align: right; margin: 10mm 0 0; page-break-inside: avoid; }
 @media print { h2 { page-break-after: avoid; } }
 ";
 
@@ -309,9 +312,9 @@ fn notice_html_with(
     };
     let _ = writeln!(
         h,
-        "<p>根据“双随机、一公开”监管工作要求，{}于 {} {}，从检查对象名录库（{} 户）中随机抽取检查对象 {} 户，并从执法检查人员名录库（{} 人）中随机匹配执法检查人员组成检查组。抽取结果公告如下。</p>",
+        "<p>根据“双随机、一公开”监管工作要求，{}于{}{}，从检查对象名录库（{} 户）中随机抽取检查对象 {} 户，并从执法检查人员名录库（{} 人）中随机匹配执法检查人员组成检查组。抽取结果公告如下。</p>",
         esc(&departments),
-        esc(&t.draw_date),
+        esc(&date_zh(&t.draw_date)),
         if record.announcement_digest.is_some() {
             "按事先公告的公开随机种子"
         } else {
@@ -345,14 +348,16 @@ fn notice_html_with(
     );
     // The keys and thresholds, so that an entity can check itself from
     // this notice alone (SPEC §13.3).
-    h.push_str("<p>各分层的分层密钥与阈值（供市场主体自行核对是否应被抽中，见第六部分）：</p>\n<table class=\"keys\">\n<thead><tr><th>分层</th><th>分层密钥</th><th>阈值（最大的被抽中抽签值）</th></tr></thead>\n<tbody>\n");
-    for o in &record.strata {
+    h.push_str("<p>各分层的分层密钥与阈值（供企业自行核对是否应被抽中，见第六部分）：抽签值不大于阈值的企业被抽中。</p>\n<table class=\"keys\">\n<colgroup><col style=\"width:24%\"><col style=\"width:38%\"><col style=\"width:38%\"></colgroup>\n<thead><tr><th>分层（适用企业）</th><th>分层密钥</th><th>阈值（最大的被抽中抽签值）</th></tr></thead>\n<tbody>\n");
+    for (n, o) in record.strata.iter().enumerate() {
+        let words = t.strata.get(n).map(|s| s.condition_words().1);
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"hash\">{}</td><td class=\"hash\">{}</td></tr>",
+            "<tr><td>{}<span class=\"sub\">{}</span></td><td class=\"hash\">{}</td><td class=\"hash\">{}</td></tr>",
             esc(&o.name),
+            esc(words.as_deref().unwrap_or("")),
             esc(&o.key),
-            esc(o.threshold.as_deref().unwrap_or("（本分层未抽取）"))
+            esc(o.threshold.as_deref().unwrap_or("（本分层未抽取任何企业）"))
         );
     }
     h.push_str("</tbody>\n</table>\n");
@@ -470,21 +475,113 @@ fn notice_html_with(
     }
 
     h.push_str("<h2>六、如何核验</h2>\n");
-    h.push_str("<p>任何人都可以取得抽取记录（record.json）、两个名录库");
+    h.push_str("<p>本公告文件（notice.html）内含完整的抽取记录，可以代替抽取记录（record.json）使用。任何人都可以取得本公告文件和两个名录库");
     if record.announcement_digest.is_some() {
-        h.push_str("和抽查公告（announcement.json）");
+        h.push_str("以及抽查公告（announcement.json）");
     }
-    h.push_str("，自行重算并与本公告比对。无需安装：用浏览器打开离线网页 shuangsui.html，在“核验”页载入这些文件即可；也可以使用命令行：</p>\n");
+    h.push_str("，自行重算并与本公告比对。无需安装：用浏览器打开离线网页 shuangsui.html，在“核验”页放入这些文件即可；也可以使用命令行：</p>\n");
     let cmd = VerifyCommand::for_record(record, "").to_string();
     let _ = writeln!(h, "<pre>{}</pre>", esc(&cmd));
-    let _ = writeln!(h, "<p>结果一致时报告“核验通过”并以 0 退出；不一致时指出第一处差异；最后列出本次核验证明了什么、还需人工核对什么。核验不必信任本程序：抽取算法在 SPEC.md（本次为协议 {}）中逐字节公开，seeds/verify.py 是按该文档独立编写的 Python 实现，任何人也可以用其他语言重新实现。</p>", esc(&record.protocol));
-    h.push_str("<p>单个市场主体只凭本公告和自己的统一社会信用代码即可自查：计算 SHA-256（分层密钥的 32 字节 ‖ 统一社会信用代码），与所在分层的阈值比较；不大于阈值即应被抽中（并应出现在第三部分名单中），大于阈值即不应被抽中（SPEC.md 第 13.3 节）。网页版“核验”页的自查功能可代为计算。</p>\n");
+    let _ = writeln!(h, "<p>结果一致时报告“核验通过”；不一致时用文字指出第一处差异；最后列出本次核验证明了什么、还需人工核对什么。核验不必信任本程序：抽取算法在 SPEC.md（本次为协议 {}）中逐字节公开，seeds/verify.py 是按该文档另行独立编写的程序，任何人也可以自行编写程序重算。</p>", esc(&record.protocol));
+    h.push_str("<p>企业自查：企业只凭本公告文件和本企业的统一社会信用代码即可自查，不需要名录库。用浏览器打开离线网页 shuangsui.html，在“核验”页的“企业自查”处放入本公告文件，填写统一社会信用代码，点击“自查”。网页按第二部分各分层的分层密钥算出本企业的抽签值，逐层与阈值比较：不大于阈值且名单中列出本企业，即为被抽中；大于阈值，即未被抽中。企业不必知道本企业属于哪个分层（如信用风险等级），网页会逐层说明。抽签值的算法为 SHA-256（分层密钥的 32 字节 ‖ 统一社会信用代码），见 SPEC.md 第 13.3 节。</p>\n");
+    signature(h, record);
     let _ = writeln!(
         h,
-        "<p class=\"foot\">本公告由 shuangsui 根据抽取记录生成。抽取记录摘要：<span class=\"hash\">{}</span></p>\n</body>\n</html>",
+        "<p class=\"foot\">本公告由 shuangsui 根据抽取记录生成。抽取记录摘要：<span class=\"hash\">{}</span></p>",
         esc(&record.record_digest)
     );
+    embed_record(h, record, spill)?;
+    h.push_str("</body>\n</html>\n");
     Ok(())
+}
+
+/// The notice's place of publication, left to fill in by hand, and its
+/// 落款: the departments of the task and the draw date in Chinese form.
+/// The place is not in the record, so it is not printed from it: the
+/// notice stays a function of the record alone, the same bytes from the
+/// command line, the page and anyone who makes it again from record.json.
+fn signature(h: &mut String, record: &DrawRecord) {
+    h.push_str("<p class=\"place\">公示网址或地点：<span class=\"blank\"></span><span class=\"sub\">（发布时填写本公告公开发布的网址或张贴地点）</span></p>\n");
+    let t = &record.task;
+    h.push_str("<p class=\"sign\">");
+    if t.departments.is_empty() {
+        // The task does not name its departments: left for the stamp.
+        h.push_str(
+            "<span class=\"blank\"></span><span class=\"sub\">（抽查机关名称并盖章）</span>",
+        );
+    } else {
+        for (i, d) in t.departments.iter().enumerate() {
+            if i > 0 {
+                h.push_str("<br>");
+            }
+            esc_into(h, d);
+        }
+    }
+    let _ = writeln!(h, "<br>{}</p>", esc(&date_zh(&t.draw_date)));
+}
+
+/// A date `2026-12-01` as written in Chinese documents: 2026年12月1日.
+fn date_zh(date: &str) -> String {
+    match crate::calendar::Date::parse(date) {
+        Ok(d) => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Err(_) => date.to_string(),
+    }
+}
+
+/// The record itself, at the end of the notice, as the published
+/// record.json with every `<` written `\u003c` (which JSON reads back as
+/// `<`), so that no text in it can end the element: an inert data block,
+/// which [`crate::record_json`] finds again. Streamed, as the notice is.
+fn embed_record(
+    h: &mut String,
+    record: &DrawRecord,
+    spill: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    h.push_str(crate::record::NOTICE_RECORD_OPEN);
+    h.push('\n');
+    let mut w = Embed {
+        h,
+        spill,
+        pending: Vec::new(),
+    };
+    record.write_json_pretty(&mut w)?;
+    let Embed { h, pending, .. } = w;
+    // The record is UTF-8 throughout; nothing is left over.
+    h.push_str(&String::from_utf8_lossy(&pending));
+    h.push_str("</script>\n");
+    Ok(())
+}
+
+/// Appends JSON bytes to the notice's text, `<` written `\u003c`; a
+/// character split between two writes waits in `pending`.
+struct Embed<'a, 'b> {
+    h: &'a mut String,
+    spill: &'b mut dyn FnMut(&mut String) -> std::io::Result<()>,
+    pending: Vec<u8>,
+}
+
+impl std::io::Write for Embed<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let whole = match std::str::from_utf8(&self.pending) {
+            Ok(text) => text.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let text = std::str::from_utf8(&self.pending[..whole]).unwrap_or_default();
+        for (i, part) in text.split('<').enumerate() {
+            if i > 0 {
+                self.h.push_str("\\u003c");
+            }
+            self.h.push_str(part);
+        }
+        self.pending.drain(..whole);
+        (self.spill)(self.h)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Section 一 of the notice and the announcement: the task in words.
@@ -796,7 +893,44 @@ mod tests {
         assert!(h.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!h.contains("<b>任务"));
         assert!(!h.contains("http"), "no external resources");
-        assert!(!h.contains("<script"));
+        // One script element: the inert record, whose text cannot end it.
+        assert_eq!(h.matches("<script").count(), 1, "{h}");
+        assert!(h.contains(crate::record::NOTICE_RECORD_OPEN));
+        assert_eq!(h.matches("</script>").count(), 1);
+        let inner = crate::record_json(&h).unwrap();
+        assert!(!inner.contains('<'), "{inner}");
+        assert!(inner.contains("\\u003cimg src=x onerror=alert(1)>"));
+        assert_eq!(DrawRecord::from_published(&h).unwrap(), r);
+    }
+
+    /// The notice carries its record, so a company checks itself and a
+    /// journalist verifies with the notice alone (SPEC §13.3); it ends with
+    /// the place of publication and the 落款; its Chinese text has no
+    /// English words.
+    #[test]
+    fn a_notice_carries_its_record_and_its_signature() {
+        let demo = crate::synth::demo().unwrap();
+        let h = notice_html(&demo.record);
+        assert_eq!(DrawRecord::from_published(&h).unwrap(), demo.record);
+        let inner = crate::record_json(&h).unwrap();
+        assert_eq!(inner.trim(), demo.record.to_json_pretty().trim());
+        assert!(h.contains("公示网址或地点："));
+        let sign = &h[h.find("<p class=\"sign\">").unwrap()..];
+        let sign = &sign[..sign.find("</p>").unwrap()];
+        for d in &demo.record.task.departments {
+            assert!(sign.contains(d.as_str()), "{sign}");
+        }
+        assert!(sign.ends_with("<br>2026年12月1日"), "{sign}");
+        assert!(h.contains("于2026年12月1日按事先公告"));
+        for s in &demo.record.task.strata {
+            assert!(h.contains(&s.condition_words().1), "{}", s.name);
+        }
+        assert_eq!(date_zh("2026-01-09"), "2026年1月9日");
+        // Without departments, a line for the authority and its stamp.
+        let r = record_with_names("某公司");
+        let h = notice_html(&r);
+        assert!(h.contains("（抽查机关名称并盖章）"));
+        assert!(h.contains("2026年1月1日</p>"));
     }
 
     #[test]

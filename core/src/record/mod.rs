@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 mod reading_tests;
+pub(crate) mod self_check;
 pub(crate) mod verify;
 
 use crate::spec::hash::{hex, tagged, Tagged};
@@ -661,10 +662,10 @@ impl DrawRecord {
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 format!(
-                    "the record was changed after it was made: its record_digest is {} but its content hashes to {actual}",
+                    "the record was changed after it was made: the record digest written in it does not match its content, so it cannot be trusted; get the record again from where the inspecting authority published it (its record_digest is {}, its content hashes to {actual})",
                     r.record_digest
                 ), format!(
-                "抽取记录在生成后被改动过：其 record_digest 为 {}，而内容的摘要为 {actual}",
+                "抽取记录在生成后被改动过：记录中写明的记录摘要与按其内容算出的摘要不符，这份记录不可信；请从抽查机关的公布处重新取得（记录中的记录摘要为 {}，按内容算得 {actual}）",
                 r.record_digest
             )));
         }
@@ -672,6 +673,47 @@ impl DrawRecord {
             return Err(Error::new(ErrorKind::InvalidRecord, en, zh));
         }
         Ok(r)
+    }
+}
+
+/// The element of the notice (notice.html) that carries the record: the
+/// notice is then all a company or a journalist needs (SPEC §13.3).
+pub const NOTICE_RECORD_OPEN: &str = "<script type=\"application/json\" id=\"shuangsui-record\">";
+
+/// The record's JSON text inside a published file: record.json as it is,
+/// or the record a notice (notice.html) carries. The record is not read
+/// here: [`DrawRecord::from_json`] reads what this returns (a notice
+/// writes `<` as `\u003c`, which JSON reads back as `<`).
+///
+/// # Errors
+/// `InvalidRecord` for a web page that carries no record (a notice made
+/// before notices carried one, or another page).
+pub fn record_json(text: &str) -> Result<&str> {
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with('<') {
+        return Ok(text);
+    }
+    let inner = text.find(NOTICE_RECORD_OPEN).and_then(|at| {
+        let body = &text[at + NOTICE_RECORD_OPEN.len()..];
+        body.find("</script>").map(|end| &body[..end])
+    });
+    inner.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidRecord,
+            "this is a web page without a draw record in it: drop the draw record (record.json), or the notice (notice.html) the draw wrote (a notice made by an earlier version carries no record)",
+            "这是一个网页文件，其中没有抽取记录：请放入抽取记录 record.json，或抽取时生成的结果公告 notice.html（较早版本生成的公告不含抽取记录）",
+        )
+    })
+}
+
+impl DrawRecord {
+    /// Reads a record from a published file: record.json, or the notice
+    /// that carries it ([`record_json`], then [`DrawRecord::from_json`]).
+    ///
+    /// # Errors
+    /// As [`record_json`] and [`DrawRecord::from_json`].
+    pub fn from_published(text: &str) -> Result<DrawRecord> {
+        DrawRecord::from_json(record_json(text)?)
     }
 }
 
@@ -787,8 +829,8 @@ impl DrawRecord {
                     }
                     if form.validate().is_err() || !form.fits(s.kind, &s.value) {
                         return Some((
-                            format!("seed source {n}: the value {}:{} does not fit its announced form ({}: {})", s.kind.name(), s.value, form.describe(), form.expects().0),
-                            format!("第 {n} 个随机种子来源：值 {}:{} 不符合公告的形式（{}：{}）", s.kind.name(), s.value, form.describe(), form.expects().1),
+                            format!("the seed in the record does not fit the form the announcement fixed: seed source {n} is {}:{}, but {} is written {}. A published result can be written in one way only, so this seed was not entered as announced, or was changed after the draw", s.kind.name(), s.value, form.describe(), form.expects().0),
+                            format!("记录中的随机种子与公告的种子写法不符：第 {n} 个随机种子记为“{}”，而公告规定{}的写法为：{}。公布的结果只有一种写法，因此记录中的种子不是按公告的写法录入的，或在抽取之后被改动过", s.value, form.describe(), form.expects().1),
                         ));
                     }
                 }

@@ -1,13 +1,13 @@
 //! Verification (核验, SPEC.md §13): re-running a published draw and naming
-//! the first difference in plain words; and the single-entity self-check.
+//! the first difference in plain words.
 
-use crate::draw::{all_exclusions, draw_with, stratum_key, ticket, Prepared};
+use crate::draw::{all_exclusions, draw_with, Prepared};
 use crate::input::directory::InspectorDirectory;
 use crate::input::exclusions::Exclusions;
 use crate::input::open::ForTask;
 use crate::input::population::EntitySource;
 use crate::record::{AnnouncedSource, Announcement, DigestSummary, DrawRecord, Drawn, Protocol};
-use crate::spec::hash::{hex, parse_digest};
+use crate::spec::hash::hex;
 use crate::spec::task::Task;
 use crate::{Error, ErrorKind, Result};
 use std::borrow::Cow;
@@ -67,13 +67,28 @@ fn summary_differs(
     digest: String,
 ) -> Option<Difference> {
     (recorded.digest != digest || recorded.count != count as u64).then(|| {
+        let rows = recorded.count as i128 - count as i128;
+        let (rows_en, rows_zh) = match rows {
+            0 => (
+                "as many rows, but at least one row differs".to_string(),
+                "行数相同，但至少有一行内容不同".to_string(),
+            ),
+            n if n > 0 => (
+                format!("{n} row(s) fewer than the draw used"),
+                format!("比抽取时少了 {n} 行"),
+            ),
+            n => (
+                format!("{} row(s) more than the draw used", -n),
+                format!("比抽取时多了 {} 行", -n),
+            ),
+        };
         d(
             format!(
-                "the {} you gave is not the one the draw used: the record says {} rows with digest {}, the file you gave has {count} rows with digest {digest}. A single changed, added or removed row changes the digest",
+                "the {} you gave is not the one the draw used: it has {rows_en}. Either the file was changed after the draw, or it is not the file the draw used; ask the inspecting authority for the file as it was published. (The record says {} rows with digest {}, the file you gave has {count} rows with digest {digest}; a single changed, added or removed row changes the digest.)",
                 what.0, recorded.count, recorded.digest
             ),
             format!(
-                "您提供的{}不是抽取时所用的那一份：抽取记录中为 {} 行、摘要 {}，您的文件为 {count} 行、摘要 {digest}。改动、增加或删除任何一行都会改变摘要",
+                "您提供的{}不是抽取时所用的那一份：{rows_zh}。或者该文件在抽取之后被改动过，或者它不是抽取时所用的文件；请向抽查机关索取其公布的那一份。（抽取记录中为 {} 行、摘要 {}，您的文件为 {count} 行、摘要 {digest}；改动、增加或删除任何一行都会改变摘要。）",
                 what.1, recorded.count, recorded.digest
             ),
         )
@@ -89,6 +104,90 @@ fn role_zh(r: crate::record::Role) -> &'static str {
         crate::record::Role::Leader => "组长",
         crate::record::Role::Member => "组员",
     }
+}
+
+/// A record whose own digest does not match its content: said in words,
+/// with what the re-run finds changed (the record read without its digest
+/// check, re-run, and compared), the digests as supporting detail.
+fn explain_edit(
+    e: &Error,
+    edited: &DrawRecord,
+    entities: &dyn EntitySource,
+    inspectors: &InspectorDirectory,
+    exclusions: &Exclusions,
+) -> Difference {
+    let actual = edited.compute_digest();
+    if edited.record_digest == actual {
+        // Its digest holds: another rule is broken (the seed's form…).
+        return d(e.message().to_string(), e.message_zh().to_string());
+    }
+    // Compared field by field: with its own digest, the edited record
+    // reads as published, and the re-run says where it differs.
+    let mut content = edited.clone();
+    content.record_digest = actual.clone();
+    let original = again_digest(edited, entities, inspectors, exclusions)
+        .is_some_and(|again| again == edited.record_digest);
+    let (what_en, what_zh) = match verify_read(&content, entities, inspectors, exclusions) {
+        Ok(Verification::Differs(diff)) => (
+            format!(" Compared with the re-run: {}", sentence(&diff.en, '.')),
+            format!("与重新抽取的结果相比：{}", sentence(&diff.zh, '。')),
+        ),
+        Ok(Verification::Reproduced) => (
+            " Its content agrees with the re-run: only the record digest itself was changed."
+                .to_string(),
+            "记录的内容与重新抽取的结果一致：只有记录摘要本身被改动过。".to_string(),
+        ),
+        Err(_) => (String::new(), String::new()),
+    };
+    let (was_en, was_zh) = if original {
+        (
+            " The digest written in it is the one the re-run gives, that of the draw as it was made.",
+            "记录中写明的记录摘要正是重新抽取所得的摘要，即抽取当时的记录摘要。",
+        )
+    } else {
+        ("", "")
+    };
+    d(
+        format!(
+            "the record was changed after it was made: the record digest written in it does not match its content, so someone changed the record after the draw.{what_en}{was_en} (Its record_digest is {}, its content hashes to {actual}.)",
+            edited.record_digest
+        ),
+        format!(
+            "抽取记录在生成后被改动过：记录中写明的记录摘要与按其内容算出的摘要不符，说明抽取之后有人改动了记录。{what_zh}{was_zh}（记录中的记录摘要为 {}，按内容算得 {actual}。）",
+            edited.record_digest
+        ),
+    )
+}
+
+/// A text ending as a sentence does (with `stop`, or a closing bracket
+/// after one), for joining sentences.
+fn sentence(text: &str, stop: char) -> String {
+    let t = text.trim_end();
+    if t.ends_with(stop) || t.ends_with([')', '）']) {
+        t.to_string()
+    } else {
+        format!("{t}{stop}")
+    }
+}
+
+/// The record digest of the draw re-run from a record's task and seed, or
+/// `None` when it cannot be re-run.
+fn again_digest(
+    record: &DrawRecord,
+    entities: &dyn EntitySource,
+    inspectors: &InspectorDirectory,
+    exclusions: &Exclusions,
+) -> Option<String> {
+    let all = all_exclusions(&record.task, exclusions).ok()?;
+    let p = Prepared::united(&record.task, entities, inspectors, all).ok()?;
+    let again = draw_with(
+        &p,
+        record.seed.sources.clone(),
+        record.version(),
+        record.announcement_digest.clone(),
+    )
+    .ok()?;
+    Some(again.compute_digest())
 }
 
 /// Re-runs the draw of `record_json` on the given directories and exclusion
@@ -112,11 +211,13 @@ pub fn verify(
         // A document shaped as a record that breaks a rule (its digest, a
         // seed that does not fit its form) is a record that does not
         // verify, not an unreadable file.
-        Err(e)
-            if e.kind() == ErrorKind::InvalidRecord
-                && serde_json::from_str::<DrawRecord>(record_json).is_ok() =>
-        {
-            return differs(d(e.message().to_string(), e.message_zh().to_string()));
+        Err(e) if e.kind() == ErrorKind::InvalidRecord => {
+            match serde_json::from_str::<DrawRecord>(record_json) {
+                Ok(edited) => {
+                    return differs(explain_edit(&e, &edited, entities, inspectors, exclusions))
+                }
+                Err(_) => return Err(e),
+            }
         }
         Err(e) => return Err(e),
     };
@@ -228,25 +329,26 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
         ));
     }
     if published.seed != again.seed {
+        let shown: Vec<String> = published.seed.sources.iter().map(|s| s.shown()).collect();
         return Some(d(
             format!(
-                "the seed digest is {} but the seed sources hash to {}",
-                published.seed.digest, again.seed.digest
+                "the seed written in the record ({}) does not give the seed digest written beside it: the seed or its digest was changed after the draw; compare the seed with the announcement and the published result. (Recorded seed digest {}, the seed gives {}.)",
+                shown.join("; "), published.seed.digest, again.seed.digest
             ),
             format!(
-                "随机种子摘要为 {}，而种子来源算得 {}",
-                published.seed.digest, again.seed.digest
+                "记录中的随机种子（{}）与记录中的种子摘要不符：种子或其摘要在抽取之后被改动过；请将种子与公告和公布的开奖结果核对。（记录中的种子摘要为 {}，按种子算得 {}。）",
+                shown.join("；"), published.seed.digest, again.seed.digest
             ),
         ));
     }
     if published.draw_key != again.draw_key {
         return Some(d(
             format!(
-                "the draw key is {} but the inputs give {}",
+                "the draw key in the record is not the one its inputs give. The key is computed from the task, the directories, the exclusion list, the seed and the announcement; the task and the directories were checked against the files, so the seed, the announcement digest or the key itself was changed in the record after the draw. (Recorded draw key {}, the inputs give {}.)",
                 published.draw_key, again.draw_key
             ),
             format!(
-                "抽取密钥为 {}，而输入算得 {}",
+                "记录中的抽取密钥与按记录中的输入重算的不符。抽取密钥由抽查任务、名录库、排除名单、随机种子和公告算出；任务和名录库已与所给文件核对一致，因此是记录中的随机种子、公告摘要或抽取密钥本身在抽取之后被改动过。（记录中的抽取密钥为 {}，按输入算得 {}。）",
                 published.draw_key, again.draw_key
             ),
         ));
@@ -281,10 +383,23 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
                     format!("抽取数 {}（重算：{}）", p.quota, a.quota),
                 )
             } else if p.threshold != a.threshold {
-                (
-                    format!("threshold {:?} (re-run: {:?})", p.threshold, a.threshold),
-                    format!("阈值 {:?}（重算：{:?}）", p.threshold, a.threshold),
-                )
+                {
+                    let or_none = |t: &Option<String>, none: &'static str| {
+                        t.clone().unwrap_or_else(|| none.to_string())
+                    };
+                    (
+                        format!(
+                            "its threshold is recorded as {}, the re-run gives {}",
+                            or_none(&p.threshold, "none"),
+                            or_none(&a.threshold, "none")
+                        ),
+                        format!(
+                            "阈值记录为 {}，重新抽取为 {}",
+                            or_none(&p.threshold, "（无）"),
+                            or_none(&a.threshold, "（无）")
+                        ),
+                    )
+                }
             } else {
                 (
                     "its name, key or counts".to_string(),
@@ -322,12 +437,12 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
         if p.entity != a.entity || p.stratum != a.stratum || p.position != a.position {
             return Some(d(
                 format!(
-                    "{place}: the record names {}, the re-run draws {}",
+                    "{place}: the record names {}, the re-run draws {}. The list in the record is not the one its task and seed draw: it was changed after the draw, or made some other way",
                     describe(p),
                     describe(a)
                 ),
                 format!(
-                    "{place_zh}：记录为 {}，重新抽取得到 {}",
+                    "{place_zh}：记录为 {}，重新抽取得到 {}。记录中的抽查名单不是按记录中的任务和随机种子抽出的：或在抽取之后被改动过，或另有来历",
                     describe(p),
                     describe(a)
                 ),
@@ -353,7 +468,7 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
             if pm != am {
                 return Some(d(
                     format!(
-                        "{place}, entity {}: team member {} is recorded as {} {} ({}, {:?}), the re-run gives {} {} ({}, {:?})",
+                        "{place}, entity {}: team member {} is recorded as {} {} ({}, {:?}), the re-run gives {} {} ({}, {:?}). The team in the record is not the one its task and seed draw: it was changed after the draw, or made some other way",
                         describe(a),
                         slot + 1,
                         pm.id,
@@ -366,7 +481,7 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
                         am.role
                     ),
                     format!(
-                        "{place_zh}，企业 {}：检查组第 {} 人记录为 {} {}（{}，{}），重新抽取得到 {} {}（{}，{}）",
+                        "{place_zh}，企业 {}：检查组第 {} 人记录为 {} {}（{}，{}），重新抽取得到 {} {}（{}，{}）。记录中的检查组不是按记录中的任务和随机种子抽出的：或在抽取之后被改动过，或另有来历",
                         describe(a),
                         slot + 1,
                         pm.id,
@@ -425,68 +540,6 @@ fn first_difference(published: &DrawRecord, again: &DrawRecord) -> Option<Differ
     None
 }
 
-/// A single entity's own check against a published record (SPEC §13).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelfCheck {
-    /// The stratum index checked.
-    pub stratum: u64,
-    /// The entity's ticket in that stratum, hex.
-    pub ticket: String,
-    /// The stratum's threshold, hex, if anything was drawn.
-    pub threshold: Option<String>,
-    /// Whether the ticket is at or below the threshold.
-    pub below_threshold: bool,
-    /// Whether the record lists the entity among the drawn.
-    pub listed: bool,
-}
-
-/// Computes an entity's ticket for stratum `stratum` of a record from its id
-/// alone and compares it with the threshold. With `stratum` = None every
-/// stratum is checked (an entity usually knows its own class, 信用风险等级,
-/// but need not).
-///
-/// # Errors
-/// `InvalidRecord` when the record's key is malformed or the stratum does
-/// not exist; `InvalidId` for a malformed id.
-pub fn self_check(record: &DrawRecord, id: &str, stratum: Option<u64>) -> Result<Vec<SelfCheck>> {
-    let id = crate::spec::text::normalize_entity_id(id)?;
-    let key = parse_digest(&record.draw_key).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidRecord,
-            "the record's draw_key is not 64 hex digits",
-            "记录中的 draw_key 不是 64 位十六进制数",
-        )
-    })?;
-    let strata: Vec<u64> = match stratum {
-        Some(s) if (s as usize) < record.strata.len() => vec![s],
-        Some(s) => {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the record has no stratum {s}"),
-                format!("记录中没有分层 {s}"),
-            ))
-        }
-        None => (0..record.strata.len() as u64).collect(),
-    };
-    Ok(strata
-        .into_iter()
-        .map(|s| {
-            let t = hex(&ticket(&stratum_key(&key, s), &id));
-            let threshold = record.strata[s as usize].threshold.clone();
-            SelfCheck {
-                stratum: s,
-                below_threshold: threshold.as_deref().is_some_and(|th| t.as_str() <= th),
-                ticket: t,
-                threshold,
-                listed: record
-                    .draws
-                    .iter()
-                    .any(|d| d.stratum == s && d.entity.id == id),
-            }
-        })
-        .collect())
-}
-
 /// One line of the assurance statement, in English and Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Line {
@@ -534,8 +587,8 @@ pub(crate) fn announcement_difference(record: &DrawRecord, a: &Announcement) -> 
         }
         Some(rd) if rd != ad => {
             return Some(d(
-                format!("the announcement given (digest {ad}) is not the one the draw names ({rd})"),
-                format!("所提供的公告（摘要 {ad}）不是抽取记录所依据的公告（{rd}）"),
+                format!("the announcement you gave is not the one the draw was made under: either it is not the announcement published before the seed, or the draw did not follow the published announcement. Check which announcement was published, and when, where it was published (website, notice board); if it is the one you gave, this draw was not made as announced. (The announcement you gave has digest {ad}, the record names {rd}.)"),
+                format!("您提供的抽查公告不是本次抽取所依据的公告：或者它不是在随机种子产生之前公布的那一份，或者本次抽取没有依据已公布的公告。请在公告的发布处（网站、公告栏）核对公布的是哪一份、何时公布；如果公布的正是您提供的这一份，那么本次抽取没有按事先公告进行。（您提供的公告摘要为 {ad}，抽取记录所依据的为 {rd}。）"),
             ))
         }
         Some(_) => {}
@@ -569,8 +622,8 @@ pub(crate) fn announcement_difference(record: &DrawRecord, a: &Announcement) -> 
     for (en, zh, x, y) in pairs {
         if x != y {
             return Some(d(
-                format!("the announcement's {en} is {x}, the record's {y}"),
-                format!("公告中的{zh}为 {x}，抽取记录中为 {y}"),
+                format!("the announcement fixed another {en} than the draw used: the draw's inputs are not the ones announced before the seed. (The announcement's {en} is {x}, the record's {y}.)"),
+                format!("公告固定的{zh}与抽取所用的不同：抽取所用的输入不是在随机种子产生之前公告的那些。（公告中的{zh}为 {x}，抽取记录中为 {y}。）"),
             ));
         }
     }
@@ -696,7 +749,7 @@ pub fn assurance(
                 };
                 lines.push(Line {
                     en: format!("{}:{shown}{about}: its form was not announced, so the same public result could have been written in other ways, each giving another draw; check that this is the result and the only reading of it", s.kind.name()),
-                    zh: format!("{}:{shown}{about}：其形式未经事先公告，同一公开结果可以有多种写法、各得不同的抽取结果；请核对它确为公开结果，且只有这一种读法", s.kind.name()),
+                    zh: format!("{}“{shown}”{about}：其形式未经事先公告，同一公开结果可以有多种写法、各得不同的抽取结果；请核对它确为公开结果，且只有这一种读法", s.kind.zh()),
                 });
             }
         }
@@ -950,38 +1003,51 @@ pub fn verify_inputs(inputs: VerifyInputs<'_, '_>) -> Result<Verified> {
         announcement,
     } = inputs;
     crate::timing::mark("  read the record's text");
+    // The notice carries the record: either file will do (SPEC §13.3).
+    let in_file = |e: Error| match record_name {
+        "" => e,
+        name => e.in_file(name),
+    };
+    let record = match record {
+        Cow::Borrowed(text) => Cow::Borrowed(crate::record::record_json(text).map_err(in_file)?),
+        Cow::Owned(text) => match crate::record::record_json(&text).map_err(in_file)? {
+            inner if inner.len() == text.len() => Cow::Owned(text),
+            inner => Cow::Owned(inner.to_string()),
+        },
+    };
     let ahead = DrawRecord::task_ahead(&record);
     let ((lean, text), scanned) = read_beside(record, ahead.as_ref(), entities);
     let (read, drawn) = match lean {
         Some((r, n)) => (Some(r), n),
         None => (None, 0),
     };
-    let task = match &read {
-        Some(r) => r.task.clone(),
-        None => Task::whole_directory()?,
-    };
     crate::timing::mark("read the record");
-    // Read again only when the record's task is not the one read ahead.
-    let directory = match scanned {
-        Some(scanned) if ahead.as_ref() == Some(&task) => scanned?,
-        _ => entities(&task)?,
+    // Read again only when the record's task is not the one read ahead. A
+    // record that cannot be read as published (changed by hand) is re-run
+    // with the task written in it, to say what was changed; failing that,
+    // against the whole directory.
+    let directory = match (scanned, &read) {
+        (Some(scanned), Some(r)) if ahead.as_ref() == Some(&r.task) => scanned?,
+        (_, Some(r)) => entities(&r.task)?,
+        (Some(Ok(scanned)), None) => scanned,
+        (_, None) => match ahead.as_ref().map(entities) {
+            Some(Ok(scanned)) => scanned,
+            _ => entities(&Task::whole_directory()?)?,
+        },
     };
     crate::timing::mark("read the directories");
     let source = directory.source();
     let v = match &read {
         Some(r) => match verify_read(r, source, inspectors, exclusions) {
             Ok(Verification::Differs(_)) => {
-                let full = DrawRecord::from_json(&read_again()?)?;
+                let full = DrawRecord::from_published(&read_again()?)?;
                 verify_read(&full, source, inspectors, exclusions)
             }
             v => v,
         },
         None => verify(&text, source, inspectors, exclusions),
     }
-    .map_err(|e| match record_name {
-        "" => e,
-        name => e.in_file(name),
-    })?;
+    .map_err(in_file)?;
     crate::timing::mark("verified");
     let warnings = directory.directory().warnings().to_vec();
     Ok(match &read {

@@ -32,7 +32,8 @@ impl SeedKind {
         }
     }
 
-    fn zh(self) -> &'static str {
+    /// The kind in Chinese words, for Chinese text.
+    pub(crate) fn zh(self) -> &'static str {
         match self {
             SeedKind::Text => "现场宣读的文字",
             SeedKind::Lottery => "彩票开奖号码",

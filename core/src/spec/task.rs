@@ -71,6 +71,50 @@ pub struct Stratum {
     pub count: Option<u64>,
 }
 
+impl Stratum {
+    /// Which entities the stratum takes (its `where`, SPEC §5.1) in words,
+    /// English and Chinese: `entities whose 信用风险等级 is A` and
+    /// `信用风险等级为 A 的企业`; every entity when `where` is empty.
+    pub fn condition_words(&self) -> (String, String) {
+        if self.conditions.is_empty() {
+            return ("every entity".into(), "所有企业".into());
+        }
+        let label = |a: &str| match a {
+            "id" => "统一社会信用代码".to_string(),
+            "name" => "企业名称".to_string(),
+            a => a.to_string(),
+        };
+        let en: Vec<String> = self
+            .conditions
+            .iter()
+            .map(|c| match c.values.as_slice() {
+                [one] => format!("{} is {one}", label(&c.attribute)),
+                many => format!("{} is one of {}", label(&c.attribute), many.join(", ")),
+            })
+            .collect();
+        let zh: Vec<String> = self
+            .conditions
+            .iter()
+            .map(|c| match c.values.as_slice() {
+                [one] => format!("{}为 {one}", label(&c.attribute)),
+                many => format!("{}为 {} 之一", label(&c.attribute), many.join("、")),
+            })
+            .collect();
+        let zh = zh.join("，且");
+        // A space between a value written in Latin letters and the Chinese
+        // that follows, as between the key and the value.
+        let gap = if zh.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            " "
+        } else {
+            ""
+        };
+        (
+            format!("entities whose {}", en.join(" and whose ")),
+            format!("{zh}{gap}的企业"),
+        )
+    }
+}
+
 /// How many inspectors one department contributes to every team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
