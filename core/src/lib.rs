@@ -118,7 +118,7 @@ pub use spec::uscc;
 
 pub use draw::{
     announce, draw, preflight, read_seed, seed_form_findings, ticket, Announced, DrawInputs,
-    Finding, Level, Preflight, Prepared, StratumCheck,
+    Finding, Level, Preflight, Prepared, StratumPreflight,
 };
 pub use error::{Error, ErrorKind, Location, Result};
 pub use input::directory::{

@@ -5,7 +5,7 @@ pub(crate) mod preflight;
 pub(crate) mod prepare;
 pub(crate) mod teams;
 
-pub use preflight::{preflight, seed_form_findings, Finding, Level, Preflight, StratumCheck};
+pub use preflight::{preflight, seed_form_findings, Finding, Level, Preflight, StratumPreflight};
 pub use prepare::Prepared;
 
 use crate::input::directory::{Entity, Inspector, InspectorDirectory, Status};

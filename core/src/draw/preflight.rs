@@ -60,7 +60,7 @@ pub struct Finding {
 
 /// One stratum as the pre-flight reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StratumCheck {
+pub struct StratumPreflight {
     /// The stratum's name.
     pub name: String,
     /// Its conditions in words.
@@ -85,7 +85,7 @@ pub struct StratumCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Preflight {
     /// Each stratum, in task order (empty when the strata overlap).
-    pub strata: Vec<StratumCheck>,
+    pub strata: Vec<StratumPreflight>,
     /// Entities that match no stratum.
     pub unstratified: u64,
     /// Inspectors qualified for the task (SPEC §10).
@@ -305,7 +305,7 @@ impl Prepared<'_> {
                     format!("分层“{}”符合条件的 {population} 户全部在排除名单中，该分层不会抽取任何检查对象", stratum.name),
                 ));
             }
-            p.strata.push(StratumCheck {
+            p.strata.push(StratumPreflight {
                 name: stratum.name.clone(),
                 condition_en,
                 condition_zh,
