@@ -332,12 +332,14 @@
       state.timings[slot] = r.ms;
       showLoaded(box, file.name, r);
       if (isDrawSlot(slot)) checkAnnounced();
+      if (isDrawSlot(slot)) schedulePreflight();
       return r;
     } catch (err) {
       // The worker keeps the bytes, so that the file can be read again
       // with another encoding, worksheet or column mapping.
       showFailed(box, err);
       if (isDrawSlot(slot)) checkAnnounced();
+      if (isDrawSlot(slot)) schedulePreflight();
       return null;
     } finally {
       if (bar) bar.hidden = true;
@@ -613,9 +615,11 @@
       return;
     }
     box.classList.remove('ok', 'bad');
+    // A new ledger makes the report of the old one stale at once.
+    if (kind === 'ledger') clearLedgerReport();
     if (!(await fileFits(box, kind, file))) {
       if (kind === 'task') { state.taskToml = null; state.taskInfo = null; show($('#task-status')); }
-      if (kind === 'record') state.verifyRecord = null;
+      if (kind === 'record') state[box.dataset.slot === 'self-record' ? 'selfRecord' : 'verifyRecord'] = null;
       if (kind === 'announcement') state.verifyAnnouncement = null;
       if (kind === 'ledger') { clearLedgerReport(); state.ledger = null; }
       syncRemove(box);
@@ -695,11 +699,25 @@
   const form = $('#task-form');
   const lines = (s) => String(s || '').split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
 
+  // A quota's number and its unit, chosen (% a ratio, 户 a count): the
+  // core refuses a number without one, so that "3" is never read as a
+  // count when 3% was meant.
+  const UNITS = [['', 'task.unit.none'], ['%', 'task.unit.pct'], ['户', 'task.unit.hu']];
+  function splitQuota(q) {
+    const m = /^(.*?)\s*(%|％|户)?$/.exec(String(q || '').trim());
+    return [m[1], m[2] === '户' ? '户' : m[2] ? '%' : ''];
+  }
+
   function stratumRow(value, quota) {
     const remove = h('button', { type: 'button', class: 'icon', 'aria-label': t('task.removeRow'), title: t('task.removeRow') }, '×');
+    const [num, unit] = quota === undefined ? ['', '%'] : splitQuota(quota);
+    const select = h('select', { name: 'su', 'aria-label': t('task.unit'), 'data-i18n-aria': 'task.unit' },
+      UNITS.map(([v, key]) => h('option', { value: v, 'data-i18n': key, text: t(key) })));
+    select.value = num === '' && unit === '' ? '%' : unit;
     const tr = h('tr', {},
       h('td', {}, h('input', { name: 'sv', value: value || '', 'aria-label': t('task.value') })),
-      h('td', {}, h('input', { name: 'sq', value: quota || '', 'aria-label': t('task.quota'), inputmode: 'decimal' })),
+      h('td', {}, h('input', { name: 'sq', value: num, 'aria-label': t('task.quota'), inputmode: 'decimal' })),
+      h('td', {}, select),
       h('td', {}, remove));
     remove.addEventListener('click', () => {
       tr.remove();
@@ -712,9 +730,13 @@
     $('#strata-rows').replaceChildren(...rows.map(([v, q]) => stratumRow(v, q)));
   }
 
+  // Each row as [value, quota with its unit] ("3%", "5户"; a number
+  // without a unit stays as typed, for the core to refuse).
   function strataRows() {
-    return $$('#strata-rows tr').map((tr) => [$('[name=sv]', tr).value.trim(), $('[name=sq]', tr).value.trim()])
-      .filter(([v, q]) => v || q);
+    return $$('#strata-rows tr').map((tr) => {
+      const q = $('[name=sq]', tr).value.trim();
+      return [$('[name=sv]', tr).value.trim(), q ? q + $('[name=su]', tr).value : ''];
+    }).filter(([v, q]) => v || q);
   }
 
   // The form's fields as typed (core TaskForm): the core decides what
@@ -816,10 +838,13 @@
         name: task.name, strata: task.strata.length, size: task.team.size, digest: info.digest,
       }, ['name'])));
       saveHash();
+      schedulePreflight();
+      scheduleFormFindings();
       return info;
     } catch (err) {
       if (mine !== taskSeq) return null;
       state.taskInfo = null;
+      schedulePreflight();
       if (taskMode() === 'file') {
         fileBox.classList.add('bad');
         show($('.status', fileBox));
@@ -833,7 +858,7 @@
   form.addEventListener('change', formChanged);
   form.addEventListener('submit', (e) => e.preventDefault());
   $('#add-stratum').addEventListener('click', () => {
-    $('#strata-rows').append(stratumRow('', ''));
+    $('#strata-rows').append(stratumRow('', undefined));
     $('#strata-rows tr:last-child input').focus();
   });
   for (const r of $$('input[name=taskmode]')) {
@@ -879,8 +904,6 @@
   let presets = []; // [{game, groups}] (SPEC §6.2), from the core
   const presetsReady = call('lotteryPresets').then((p) => { presets = p; }).catch(() => {});
   const CUSTOM = '*custom';
-  // A field still holding a template ("____", "＿＿", "XXXX", "待定").
-  const isTemplate = (s) => /_{2,}|＿|^[xX?？]+$|待定|\bTBD\b/i.test(s);
 
   const label = (key, control, cls) => h('label', { class: cls }, h('span', { 'data-i18n': key, text: t(key) }), control);
 
@@ -968,7 +991,7 @@
   }
 
   // The editor's sources as SeedForm objects (numbers that are not
-  // numbers stay NaN, caught by formProblems).
+  // numbers stay NaN, caught by formBoxProblems).
   function formsNow() {
     return $$('#forms .form-src').map((box) => {
       const v = (name) => $(`[name=${name}]`, box).value.trim();
@@ -987,42 +1010,23 @@
     });
   }
 
-  // What must be filled in before announcing, one line each.
-  function formProblems(forms) {
+  // The editor's boxes that do not hold a number where one is needed:
+  // what the page cannot send (the core checks everything else of a form,
+  // preflight seedFormFindings).
+  function formBoxProblems(forms) {
     const out = [];
-    if (!forms.length) out.push(t('form.p.none'));
     forms.forEach((f, i) => {
       const n = i + 1;
-      const need = (value, key) => {
-        if (value === '' || (typeof value === 'number' && !Number.isFinite(value))) out.push(t('form.p.empty', { n, field: t(key) }));
-        else if (typeof value === 'string' && isTemplate(value)) out.push(t('form.p.template', { n, field: t(key), value }));
-      };
       if (f.kind === 'lottery') {
-        need(f.game, 'form.game');
-        need(f.issue, 'form.issue');
-        need(f.date, 'form.ldate');
-        if (!f.groups.length) out.push(t('form.p.groups', { n }));
         for (const g of f.groups) {
-          if (![g.count, g.min, g.max].every(Number.isFinite) || g.count < 1 || g.min > g.max) out.push(t('form.p.group', { n }));
+          if (![g.count, g.min, g.max].every(Number.isFinite)) out.push(t('form.p.group', { n }));
         }
       } else if (f.kind === 'beacon') {
-        need(f.beacon, 'form.beacon');
-        need(f.round, 'form.round');
-        need(f.date, 'form.bdate');
-        need(f.bytes, 'form.bytes');
-      } else {
-        need(f.event, 'form.event');
-        need(f.place, 'form.place');
-        need(f.date, 'form.tdate');
+        for (const [value, key] of [[f.round, 'form.round'], [f.bytes, 'form.bytes']]) {
+          if (!Number.isFinite(value)) out.push(t('form.p.empty', { n, field: t(key) }));
+        }
       }
     });
-    return out;
-  }
-
-  // Everything missing before the announcement can be made.
-  function annProblems() {
-    const out = formProblems(formsNow());
-    if (!$('#ann-published').value) out.push(t('form.p.published'));
     return out;
   }
 
@@ -1039,13 +1043,7 @@
     }
     renumber();
     saveHash();
-    // A list of what was missing is brought up to date as it is filled in.
-    const problems = $('[data-testid=ann-problems]');
-    if (problems) {
-      const left = annProblems();
-      if (left.length) $('ul', problems).replaceChildren(...left.map((p) => h('li', { text: p })));
-      else problems.remove();
-    }
+    scheduleFormFindings();
     clearTimeout(formsTimer);
     formsTimer = setTimeout(showEntropy, 150);
   }
@@ -1117,6 +1115,7 @@
     $('#ann-published').disabled = !!info;
     $('#make-ann').disabled = !!info;
     lockTask(!!info && !state.taskOffer);
+    renderPreflight();
     if (!info) {
       show(st);
       return;
@@ -1135,14 +1134,27 @@
   $('#make-ann').addEventListener('click', async () => {
     const st = $('#ann-status');
     const forms = formsNow();
-    const problems = annProblems();
     const published = $('#ann-published').value;
-    if (problems.length) {
-      show(st, h('div', { class: 'error', role: 'alert', 'data-testid': 'ann-problems' },
-        h('p', {}, h('strong', { text: t('form.p.title') })), h('ul', {}, problems.map((p) => h('li', { text: p })))));
+    if (!(await ensureDrawInputs(st))) return;
+    // The pre-flight, brought up to date: errors refuse; warnings refuse
+    // until acknowledged.
+    clearTimeout(pfTimer);
+    clearTimeout(pfFormsTimer);
+    await Promise.all([refreshPreflight(true), refreshFormFindings()]);
+    const all = pfFindings();
+    const errors = all.filter((f) => f.level === 'error').length;
+    const warnings = all.filter((f) => f.level === 'warning').length;
+    if (errors || pf.inputsError || !pf.inputs) {
+      show(st, h('p', { class: 'error', role: 'alert', 'data-testid': 'ann-refused' }, t('pf.refuse.errors', { n: errors || 1 })));
+      $('#preflight').scrollIntoView({ block: 'nearest' });
       return;
     }
-    if (!(await ensureDrawInputs(st))) return;
+    if (warnings && !pf.ack) {
+      show(st, h('p', { class: 'error', role: 'alert', 'data-testid': 'ann-refused' }, t('pf.refuse.warnings', { n: warnings })));
+      const ack = $('#pf-ack');
+      if (ack) ack.focus();
+      return;
+    }
     try {
       state.announcement = await call('announce', { forms, published });
       state.annMade = true;
@@ -1194,6 +1206,161 @@
     }
   });
   $('#ann-published').addEventListener('change', () => formsChanged());
+  $('#ann-published').addEventListener('input', () => scheduleFormFindings());
+
+  // ------------------------------------------------------------------
+  // preflight: the pre-flight (预检, SPEC §12.1, core draw/preflight.rs)
+  // before announcing: per stratum how many match and will be drawn, then
+  // each error and warning with the control that fixes it. Computed again
+  // when the task or a directory changes; the seed forms on their own as
+  // they are edited. The acknowledgement of warnings is reset whenever the
+  // pre-flight is computed again.
+
+  const pf = { inputs: null, inputsError: null, forms: [], ack: false, seq: 0, formsSeq: 0 };
+  let pfTimer = null;
+  let pfFormsTimer = null;
+
+  function schedulePreflight() {
+    clearTimeout(pfTimer);
+    pfTimer = setTimeout(() => refreshPreflight(false), 200);
+  }
+
+  function scheduleFormFindings() {
+    clearTimeout(pfFormsTimer);
+    pfFormsTimer = setTimeout(refreshFormFindings, 150);
+  }
+
+  async function refreshPreflight(keepAck) {
+    const mine = ++pf.seq;
+    if (!keepAck) pf.ack = false;
+    if (!state.taskInfo || !loaded.has('entities') || !loaded.has('inspectors')) {
+      pf.inputs = null;
+      pf.inputsError = null;
+    } else {
+      try {
+        const r = await call('preflight');
+        if (mine !== pf.seq) return;
+        pf.inputs = r;
+        pf.inputsError = null;
+      } catch (err) {
+        if (mine !== pf.seq) return;
+        pf.inputs = null;
+        pf.inputsError = err;
+      }
+    }
+    renderPreflight();
+  }
+
+  async function refreshFormFindings() {
+    const mine = ++pf.formsSeq;
+    const forms = formsNow();
+    const boxes = formBoxProblems(forms);
+    let found = boxes.map((text) => ({ level: 'error', control: 'seed.forms', text }));
+    if (!boxes.length) {
+      let drawDate = '';
+      try { drawDate = JSON.parse(state.taskInfo.json).draw_date; } catch (_) { /* no task yet */ }
+      try {
+        found = await call('seedFormFindings', { forms, published: $('#ann-published').value, drawDate });
+      } catch (err) {
+        found = [{ level: 'error', control: 'seed.forms', text: errorText(err) }];
+      }
+    }
+    if (mine !== pf.formsSeq) return;
+    // The dates are checked against the task's draw date: without a task
+    // that check waits.
+    pf.forms = state.taskInfo ? found : found.filter((f) => f.code !== 'seed-dates');
+    renderPreflight();
+  }
+
+  function errorText(err) {
+    return (I18N.lang === 'zh' ? err.message_zh : err.message) || err.message || String(err);
+  }
+
+  // Errors, then warnings, then notes (each in the order checked).
+  function pfFindings() {
+    const all = (pf.inputs ? pf.inputs.findings : []).concat(state.announcement ? [] : pf.forms);
+    const rank = { error: 0, warning: 1, note: 2 };
+    return all.map((f, i) => [f, i]).sort((a, b) => rank[a[0].level] - rank[b[0].level] || a[1] - b[1]).map((x) => x[0]);
+  }
+
+  // The control a finding points to, on the page as it is now (a task
+  // read from a file is fixed in the file).
+  function controlOf(control) {
+    const fileMode = taskMode() === 'file';
+    if (control.startsWith('task.') && fileMode) return ['task.file', $('.drop[data-slot=taskfile] input')];
+    const at = {
+      entities: () => $('#panel-draw .drop[data-slot=entities] input'),
+      inspectors: () => $('#panel-draw .drop[data-slot=inspectors] input'),
+      exclusions: () => $('#panel-draw .drop[data-slot=exclusions] input'),
+      'task.strata': () => $('#strata-rows input') || form.strata_attr,
+      'task.fields': () => form.fields,
+      'task.departments': () => form.departments,
+      'task.team': () => form.size,
+      'task.conflicts': () => form.conflicts,
+      'task.exclusions': () => form.exclusions,
+      'seed.forms': () => $('#forms input'),
+      'seed.published': () => $('#ann-published'),
+    }[control];
+    return [control, at ? at() : null];
+  }
+
+  function findingItem(f) {
+    const [control, el] = controlOf(f.control);
+    const fix = el && f.level !== 'note' ? h('button', { type: 'button', class: 'linkish', 'data-testid': 'pf-fix' }, t('pf.fix', { control: t('pf.ctl.' + control) })) : null;
+    if (fix) {
+      fix.addEventListener('click', () => {
+        el.scrollIntoView({ block: 'center' });
+        el.focus();
+      });
+    }
+    const text = f.text || (I18N.lang === 'zh' ? f.zh : f.en);
+    return h('li', { class: 'pf-' + f.level, 'data-level': f.level, 'data-code': f.code || '' },
+      h('strong', {}, t('pf.level.' + f.level), I18N.lang === 'zh' ? '：' : ': '), text, ' ', fix);
+  }
+
+  function renderPreflight() {
+    const out = $('#preflight');
+    // A refusal said before is out of date once the pre-flight changes.
+    const refusal = $('[data-testid=ann-refused]');
+    if (refusal) refusal.remove();
+    if (state.announcement) {
+      show(out);
+      return;
+    }
+    const head = h('h3', {}, t('pf.title'));
+    if (pf.inputsError) {
+      show(out, head, h('p', { class: 'error' }, t('pf.failed'), errorText(pf.inputsError)));
+      return;
+    }
+    const parts = [head];
+    const r = pf.inputs;
+    if (!r) parts.push(h('p', { class: 'hint' }, t('pf.waiting')));
+    else {
+      const zh = I18N.lang === 'zh';
+      const cols = ['name', 'cond', 'pop', 'excl', 'elig', 'quota', 'draw'];
+      parts.push(h('div', { class: 'table-scroll' }, h('table', { class: 'pf-strata', 'data-testid': 'pf-strata' },
+        h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t('pf.col.' + c))))),
+        h('tbody', {}, r.strata.map((s) => h('tr', {},
+          h('td', {}, s.name), h('td', {}, zh ? s.condition_zh : s.condition_en),
+          h('td', { class: 'n' }, fmtInt(s.population)), h('td', { class: 'n' }, fmtInt(s.excluded)),
+          h('td', { class: 'n' }, fmtInt(s.eligible)), h('td', {}, zh ? s.quota_zh : s.quota_en),
+          h('td', { class: 'n' }, s.to_draw === null ? '—' : fmtInt(s.to_draw))))))));
+      if (r.unstratified) parts.push(h('p', {}, t('pf.unstratified', { n: fmtInt(r.unstratified) })));
+      parts.push(h('p', {}, t('pf.qualified', { n: fmtInt(r.qualified_inspectors) })));
+    }
+    const all = pfFindings();
+    if (all.length) parts.push(h('ul', { class: 'pf-findings', 'data-testid': 'pf-findings' }, all.map(findingItem)));
+    const errors = all.filter((f) => f.level === 'error').length;
+    const warnings = all.filter((f) => f.level === 'warning').length;
+    if (r && !errors && !warnings) parts.push(h('p', { class: 'ok', 'data-testid': 'pf-clean' }, t('pf.clean')));
+    if (warnings) {
+      const box = h('input', { type: 'checkbox', id: 'pf-ack', 'data-testid': 'pf-ack' });
+      box.checked = pf.ack;
+      box.addEventListener('change', () => { pf.ack = box.checked; });
+      parts.push(h('label', { class: 'check confirm' }, box, ' ', h('span', {}, t('pf.ack'))));
+    }
+    show(out, ...parts);
+  }
 
   // ------------------------------------------------------------------
   // Seed, draw and results.
@@ -2255,6 +2422,7 @@
       await call('unload', { slot }).catch(() => {});
       if (isDrawSlot(slot)) checkAnnounced();
     }
+    schedulePreflight();
     syncRemove(box);
     saveHash();
     $('input[type=file]', box).focus();
@@ -2564,6 +2732,7 @@
     if (state.lastSelf) showSelf(state.lastSelf);
     for (const box of $$('.drop[data-kind=record]')) recordStatus(box);
     selfSource();
+    scheduleFormFindings();
     saveHash();
   }
   $('#lang').addEventListener('click', () => setLang(I18N.lang === 'zh' ? 'en' : 'zh'));
@@ -2600,6 +2769,7 @@
     }
     storeReady = true;
     saveHash();
+    scheduleFormFindings();
   });
   showAnnouncement();
   if ($('#seed').value) previewSeed();

@@ -225,6 +225,20 @@ const ops = {
     }
   },
 
+  // preflight: the pre-flight (SPEC §12.1) of the task and the directories,
+  // and the seed forms checked as announcing checks them.
+  preflight() {
+    const ex = slots.exclusions || new W.ExclusionList();
+    try {
+      return JSON.parse(W.preflight(need('task', 'task'), need('entities', 'entities'),
+        need('inspectors', 'inspectors'), ex));
+    } finally {
+      if (ex !== slots.exclusions) ex.free();
+    }
+  },
+  seedFormFindings: ({ forms, published, drawDate }) =>
+    JSON.parse(W.seedFormFindings(JSON.stringify(forms), published || '', drawDate || '')),
+
   // The core unites the task's own exclusions with the list given here.
   // The worker keeps the record (slot "drawing") and gives the page a
   // summary and the first `count` drawn rows, and further rows when asked

@@ -603,6 +603,42 @@ fn summary_lines(t: &mut String, a: &Announcement) {
     );
 }
 
+/// The pre-flight (预检) as text, Chinese first: the strata as they will
+/// be drawn, then each finding.
+fn preflight_text(p: &shuangsui::Preflight) -> String {
+    let mut t = String::from("预检 (pre-flight): the task read against the directories before announcing\n分层 (strata):\n");
+    for s in &p.strata {
+        let to_draw = s.to_draw.map_or("—".to_string(), |k| k.to_string());
+        let _ = writeln!(
+            t,
+            "  {}：{}；符合 {} 户，排除 {} 户，可抽 {} 户；抽取数 {}；将抽取 {to_draw} 户\n    ({}: {} matching, {} excluded, {} eligible; quota {}; to draw {to_draw})",
+            s.name, s.condition_zh, s.population, s.excluded, s.eligible, s.quota_zh,
+            s.condition_en, s.population, s.excluded, s.eligible, s.quota_en,
+        );
+    }
+    if p.unstratified > 0 {
+        let _ = writeln!(
+            t,
+            "  另有 {} 户不属于任何分层 ({} match no stratum)",
+            p.unstratified, p.unstratified
+        );
+    }
+    let _ = writeln!(
+        t,
+        "  符合条件的检查人员 {} 名 ({} qualified inspectors)",
+        p.qualified_inspectors, p.qualified_inspectors
+    );
+    for f in &p.findings {
+        let (zh, en) = match f.level {
+            shuangsui::Level::Error => ("错误", "error"),
+            shuangsui::Level::Warning => ("警告", "warning"),
+            shuangsui::Level::Note => ("说明", "note"),
+        };
+        let _ = writeln!(t, "{zh}：{}\n  {en}: {}", f.zh, f.en);
+    }
+    t
+}
+
 /// `shuangsui announce`.
 pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     let html_path = args.out.with_extension("html");
@@ -612,6 +648,43 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
         None => crate::deadlines::today_in_china().to_string(),
     };
     let l = load(&args.files)?;
+    let check = shuangsui::preflight(
+        &l.task.task,
+        l.entities.source(),
+        &l.inspectors,
+        &l.exclusions,
+        &l.task.seed_forms,
+        &published,
+    )
+    .map_err(|e| e.in_file(&name(&args.files.task)))?;
+    let checked = preflight_text(&check);
+    let (errors, warnings) = (
+        check.count(shuangsui::Level::Error),
+        check.count(shuangsui::Level::Warning),
+    );
+    if errors > 0 {
+        // A task that cannot be announced as it stands is an input error
+        // (exit 2), each of its problems listed.
+        let problems = check
+            .findings
+            .iter()
+            .filter(|f| f.level == shuangsui::Level::Error)
+            .map(|f| Error::new(ErrorKind::InvalidTask, f.en.clone(), f.zh.clone()))
+            .collect();
+        return Err(Error::problems(&name(&args.files.task), problems, false).hint(
+            "; nothing was announced (the pre-flight, 预检, checks the task against the directories before announcing)",
+            "；未生成公告（预检在公告之前核对任务与名录库）",
+        ));
+    }
+    if warnings > 0 && !args.accept_warnings {
+        let refusal = format!("\n未生成公告：预检发现 {warnings} 个警告。请逐条核对；确认无误后加 --accept-warnings 重新运行即可公告。\nnot announced: the pre-flight found {warnings} warning(s). Check each; if the task is meant so, run again with --accept-warnings to announce.\n");
+        return Ok(Report {
+            text: checked + &refusal,
+            json: json!({ "announced": false, "preflight": check }),
+            code: 1,
+            warnings: l.warnings,
+        });
+    }
     let a = shuangsui::announce(
         &l.task.task,
         l.entities.source(),
@@ -627,8 +700,10 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
         shuangsui::announcement_html(&a).as_bytes(),
     )?;
     out.commit()?;
-    let mut t = format!(
-        "announcement (抽查公告) written to {} and, to print or post, {}\n",
+    let mut t = checked;
+    let _ = writeln!(
+        t,
+        "announcement (抽查公告) written to {} and, to print or post, {}",
         name(&args.out),
         name(&html_path)
     );
@@ -684,7 +759,7 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     );
     Ok(Report::ok(
         t,
-        json!({ "file": name(&args.out), "html": name(&html_path), "announcement": a, "entropy_bits": f64::from(tenths) / 10.0 }),
+        json!({ "announced": true, "file": name(&args.out), "html": name(&html_path), "announcement": a, "entropy_bits": f64::from(tenths) / 10.0, "preflight": check }),
     )
     .with_warnings(l.warnings))
 }

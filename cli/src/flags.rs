@@ -342,6 +342,12 @@ pub struct AnnounceArgs {
     /// Overwrite --out if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Announce even though the pre-flight (预检) found warnings — a
+    /// stratum that matches nobody, entities no stratum takes, a misspelt
+    /// department, a 回避 pair naming someone in neither directory — once
+    /// you have checked each of them. Errors always refuse.
+    #[arg(long)]
+    pub accept_warnings: bool,
 }
 
 #[derive(Debug, Args)]

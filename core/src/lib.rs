@@ -22,6 +22,7 @@
 //! | §5.1 matching | which stratum an entity falls in | `spec/task.rs` (`Condition`), driven by `input/population.rs` and `input/scan.rs` |
 //! | §7–§10 | draw key, strata, tickets, selection, the team stream and rule | `draw/mod.rs`, `draw/teams.rs` (fast form of §10, tested against the plain one), `draw/prepare.rs` (inputs checked and committed once) |
 //! | §11, §12 | the record and the announcement, canonical JSON | `record/mod.rs` |
+//! | §12.1 | the pre-flight before announcing (advisory) | `draw/preflight.rs` |
 //! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
 //! | §14 | errors | `error.rs` |
 //! | §16 | working days, deadlines, ledgers, month grids | [`calendar`] |
@@ -115,7 +116,10 @@ pub mod timing;
 pub use publish::xlsx;
 pub use spec::uscc;
 
-pub use draw::{announce, draw, read_seed, ticket, Announced, DrawInputs, Prepared};
+pub use draw::{
+    announce, draw, preflight, read_seed, seed_form_findings, ticket, Announced, DrawInputs,
+    Finding, Level, Preflight, Prepared, StratumPreflight,
+};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use input::directory::{
     CodeCheck, Entity, EntityDirectory, Inspector, InspectorDirectory, LoadOptions, Status,

@@ -313,12 +313,12 @@ describe('the web page in headless Chromium', () => {
     await box.locator('[name=issue]').fill('____');
     await box.locator('[name=ldate]').fill('2026-11-29');
     await page.fill('[data-testid=ann-published]', published);
+    // (The core's rules, shown in the pre-flight panel, refuse it.)
     await page.click('#make-ann');
-    await page.waitForSelector('[data-testid=ann-problems]');
-    assert.match(await page.textContent('[data-testid=ann-problems]'), /期号.*模板/);
+    await page.waitForSelector('[data-testid=ann-refused]');
+    assert.match(await page.textContent('#preflight li[data-code=seed-form]'), /期号.*模板/);
     await box.locator('[name=issue]').fill('');
-    await page.click('#make-ann');
-    await page.waitForFunction(() => /请填写“期号”/.test(document.querySelector('[data-testid=ann-problems]')?.textContent || ''));
+    await page.waitForFunction(() => /期号必须是非空文字/.test(document.querySelector('#preflight li[data-code=seed-form]')?.textContent || ''));
     await box.locator('[name=issue]').fill('2026139');
     await page.waitForFunction(() => /24\.0 比特/.test(document.querySelector('[data-testid=entropy]').textContent));
     assert.equal(await page.locator('[data-testid=entropy-warning]').count(), 0);

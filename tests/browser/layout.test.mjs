@@ -355,7 +355,7 @@ describe('layout (issue 15)', () => {
     // The switch redraws what was shown (the deadline, the ledger, the
     // self-check) from the worker.
     await page.waitForFunction(() => /Due date/.test(document.querySelector('#due-result').textContent));
-    await page.waitForFunction(() => /drawn, and listed/.test(document.querySelector('[data-testid=self-result]').textContent));
+    await page.waitForFunction(() => /Drawn: the record lists this code/.test(document.querySelector('[data-testid=self-result]').textContent));
     const en = await texts('en');
     for (const [tab, list] of Object.entries(en)) {
       assert.ok(list.length > 20, `${tab}: ${list.length} texts`);

@@ -1093,6 +1093,35 @@ pub fn self_check_report(published: &str, id: &str, stratum: Option<u32>) -> Out
 
 // ---------------------------------------------------------------- preflight
 
+/// The pre-flight (预检, SPEC §12.1) of the task and the directories, as
+/// JSON of [`shuangsui::Preflight`]: `{strata: [{name, condition_en,
+/// condition_zh, population, excluded, eligible, quota_en, quota_zh,
+/// to_draw}], unstratified, qualified_inspectors, findings: [{level, code,
+/// control, en, zh}]}`. The seed forms are checked by `seedFormFindings`.
+#[wasm_bindgen]
+pub fn preflight(
+    task: &Task,
+    entities: &Entities,
+    inspectors: &Inspectors,
+    exclusions: &ExclusionList,
+) -> Out<String> {
+    let source = entities.source(&task.0.task).map_err(problem)?;
+    shuangsui::Prepared::new(&task.0.task, source.source(), &inspectors.0, &exclusions.0)
+        .map(|p| pretty(&p.preflight_inputs()))
+        .map_err(problem)
+}
+
+/// The seed forms (a JSON list of SeedForm, as `announce` takes) and the
+/// publication date checked as announcing checks them: a JSON list of
+/// findings as in `preflight`.
+#[wasm_bindgen(js_name = seedFormFindings)]
+pub fn seed_form_findings(forms: &str, published: &str, draw_date: &str) -> Out<String> {
+    let forms: Vec<shuangsui::SeedForm> = page_json(forms, "seed forms", "随机种子来源")?;
+    Ok(pretty(&shuangsui::seed_form_findings(
+        &forms, published, draw_date,
+    )))
+}
+
 // ---------------------------------------------------------------- day2
 
 /// An announcement's task for the page's day 2 (SPEC §12): JSON `{task,

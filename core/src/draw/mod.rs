@@ -1,9 +1,11 @@
 //! The draw itself (SPEC.md §7–§10): the draw key, strata, bottom-k ticket
 //! selection of entities, and the team assignment from a ChaCha20 stream.
 
+pub(crate) mod preflight;
 pub(crate) mod prepare;
 pub(crate) mod teams;
 
+pub use preflight::{preflight, seed_form_findings, Finding, Level, Preflight, StratumPreflight};
 pub use prepare::Prepared;
 
 use crate::input::directory::{Entity, Inspector, InspectorDirectory, Status};
@@ -211,22 +213,29 @@ impl Stream {
     }
 }
 
-/// Why an inspector could not take a slot; the order is SPEC §10's.
-const REASONS: [&str; 9] = [
-    "inactive (失效)",
-    "certificate expired (证件过期)",
-    "missing the task's enforcement field (执法领域)",
-    "department not in the task (非实施部门)",
-    "wrong department for this slot",
-    "explicit conflict of interest (回避名单)",
-    "same area as the entity (异地交叉检查)",
-    "already on this team",
-    "at the per-inspector cap",
+/// Why an inspector could not take a slot, in English and in Chinese; the
+/// order is SPEC §10's.
+const REASONS: [(&str, &str); 9] = [
+    ("inactive (失效)", "不在岗"),
+    ("certificate expired (证件过期)", "执法证已过期"),
+    (
+        "missing the task's enforcement field (执法领域)",
+        "不具备本任务的执法领域",
+    ),
+    ("department not in the task (非实施部门)", "不属于实施部门"),
+    ("wrong department for this slot", "不属于该席位的部门"),
+    ("explicit conflict of interest (回避名单)", "在回避名单中"),
+    (
+        "same area as the entity (异地交叉检查)",
+        "与检查对象同一区域（异地交叉检查）",
+    ),
+    ("already on this team", "已在本检查组"),
+    ("at the per-inspector cap", "已达每人参加检查组数上限"),
 ];
 
 /// Whether an inspector is qualified for the task (SPEC §10), or the index
 /// into `REASONS` of the first rule it fails.
-fn qualification(task: &Task, i: &Inspector) -> std::result::Result<(), usize> {
+pub(crate) fn qualification(task: &Task, i: &Inspector) -> std::result::Result<(), usize> {
     if i.status != Status::Active {
         return Err(0);
     }
@@ -340,15 +349,19 @@ fn assign_teams_plain(
                 }
             }
             if candidates.is_empty() {
-                let detail: Vec<String> = REASONS
-                    .iter()
-                    .zip(excluded)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(r, n)| format!("{n} {r}"))
-                    .collect();
-                let slot_desc = match slot {
-                    Some(d) => format!("slot {} (from {d})", slot_index + 1),
-                    None => format!("slot {}", slot_index + 1),
+                let counted = || REASONS.iter().zip(excluded).filter(|(_, n)| *n > 0);
+                let detail: Vec<String> = counted().map(|((r, _), n)| format!("{n} {r}")).collect();
+                let detail_zh: Vec<String> =
+                    counted().map(|((_, r), n)| format!("{n} 名{r}")).collect();
+                let (slot_desc, slot_zh) = match slot {
+                    Some(d) => (
+                        format!("slot {} (from {d})", slot_index + 1),
+                        format!("第 {} 个席位（{d}）", slot_index + 1),
+                    ),
+                    None => (
+                        format!("slot {}", slot_index + 1),
+                        format!("第 {} 个席位", slot_index + 1),
+                    ),
                 };
                 return Err(Error::new(
                     ErrorKind::Infeasible,
@@ -360,12 +373,12 @@ fn assign_teams_plain(
                         inspectors.len(),
                         detail.join(", ")
                     ), format!(
-                        "无法为检查对象 {}（{}）配齐 {} 人的检查组：{slot_desc}已没有可用的检查人员。{} 名检查人员中：{}。请增加符合条件的检查人员、提高 max_per_inspector，或检查回避规则；检查组人数不会减少",
+                        "无法为检查对象 {}（{}）配齐 {} 人的检查组：{slot_zh}已没有可用的检查人员。{} 名检查人员中：{}。请增加符合条件的检查人员、提高每名检查人员最多参加的检查组数（max_per_inspector），或检查回避规则；检查组人数不会减少",
                         e.id,
                         e.name,
                         task.team.size,
                         inspectors.len(),
-                        detail.join("，")
+                        detail_zh.join("，")
                     )));
             }
             let min = candidates
@@ -621,6 +634,59 @@ pub(crate) fn all_exclusions(task: &Task, given: &Exclusions) -> Result<Exclusio
     Ok(Exclusions::from_ids(&task.exclusions)?.union(given))
 }
 
+/// The quota k of a stratum (SPEC §5.1) from its number of matching
+/// entities and how many of them are excluded.
+///
+/// # Errors
+/// `QuotaExceedsStratum` when a count asks for more than are eligible.
+pub(crate) fn stratum_quota(
+    stratum: &crate::spec::task::Stratum,
+    population: u64,
+    excluded_here: u64,
+) -> Result<u64> {
+    let eligible = population - excluded_here;
+    Ok(match (stratum.count, stratum.ratio_ppm) {
+        (Some(c), _) => {
+            if c > eligible {
+                return Err(Error::new(
+                    ErrorKind::QuotaExceedsStratum,
+                    format!(
+                        "stratum \"{}\" asks for {c} entities but has only {eligible} eligible ({population} matching, {excluded_here} excluded); lower its count or use a ratio",
+                        stratum.name,
+                    ), format!(
+                        "分层“{}”要求抽取 {c} 户，但只有 {eligible} 户可抽（符合条件 {population} 户，排除 {excluded_here} 户）；请减少抽取户数或改用比例",
+                        stratum.name,
+                    )));
+            }
+            c
+        }
+        // Written as SPEC §5.1 states it: (eligible × r + 999999) div 1000000.
+        #[allow(clippy::manual_div_ceil)]
+        (None, Some(r)) => ((eligible as u128 * r as u128 + 999_999) / 1_000_000) as u64,
+        (None, None) => 0,
+    })
+}
+
+/// The positions of the excluded entities present in the directory (the
+/// list is short next to the directory).
+pub(crate) fn excluded_positions(
+    entities: &dyn EntitySource,
+    exclusions: &Exclusions,
+) -> HashSet<u32> {
+    exclusions
+        .ids()
+        .filter_map(|id| entities.position(id))
+        .collect()
+}
+
+/// How many of a stratum's members (positions, ascending) are excluded.
+pub(crate) fn excluded_in(excluded: &HashSet<u32>, positions: &[u32]) -> u64 {
+    excluded
+        .iter()
+        .filter(|p| positions.binary_search(p).is_ok())
+        .count() as u64
+}
+
 /// The draw itself; the record it returns has no `record_digest` yet (a
 /// verification compares the records field by field and needs none).
 pub(crate) fn draw_with(
@@ -664,13 +730,7 @@ pub(crate) fn draw_with(
         members,
         unstratified,
     } = entities.strata(task)?;
-    // The excluded entities present in the directory, by position (the
-    // list is short next to the directory).
-    let excluded: HashSet<u32> = inputs
-        .exclusions
-        .ids()
-        .filter_map(|id| entities.position(id))
-        .collect();
+    let excluded = excluded_positions(entities, &inputs.exclusions);
 
     crate::timing::mark("draw: strata lists");
     let mut strata = Vec::with_capacity(task.strata.len());
@@ -678,35 +738,9 @@ pub(crate) fn draw_with(
     for (s, (stratum, positions)) in task.strata.iter().zip(&members).enumerate() {
         let skey = stratum_key(&key, s as u64);
         let population = positions.len() as u64;
-        let excluded_here = if excluded.is_empty() {
-            0
-        } else {
-            excluded
-                .iter()
-                .filter(|p| positions.binary_search(p).is_ok())
-                .count() as u64
-        };
+        let excluded_here = excluded_in(&excluded, positions);
         let eligible = population - excluded_here;
-        let quota = match (stratum.count, stratum.ratio_ppm) {
-            (Some(c), _) => {
-                if c > eligible {
-                    return Err(Error::new(
-                        ErrorKind::QuotaExceedsStratum,
-                        format!(
-                            "stratum \"{}\" asks for {c} entities but has only {eligible} eligible ({population} matching, {excluded_here} excluded); lower its count or use a ratio",
-                            stratum.name,
-                        ), format!(
-                            "分层“{}”要求抽取 {c} 户，但只有 {eligible} 户可抽（符合条件 {population} 户，排除 {excluded_here} 户）；请减少抽取户数或改用比例",
-                            stratum.name,
-                        )));
-                }
-                c
-            }
-            // Written as SPEC §5.1 states it: (eligible × r + 999999) div 1000000.
-            #[allow(clippy::manual_div_ceil)]
-            (None, Some(r)) => ((eligible as u128 * r as u128 + 999_999) / 1_000_000) as u64,
-            (None, None) => 0,
-        };
+        let quota = stratum_quota(stratum, population, excluded_here)?;
         let tickets = bottom_k(entities, positions, &excluded, &skey, quota as usize);
         let threshold = tickets.last().map(|t| hex(&t.0));
         for (p, (t, pos)) in tickets.iter().enumerate() {
@@ -839,6 +873,7 @@ impl Prepared<'_> {
         }
         for f in seed_forms {
             f.validate()?;
+            f.check_filled()?;
         }
         let published = crate::spec::text::canonical_date(published)?;
         let forms: Vec<&SeedForm> = seed_forms.iter().collect();

@@ -46,6 +46,12 @@ pub trait EntitySource: Sync {
     /// # Errors
     /// `Io` when rows must be read back from a file that cannot be read.
     fn entities_at(&self, positions: &[u32], keep: &dyn Fn(&str) -> bool) -> Result<Vec<Entity>>;
+    /// Every entity with all its attributes, when the source holds them
+    /// in memory (a compact index does not): what the pre-flight reads to
+    /// find a stratum value that no entity has.
+    fn in_memory(&self) -> Option<&[Entity]> {
+        None
+    }
 }
 
 /// The index of the stratum an entity matches, if any (SPEC §5.1).
@@ -99,6 +105,10 @@ impl EntitySource for EntityDirectory {
     fn id_into(&self, pos: u32, out: &mut String) {
         out.clear();
         out.push_str(&self.entities()[pos as usize].id);
+    }
+
+    fn in_memory(&self) -> Option<&[Entity]> {
+        Some(self.entities())
     }
 
     fn position(&self, id: &str) -> Option<u32> {

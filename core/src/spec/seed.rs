@@ -414,6 +414,20 @@ pub fn lottery_presets() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.0).collect()
 }
 
+/// Whether a text still holds a template's blank (see
+/// [`SeedForm::check_filled`]).
+pub(crate) fn is_template(v: &str) -> bool {
+    let blank = |c: char| matches!(c, '_' | '＿' | '×' | '*' | '＊' | '?' | '？' | '○');
+    let chars: Vec<char> = v.chars().collect();
+    let run = chars.windows(2).any(|w| blank(w[0]) && blank(w[1]));
+    let lower = v.to_ascii_lowercase();
+    let words = ["待定", "待填", "tbd", "todo", "…", "..."]
+        .iter()
+        .any(|w| lower.contains(w));
+    let only_x = chars.len() >= 2 && chars.iter().all(|c| matches!(c, 'x' | 'X'));
+    run || words || only_x
+}
+
 fn bad_form(en: impl Into<String>, zh: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidTask, en, zh)
 }
@@ -525,6 +539,36 @@ impl SeedForm {
             SeedForm::Text { event, place, .. } => {
                 text("event", "活动", event)?;
                 text("place", "地点", place)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// SPEC §6.2: a form being announced names its event in full. A text
+    /// that still holds a template's blank — a run of two or more of `_`
+    /// `＿` `×` `*` `?` `○`, `…` or `...`, only `x`s, or 待定 / 待填 /
+    /// TBD / TODO — is refused, so that "福彩3D 第____期" cannot be
+    /// announced as it stands. Checked when announcing only: documents
+    /// already published are read by [`SeedForm::validate`] alone.
+    ///
+    /// # Errors
+    /// `InvalidTask` naming the text and the key to fill in.
+    pub fn check_filled(&self) -> Result<()> {
+        let texts: Vec<(&str, &str, &str)> = match self {
+            SeedForm::Lottery { game, issue, .. } => {
+                vec![("game", "彩票名称", game), ("issue", "期号", issue)]
+            }
+            SeedForm::Beacon { beacon, .. } => vec![("beacon name", "信标名称", beacon)],
+            SeedForm::Text { event, place, .. } => {
+                vec![("event", "活动", event), ("place", "地点", place)]
+            }
+        };
+        for (what, zh, v) in texts {
+            if is_template(v) {
+                return Err(bad_form(
+                    format!("the seed source's {what} \"{}\" is a template left unfilled; write the real {what} before announcing", short(v)),
+                    format!("随机种子来源的{zh}“{}”还是未填写的模板；请填写实际的{zh}后再公告", short(v)),
+                ));
             }
         }
         Ok(())

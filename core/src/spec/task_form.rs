@@ -4,7 +4,7 @@
 //! the task file the command line reads.
 //!
 //! The form holds texts as typed: lists separated by commas or new lines,
-//! quotas such as `3%` or `10`, a department with its count per team as
+//! quotas such as `3%` or `10户` (a unit always: `%` or `户`), a department with its count per team as
 //! `市场监管局, 1`. How those texts become task keys is decided here, once.
 
 use crate::spec::task::{Task, TaskFile};
@@ -36,7 +36,9 @@ pub struct TaskForm {
     /// stratum of every entity.
     pub strata_attr: String,
     /// The strata as `[value, quota]` rows: a quota with `%` (or `％`) is a
-    /// ratio, a whole number a count (SPEC §5.1).
+    /// ratio, a whole number with `户` a count (SPEC §5.1); a number
+    /// without a unit is refused, so that "3" is never read as a count
+    /// when 3% was meant.
     pub strata: Vec<(String, String)>,
     /// Inspectors per team (empty: the default, 2).
     pub size: String,
@@ -134,27 +136,34 @@ fn split_list(s: &str) -> Vec<String> {
 }
 
 /// A quota as typed (SPEC §5.1): with `%` a ratio (its text kept for the
-/// reader to check), a whole number a count. Anything else is left as a
-/// ratio, so that the reader's message (a percentage with at most four
-/// decimals) names it.
+/// reader to check), a whole number with `户` a count. Anything else but
+/// a bare number is left as a ratio, so that the reader's message (a
+/// percentage with at most four decimals) names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Quota {
     Ratio(String),
     Count(u64),
 }
 
-fn quota(q: &str) -> Quota {
+fn quota(value: &str, q: &str) -> Result<Quota> {
     let s: String = q
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| if c == '％' { '%' } else { c })
         .collect();
-    if !s.ends_with('%') && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = s.parse() {
-            return Quota::Count(n);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some(n) = s.strip_suffix('户').filter(|n| digits(n)) {
+        if let Ok(n) = n.parse() {
+            return Ok(Quota::Count(n));
         }
     }
-    Quota::Ratio(s)
+    if digits(&s) || s.parse::<f64>().is_ok_and(|_| !s.ends_with('%')) {
+        return Err(form_error(
+            format!("the quota \"{s}\" of the stratum \"{value}\" has no unit: choose % (at least that share of the stratum) or 户 (that many entities)"),
+            format!("分层“{value}”的抽查数“{s}”没有单位：请选择“%”（按比例，不少于该比例）或“户”（按户数）"),
+        ));
+    }
+    Ok(Quota::Ratio(s))
 }
 
 fn quota_key(q: &Quota) -> String {
@@ -243,12 +252,13 @@ impl TaskForm {
         }
 
         let attr = self.strata_attr.trim();
-        let rows: Vec<(&str, Quota)> = self
-            .strata
-            .iter()
-            .map(|(v, q)| (v.trim(), quota(q)))
-            .filter(|(v, q)| !v.is_empty() || *q != Quota::Ratio(String::new()))
-            .collect();
+        let mut rows: Vec<(&str, Quota)> = Vec::new();
+        for (v, q) in &self.strata {
+            let q = quota(v.trim(), q)?;
+            if !v.trim().is_empty() || q != Quota::Ratio(String::new()) {
+                rows.push((v.trim(), q));
+            }
+        }
         let mut tables = Vec::new();
         if !attr.is_empty() && !rows.is_empty() {
             let ratios = rows.iter().all(|(_, q)| matches!(q, Quota::Ratio(_)));
@@ -352,7 +362,8 @@ impl TaskForm {
         let join = |v: &[String]| v.join("\n");
         let quotas = |s: &crate::spec::task::Stratum| match (s.ratio_ppm, s.count) {
             (Some(r), _) => Some(ratio_text(r)),
-            (None, Some(c)) => Some(c.to_string()),
+            // A count with its unit: a bare number is refused (see `quota`).
+            (None, Some(c)) => Some(format!("{c}户")),
             (None, None) => None,
         };
         let (strata_attr, strata) = match task.strata.as_slice() {
@@ -526,12 +537,12 @@ count = 1
     #[test]
     fn counts_mixed_ratios_and_one_stratum_of_all() {
         let mut f = form();
-        f.strata = vec![("A".into(), "2".into()), ("B".into(), "7".into())];
+        f.strata = vec![("A".into(), "2户".into()), ("B".into(), "7 户".into())];
         let t = task_of(&f);
         assert_eq!(t.strata[0].count, Some(2));
         assert_eq!(t.strata[1].count, Some(7));
         // Ratios and counts mixed: one table a stratum, named by the reader.
-        f.strata = vec![("A".into(), "2".into()), ("B".into(), "50%".into())];
+        f.strata = vec![("A".into(), "2户".into()), ("B".into(), "50%".into())];
         let t = task_of(&f);
         assert_eq!((t.strata[0].count, t.strata[0].ratio_ppm), (Some(2), None));
         assert_eq!(t.strata[1].name, "信用风险等级=B");
@@ -550,6 +561,19 @@ count = 1
         let e = f.to_toml().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidTask);
         assert!(e.message_zh().contains("分层依据"), "{}", e.message_zh());
+        // A number without a unit is refused, never read as a count.
+        f.strata_attr = "信用风险等级".into();
+        for bare in ["3", " 3 ", "2.5"] {
+            f.strata = vec![("A".into(), bare.into())];
+            let e = f.to_toml().unwrap_err();
+            assert!(
+                e.message_zh().contains("没有单位"),
+                "{bare}: {}",
+                e.message_zh()
+            );
+            assert!(e.message().contains("no unit"), "{bare}: {e}");
+        }
+        f.strata_attr = " ".into();
         // Empty rows are left out; no rows at all: the reader's default.
         f.strata = vec![("".into(), " ".into())];
         assert_eq!(task_of(&f).strata[0].ratio_ppm, Some(1_000_000));
@@ -622,7 +646,7 @@ count = 1
         assert!(f.avoid_area);
         // Every task the form writes comes back as that form's task.
         let mut f = form();
-        f.strata = vec![("A".into(), "2".into()), ("B".into(), "12.5%".into())];
+        f.strata = vec![("A".into(), "2户".into()), ("B".into(), "12.5%".into())];
         f.max_per_inspector = "3".into();
         let t = task_of(&f);
         assert_eq!(task_of(&TaskForm::of_task(&t).unwrap()), t);
