@@ -18,7 +18,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +28,7 @@ import {
   openPage, outside, server, useBrowser, work,
 } from './harness.mjs';
 import { workbook } from './xlsx.mjs';
+import { redigest } from './forge.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -51,28 +51,6 @@ function hostileInputs() {
   return { dir, seed: readFileSync(join(v, 'seed.txt'), 'utf8').trim() };
 }
 
-// A record edited by hand, its digest recomputed (SPEC §11: H(tag,
-// canonical JSON without record_digest)), so that only the re-run can tell.
-function canonical(v) {
-  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonical(v[k])).join(',') + '}';
-  }
-  return JSON.stringify(v);
-}
-function lp(buf) {
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64BE(BigInt(buf.length));
-  return Buffer.concat([len, buf]);
-}
-function redigest(record) {
-  const copy = { ...record };
-  delete copy.record_digest;
-  const body = Buffer.concat([lp(Buffer.from('shuangsui/1/record')), lp(Buffer.from(canonical(copy)))]);
-  record.record_digest = createHash('sha256').update(body).digest('hex');
-  return record;
-}
 
 const demo = demoInputs(join(work, 'demo'));
 

@@ -12,11 +12,11 @@
 // Needs `scripts/build-web` (web/dist) and the CLI binary (SHUANGSUI_CLI).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts } from './paths.mjs';
 import { demoInputs } from './fixtures.mjs';
+import { redigest } from './forge.mjs';
 import { context, openPage, outside, server, useBrowser, work } from './harness.mjs';
 
 const demo = demoInputs(join(work, 'owner-demo'));
@@ -35,27 +35,6 @@ function withRecord(html, record) {
   return html.slice(0, at) + json + html.slice(end);
 }
 
-// SPEC §11: the record digest, as someone forging a record would recompute it.
-function canonical(v) {
-  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonical(v[k])).join(',') + '}';
-  }
-  return JSON.stringify(v);
-}
-function lp(buf) {
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64BE(BigInt(buf.length));
-  return Buffer.concat([len, buf]);
-}
-function redigest(record) {
-  const copy = { ...record };
-  delete copy.record_digest;
-  const body = Buffer.concat([lp(Buffer.from('shuangsui/1/record')), lp(Buffer.from(canonical(copy)))]);
-  record.record_digest = createHash('sha256').update(body).digest('hex');
-  return record;
-}
 
 const notice = readFileSync(noticePath, 'utf8');
 const record = recordOf(notice);

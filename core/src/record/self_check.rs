@@ -159,7 +159,7 @@ pub fn self_check(record: &DrawRecord, typed: &str, stratum: Option<u64>) -> Res
     for d in &record.draws {
         if d.entity.id == id && d.stratum as usize >= record.strata.len() {
             notes.push(line(
-                format!("✗ the record lists this code as drawn in stratum {}, which the record does not have: the record contradicts itself; report it to the inspecting authority (抽查机关)", d.stratum),
+                format!("✗ the record lists this code as drawn in stratum {}, which the record does not have: the record contradicts itself; report it to the inspecting authority", d.stratum),
                 format!("✗ 抽取记录把此代码列为第 {} 个分层的抽中企业，但记录中没有这个分层：记录自相矛盾，请向抽查机关反映", d.stratum),
             ));
         }
@@ -223,12 +223,12 @@ fn stratum_check(
     let (kind, en, zh) = match (listed, below) {
         (Some(d), _) if d.ticket != t => (
             Outcome::Contradiction,
-            format!("✗ the record lists this code in “{name}” with the ticket {}, but the published key gives {t}: the record contradicts itself; report it to the inspecting authority (抽查机关)", d.ticket),
+            format!("✗ the record lists this code in “{name}” with the ticket {}, but the published key gives {t}: the record contradicts itself; report it to the inspecting authority", d.ticket),
             format!("✗ 抽取记录在“{name}”中列出此代码，抽签值记为 {}，但按公布的密钥算得 {t}：记录自相矛盾，请向抽查机关反映", d.ticket),
         ),
         (Some(_), _) if excluded || outside => (
             Outcome::Contradiction,
-            format!("✗ the record lists this code as drawn in “{name}”, although the task leaves it out of that stratum: the record contradicts itself; report it to the inspecting authority (抽查机关)"),
+            format!("✗ the record lists this code as drawn in “{name}”, although the task leaves it out of that stratum: the record contradicts itself; report it to the inspecting authority"),
             format!("✗ 抽取记录在“{name}”中列出此代码，而抽查任务本已把它排除在该分层之外：记录自相矛盾，请向抽查机关反映"),
         ),
         (Some(_), true) => (
@@ -238,7 +238,7 @@ fn stratum_check(
         ),
         (Some(_), false) => (
             Outcome::Contradiction,
-            format!("✗ the record lists this code as drawn in “{name}”, but its ticket is above the stratum's threshold, so it cannot have been drawn there: the record contradicts itself; report it to the inspecting authority (抽查机关)"),
+            format!("✗ the record lists this code as drawn in “{name}”, but its ticket is above the stratum's threshold, so it cannot have been drawn there: the record contradicts itself; report it to the inspecting authority"),
             format!("✗ 抽取记录在“{name}”中列出此代码，但其抽签值大于该分层的阈值，按规则不可能被抽中：记录自相矛盾，请向抽查机关反映"),
         ),
         (None, _) if excluded || outside => (
@@ -261,12 +261,12 @@ fn stratum_check(
         ),
         (None, true) if outcome.quota == outcome.eligible => (
             Outcome::Ask,
-            format!("not listed, but note: this stratum ({cond_en}) drew every one of its {} entities. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it", outcome.quota),
+            format!("not listed, but note: this stratum ({cond_en}) drew every one of its {} entities. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority. If it does not belong to it, this line does not concern it", outcome.quota),
             format!("名单中没有本企业，但请留意：该分层（{cond_zh}）的 {} 户企业全部被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，此条与本企业无关", outcome.quota),
         ),
         (None, true) => (
             Outcome::Ask,
-            format!("not listed, but note: among {cond_en}, an entity with this ticket would have been drawn. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should have been drawn: ask the inspecting authority (抽查机关). If it does not belong to it, this line does not concern it"),
+            format!("not listed, but note: among {cond_en}, an entity with this ticket would have been drawn. If the entity belongs to this stratum, is in the entity directory and was not excluded, it should have been drawn: ask the inspecting authority. If it does not belong to it, this line does not concern it"),
             format!("名单中没有本企业，但请留意：在{cond_zh}中，抽签值为此值的企业应被抽中。若本企业属于该分层、在检查对象名录库中且未被排除，则本应被抽中，请向抽查机关询问；若不属于该分层，此条与本企业无关"),
         ),
     };
@@ -319,12 +319,12 @@ fn ask_detail(record: &DrawRecord, strata: &[StratumCheck], one: bool) -> Line {
         ("", "")
     } else {
         (
-            " (a credit class, 信用风险等级, is assessed by the regulator, and a company may not know its own)",
+            " (a credit risk class is assessed by the regulator, and a company may not know its own)",
             "（信用风险等级由监管部门评定，企业往往不知道本企业的等级）",
         )
     };
     line(
-        format!("Note: {what_en}. Whether that concerns this entity depends on its stratum, which the record does not say{class_en}. If it belongs there, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority (抽查机关). If it does not belong there, nothing is wrong."),
+        format!("Note: {what_en}. Whether that concerns this entity depends on its stratum, which the record does not say{class_en}. If it belongs there, is in the entity directory and was not excluded, it should be on the list: ask the inspecting authority. If it does not belong there, nothing is wrong."),
         format!("说明：{what_zh}。这是否与本企业有关，取决于本企业属于哪个分层，而抽取记录中没有这一信息{class_zh}。若本企业属于该分层、在检查对象名录库中且未被排除，就应在名单中，请向抽查机关询问；若不属于该分层，则没有问题。"),
     )
 }
@@ -340,7 +340,7 @@ fn headline(verdict: Outcome, strata: &[StratumCheck], one: bool, excluded: bool
     };
     match verdict {
         Outcome::Contradiction => line(
-            "✗ The record contradicts itself about this code (see below): report it to the inspecting authority (抽查机关)".into(),
+            "✗ The record contradicts itself about this code (see below): report it to the inspecting authority".into(),
             "✗ 抽取记录关于此代码的内容自相矛盾（见下）：请向抽查机关反映".into(),
         ),
         Outcome::Drawn => line(
