@@ -130,11 +130,11 @@ fn an_uncovered_year_is_an_input_error_that_says_how_to_supply_it() {
     // 12-29, 12-30, 12-31, (01-01 元旦), 01-04 … 01-07.
     assert_eq!(r.json()["due"], "2027-01-07");
 
-    // Xinjiang ships 2022, 2023 and 2025: 2024 is an error, naming it.
+    // Xinjiang ships 2022–2026: 2021 is an error, naming it.
     let r = run(&[
         "deadline",
         "--start",
-        "2024-03-01",
+        "2021-03-01",
         "--days",
         "30",
         "--region",
@@ -142,11 +142,30 @@ fn an_uncovered_year_is_an_input_error_that_says_how_to_supply_it() {
     ]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("xinjiang"), "{r:?}");
-    assert!(r.stderr.contains("2024"), "{r:?}");
+    assert!(r.stderr.contains("2021"), "{r:?}");
     assert!(r.stderr.contains("# region: xinjiang"), "{r:?}");
-    // The national calendar covers 2024.
-    let r = run(&["deadline", "--start", "2024-03-01", "--days", "30"]);
+    // The national calendar covers 2021.
+    let r = run(&["deadline", "--start", "2021-03-01", "--days", "30"]);
     assert_eq!(r.code, 0, "{r:?}");
+    // The current year in Xinjiang (issue 16): 2026's 肉孜节 (03-20..03-22)
+    // moves a penalty published from 03-16 to 03-26; nationally 03-25.
+    for (region, due) in [(Some("xinjiang"), "2026-03-26"), (None, "2026-03-25")] {
+        let mut args = vec![
+            "deadline",
+            "--start",
+            "2026-03-16",
+            "--rule",
+            "处罚结果公示",
+            "--format",
+            "json",
+        ];
+        if let Some(region) = region {
+            args.extend(["--region", region]);
+        }
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert_eq!(r.json()["due"], due, "{region:?}");
+    }
 
     // Usage errors: no period, two periods, a bad date.
     assert_eq!(run(&["deadline", "--start", "2026-01-05"]).code, 2);

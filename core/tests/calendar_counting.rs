@@ -160,32 +160,33 @@ fn uncovered_years_are_errors_that_say_how_to_fix_them() {
 #[test]
 fn xinjiang_needs_its_own_data_for_the_year() {
     let cal = WorkingDayCalendar::load(Some("xinjiang"), &[]).unwrap();
-    // 2024 is covered nationally but not for Xinjiang.
-    let e = cal.day(d("2024-04-10")).unwrap_err();
+    // 2021 is covered nationally but not for Xinjiang (no regional notice
+    // was found).
+    let e = cal.day(d("2021-05-13")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::CalendarUncovered);
     assert!(
-        e.message().contains("xinjiang") && e.message().contains("2024"),
+        e.message().contains("xinjiang") && e.message().contains("2021"),
         "{e}"
     );
     assert!(e.message().contains("# region: xinjiang"), "{e}");
-    // The user supplies 2024 (肉孜节 4-10, 古尔邦节 6-16 as the user's file
-    // says; the test only checks that the file is used).
-    let user = "# region: xinjiang\n# covers: 2024\ndate,kind,name,notice\n\
-                2024-04-10,off,肉孜节,用户提供\n2024-06-17,off,古尔邦节,用户提供\n";
+    // The user supplies 2021 (the days are the user file's; the test only
+    // checks that the file is used).
+    let user = "# region: xinjiang\n# covers: 2021\ndate,kind,name,notice\n\
+                2021-05-13,off,肉孜节,用户提供\n2021-07-20,off,古尔邦节,用户提供\n";
     let cal = WorkingDayCalendar::load(
         Some("xinjiang"),
         &[UserCalendar {
-            name: "xinjiang-2024.csv",
+            name: "xinjiang-2021.csv",
             text: user,
         }],
     )
     .unwrap();
-    let day = cal.day(d("2024-04-10")).unwrap();
+    let day = cal.day(d("2021-05-13")).unwrap();
     assert_eq!(
         (day.kind, day.name.as_deref()),
         (DayKind::HolidayOff, Some("肉孜节"))
     );
-    assert!(cal.day(d("2024-04-11")).unwrap().is_working());
+    assert!(cal.day(d("2021-05-14")).unwrap().is_working());
     // Xinjiang's 2025 古尔邦节 makes 06-09 and 06-10 days off.
     assert_eq!(
         cal.add_working_days(d("2025-06-05"), 1).unwrap().due,
@@ -312,4 +313,70 @@ proptest! {
             prop_assert_eq!(Date::parse(&zh).unwrap(), x);
         }
     }
+}
+
+#[test]
+fn xinjiang_2024_and_2026_are_shipped_day_for_day() {
+    let cal = WorkingDayCalendar::load(Some("xinjiang"), &[]).unwrap();
+    let national = national();
+    // The days SPEC §16.1 lists, each a regional day off on a day the
+    // national calendar has as a working day or a weekend.
+    let days: &[(&str, &str)] = &[
+        ("2024-04-10", "肉孜节"),
+        ("2024-06-17", "古尔邦节"),
+        ("2024-06-18", "古尔邦节"),
+        ("2024-06-19", "古尔邦节"),
+        ("2026-03-20", "肉孜节"),
+        ("2026-03-21", "肉孜节"),
+        ("2026-03-22", "肉孜节"),
+        ("2026-05-27", "古尔邦节"),
+        ("2026-05-28", "古尔邦节"),
+        ("2026-05-29", "古尔邦节"),
+        ("2026-05-30", "古尔邦节"),
+        ("2026-05-31", "古尔邦节"),
+    ];
+    for &(date, name) in days {
+        let day = cal.day(d(date)).unwrap();
+        assert_eq!(
+            (day.kind, day.name.as_deref()),
+            (DayKind::HolidayOff, Some(name)),
+            "{date}"
+        );
+    }
+    // Around them, Xinjiang is the national calendar.
+    for date in [
+        "2024-04-09",
+        "2024-04-11",
+        "2024-06-20",
+        "2026-03-19",
+        "2026-03-23",
+        "2026-05-26",
+        "2026-06-01",
+    ] {
+        assert_eq!(
+            cal.day(d(date)).unwrap().is_working(),
+            national.day(d(date)).unwrap().is_working(),
+            "{date}"
+        );
+    }
+    // 处罚结果公示 from 2026-03-16: nationally 03-17..03-20 and 03-23..03-25
+    // (due 03-25); in Xinjiang 03-20 is 肉孜节, so the seventh working day is
+    // 03-26.
+    assert_eq!(
+        national.add_working_days(d("2026-03-16"), 7).unwrap().due,
+        d("2026-03-25")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2026-03-16"), 7).unwrap().due,
+        d("2026-03-26")
+    );
+    // 古尔邦节 2026 takes three working days (05-27..05-29).
+    assert_eq!(
+        national.add_working_days(d("2026-05-26"), 3).unwrap().due,
+        d("2026-05-29")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2026-05-26"), 3).unwrap().due,
+        d("2026-06-03")
+    );
 }

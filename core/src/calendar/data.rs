@@ -84,7 +84,9 @@ pub(crate) const SHIPPED: &[(&str, &str)] = shipped!(
     "cn-2026.csv",
     "xinjiang-2022.csv",
     "xinjiang-2023.csv",
+    "xinjiang-2024.csv",
     "xinjiang-2025.csv",
+    "xinjiang-2026.csv",
 );
 
 /// A region the shipped data or the documentation knows by name.
