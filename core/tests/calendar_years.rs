@@ -335,9 +335,21 @@ const XJ2023: Notice = Notice {
     off: &[("2023-04-21", "2023-04-21"), ("2023-06-28", "2023-06-30")],
     work: &[],
 };
+// 2024 from a state news agency report (肉孜节) and two secondary sources
+// (古尔邦节); 2026 from the state broadcaster's text of the notice.
+const XJ2024: Notice = Notice {
+    year: 2024,
+    off: &[("2024-04-10", "2024-04-10"), ("2024-06-17", "2024-06-19")],
+    work: &[],
+};
 const XJ2025: Notice = Notice {
     year: 2025,
     off: &[("2025-03-29", "2025-03-31"), ("2025-06-06", "2025-06-10")],
+    work: &[],
+};
+const XJ2026: Notice = Notice {
+    year: 2026,
+    off: &[("2026-03-20", "2026-03-22"), ("2026-05-27", "2026-05-31")],
     work: &[],
 };
 
@@ -346,8 +358,10 @@ fn xinjiang_years_day_by_day() {
     let cal = WorkingDayCalendar::load(Some("xinjiang"), &[]).unwrap();
     check(&cal, &[&Y2022, &XJ2022]);
     check(&cal, &[&Y2023, &XJ2023]);
+    check(&cal, &[&Y2024, &XJ2024]);
     check(&cal, &[&Y2025, &XJ2025]);
-    assert_eq!(cal.covered_years(), [2022, 2023, 2025]);
+    check(&cal, &[&Y2026, &XJ2026]);
+    assert_eq!(cal.covered_years(), [2022, 2023, 2024, 2025, 2026]);
     let day = cal.day(d("2025-06-09")).unwrap();
     assert_eq!(day.name.as_deref(), Some("古尔邦节"));
 }
