@@ -587,6 +587,25 @@ fn period_text(p: Period) -> String {
 }
 
 impl CaseResult {
+    /// The row's errors on one line, each after its column, in Chinese
+    /// (`zh`) or English.
+    fn errors_text(&self, zh: bool) -> String {
+        let (after_column, between) = if zh { ("：", "；") } else { (": ", "; ") };
+        self.errors
+            .iter()
+            .map(|e| {
+                let col = e
+                    .location()
+                    .and_then(|l| l.column.as_deref())
+                    .map(|c| format!("{c}{after_column}"))
+                    .unwrap_or_default();
+                let message = if zh { e.message_zh() } else { e.message() };
+                format!("{col}{message}")
+            })
+            .collect::<Vec<_>>()
+            .join(between)
+    }
+
     /// A one-line explanation in Chinese, as the CSV's 说明 column shows it.
     pub fn explanation(&self) -> String {
         let due = self.due.map(|d| d.to_string()).unwrap_or_default();
@@ -594,19 +613,7 @@ impl CaseResult {
             CaseStatus::Overdue { working_days } => {
                 format!("已超过截止日期{due} {working_days}个工作日，尚未公示")
             }
-            CaseStatus::Error => self
-                .errors
-                .iter()
-                .map(|e| {
-                    let col = e
-                        .location()
-                        .and_then(|l| l.column.as_deref())
-                        .map(|c| format!("{c}："))
-                        .unwrap_or_default();
-                    format!("{col}{}", e.message_zh())
-                })
-                .collect::<Vec<_>>()
-                .join("；"),
+            CaseStatus::Error => self.errors_text(true),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("今天（{due}）是最后一天"),
@@ -642,19 +649,7 @@ impl CaseResult {
                     days(working_days)
                 )
             }
-            CaseStatus::Error => self
-                .errors
-                .iter()
-                .map(|e| {
-                    let col = e
-                        .location()
-                        .and_then(|l| l.column.as_deref())
-                        .map(|c| format!("{c}: "))
-                        .unwrap_or_default();
-                    format!("{col}{}", e.message())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            CaseStatus::Error => self.errors_text(false),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("today ({due}) is the last day"),
