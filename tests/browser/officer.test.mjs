@@ -304,7 +304,18 @@ describe('the officer\'s journey: day 1, a reload, day 2 from the announcement',
     await page.waitForFunction(() => /2026400/.test(localStorage.getItem('shuangsui.page') || ''));
     await page.goto(pathToFileURL(join(dist, 'shuangsui.html')).href); // opened again, without the link's hash
     await page.waitForFunction(() => window.shuangsuiPage && document.querySelector('#forms [name=issue]'));
-    await page.waitForFunction(() => document.querySelector('#forms [name=issue]').value === '2026400');
+    // (Once in five full runs this wait timed out; the cause is not known
+    // yet: what the page said and kept is in the message.)
+    await page.waitForFunction(() => document.querySelector('#forms [name=issue]').value === '2026400')
+      .catch(async (e) => {
+        const seen = await page.evaluate(() => ({
+          said: document.querySelector('#storage-status')?.textContent,
+          issue: document.querySelector('#forms [name=issue]')?.value,
+          kept: (localStorage.getItem('shuangsui.page') || '').slice(0, 300),
+          fresh: sessionStorage.getItem('__fresh'),
+        }));
+        assert.fail(`the stored work did not come back: ${JSON.stringify(seen)} (${e.message})`);
+      });
     assert.equal(await page.inputValue('#task-form [name=item]'), '离线页面的抽查事项');
     await page.close();
   });
