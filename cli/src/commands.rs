@@ -333,6 +333,9 @@ fn draw_table(record: &DrawRecord, limit: usize) -> String {
 
 /// `shuangsui demo`.
 pub fn demo(args: &DemoArgs) -> Result<Report> {
+    if args.plan {
+        return crate::plans::demo_plan(args);
+    }
     let d = shuangsui::synth::demo()?;
     let mut files = Vec::new();
     if let Some(dir) = &args.out {

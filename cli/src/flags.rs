@@ -15,6 +15,9 @@ Exit codes:
   2  usage or input error: a wrong flag, a missing or malformed file, a
      task that breaks a rule, inputs that differ from the announcement, a
      date in a year the working-day calendar does not cover
+  3  `plan draw` only: at least one task of the batch failed (an infeasible
+     team, a quota larger than its stratum); it is named on stderr, and
+     every other task's outputs and the batch's visit list were written
 
 Errors go to stderr in Chinese, then in English: `错误：FILE，第 N 行，“X”列：…`
 then `error: FILE, row N, column \"X\": what is wrong and what to do`; with --format json, stdout holds one JSON document and errors
@@ -147,6 +150,16 @@ pub enum Command {
     /// --map-* flags (or the task's `[columns.*]` as flags) the draw used.
     #[command(after_long_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Plans (年度抽查计划) of batches (批次) of tasks: announce, draw and verify a batch at once.
+    ///
+    /// A plan file (TOML, SPEC.md §17) names the plan, its batches — each
+    /// with its own draw date and seed — and each batch's tasks (the keys
+    /// of a task file), over shared or per-task directories. Each task is
+    /// an ordinary draw whose record verifies alone with `shuangsui
+    /// verify`; each batch gets one announcement and a visit list (检查安排)
+    /// in which an entity drawn by several tasks gets one joint visit.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// The due date of a publication period (公示期限) on the official working-day calendar.
     ///
     /// Counts the way Chinese law does (民法典 第二百零一条、第二百零三条):
@@ -241,6 +254,13 @@ pub struct DemoArgs {
     /// Overwrite files that already exist in --out.
     #[arg(long)]
     pub force: bool,
+    /// Run the demo's plan (年度抽查计划) instead: three tasks of two
+    /// departments in two batches, each batch announced, drawn with its
+    /// own seed and verified, with joint visits (联合检查) for entities two
+    /// tasks drew. With --out, the plan, the directories and each batch's
+    /// folders are kept there.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Which synthetic directory to make.
@@ -483,4 +503,90 @@ pub struct CalendarArgs {
     pub month: Option<u32>,
     #[command(flatten)]
     pub calendar: CalendarFlags,
+}
+
+/// `shuangsui plan …`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Announce one batch (批次抽查公告) before its seed exists.
+    ///
+    /// Writes into --out: announcement.json (the batch announcement, to
+    /// publish) and one folder per task with that task's own
+    /// announcement.json and printable announcement.html.
+    #[command(after_long_help = EXIT_CODES)]
+    Announce(PlanAnnounceArgs),
+    /// Draw one batch with its published seed.
+    ///
+    /// Writes into --out: the batch announcement, batch.json (the batch
+    /// record with the visit list), visits.csv and visits.html (检查安排),
+    /// and one folder per task with its record.json, result.csv,
+    /// result.xlsx, notice.html and announcement.json (or error.txt when
+    /// the task failed; exit code 3).
+    #[command(after_long_help = EXIT_CODES)]
+    Draw(PlanDrawArgs),
+    /// Verify one drawn batch: every task's record, and the visit list.
+    #[command(after_long_help = EXIT_CODES)]
+    Verify(PlanVerifyArgs),
+}
+
+/// The plan file and the batch, shared by the plan commands.
+#[derive(Debug, Args)]
+pub struct PlanFiles {
+    /// The plan file (抽查计划, TOML; SPEC.md §17.1). Directory paths in it
+    /// are relative to its folder.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// The batch, by number (1, 2, …) or name; needed when the plan has
+    /// several.
+    #[arg(long, value_name = "N|NAME")]
+    pub batch: Option<String>,
+    #[command(flatten)]
+    pub read: ReadFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanAnnounceArgs {
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The day the batch announcement is published (发布日期), YYYY-MM-DD;
+    /// by default today in China (UTC+8).
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// The folder to write the announcement into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Overwrite the files if they exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanDrawArgs {
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The batch announcement (announcement.json written by `plan announce`).
+    #[arg(long, value_name = "FILE")]
+    pub announcement: PathBuf,
+    /// The published seed, one per announced source, in order, written as
+    /// published (`--seed "3 0 7"`).
+    #[arg(long, value_name = "S", required = true, allow_hyphen_values = true)]
+    pub seed: Vec<String>,
+    /// The folder to write the batch into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Overwrite the files if they exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanVerifyArgs {
+    /// The folder `plan draw` wrote (batch.json and one folder per task).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The batch announcement as published; by default DIR/announcement.json.
+    #[arg(long, value_name = "FILE")]
+    pub announcement: Option<PathBuf>,
 }
