@@ -4,7 +4,9 @@
 //! (whole or not at all, see `output.rs`) with one folder per task.
 
 use crate::commands::{name, read_text, Report};
-use crate::flags::{Format, PlanAnnounceArgs, PlanCommand, PlanDrawArgs, PlanFiles, PlanVerifyArgs};
+use crate::flags::{
+    Format, PlanAnnounceArgs, PlanCommand, PlanDrawArgs, PlanFiles, PlanVerifyArgs,
+};
 use crate::output::Outputs;
 use serde_json::json;
 use shuangsui::{
@@ -67,11 +69,15 @@ fn read_options(files: &PlanFiles) -> Result<ReadOptions> {
 
 fn load(files: &PlanFiles) -> Result<Loaded> {
     let plan = PlanFile::parse(&read_text(&files.plan)?, &name(&files.plan))?;
-    let (index, _) = plan.batch(files.batch.as_deref()).map_err(|e| {
-        e.hint(" with --batch", "（用 --batch 指定）")
-    })?;
+    let (index, _) = plan
+        .batch(files.batch.as_deref())
+        .map_err(|e| e.hint(" with --batch", "（用 --batch 指定）"))?;
     let read = read_options(files)?;
-    let home = files.plan.parent().map(Path::to_path_buf).unwrap_or_default();
+    let home = files
+        .plan
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let mut l = Loaded {
         plan,
         index,
@@ -102,7 +108,10 @@ fn load(files: &PlanFiles) -> Result<Loaded> {
         let paths: Vec<PathBuf> = t.exclusions_files.iter().map(|x| home.join(x)).collect();
         let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
         let listed = shuangsui::open_exclusions(
-            paths.iter().zip(&names).map(|(p, n)| (Input::Path(p), n.as_str())),
+            paths
+                .iter()
+                .zip(&names)
+                .map(|(p, n)| (Input::Path(p), n.as_str())),
             &t.file.exclusion_options(read.clone()),
         )?;
         l.warnings.extend_from_slice(listed.warnings());
@@ -116,7 +125,13 @@ fn load(files: &PlanFiles) -> Result<Loaded> {
 pub(crate) fn task_folder(i: usize, task_name: &str) -> String {
     let clean: String = task_name
         .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_whitespace() || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_whitespace() || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(60)
         .collect();
     format!("{:02}-{clean}", i + 1)
@@ -129,7 +144,13 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
         None => crate::deadlines::today_in_china().to_string(),
     };
     let batch = l.batch();
-    let a = shuangsui::announce_batch(&l.plan.name, &batch.name, &l.inputs(), &batch.seed_forms, &published)?;
+    let a = shuangsui::announce_batch(
+        &l.plan.name,
+        &batch.name,
+        &l.inputs(),
+        &batch.seed_forms,
+        &published,
+    )?;
     let mut names = vec!["announcement.json".to_string()];
     for (i, t) in a.tasks.iter().enumerate() {
         let f = task_folder(i, &t.task.name);
@@ -141,13 +162,22 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
     out.write_bytes("announcement.json", a.to_json_pretty().as_bytes())?;
     for (i, t) in a.tasks.iter().enumerate() {
         let f = task_folder(i, &t.task.name);
-        out.write_bytes(&format!("{f}/announcement.json"), t.to_json_pretty().as_bytes())?;
-        out.write_bytes(&format!("{f}/announcement.html"), shuangsui::announcement_html(t).as_bytes())?;
+        out.write_bytes(
+            &format!("{f}/announcement.json"),
+            t.to_json_pretty().as_bytes(),
+        )?;
+        out.write_bytes(
+            &format!("{f}/announcement.html"),
+            shuangsui::announcement_html(t).as_bytes(),
+        )?;
     }
     out.commit()?;
     let mut t = format!(
         "batch announced (批次抽查公告): {} · {} — {} tasks (抽查任务), published {}\n",
-        a.plan, a.batch, a.tasks.len(), a.published
+        a.plan,
+        a.batch,
+        a.tasks.len(),
+        a.published
     );
     let _ = writeln!(
         t,
@@ -155,9 +185,19 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
         a.tasks[0].source_lines().join("; ")
     );
     for (i, task) in a.tasks.iter().enumerate() {
-        let _ = writeln!(t, "  {}. {}  announcement {}", i + 1, task.task.name, task.announcement_digest);
+        let _ = writeln!(
+            t,
+            "  {}. {}  announcement {}",
+            i + 1,
+            task.task.name,
+            task.announcement_digest
+        );
     }
-    let _ = writeln!(t, "batch announcement digest (批次公告摘要): {}", a.batch_announcement_digest);
+    let _ = writeln!(
+        t,
+        "batch announcement digest (批次公告摘要): {}",
+        a.batch_announcement_digest
+    );
     let _ = writeln!(
         t,
         "wrote {}/announcement.json and one folder per task: publish them now, before the seed exists",
@@ -175,13 +215,19 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
     let progress = |i: usize, task: &str| {
         eprintln!("[{}/{total}] 抽取 / drawing: {task}", i + 1);
     };
-    let d = shuangsui::draw_batch(&a, &inputs, &args.seed, &progress).map_err(|e| match e.kind() {
-        ErrorKind::AnnouncementMismatch => e.in_file(&name(&args.announcement)),
-        _ => e,
-    })?;
-    let mut names: Vec<String> = ["announcement.json", "batch.json", "visits.csv", "visits.html"]
-        .map(String::from)
-        .to_vec();
+    let d =
+        shuangsui::draw_batch(&a, &inputs, &args.seed, &progress).map_err(|e| match e.kind() {
+            ErrorKind::AnnouncementMismatch => e.in_file(&name(&args.announcement)),
+            _ => e,
+        })?;
+    let mut names: Vec<String> = [
+        "announcement.json",
+        "batch.json",
+        "visits.csv",
+        "visits.html",
+    ]
+    .map(String::from)
+    .to_vec();
     for (i, o) in d.outcomes.iter().enumerate() {
         let f = task_folder(i, &d.record.tasks[i].name);
         names.push(format!("{f}/announcement.json"));
@@ -202,17 +248,27 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
     out.write_bytes("visits.html", shuangsui::visits_html(&d.record).as_bytes())?;
     for (i, (o, ann)) in d.outcomes.iter().zip(&a.tasks).enumerate() {
         let f = task_folder(i, &ann.task.name);
-        out.write_bytes(&format!("{f}/announcement.json"), ann.to_json_pretty().as_bytes())?;
+        out.write_bytes(
+            &format!("{f}/announcement.json"),
+            ann.to_json_pretty().as_bytes(),
+        )?;
         match o {
             TaskOutcome::Drawn(r) => {
                 out.write(&format!("{f}/record.json"), &|w| r.write_json_pretty(w))?;
-                out.write(&format!("{f}/result.csv"), &|w| shuangsui::write_result_csv(r, w))?;
+                out.write(&format!("{f}/result.csv"), &|w| {
+                    shuangsui::write_result_csv(r, w)
+                })?;
                 let xlsx = shuangsui::xlsx::result_xlsx(r)?;
                 out.write_bytes(&format!("{f}/result.xlsx"), &xlsx)?;
-                out.write(&format!("{f}/notice.html"), &|w| shuangsui::write_notice_html(r, w))?;
+                out.write(&format!("{f}/notice.html"), &|w| {
+                    shuangsui::write_notice_html(r, w)
+                })?;
             }
             TaskOutcome::Failed(e) => {
-                let text = format!("本任务抽取失败：{}\nthe draw of this task failed: {e}\n", e.display_zh());
+                let text = format!(
+                    "本任务抽取失败：{}\nthe draw of this task failed: {e}\n",
+                    e.display_zh()
+                );
                 out.write_bytes(&format!("{f}/error.txt"), text.as_bytes())?;
             }
         }
@@ -234,21 +290,48 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
         let f = task_folder(i, &task.name);
         match &d.outcomes[i] {
             TaskOutcome::Drawn(r) => {
-                let _ = writeln!(t, "  {}. {} — {} entities drawn → {}/{f}/", i + 1, task.name, r.draws.len(), name(&args.out));
+                let _ = writeln!(
+                    t,
+                    "  {}. {} — {} entities drawn → {}/{f}/",
+                    i + 1,
+                    task.name,
+                    r.draws.len(),
+                    name(&args.out)
+                );
             }
             TaskOutcome::Failed(e) => {
-                let _ = writeln!(t, "  {}. {} — FAILED (抽取失败): {} → {}/{f}/error.txt", i + 1, task.name, e.kind().name_zh(), name(&args.out));
+                let _ = writeln!(
+                    t,
+                    "  {}. {} — FAILED (抽取失败): {} → {}/{f}/error.txt",
+                    i + 1,
+                    task.name,
+                    e.kind().name_zh(),
+                    name(&args.out)
+                );
             }
         }
     }
-    let _ = writeln!(t, "batch record (批次抽取汇总): {}/batch.json, digest {}", name(&args.out), b.batch_digest);
-    let _ = writeln!(t, "visit list (检查安排): {0}/visits.csv, {0}/visits.html", name(&args.out));
+    let _ = writeln!(
+        t,
+        "batch record (批次抽取汇总): {}/batch.json, digest {}",
+        name(&args.out),
+        b.batch_digest
+    );
+    let _ = writeln!(
+        t,
+        "visit list (检查安排): {0}/visits.csv, {0}/visits.html",
+        name(&args.out)
+    );
     let _ = writeln!(
         t,
         "anyone can check it:\n  shuangsui plan verify {} --plan {}{}",
         name(&args.out),
         name(&args.files.plan),
-        args.files.batch.as_deref().map(|b| format!(" --batch {b}")).unwrap_or_default()
+        args.files
+            .batch
+            .as_deref()
+            .map(|b| format!(" --batch {b}"))
+            .unwrap_or_default()
     );
     let mut warnings = l.warnings.clone();
     for (_, _, e) in d.failures() {
@@ -268,8 +351,12 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
 }
 
 fn verify(args: &PlanVerifyArgs) -> Result<Report> {
-    let ann_path = args.announcement.clone().unwrap_or_else(|| args.dir.join("announcement.json"));
-    let a = BatchAnnouncement::from_json(&read_text(&ann_path)?).map_err(|e| e.in_file(&name(&ann_path)))?;
+    let ann_path = args
+        .announcement
+        .clone()
+        .unwrap_or_else(|| args.dir.join("announcement.json"));
+    let a = BatchAnnouncement::from_json(&read_text(&ann_path)?)
+        .map_err(|e| e.in_file(&name(&ann_path)))?;
     let batch_path = args.dir.join("batch.json");
     let batch_json = read_text(&batch_path)?;
     let l = load(&args.files)?;
@@ -278,7 +365,10 @@ fn verify(args: &PlanVerifyArgs) -> Result<Report> {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let p = args.dir.join(task_folder(i, &t.task.name)).join("record.json");
+            let p = args
+                .dir
+                .join(task_folder(i, &t.task.name))
+                .join("record.json");
             p.exists().then(|| read_text(&p)).transpose()
         })
         .collect::<Result<_>>()?;
@@ -286,14 +376,20 @@ fn verify(args: &PlanVerifyArgs) -> Result<Report> {
         .map_err(|e| e.in_file(&name(&batch_path)))?;
     let mut t = format!(
         "{} (批次核验): {} · {}\n",
-        if check.reproduced { "batch reproduced" } else { "batch does NOT verify" },
+        if check.reproduced {
+            "batch reproduced"
+        } else {
+            "batch does NOT verify"
+        },
         a.plan,
         a.batch
     );
     for (i, (n, c)) in check.tasks.iter().enumerate() {
         let line = match c {
             TaskCheck::Reproduced => "reproduced (复现一致)".to_string(),
-            TaskCheck::FailedAsRecorded { error } => format!("fails again as recorded (抽取失败，与汇总一致): {error}"),
+            TaskCheck::FailedAsRecorded { error } => {
+                format!("fails again as recorded (抽取失败，与汇总一致): {error}")
+            }
             TaskCheck::Differs { en, zh } => format!("DIFFERS (不一致): {zh} / {en}"),
         };
         let _ = writeln!(t, "  {}. {n}: {line}", i + 1);
@@ -321,27 +417,48 @@ fn verify(args: &PlanVerifyArgs) -> Result<Report> {
 /// written, then each batch announced, drawn with its seed and verified
 /// with the commands a user runs.
 pub fn demo_plan(args: &crate::flags::DemoArgs) -> Result<Report> {
-    use shuangsui::synth::{csv, Kind, DEMO_DATA_SEED, DEMO_ENTITIES, DEMO_INSPECTORS, DEMO_PLAN_BATCHES, DEMO_PLAN_TOML};
+    use shuangsui::synth::{
+        csv, Kind, DEMO_DATA_SEED, DEMO_ENTITIES, DEMO_INSPECTORS, DEMO_PLAN_BATCHES,
+        DEMO_PLAN_TOML,
+    };
     let scratch = args.out.is_none();
     let dir = match &args.out {
         Some(d) => d.clone(),
         None => std::env::temp_dir().join(format!("shuangsui-demo-plan-{}", std::process::id())),
     };
-    let result = demo_plan_in(&dir, args.force || scratch, &|| {
-        Ok([
-            ("entities.csv", csv(Kind::Entities, DEMO_DATA_SEED, DEMO_ENTITIES)?),
-            ("inspectors.csv", csv(Kind::Inspectors, DEMO_DATA_SEED, DEMO_INSPECTORS)?),
-            ("plan.toml", DEMO_PLAN_TOML.to_string()),
-        ])
-    }, &DEMO_PLAN_BATCHES);
+    let result = demo_plan_in(
+        &dir,
+        args.force || scratch,
+        &|| {
+            Ok([
+                (
+                    "entities.csv",
+                    csv(Kind::Entities, DEMO_DATA_SEED, DEMO_ENTITIES)?,
+                ),
+                (
+                    "inspectors.csv",
+                    csv(Kind::Inspectors, DEMO_DATA_SEED, DEMO_INSPECTORS)?,
+                ),
+                ("plan.toml", DEMO_PLAN_TOML.to_string()),
+            ])
+        },
+        &DEMO_PLAN_BATCHES,
+    );
     if scratch {
         let _ = std::fs::remove_dir_all(&dir);
     }
     let (mut text, code, json) = result?;
     if scratch {
-        text.push_str("\nTo keep the files and check them yourself: shuangsui demo --plan --out demo-plan\n");
+        text.push_str(
+            "\nTo keep the files and check them yourself: shuangsui demo --plan --out demo-plan\n",
+        );
     }
-    Ok(Report { text, json, code, warnings: Vec::new() })
+    Ok(Report {
+        text,
+        json,
+        code,
+        warnings: Vec::new(),
+    })
 }
 
 type Inputs = [(&'static str, String); 3];
@@ -367,7 +484,10 @@ fn demo_plan_in(
         let files = |batch: &str| PlanFiles {
             plan: plan.clone(),
             batch: Some(batch.to_string()),
-            read: crate::flags::ReadFlags { encoding: "auto".into(), sheet: None },
+            read: crate::flags::ReadFlags {
+                encoding: "auto".into(),
+                sheet: None,
+            },
         };
         let n = (b + 1).to_string();
         let announced = dir.join(format!("batch{n}-announcement"));
@@ -378,7 +498,11 @@ fn demo_plan_in(
             out: announced.clone(),
             force,
         })?;
-        let _ = writeln!(t, "== {n}. announce (公告), published {published}:\n{}", a.text);
+        let _ = writeln!(
+            t,
+            "== {n}. announce (公告), published {published}:\n{}",
+            a.text
+        );
         let d = draw(
             &PlanDrawArgs {
                 files: files(&n),
@@ -390,11 +514,23 @@ fn demo_plan_in(
             Format::Text,
         )?;
         let _ = writeln!(t, "== {n}. draw (抽取) with --seed \"{seed}\":\n{}", d.text);
-        let v = verify(&PlanVerifyArgs { dir: drawn.clone(), files: files(&n), announcement: None })?;
+        let v = verify(&PlanVerifyArgs {
+            dir: drawn.clone(),
+            files: files(&n),
+            announcement: None,
+        })?;
         let _ = writeln!(t, "== {n}. verify (核验):\n{}", v.text);
         code = code.max(d.code).max(v.code);
         verified.push(v.json);
     }
-    let _ = writeln!(t, "Wrote the plan, the directories and each batch's folders to {}/.", name(dir));
-    Ok((t, if code == 0 { 0 } else { 1 }, json!({ "batches": verified })))
+    let _ = writeln!(
+        t,
+        "Wrote the plan, the directories and each batch's folders to {}/.",
+        name(dir)
+    );
+    Ok((
+        t,
+        if code == 0 { 0 } else { 1 },
+        json!({ "batches": verified }),
+    ))
 }

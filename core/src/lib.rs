@@ -116,9 +116,10 @@ pub mod synth;
 pub mod timing;
 
 pub use plan::{
-    announce_batch, draw_batch, verify_batch, visits, BatchAnnouncement, BatchCheck, BatchDraw,
-    BatchPlan, BatchRecord, BatchTask, PlanFile, PlannedTask, TaskCheck, TaskInputs, TaskOutcome,
-    Visit, VisitMember, PLAN_PROTOCOL, visits_csv, visits_html, visits_table, VISIT_COLUMNS,
+    announce_batch, draw_batch, verify_batch, visits, visits_csv, visits_html, visits_table,
+    BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan, BatchRecord, BatchTask, PlanFile,
+    PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
+    VISIT_COLUMNS,
 };
 pub use publish::xlsx;
 pub use spec::uscc;

@@ -170,7 +170,11 @@ fn bad(en: impl Into<String>, zh: impl Into<String>) -> Error {
 impl BatchAnnouncement {
     /// `batch_announcement_digest` (SPEC §17.2).
     pub fn compute_digest(&self) -> String {
-        digest_of(self, "shuangsui/1/plan-batch-announcement", "batch_announcement_digest")
+        digest_of(
+            self,
+            "shuangsui/1/plan-batch-announcement",
+            "batch_announcement_digest",
+        )
     }
 
     /// As published: pretty-printed JSON.
@@ -207,12 +211,18 @@ impl BatchAnnouncement {
             ));
         }
         if self.tasks.is_empty() {
-            return Err(bad("the batch announcement lists no task", "批次抽查公告没有列出任何抽查任务"));
+            return Err(bad(
+                "the batch announcement lists no task",
+                "批次抽查公告没有列出任何抽查任务",
+            ));
         }
         for (i, t) in self.tasks.iter().enumerate() {
             // Each task's announcement is read as a published one (SPEC §12).
             Announcement::from_json(&t.to_json_pretty()).map_err(|e| {
-                e.context(&format!("task {} of the batch announcement", i + 1), &format!("批次抽查公告的第 {} 个任务", i + 1))
+                e.context(
+                    &format!("task {} of the batch announcement", i + 1),
+                    &format!("批次抽查公告的第 {} 个任务", i + 1),
+                )
             })?;
             let forms: Vec<&SeedForm> = t.forms();
             if t.published.as_deref() != Some(self.published.as_str())
@@ -226,7 +236,10 @@ impl BatchAnnouncement {
             }
             if self.tasks[..i].iter().any(|x| x.task.name == t.task.name) {
                 return Err(bad(
-                    format!("two tasks of the batch announcement are named \"{}\"", t.task.name),
+                    format!(
+                        "two tasks of the batch announcement are named \"{}\"",
+                        t.task.name
+                    ),
                     format!("批次抽查公告中有两个任务都名为“{}”", t.task.name),
                 ));
             }
@@ -259,8 +272,14 @@ impl BatchRecord {
         })?;
         if r.protocol != PLAN_PROTOCOL {
             return Err(bad(
-                format!("the batch record's protocol is \"{}\"; this program reads {PLAN_PROTOCOL}", r.protocol),
-                format!("批次抽取汇总的协议为“{}”；本程序读取 {PLAN_PROTOCOL}", r.protocol),
+                format!(
+                    "the batch record's protocol is \"{}\"; this program reads {PLAN_PROTOCOL}",
+                    r.protocol
+                ),
+                format!(
+                    "批次抽取汇总的协议为“{}”；本程序读取 {PLAN_PROTOCOL}",
+                    r.protocol
+                ),
             ));
         }
         Ok(r)
@@ -309,8 +328,14 @@ impl BatchAnnouncement {
             if tasks[..i].iter().any(|x| x.task.name == t.task.name) {
                 return Err(Error::new(
                     ErrorKind::InvalidTask,
-                    format!("two tasks of the batch are named \"{}\"; give each its own name", t.task.name),
-                    format!("本批次有两个任务都名为“{}”；请为每个任务另起名称", t.task.name),
+                    format!(
+                        "two tasks of the batch are named \"{}\"; give each its own name",
+                        t.task.name
+                    ),
+                    format!(
+                        "本批次有两个任务都名为“{}”；请为每个任务另起名称",
+                        t.task.name
+                    ),
                 ));
             }
         }
@@ -381,7 +406,9 @@ fn draw_with_seed(
             .and_then(|p| p.draw(seed, Announced::By(ann)));
         match drawn {
             Ok(r) => outcomes.push(TaskOutcome::Drawn(Box::new(r))),
-            Err(e) if task_failure(e.kind()) => outcomes.push(TaskOutcome::Failed(in_task(e, &t.task.name))),
+            Err(e) if task_failure(e.kind()) => {
+                outcomes.push(TaskOutcome::Failed(in_task(e, &t.task.name)))
+            }
             Err(e) => return Err(in_task(e, &t.task.name)),
         }
     }
@@ -407,7 +434,11 @@ fn seed_record(a: &BatchAnnouncement, seed: &[SeedSource]) -> SeedRecord {
     }
 }
 
-fn batch_record(a: &BatchAnnouncement, seed: &[SeedSource], outcomes: &[TaskOutcome]) -> BatchRecord {
+fn batch_record(
+    a: &BatchAnnouncement,
+    seed: &[SeedSource],
+    outcomes: &[TaskOutcome],
+) -> BatchRecord {
     let records: Vec<Option<&DrawRecord>> = outcomes
         .iter()
         .map(|o| match o {
@@ -479,7 +510,11 @@ fn add_member(visit: &mut Visit, m: &TeamMember, task: u64) {
     match visit.team.iter_mut().find(|x| x.id == m.id) {
         Some(x) => x.tasks.push(task),
         None => {
-            let role = if visit.team.is_empty() { Role::Leader } else { Role::Member };
+            let role = if visit.team.is_empty() {
+                Role::Leader
+            } else {
+                Role::Member
+            };
             visit.team.push(VisitMember {
                 id: m.id.clone(),
                 name: m.name.clone(),
@@ -556,15 +591,25 @@ pub fn verify_batch(
     };
     if b.compute_digest() != b.batch_digest {
         differ(
-            "the batch record's digest does not match its content: it was edited after the draw".into(),
+            "the batch record's digest does not match its content: it was edited after the draw"
+                .into(),
             "批次抽取汇总的摘要与内容不符：抽取后被修改过".into(),
             &mut check,
         );
     }
-    if b.batch_announcement_digest != a.batch_announcement_digest || b.plan != a.plan || b.batch != a.batch {
+    if b.batch_announcement_digest != a.batch_announcement_digest
+        || b.plan != a.plan
+        || b.batch != a.batch
+    {
         differ(
-            format!("the batch record names the batch announcement {} ({} / {}), not the one given, {}", b.batch_announcement_digest, b.plan, b.batch, a.batch_announcement_digest),
-            format!("批次抽取汇总所依据的批次公告为 {}（{} / {}），不是所给的 {}", b.batch_announcement_digest, b.plan, b.batch, a.batch_announcement_digest),
+            format!(
+                "the batch record names the batch announcement {} ({} / {}), not the one given, {}",
+                b.batch_announcement_digest, b.plan, b.batch, a.batch_announcement_digest
+            ),
+            format!(
+                "批次抽取汇总所依据的批次公告为 {}（{} / {}），不是所给的 {}",
+                b.batch_announcement_digest, b.plan, b.batch, a.batch_announcement_digest
+            ),
             &mut check,
         );
     }
@@ -582,8 +627,17 @@ pub fn verify_batch(
         Ok(d) => d,
         // A directory that is not the announced one, or a seed that does
         // not fit the forms: the batch does not verify, and this says why.
-        Err(e) if matches!(e.kind(), ErrorKind::AnnouncementMismatch | ErrorKind::InvalidSeed) => {
-            differ(e.message().to_string(), e.message_zh().to_string(), &mut check);
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::AnnouncementMismatch | ErrorKind::InvalidSeed
+            ) =>
+        {
+            differ(
+                e.message().to_string(),
+                e.message_zh().to_string(),
+                &mut check,
+            );
             return Ok(check);
         }
         Err(e) => return Err(e),
@@ -592,27 +646,37 @@ pub fn verify_batch(
         let listed = &b.tasks[i];
         let outcome = match (&again.outcomes[i], given) {
             (TaskOutcome::Failed(e), None) => {
-                if listed.error.as_deref() == Some(e.kind().name()) && listed.record_digest.is_none() {
-                    TaskCheck::FailedAsRecorded { error: e.kind().name().to_string() }
+                if listed.error.as_deref() == Some(e.kind().name())
+                    && listed.record_digest.is_none()
+                {
+                    TaskCheck::FailedAsRecorded {
+                        error: e.kind().name().to_string(),
+                    }
                 } else {
                     TaskCheck::Differs {
-                        en: format!("the draw fails ({}: {}), but the batch record says {}", e.kind().name(), e.message(), listed.error.as_deref().unwrap_or("it was drawn")),
-                        zh: format!("重新抽取失败（{}：{}），而批次抽取汇总记为{}", e.kind().name_zh(), e.message_zh(), listed.error.as_deref().unwrap_or("已抽取")),
+                        en: format!(
+                            "the draw fails ({}: {}), but the batch record says {}",
+                            e.kind().name(),
+                            e.message(),
+                            listed.error.as_deref().unwrap_or("it was drawn")
+                        ),
+                        zh: format!(
+                            "重新抽取失败（{}：{}），而批次抽取汇总记为{}",
+                            e.kind().name_zh(),
+                            e.message_zh(),
+                            listed.error.as_deref().unwrap_or("已抽取")
+                        ),
                     }
                 }
             }
-            (TaskOutcome::Failed(e), Some(_)) => {
-                TaskCheck::Differs {
-                    en: format!("a record was given, but the draw fails: {}", e.message()),
-                    zh: format!("给出了抽取记录，但重新抽取失败：{}", e.message_zh()),
-                }
-            }
-            (TaskOutcome::Drawn(_), None) => {
-                TaskCheck::Differs {
-                    en: "the task draws, but its record.json is missing".into(),
-                    zh: "该任务可以抽取，但缺少其抽取记录 record.json".into(),
-                }
-            }
+            (TaskOutcome::Failed(e), Some(_)) => TaskCheck::Differs {
+                en: format!("a record was given, but the draw fails: {}", e.message()),
+                zh: format!("给出了抽取记录，但重新抽取失败：{}", e.message_zh()),
+            },
+            (TaskOutcome::Drawn(_), None) => TaskCheck::Differs {
+                en: "the task draws, but its record.json is missing".into(),
+                zh: "该任务可以抽取，但缺少其抽取记录 record.json".into(),
+            },
             (TaskOutcome::Drawn(r), Some(text)) => {
                 let v = crate::verify(text, t.entities, t.inspectors, t.exclusions)?;
                 // Step 5 of SPEC §13.1: the record's announcement is the
@@ -637,7 +701,10 @@ pub fn verify_batch(
                 }
             }
         };
-        if !matches!(outcome, TaskCheck::Reproduced | TaskCheck::FailedAsRecorded { .. }) {
+        if !matches!(
+            outcome,
+            TaskCheck::Reproduced | TaskCheck::FailedAsRecorded { .. }
+        ) {
             check.reproduced = false;
         }
         check.tasks.push((t.task.name.clone(), outcome));

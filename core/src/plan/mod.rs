@@ -10,8 +10,7 @@ mod publish;
 
 pub use batch::{
     announce_batch, draw_batch, verify_batch, visits, BatchAnnouncement, BatchCheck, BatchDraw,
-    BatchRecord, BatchTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember,
-    PLAN_PROTOCOL,
+    BatchRecord, BatchTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
 };
 pub use publish::{visits_csv, visits_html, visits_table, VISIT_COLUMNS};
 
@@ -70,10 +69,26 @@ const FILE_KEYS: &[&str] = &["entities_file", "inspectors_file", "exclusions_fil
 
 /// Keys a task table may not have: they are the batch's or the plan's.
 const NOT_IN_TASK: &[(&str, &str, &str)] = &[
-    ("draw_date", "it is the batch's: write it once in [[batch]]", "抽取日期属于批次：请在 [[batch]] 中写一次"),
-    ("seed", "the seed is the batch's: write [[batch.seed]]", "随机种子属于批次：请写在 [[batch.seed]] 中"),
-    ("invalid_codes", "it is the plan's: write it at the top of the plan file", "它属于整个计划：请写在计划文件开头"),
-    ("columns", "they are the plan's: write [columns.*] at the top of the plan file", "列映射属于整个计划：请把 [columns.*] 写在计划文件开头"),
+    (
+        "draw_date",
+        "it is the batch's: write it once in [[batch]]",
+        "抽取日期属于批次：请在 [[batch]] 中写一次",
+    ),
+    (
+        "seed",
+        "the seed is the batch's: write [[batch.seed]]",
+        "随机种子属于批次：请写在 [[batch.seed]] 中",
+    ),
+    (
+        "invalid_codes",
+        "it is the plan's: write it at the top of the plan file",
+        "它属于整个计划：请写在计划文件开头",
+    ),
+    (
+        "columns",
+        "they are the plan's: write [columns.*] at the top of the plan file",
+        "列映射属于整个计划：请把 [columns.*] 写在计划文件开头",
+    ),
 ];
 
 fn invalid(source: &str, en: impl Into<String>, zh: impl Into<String>) -> Error {
@@ -85,7 +100,11 @@ fn text_of(source: &str, key: &str, v: &toml::Value) -> Result<String> {
         toml::Value::String(s) => {
             let t = normalize_text(s)?;
             if t.is_empty() {
-                return Err(invalid(source, format!("`{key}` is empty"), format!("`{key}` 为空")));
+                return Err(invalid(
+                    source,
+                    format!("`{key}` is empty"),
+                    format!("`{key}` 为空"),
+                ));
             }
             Ok(t)
         }
@@ -186,11 +205,22 @@ impl PlanFile {
             batches: Vec::new(),
         };
         for (b, table) in batches.into_iter().enumerate() {
-            let batch = read_batch(source, b, table, &top, &entities_file, &inspectors_file, &exclusions_files)?;
+            let batch = read_batch(
+                source,
+                b,
+                table,
+                &top,
+                &entities_file,
+                &inspectors_file,
+                &exclusions_files,
+            )?;
             if plan.batches.iter().any(|x| x.name == batch.name) {
                 return Err(invalid(
                     source,
-                    format!("two batches are named \"{}\"; give each batch its own name", batch.name),
+                    format!(
+                        "two batches are named \"{}\"; give each batch its own name",
+                        batch.name
+                    ),
                     format!("有两个批次都名为“{}”；请为每个批次另起名称", batch.name),
                 ));
             }
@@ -261,16 +291,40 @@ impl PlanFile {
 fn same_event(a: &SeedForm, b: &SeedForm) -> bool {
     match (a, b) {
         (
-            SeedForm::Lottery { game: g1, issue: i1, .. },
-            SeedForm::Lottery { game: g2, issue: i2, .. },
+            SeedForm::Lottery {
+                game: g1,
+                issue: i1,
+                ..
+            },
+            SeedForm::Lottery {
+                game: g2,
+                issue: i2,
+                ..
+            },
         ) => g1 == g2 && i1 == i2,
         (
-            SeedForm::Beacon { beacon: b1, round: r1, .. },
-            SeedForm::Beacon { beacon: b2, round: r2, .. },
+            SeedForm::Beacon {
+                beacon: b1,
+                round: r1,
+                ..
+            },
+            SeedForm::Beacon {
+                beacon: b2,
+                round: r2,
+                ..
+            },
         ) => b1 == b2 && r1 == r2,
         (
-            SeedForm::Text { event: e1, date: d1, .. },
-            SeedForm::Text { event: e2, date: d2, .. },
+            SeedForm::Text {
+                event: e1,
+                date: d1,
+                ..
+            },
+            SeedForm::Text {
+                event: e2,
+                date: d2,
+                ..
+            },
         ) => e1 == e2 && d1 == d2,
         _ => false,
     }
@@ -347,9 +401,15 @@ fn read_batch(
             }
         }
         let mut own = |k: &str| table.remove(k);
-        let ent = own("entities_file").map(|v| text_of(&at, "entities_file", &v)).transpose()?;
-        let insp = own("inspectors_file").map(|v| text_of(&at, "inspectors_file", &v)).transpose()?;
-        let excl = own("exclusions_files").map(|v| files_of(&at, "exclusions_files", &v)).transpose()?;
+        let ent = own("entities_file")
+            .map(|v| text_of(&at, "entities_file", &v))
+            .transpose()?;
+        let insp = own("inspectors_file")
+            .map(|v| text_of(&at, "inspectors_file", &v))
+            .transpose()?;
+        let excl = own("exclusions_files")
+            .map(|v| files_of(&at, "exclusions_files", &v))
+            .transpose()?;
         debug_assert!(FILE_KEYS.iter().all(|k| !table.contains_key(*k)));
         table.insert("draw_date".into(), draw_date.clone());
         table.insert("seed".into(), seed.clone());
@@ -359,7 +419,11 @@ fn read_batch(
             }
         }
         let written = toml::to_string(&table).map_err(|e| {
-            invalid(&at, format!("the task cannot be read: {e}"), format!("无法读取该任务：{e}"))
+            invalid(
+                &at,
+                format!("the task cannot be read: {e}"),
+                format!("无法读取该任务：{e}"),
+            )
         })?;
         let file = TaskFile::parse(&written, &at)?;
         let need = |own: Option<String>, shared: &Option<String>, key: &str, what: (&str, &str)| {
@@ -371,8 +435,18 @@ fn read_batch(
                 )
             })
         };
-        let entities_file = need(ent, entities_file, "entities_file", ("entity directory", "检查对象名录库"))?;
-        let inspectors_file = need(insp, inspectors_file, "inspectors_file", ("inspector directory", "执法检查人员名录库"))?;
+        let entities_file = need(
+            ent,
+            entities_file,
+            "entities_file",
+            ("entity directory", "检查对象名录库"),
+        )?;
+        let inspectors_file = need(
+            insp,
+            inspectors_file,
+            "inspectors_file",
+            ("inspector directory", "执法检查人员名录库"),
+        )?;
         if planned.iter().any(|p| p.file.task.name == file.task.name) {
             return Err(invalid(
                 &at,

@@ -42,10 +42,20 @@ pub fn visits_table(b: &BatchRecord) -> Vec<Vec<String>> {
                 v.entity.name.clone(),
                 task_names(b, v),
                 v.tasks.len().to_string(),
-                leader.map(|m| format!("{}（{}）", m.name, m.id)).unwrap_or_default(),
+                leader
+                    .map(|m| format!("{}（{}）", m.name, m.id))
+                    .unwrap_or_default(),
                 leader.map(|m| m.department.clone()).unwrap_or_default(),
-                members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、"),
-                members.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join("、"),
+                members
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                members
+                    .iter()
+                    .map(|m| m.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
             ]
         })
         .collect()
