@@ -732,3 +732,182 @@ pub fn verify_batch(
     }
     Ok(check)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{csv, Kind, DEMO_DATA_SEED, DEMO_PLAN_BATCHES, DEMO_PLAN_TOML};
+    use crate::{EntityDirectory, PlanFile};
+
+    struct Demo {
+        plan: PlanFile,
+        entities: EntityDirectory,
+        inspectors: InspectorDirectory,
+    }
+
+    fn demo() -> Demo {
+        let e = csv(Kind::Entities, DEMO_DATA_SEED, 300).unwrap();
+        let i = csv(Kind::Inspectors, DEMO_DATA_SEED, 24).unwrap();
+        Demo {
+            plan: PlanFile::parse(DEMO_PLAN_TOML, "plan.toml").unwrap(),
+            entities: EntityDirectory::from_csv(e.as_bytes(), "entities.csv").unwrap(),
+            inspectors: InspectorDirectory::from_csv(i.as_bytes(), "inspectors.csv").unwrap(),
+        }
+    }
+
+    fn inputs<'a>(d: &'a Demo, b: usize) -> Vec<TaskInputs<'a>> {
+        d.plan.batches[b]
+            .tasks
+            .iter()
+            .map(|t| TaskInputs {
+                task: &t.file.task,
+                entities: &d.entities,
+                inspectors: &d.inspectors,
+                exclusions: &t.file.exclusions,
+            })
+            .collect()
+    }
+
+    fn drawn(d: &Demo) -> (BatchAnnouncement, BatchDraw) {
+        let b = &d.plan.batches[0];
+        let (published, seed) = DEMO_PLAN_BATCHES[0];
+        let a = announce_batch(
+            &d.plan.name,
+            &b.name,
+            &inputs(d, 0),
+            &b.seed_forms,
+            published,
+        )
+        .unwrap();
+        let r = draw_batch(&a, &inputs(d, 0), &[seed.to_string()], &|_, _| {}).unwrap();
+        (a, r)
+    }
+
+    fn records(r: &BatchDraw) -> Vec<Option<String>> {
+        r.outcomes
+            .iter()
+            .map(|o| match o {
+                TaskOutcome::Drawn(r) => Some(r.to_json_pretty()),
+                TaskOutcome::Failed(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_task_is_the_draw_it_would_be_alone_under_its_announcement() {
+        let d = demo();
+        let (a, r) = drawn(&d);
+        for ((t, ann), o) in inputs(&d, 0).iter().zip(&a.tasks).zip(&r.outcomes) {
+            let seed = read_seed(ann, &[DEMO_PLAN_BATCHES[0].1.to_string()]).unwrap();
+            let alone = crate::draw(&crate::DrawInputs {
+                task: t.task,
+                entities: t.entities,
+                inspectors: t.inspectors,
+                exclusions: t.exclusions,
+                seed: &seed,
+                announcement: Announced::By(ann),
+            })
+            .unwrap();
+            let TaskOutcome::Drawn(rec) = o else {
+                panic!("drawn")
+            };
+            assert_eq!(**rec, alone);
+        }
+        // Two tasks, one seed: different keys.
+        let keys: Vec<&str> = r
+            .outcomes
+            .iter()
+            .map(|o| match o {
+                TaskOutcome::Drawn(r) => r.draw_key.as_str(),
+                TaskOutcome::Failed(_) => "",
+            })
+            .collect();
+        assert_ne!(keys[0], keys[1]);
+    }
+
+    #[test]
+    fn visits_merge_an_entity_drawn_twice_with_the_union_of_teams() {
+        let d = demo();
+        let (_, r) = drawn(&d);
+        let recs: Vec<&DrawRecord> = r
+            .outcomes
+            .iter()
+            .map(|o| match o {
+                TaskOutcome::Drawn(r) => &**r,
+                TaskOutcome::Failed(_) => unreachable!(),
+            })
+            .collect();
+        let v = &r.record.visits;
+        let both: Vec<&Visit> = v.iter().filter(|v| v.tasks == [0, 1]).collect();
+        assert!(!both.is_empty());
+        for visit in both {
+            let team_of = |t: usize| {
+                recs[t]
+                    .draws
+                    .iter()
+                    .find(|d| d.entity.id == visit.entity.id)
+                    .unwrap()
+                    .team
+                    .clone()
+            };
+            let (a, b) = (team_of(0), team_of(1));
+            // The first task's team in order, then the second's.
+            let ids: Vec<&str> = visit.team.iter().map(|m| m.id.as_str()).collect();
+            let want: Vec<&str> = a.iter().chain(&b).map(|m| m.id.as_str()).collect();
+            assert_eq!(ids, want);
+            assert_eq!(visit.team[0].id, a[0].id);
+            assert_eq!(visit.team[0].role, Role::Leader);
+        }
+        // Every draw of every task is in exactly one visit.
+        let draws: usize = recs.iter().map(|r| r.draws.len()).sum();
+        let listed: usize = v.iter().map(|v| v.tasks.len()).sum();
+        assert_eq!(draws, listed);
+    }
+
+    #[test]
+    fn a_visit_list_edited_with_its_digest_recomputed_does_not_verify() {
+        let d = demo();
+        let (a, r) = drawn(&d);
+        let texts = records(&r);
+        let ok = verify_batch(&a, &r.record.to_json_pretty(), &texts, &inputs(&d, 0)).unwrap();
+        assert!(ok.reproduced, "{ok:?}");
+        let mut edited = r.record.clone();
+        let j = edited
+            .visits
+            .iter()
+            .position(|v| v.tasks.len() > 1)
+            .unwrap();
+        edited.visits[j].team.swap(0, 1);
+        edited.batch_digest = edited.compute_digest();
+        let bad = verify_batch(&a, &edited.to_json_pretty(), &texts, &inputs(&d, 0)).unwrap();
+        assert!(!bad.reproduced);
+        let (en, zh) = bad.batch_difference.unwrap();
+        assert!(en.contains(&format!("visit {}", j + 1)), "{en}");
+        assert!(zh.contains("检查安排"), "{zh}");
+    }
+
+    #[test]
+    fn another_directory_does_not_verify_and_says_which() {
+        let d = demo();
+        let (a, r) = drawn(&d);
+        let fewer = csv(Kind::Entities, DEMO_DATA_SEED, 299).unwrap();
+        let fewer = EntityDirectory::from_csv(fewer.as_bytes(), "entities.csv").unwrap();
+        let mut given = inputs(&d, 0);
+        for t in &mut given {
+            t.entities = &fewer;
+        }
+        let c = verify_batch(&a, &r.record.to_json_pretty(), &records(&r), &given).unwrap();
+        assert!(!c.reproduced);
+        assert!(c.batch_difference.unwrap().1.contains("检查对象名录库"));
+    }
+
+    #[test]
+    fn an_edited_batch_announcement_is_refused() {
+        let d = demo();
+        let (a, _) = drawn(&d);
+        let text = a.to_json_pretty().replacen("第一批次", "第三批次", 1);
+        let e = BatchAnnouncement::from_json(&text).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+        assert!(e.message_zh().contains("被修改过"));
+    }
+}

@@ -468,3 +468,90 @@ fn read_batch(
         tasks: planned,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BATCH: &str = "[[batch]]\nname = \"一\"\ndraw_date = 2027-03-16\n[[batch.seed]]\nlottery = \"福彩3D\"\nissue = \"2027066\"\ndate = 2027-03-15\n";
+
+    fn parse(extra_top: &str, task: &str) -> Result<PlanFile> {
+        let text = format!(
+            "plan = \"计划\"\nentities_file = \"e.csv\"\ninspectors_file = \"i.csv\"\n{extra_top}\n{BATCH}[[batch.task]]\nname = \"甲\"\nitem = \"检查\"\n{task}\n"
+        );
+        PlanFile::parse(&text, "plan.toml")
+    }
+
+    #[test]
+    fn a_task_of_a_plan_is_a_task_file_with_the_batch_date_and_seed() {
+        let p = parse(
+            "",
+            "strata_by = { attribute = \"信用风险等级\", ratios = { A = \"3%\" } }",
+        )
+        .unwrap();
+        let t = &p.batches[0].tasks[0];
+        assert_eq!(t.file.task.draw_date, "2027-03-16");
+        assert_eq!(t.file.seed_forms.len(), 1);
+        assert_eq!(t.entities_file, "e.csv");
+        let alone = TaskFile::parse(
+            "name = \"甲\"\nitem = \"检查\"\ndraw_date = 2027-03-16\nstrata_by = { attribute = \"信用风险等级\", ratios = { A = \"3%\" } }\n",
+            "task.toml",
+        )
+        .unwrap();
+        assert_eq!(t.file.task, alone.task);
+    }
+
+    #[test]
+    fn keys_of_the_batch_or_plan_in_a_task_are_refused_by_name() {
+        for (line, key) in [
+            ("draw_date = 2027-01-01", "draw_date"),
+            ("invalid_codes = \"warn\"", "invalid_codes"),
+            ("seed = []", "seed"),
+        ] {
+            let e = parse("", line).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidTask);
+            assert!(e.message().contains(key), "{e}");
+            assert!(
+                e.message_zh().contains("计划中的任务不写"),
+                "{}",
+                e.message_zh()
+            );
+        }
+        let e = parse("", "nmae = \"x\"").unwrap_err();
+        assert!(e.message().contains("nmae"), "{e}");
+        let e = parse("colour = 1", "").unwrap_err();
+        assert!(e.message().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn task_names_are_distinct_within_a_batch() {
+        let e = parse("", "[[batch.task]]\nname = \"甲\"\nitem = \"另一检查\"").unwrap_err();
+        assert!(
+            e.message_zh().contains("两个任务都名为“甲”"),
+            "{}",
+            e.message_zh()
+        );
+    }
+
+    #[test]
+    fn a_task_without_directories_says_where_to_give_them() {
+        let text =
+            format!("plan = \"计划\"\n{BATCH}[[batch.task]]\nname = \"甲\"\nitem = \"检查\"\n");
+        let e = PlanFile::parse(&text, "plan.toml").unwrap_err();
+        assert!(
+            e.message_zh().contains("检查对象名录库"),
+            "{}",
+            e.message_zh()
+        );
+    }
+
+    #[test]
+    fn batches_are_chosen_by_number_or_name() {
+        let p = parse("", "").unwrap();
+        assert_eq!(p.batch(None).unwrap().0, 0);
+        assert_eq!(p.batch(Some("1")).unwrap().0, 0);
+        assert_eq!(p.batch(Some("一")).unwrap().0, 0);
+        let e = p.batch(Some("2")).unwrap_err();
+        assert!(e.message_zh().contains("1 一"), "{}", e.message_zh());
+    }
+}
