@@ -608,7 +608,7 @@ fn summary_lines(t: &mut String, a: &Announcement) {
 
 /// The pre-flight (预检) as text, Chinese first: the strata as they will
 /// be drawn, then each finding.
-fn preflight_text(p: &shuangsui::Preflight) -> String {
+pub(crate) fn preflight_text(p: &shuangsui::Preflight) -> String {
     let mut t = String::from("预检 (pre-flight): the task read against the directories before announcing\n分层 (strata):\n");
     for s in &p.strata {
         let to_draw = s.to_draw.map_or("—".to_string(), |k| k.to_string());

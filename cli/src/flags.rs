@@ -558,6 +558,10 @@ pub struct PlanAnnounceArgs {
     /// Overwrite the files if they exist.
     #[arg(long)]
     pub force: bool,
+    /// Announce even though the pre-flight (预检) of some task found
+    /// warnings, once you have checked each of them. Errors always refuse.
+    #[arg(long)]
+    pub accept_warnings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -137,6 +137,10 @@ pub(crate) fn task_folder(i: usize, task_name: &str) -> String {
     format!("{:02}-{clean}", i + 1)
 }
 
+fn in_task(e: Error, task: &str) -> Error {
+    e.context(&format!("task \"{task}\""), &format!("任务“{task}”"))
+}
+
 fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
     let l = load(&args.files)?;
     let published = match &args.published {
@@ -144,6 +148,50 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
         None => crate::deadlines::today_in_china().to_string(),
     };
     let batch = l.batch();
+    // The pre-flight of SPEC §12.1, task by task, before anything is
+    // announced: errors refuse, warnings refuse until accepted.
+    let mut checked = String::new();
+    let mut problems = Vec::new();
+    let mut warned = 0;
+    for (t, input) in batch.tasks.iter().zip(l.inputs()) {
+        let p = shuangsui::preflight(
+            input.task,
+            input.entities,
+            input.inspectors,
+            input.exclusions,
+            &batch.seed_forms,
+            &published,
+        )
+        .map_err(|e| in_task(e, &t.file.task.name))?;
+        let _ = writeln!(checked, "== 任务 / task: {}", t.file.task.name);
+        checked.push_str(&crate::commands::preflight_text(&p));
+        warned += p.count(shuangsui::Level::Warning);
+        for f in p
+            .findings
+            .iter()
+            .filter(|f| f.level == shuangsui::Level::Error)
+        {
+            problems.push(in_task(
+                Error::new(ErrorKind::InvalidTask, f.en.clone(), f.zh.clone()),
+                &t.file.task.name,
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::problems(&name(&args.files.plan), problems, false).hint(
+            "; nothing was announced (the pre-flight, 预检, checks each task against its directories before announcing)",
+            "；未生成公告（预检在公告之前逐个核对任务与名录库）",
+        ));
+    }
+    if warned > 0 && !args.accept_warnings {
+        let refusal = format!("\n未生成批次公告：预检共发现 {warned} 个警告。请逐条核对；确认无误后加 --accept-warnings 重新运行即可公告。\nnot announced: the pre-flight found {warned} warning(s). Check each; if the tasks are meant so, run again with --accept-warnings to announce.\n");
+        return Ok(Report {
+            text: checked + &refusal,
+            json: json!({ "announced": false }),
+            code: 1,
+            warnings: l.warnings,
+        });
+    }
     let a = shuangsui::announce_batch(
         &l.plan.name,
         &batch.name,
@@ -172,7 +220,9 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
         )?;
     }
     out.commit()?;
-    let mut t = format!(
+    let mut t = checked;
+    let _ = write!(
+        t,
         "batch announced (批次抽查公告): {} · {} — {} tasks (抽查任务), published {}\n",
         a.plan,
         a.batch,
@@ -497,6 +547,7 @@ fn demo_plan_in(
             published: Some(published.to_string()),
             out: announced.clone(),
             force,
+            accept_warnings: false,
         })?;
         let _ = writeln!(
             t,
