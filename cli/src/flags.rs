@@ -518,7 +518,8 @@ pub enum PlanCommand {
     /// Draw one batch with its published seed.
     ///
     /// Writes into --out: the batch announcement, batch.json (the batch
-    /// record with the visit list), visits.csv and visits.html (检查安排),
+    /// record with the visit list), visits.csv, visits.xlsx and visits.html
+    /// (检查安排),
     /// and one folder per task with its record.json, result.csv,
     /// result.xlsx, notice.html and announcement.json (or error.txt when
     /// the task failed; exit code 3).

@@ -296,6 +296,7 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
     out.write_bytes("batch.json", d.record.to_json_pretty().as_bytes())?;
     out.write_bytes("visits.csv", shuangsui::visits_csv(&d.record).as_bytes())?;
     out.write_bytes("visits.html", shuangsui::visits_html(&d.record).as_bytes())?;
+    out.write_bytes("visits.xlsx", &shuangsui::visits_xlsx(&d.record)?)?;
     for (i, (o, ann)) in d.outcomes.iter().zip(&a.tasks).enumerate() {
         let f = task_folder(i, &ann.task.name);
         out.write_bytes(
@@ -369,7 +370,7 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
     );
     let _ = writeln!(
         t,
-        "visit list (检查安排): {0}/visits.csv, {0}/visits.html",
+        "visit list (检查安排): {0}/visits.csv, {0}/visits.xlsx, {0}/visits.html",
         name(&args.out)
     );
     let _ = writeln!(

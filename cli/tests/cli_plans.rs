@@ -71,6 +71,9 @@ fn demo_plan_runs_end_to_end_with_joint_visits_and_records_that_verify_alone() {
         csv.lines().any(|l| l.contains('；')),
         "a CSV row names two tasks"
     );
+    assert!(std::fs::read(out.join("batch1-draw/visits.xlsx"))
+        .unwrap()
+        .starts_with(b"PK"));
     let html = std::fs::read_to_string(out.join("batch1-draw/visits.html")).unwrap();
     assert!(html.contains("检查安排") && html.contains("联合检查"));
 

@@ -117,8 +117,8 @@ pub mod timing;
 
 pub use plan::{
     announce_batch, draw_batch, verify_batch, visits, visits_csv, visits_html, visits_table,
-    BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan, BatchRecord, BatchTask, PlanFile,
-    PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
+    visits_xlsx, BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan, BatchRecord, BatchTask,
+    PlanFile, PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
     VISIT_COLUMNS,
 };
 pub use publish::xlsx;

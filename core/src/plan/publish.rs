@@ -2,20 +2,22 @@
 //! a table, CSV for Excel and a printable page, for the departments that
 //! carry the visits out. Functions of the batch record alone.
 
-use super::batch::{BatchRecord, Visit};
+use super::batch::{BatchRecord, Visit, VisitMember};
 use crate::record::Role;
 
 /// The columns of the visit list (see [`visits_table`]).
-pub const VISIT_COLUMNS: [&str; 9] = [
+pub const VISIT_COLUMNS: [&str; 11] = [
     "序号",
     "统一社会信用代码",
     "企业名称",
     "抽查任务",
     "任务数",
     "检查组长",
+    "组长执法证号",
     "组长单位",
     "组员",
     "组员执法证号",
+    "组员单位",
 ];
 
 fn task_names(b: &BatchRecord, v: &Visit) -> String {
@@ -36,26 +38,21 @@ pub fn visits_table(b: &BatchRecord) -> Vec<Vec<String>> {
         .map(|(n, v)| {
             let leader = v.team.iter().find(|m| m.role == Role::Leader);
             let members: Vec<_> = v.team.iter().filter(|m| m.role != Role::Leader).collect();
+            let joined = |f: &dyn Fn(&VisitMember) -> &str| {
+                members.iter().map(|m| f(m)).collect::<Vec<_>>().join("、")
+            };
             vec![
                 (n + 1).to_string(),
                 v.entity.id.clone(),
                 v.entity.name.clone(),
                 task_names(b, v),
                 v.tasks.len().to_string(),
-                leader
-                    .map(|m| format!("{}（{}）", m.name, m.id))
-                    .unwrap_or_default(),
+                leader.map(|m| m.name.clone()).unwrap_or_default(),
+                leader.map(|m| m.id.clone()).unwrap_or_default(),
                 leader.map(|m| m.department.clone()).unwrap_or_default(),
-                members
-                    .iter()
-                    .map(|m| m.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                members
-                    .iter()
-                    .map(|m| m.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                joined(&|m| &m.name),
+                joined(&|m| &m.id),
+                joined(&|m| &m.department),
             ]
         })
         .collect()
@@ -88,15 +85,15 @@ pub fn visits_html(b: &BatchRecord) -> String {
     let title = format!("{} · {} 检查安排", b.plan, b.batch);
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     h.push_str(&esc(&title));
-    h.push_str("</title><style>body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;font-size:14px}table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}.failed{color:#a00}code{font-size:12px;word-break:break-all}@page{size:A4 landscape;margin:15mm}</style></head><body>\n");
+    h.push_str("</title><style>body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;font-size:14px}table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}.failed{color:#a00}tr.joint td{background:#fff6cc}code{font-size:12px;word-break:break-all}@page{size:A4 landscape;margin:15mm}</style></head><body>\n");
     h.push_str(&format!("<h1>{}</h1>\n", esc(&title)));
     let joint = b.visits.iter().filter(|v| v.tasks.len() > 1).count();
+    let drawn: usize = b.visits.iter().map(|v| v.tasks.len()).sum();
     h.push_str(&format!(
-        "<p>本批次共 {} 个抽查任务，抽中 {} 户检查对象，安排 {} 次检查；其中 {} 户被两个以上任务抽中，合并为一次联合检查，检查组由各任务抽取的检查人员组成（SPEC.md §17.4）。</p>\n",
+        "<p>本批次共 {} 个抽查任务，各任务合计抽中 {drawn} 户次，涉及 {} 户检查对象，安排 {} 次检查。其中 {joint} 户被两个以上任务抽中，合并为一次联合检查（标为浅黄色），检查组由各任务抽取的检查人员合并组成，组长为第一个抽中该户的任务的组长。</p>\n",
         b.tasks.len(),
         b.visits.len(),
         b.visits.len(),
-        joint
     ));
     let seed: Vec<String> = b
         .seed
@@ -130,8 +127,12 @@ pub fn visits_html(b: &BatchRecord) -> String {
         h.push_str(&format!("<th>{}</th>", esc(c)));
     }
     h.push_str("</tr>\n");
-    for row in visits_table(b) {
-        h.push_str("<tr>");
+    for (row, v) in visits_table(b).into_iter().zip(&b.visits) {
+        h.push_str(if v.tasks.len() > 1 {
+            "<tr class=\"joint\">"
+        } else {
+            "<tr>"
+        });
         for c in row {
             h.push_str(&format!("<td>{}</td>", esc(&c)));
         }
@@ -151,4 +152,52 @@ fn error_zh(kind: &str) -> String {
         .iter()
         .find(|k| k.name() == kind)
         .map_or_else(|| kind.to_string(), |k| k.name_zh().to_string())
+}
+
+/// The visit list as a workbook: one sheet 检查安排 with
+/// [`VISIT_COLUMNS`], codes stored as text, the header frozen, ready to
+/// print in landscape.
+///
+/// # Errors
+/// `Io` if the workbook cannot be assembled (a cell longer than Excel
+/// allows).
+pub fn visits_xlsx(b: &BatchRecord) -> crate::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xerr = |e: rust_xlsxwriter::XlsxError| {
+        crate::Error::new(
+            crate::ErrorKind::Io,
+            format!("the visit list workbook cannot be written: {e}"),
+            format!("无法生成检查安排工作簿：{e}"),
+        )
+    };
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("检查安排").map_err(xerr)?;
+    ws.set_landscape();
+    ws.set_header(&format!(
+        "&C{} · {}",
+        b.plan.replace('&', "&&"),
+        b.batch.replace('&', "&&")
+    ));
+    ws.set_footer("&C第 &P 页 / 共 &N 页");
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (c, h) in VISIT_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(xerr)?;
+        let width = match c {
+            0 | 4 => 6.0,
+            1 | 6 | 9 => 22.0,
+            _ => 28.0,
+        };
+        ws.set_column_width(c as u16, width).map_err(xerr)?;
+    }
+    for (r, row) in visits_table(b).iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string_with_format(r as u32 + 1, c as u16, cell, &text)
+                .map_err(xerr)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    wb.save_to_buffer().map_err(xerr)
 }
