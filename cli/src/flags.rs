@@ -38,7 +38,7 @@ draw from it without this program.";
 /// publish record.json, result.csv and notice.html; anyone can `verify`.
 /// Try `shuangsui demo` first.
 #[derive(Debug, Parser)]
-#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference, ledger found an overdue case), 2 usage or input error. More with --help.")]
+#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference, ledger found an overdue case), 2 usage or input error, 3 a task of a `plan draw` batch failed. More with --help.")]
 pub struct Cli {
     /// Output format on stdout: `text` for people, `json` for programs;
     /// `ledger` also writes `csv` and `xlsx` (`table` is another name for

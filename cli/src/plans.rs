@@ -262,8 +262,13 @@ fn draw(args: &PlanDrawArgs, format: Format) -> Result<Report> {
     let l = load(&args.files)?;
     let inputs = l.inputs();
     let total = inputs.len();
+    // Progress across tasks, on a terminal only (stderr holds warnings and
+    // errors, as JSON with --format json).
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = |i: usize, task: &str| {
-        eprintln!("[{}/{total}] 抽取 / drawing: {task}", i + 1);
+        if terminal {
+            eprintln!("[{}/{total}] 抽取 / drawing: {task}", i + 1);
+        }
     };
     let d =
         shuangsui::draw_batch(&a, &inputs, &args.seed, &progress).map_err(|e| match e.kind() {
