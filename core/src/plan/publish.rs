@@ -174,7 +174,7 @@ pub fn visits_xlsx(b: &BatchRecord) -> crate::Result<Vec<u8>> {
     let ws = wb.add_worksheet();
     ws.set_name("检查安排").map_err(xerr)?;
     ws.set_landscape();
-    ws.set_header(&format!(
+    ws.set_header(format!(
         "&C{} · {}",
         b.plan.replace('&', "&&"),
         b.batch.replace('&', "&&")
