@@ -221,9 +221,9 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
     }
     out.commit()?;
     let mut t = checked;
-    let _ = write!(
+    let _ = writeln!(
         t,
-        "batch announced (批次抽查公告): {} · {} — {} tasks (抽查任务), published {}\n",
+        "batch announced (批次抽查公告): {} · {} — {} tasks (抽查任务), published {}",
         a.plan,
         a.batch,
         a.tasks.len(),
