@@ -511,7 +511,7 @@ pub enum PlanCommand {
     /// Announce one batch (批次抽查公告) before its seed exists.
     ///
     /// Writes into --out: announcement.json (the batch announcement, to
-    /// publish) and one folder per task with that task's own
+    /// publish), announcement.html (it, printable) and one folder per task with that task's own
     /// announcement.json and printable announcement.html.
     #[command(after_long_help = EXIT_CODES)]
     Announce(PlanAnnounceArgs),

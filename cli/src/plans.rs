@@ -199,7 +199,10 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
         &batch.seed_forms,
         &published,
     )?;
-    let mut names = vec!["announcement.json".to_string()];
+    let mut names = vec![
+        "announcement.json".to_string(),
+        "announcement.html".to_string(),
+    ];
     for (i, t) in a.tasks.iter().enumerate() {
         let f = task_folder(i, &t.task.name);
         names.push(format!("{f}/announcement.json"));
@@ -208,6 +211,10 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let out = Outputs::folder(&args.out, &refs, args.force)?;
     out.write_bytes("announcement.json", a.to_json_pretty().as_bytes())?;
+    out.write_bytes(
+        "announcement.html",
+        shuangsui::batch_announcement_html(&a).as_bytes(),
+    )?;
     for (i, t) in a.tasks.iter().enumerate() {
         let f = task_folder(i, &t.task.name);
         out.write_bytes(
@@ -250,7 +257,7 @@ fn announce(args: &PlanAnnounceArgs) -> Result<Report> {
     );
     let _ = writeln!(
         t,
-        "wrote {}/announcement.json and one folder per task: publish them now, before the seed exists",
+        "wrote {0}/announcement.json, {0}/announcement.html (to print or post) and one folder per task: publish them now, before the seed exists",
         name(&args.out)
     );
     Ok(Report::ok(t, json!({ "announcement": a })).with_warnings(l.warnings))

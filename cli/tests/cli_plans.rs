@@ -362,6 +362,8 @@ fn plan_announce_writes_one_announcement_per_task_inside_the_batch_announcement(
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     let a = read_json(&out.join("announcement.json"));
+    let html = std::fs::read_to_string(out.join("announcement.html")).unwrap();
+    assert!(html.contains(a["batch_announcement_digest"].as_str().unwrap()));
     let expected = read_json(&plan.with_file_name("expected.json"));
     assert_eq!(
         a, expected["batches"][0]["announcement"],

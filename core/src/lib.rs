@@ -116,10 +116,10 @@ pub mod synth;
 pub mod timing;
 
 pub use plan::{
-    announce_batch, draw_batch, verify_batch, visits, visits_csv, visits_html, visits_table,
-    visits_xlsx, BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan, BatchRecord, BatchTask,
-    PlanFile, PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
-    VISIT_COLUMNS,
+    announce_batch, batch_announcement_html, draw_batch, verify_batch, visits, visits_csv,
+    visits_html, visits_table, visits_xlsx, BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan,
+    BatchRecord, BatchTask, PlanFile, PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit,
+    VisitMember, PLAN_PROTOCOL, VISIT_COLUMNS,
 };
 pub use publish::xlsx;
 pub use spec::uscc;

@@ -12,7 +12,9 @@ pub use batch::{
     announce_batch, draw_batch, verify_batch, visits, BatchAnnouncement, BatchCheck, BatchDraw,
     BatchRecord, BatchTask, TaskCheck, TaskInputs, TaskOutcome, Visit, VisitMember, PLAN_PROTOCOL,
 };
-pub use publish::{visits_csv, visits_html, visits_table, visits_xlsx, VISIT_COLUMNS};
+pub use publish::{
+    batch_announcement_html, visits_csv, visits_html, visits_table, visits_xlsx, VISIT_COLUMNS,
+};
 
 use crate::spec::seed::SeedForm;
 use crate::spec::task::TaskFile;

@@ -2,7 +2,7 @@
 //! a table, CSV for Excel and a printable page, for the departments that
 //! carry the visits out. Functions of the batch record alone.
 
-use super::batch::{BatchRecord, Visit, VisitMember};
+use super::batch::{BatchAnnouncement, BatchRecord, Visit, VisitMember};
 use crate::record::Role;
 
 /// The columns of the visit list (see [`visits_table`]).
@@ -200,4 +200,44 @@ pub fn visits_xlsx(b: &BatchRecord) -> crate::Result<Vec<u8>> {
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     wb.save_to_buffer().map_err(xerr)
+}
+
+/// The batch announcement as a printable page (批次抽查公告): the plan and
+/// batch, the seed to come, and every task with its directories' digests
+/// and its own announcement's digest. Each task's full announcement page
+/// is in its own folder; this page is what to post first.
+pub fn batch_announcement_html(a: &BatchAnnouncement) -> String {
+    let title = format!("{} · {} 抽查公告", a.plan, a.batch);
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
+    h.push_str(&esc(&title));
+    h.push_str("</title><style>body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;font-size:14px}table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}code{font-size:12px;word-break:break-all}@page{size:A4 landscape;margin:15mm}</style></head><body>\n");
+    h.push_str(&format!("<h1>{}</h1>\n", esc(&title)));
+    let sources: Vec<String> = a.seed_sources.iter().map(|f| f.describe()).collect();
+    h.push_str(&format!(
+        "<p>本批次共 {} 个抽查任务，将以同一随机种子抽取：{}。本公告发布日期：{}。随机种子须在本公告发布之后产生；各任务、名录库摘要和种子形式以本公告为准，抽取时任何一项与本公告不符都会被拒绝。</p>\n",
+        a.tasks.len(),
+        esc(&sources.join("；")),
+        esc(&a.published)
+    ));
+    h.push_str("<table><tr><th>序号</th><th>抽查任务</th><th>抽查事项</th><th>实施部门</th><th>检查对象名录库</th><th>执法检查人员名录库</th><th>任务公告摘要</th></tr>\n");
+    for (i, t) in a.tasks.iter().enumerate() {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} 户<br><code>{}</code></td><td>{} 人<br><code>{}</code></td><td><code>{}</code></td></tr>\n",
+            i + 1,
+            esc(&t.task.name),
+            esc(&t.task.item),
+            esc(&t.task.departments.join("、")),
+            t.entities.count,
+            esc(&t.entities.digest),
+            t.inspectors.count,
+            esc(&t.inspectors.digest),
+            esc(&t.announcement_digest)
+        ));
+    }
+    h.push_str(&format!(
+        "</table>\n<p>批次公告摘要：<code>{}</code></p>\n<p>每个任务的完整公告（分层、检查组规则、排除名单摘要）见其文件夹中的 announcement.html。</p>\n</body></html>\n",
+        esc(&a.batch_announcement_digest)
+    ));
+    h
 }
