@@ -1177,8 +1177,9 @@ impl ItemReader<'_> {
         if !p.eat("日") {
             return Err(not_date());
         }
-        let year = year.or_else(|| match after {
-            // 2018年12月30日至2019年1月1日 names both years; 2月10日至17日 neither.
+        // 2018年12月30日至2019年1月1日 names both years; 2021年1月1日至3日
+        // the first only (the end takes it); 2月10日至17日 neither.
+        let year = year.or(match after {
             Some(a) if a.month == month => a.year,
             _ => None,
         });
