@@ -178,7 +178,7 @@ fn a_truncated_notice_writes_nothing() {
     let broken = full.replace("至7日（周三）放假调休", "至7日（周三）放");
     let r = run_stdin(&["calendar", "import", "-", "--out", &s(&out)], &broken);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("第“七”项读不懂"), "{r:?}");
+    assert!(r.stderr.contains("第“七”项无法采用"), "{r:?}");
     assert!(!out.exists());
 }
 

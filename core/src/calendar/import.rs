@@ -413,10 +413,10 @@ fn unreadable(item: &str, words: &str, en_why: &str, zh_why: &str) -> Error {
     Error::new(
         ErrorKind::InvalidValue,
         format!(
-            "item “{item}” of the notice could not be read: {en_why} (at “{words}”); no calendar was made — check that the whole notice was copied, as published"
+            "item “{item}” of the notice cannot be used: {en_why} (at “{words}”); no calendar was made — check that the pasted text is the whole notice, as published"
         ),
         format!(
-            "通知第“{item}”项读不懂：{zh_why}（在“{words}”处）；没有生成日历——请检查是否完整复制了通知原文"
+            "通知第“{item}”项无法采用：{zh_why}（在“{words}”处）；没有生成日历——请核对粘贴的文字是否为通知全文、与原文一致"
         ),
     )
 }
