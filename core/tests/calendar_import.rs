@@ -314,3 +314,30 @@ fn xinjiang_2014_cancels_national_make_up_days() {
     let e = WorkingDayCalendar::load(Some("xinjiang"), &layers[1..]).unwrap_err();
     assert!(e.message_zh().contains("没有调休上班日"), "{e}");
 }
+
+/// Every prefix of every fixture (a paste cut anywhere) gives a calendar or
+/// an error, never a panic; a cut national notice is never a calendar.
+#[test]
+fn a_paste_cut_anywhere_never_panics() {
+    let dir = format!("{}/tests/fixtures/notices", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let text = fixture(&name);
+        let body = text.find('\n').unwrap() + 1;
+        // The 落款 date is the last line: any cut before it is refused.
+        let last_line = text.trim_end().rfind('\n').unwrap();
+        for (cut, _) in text.char_indices().step_by(3) {
+            let r = import_notice(&text[..cut]);
+            if name.starts_with("cn-") && cut > body && cut <= last_line {
+                assert!(r.is_err(), "{name} cut at {cut} was accepted");
+            }
+        }
+    }
+    let e = import_notice(&fixture("cn-2024.txt").replace("2月10日至17日", "2月10日至3月17日"))
+        .unwrap_err();
+    assert!(e.message_zh().contains("不合常理"), "{e}");
+}

@@ -447,6 +447,9 @@ fn normalize_line(line: &str) -> String {
 
 const NUMERALS: &str = "一二三四五六七八九十";
 
+/// The longest span of days off one clause may name.
+const MAX_SPAN: i64 = 31;
+
 /// `三` → 3, `十二` → 12 (items never reach twenty).
 fn numeral_value(s: &str) -> Option<u32> {
     let digit = |c: char| NUMERALS.chars().position(|n| n == c).map(|i| i as u32 + 1);
@@ -1119,6 +1122,14 @@ impl ItemReader<'_> {
                 return Err(bad(
                     "the span ends before it starts",
                     "日期范围的结束早于开始",
+                ));
+            }
+            // The longest holiday so far is 9 days (春节 2026); a month is
+            // a typing error, not a holiday.
+            if end.days_since(start) >= MAX_SPAN {
+                return Err(bad(
+                    &format!("a holiday of more than {MAX_SPAN} days is not plausible"),
+                    &format!("放假超过 {MAX_SPAN} 天，不合常理"),
                 ));
             }
             let mut q = Cursor::new(rest);
