@@ -192,7 +192,8 @@ of 2018–2026 and Xinjiang's 肉孜节/古尔邦节 of the years it knows. A da
 year it does not cover is an error (exit 2) that names the year, never a
 weekends-only guess: supply the year as a calendar file with --calendar
 (`# covers: 2027`, then `date,kind,name,notice` rows, one per day off and per
-make-up working day; see SPEC.md §16).
+make-up working day; see SPEC.md §16). `shuangsui calendar import NOTICE`
+makes that file from the text of the notice itself.
 
 Exit codes:
   0  done; for `ledger`: no case is overdue

@@ -133,8 +133,9 @@ impl WorkingDayCalendar {
     ///
     /// # Errors
     ///
-    /// - [`ErrorKind::InvalidValue`] for an unknown region, or a user file
-    ///   of another region than the chosen one;
+    /// - [`ErrorKind::InvalidValue`] for an unknown region, a user file
+    ///   of another region than the chosen one, or a `cancel` row (取消调休)
+    ///   on a date where the layers below have no make-up working day;
     /// - any error of [`parse_calendar_file`](super::parse_calendar_file)
     ///   for a malformed user file.
     ///
