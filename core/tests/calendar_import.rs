@@ -119,7 +119,8 @@ fn national_2026() {
 }
 
 #[test]
-fn xinjiang_2023_and_2025() {
+fn xinjiang_2022_2023_and_2025() {
+    assert_reproduces(&["xinjiang-2022.txt"], "xinjiang-2022.csv");
     assert_reproduces(&["xinjiang-2023.txt"], "xinjiang-2023.csv");
     assert_reproduces(&["xinjiang-2025.txt"], "xinjiang-2025.csv");
 }
