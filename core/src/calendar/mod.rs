@@ -17,6 +17,7 @@
 //!   (民法典 第二百零一条、第二百零三条).
 //! - [`Rule`]: named deadline rules with their legal basis.
 //! - [`check_ledger`]: the case ledger check (台账核查).
+//! - [`import_notice`]: a holiday notice's text read into a calendar file.
 //! - [`MonthGrid`]: month views for the terminal and the web page;
 //!   [`PeriodMonth`]: the same with a deadline's period marked.
 //!
@@ -41,6 +42,7 @@ mod data;
 mod date;
 mod days;
 mod grid;
+mod import;
 mod ledger;
 mod rules;
 
@@ -53,6 +55,9 @@ pub use data::{
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
 pub use grid::{MonthGrid, PeriodDay, PeriodMonth};
+pub use import::{
+    import_notice, import_notices, HolidaySummary, ImportedCalendar, NoticeForm, NoticeInfo,
+};
 pub(crate) use ledger::is_ledger_header;
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
