@@ -44,7 +44,7 @@ mod grid;
 mod ledger;
 mod rules;
 
-pub use count::{Deadline, Period};
+pub use count::{CalendarGap, Deadline, Period};
 pub(crate) use data::is_calendar_text;
 pub use data::{
     holiday_name_en, parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo,
