@@ -102,7 +102,7 @@ fn calendar_status_says_when_to_import_next_year() {
     let r = run(&["calendar", "status", "--today", "2026-12-03"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.contains("全国 (national, cn): covers 2018–2026"),
+        r.stdout.contains("全国 (National, cn): covers 2018–2026"),
         "{r:?}"
     );
     assert!(r.stdout.contains("国办发明电〔2025〕7号"), "{r:?}");

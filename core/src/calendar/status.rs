@@ -222,7 +222,7 @@ pub fn calendar_status(
             .collect();
         let info = REGIONS.iter().find(|r| r.id == id);
         let (name_zh, name_en) = if id == NATIONAL {
-            ("全国".to_string(), "national".to_string())
+            ("全国".to_string(), "National".to_string())
         } else {
             (
                 info.map_or(id.clone(), |i| i.name_zh.to_string()),
@@ -277,7 +277,7 @@ fn layer_notes(
                      the calendar."
                 ),
                 format!(
-                    "{name_zh}{next}年的地方节日放假日期由自治区（当地）政府的节假日安排通知确定，通常在上一年年底发布；\
+                    "{name_zh}{next}年的地方节日放假日期由当地政府的节假日安排通知确定，通常在上一年年底发布；\
                      发布后请补充到日历中。"
                 ),
             )
