@@ -264,8 +264,8 @@ fn layer_notes(
         let (en, zh) = if national {
             (
                 format!(
-                    "The holiday notice for {next} (国务院办公厅关于{next}年部分节假日安排的通知) is usually \
-                     published between October and December; once it is, import it into the calendar."
+                    "The State Council's holiday notice for {next} is usually published between October \
+                     and December; once it is, import it into the calendar."
                 ),
                 format!("{next}年的节假日安排通知通常在10月至12月发布；发布后请导入日历。"),
             )
@@ -296,7 +296,7 @@ fn layer_notes(
             (
                 format!(
                     "Today ({today}) is in {year}, which the calendar does not cover: every deadline \
-                     that reaches {year} fails, and such ledger cases wait for the calendar (待补日历), \
+                     that reaches {year} fails, and such ledger cases wait for the calendar, \
                      until the notice for {year} is imported."
                 ),
                 format!(
