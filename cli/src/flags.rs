@@ -193,7 +193,8 @@ of 2018–2026 and Xinjiang's 肉孜节/古尔邦节 of the years it knows. A da
 year it does not cover is an error (exit 2) that names the year, never a
 weekends-only guess: supply the year as a calendar file with --calendar
 (`# covers: 2027`, then `date,kind,name,notice` rows, one per day off and per
-make-up working day; see SPEC.md §16).
+make-up working day; see SPEC.md §16). `shuangsui calendar import NOTICE`
+makes that file from the text of the notice itself.
 
 Exit codes:
   0  done; for `ledger`: no case is overdue
@@ -477,9 +478,9 @@ pub struct LedgerArgs {
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CalendarArgs {
-    /// `calendar status`; without one, the grids of YEAR.
+    /// `calendar status` or `calendar import`; without one, the grids of YEAR.
     #[command(subcommand)]
-    pub command: Option<CalendarCommand>,
+    pub action: Option<CalendarAction>,
     /// The year, e.g. 2026.
     #[arg(value_name = "YEAR", required = true)]
     pub year: Option<i32>,
@@ -490,9 +491,9 @@ pub struct CalendarArgs {
     pub calendar: CalendarFlags,
 }
 
-/// What `calendar` does besides printing a year.
+/// `shuangsui calendar status` and `shuangsui calendar import`.
 #[derive(Debug, Subcommand)]
-pub enum CalendarCommand {
+pub enum CalendarAction {
     /// The years the calendar covers, layer by layer (national, each
     /// region with data, the --calendar files), with the notice each year
     /// comes from; from 1 November of the last covered year it says that
@@ -502,6 +503,33 @@ pub enum CalendarCommand {
     /// `--format json`, the `notes` list).
     #[command(after_long_help = CALENDAR_HELP)]
     Status(CalendarStatusArgs),
+    /// Read the text of a holiday notice (节假日安排通知) into a calendar file.
+    ///
+    /// NOTICE is a text file (UTF-8) holding the notice as published —
+    /// 国务院办公厅关于YYYY年部分节假日安排的通知 with its 文号, items and 落款
+    /// date — or `-` to read pasted text from stdin. Amendments of the same
+    /// year (关于调整…/关于延长…) follow it as further NOTICE files. A
+    /// regional notice (新疆维吾尔自治区人民政府办公厅) gives a `# region:` file.
+    /// The months it touches are printed as grids to check against the
+    /// notice by eye. A text that is not read completely is refused and
+    /// nothing is written. Without --out the calendar file goes to stdout;
+    /// use it with `--calendar FILE` on `deadline`, `ledger` and `calendar`.
+    #[command(after_long_help = CALENDAR_HELP)]
+    Import(CalendarImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarImportArgs {
+    /// The notice's text file (or `-` for stdin), then its amendments.
+    #[arg(value_name = "NOTICE", required = true, num_args = 1..)]
+    pub notices: Vec<PathBuf>,
+    /// Write the calendar file here (written whole or not at all); the
+    /// grids and the summary go to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
