@@ -396,6 +396,18 @@
     'res.none': '没有符合的结果。请换一个词，或清空查找框以显示全部。',
     'res.found': '找到 {n} 户（共 {all} 户）',
     'due.noBasis': '自定义期限：不对应某一条规定，请自行核对依据。',
+
+    // --- edge (zh) ---
+    'status.calendar_missing': '待补日历',
+    'edge.title': '工作日日历（{today}）',
+    'edge.covers': '{name}：已含 {years} 年',
+    'edge.none': '无',
+    'edge.yours': '（其中 {years} 年来自补充日历文件）',
+    'edge.sources': '各年依据的通知',
+    'edge.shipped': '随程序提供',
+    'edge.yourFile': '补充日历文件 {name}',
+    'edge.how': '请在上方「补充日历文件」中加入该年的日历文件，或在「没有该年的日历文件？粘贴节假日安排通知」中粘贴通知原文。',
+    'edge.ledgerMissing': '{n} 件待补日历：期限延伸到日历尚未包含的 {years} 年，这些案件并未逾期。请在上方「补充日历文件」中加入该年的日历文件（或粘贴该年的节假日安排通知），再按“核查”。',
   };
 
   const en = {
@@ -803,6 +815,17 @@
     'res.col.legal': 'Legal representative',
     'res.col.address': 'Address',
     'res.col.unit': 'Supervising unit',
+    // --- edge (en) ---
+    'status.calendar_missing': 'Calendar missing',
+    'edge.title': 'Working-day calendar ({today})',
+    'edge.covers': '{name}: covers {years}',
+    'edge.none': 'no year',
+    'edge.yours': '({years} from your extra calendar files)',
+    'edge.sources': 'The notice behind each year',
+    'edge.shipped': 'shipped with the program',
+    'edge.yourFile': 'extra calendar file {name}',
+    'edge.how': 'Add that year\'s calendar file under “Extra calendar files” above, or paste the notice under “No calendar file for the year? Paste the holiday notice”.',
+    'edge.ledgerMissing': '{n} case(s) wait for the calendar: their periods run into {years}, which the calendar does not cover yet; they are not overdue. Add that year\'s calendar file under “Extra calendar files” above (or paste that year\'s holiday notice), then press “Check” again.',
   };
 
   const dicts = { zh, en };

@@ -6,8 +6,8 @@
 
 use crate::commands::{file_name, io_error, name, read_text, Report};
 use crate::flags::{
-    CalendarAction, CalendarArgs, CalendarFlags, CalendarImportArgs, DeadlineArgs, Format,
-    LedgerArgs,
+    CalendarAction, CalendarArgs, CalendarFlags, CalendarImportArgs, CalendarStatusArgs,
+    DeadlineArgs, Format, LedgerArgs,
 };
 use crate::output::Outputs;
 use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
@@ -16,16 +16,27 @@ use shuangsui::calendar::{
     check_ledger_file, import_notices, CaseStatus, Date, Day, DayKind, LedgerReport, MonthGrid,
     Period, Rule, StartEvent, UserCalendar, WorkingDayCalendar,
 };
-use shuangsui::{Error, ErrorKind, ReadOptions, Result, TextEncoding};
+use shuangsui::{decode_text, Error, ErrorKind, ReadOptions, Result, TextEncoding};
 use std::fmt::Write as _;
+
+/// The `--calendar` files as (name, text), each decoded as a table is
+/// (UTF-8 with or without a byte-order mark, or GBK: SPEC §3.0).
+fn calendar_files(flags: &CalendarFlags) -> Result<Vec<(String, String)>> {
+    flags
+        .calendar
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| io_error(p, "read", e))?;
+            let n = name(p);
+            let text = decode_text(&bytes, &n, TextEncoding::Auto)?;
+            Ok((n, text))
+        })
+        .collect()
+}
 
 /// The calendar of `--region` with the `--calendar` files laid over it.
 fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
-    let files = flags
-        .calendar
-        .iter()
-        .map(|p| Ok((name(p), read_text(p)?)))
-        .collect::<Result<Vec<_>>>()?;
+    let files = calendar_files(flags)?;
     let user: Vec<UserCalendar<'_>> = files
         .iter()
         .map(|(n, t)| UserCalendar { name: n, text: t })
@@ -177,6 +188,10 @@ pub fn deadline(args: &DeadlineArgs) -> Result<Report> {
         let _ = writeln!(t, "  an act on {} is in time (期限最后一日当日有效)", d.due);
     }
     let _ = writeln!(t, "  calendar: {}", region_label(&cal));
+    let edge = cal.edge_note(&d);
+    if let Some(note) = &edge {
+        let _ = writeln!(t, "\n  {}\n  {}", note.zh, note.en);
+    }
 
     let json = json!({
         "start": d.start,
@@ -188,6 +203,7 @@ pub fn deadline(args: &DeadlineArgs) -> Result<Report> {
         "skipped": d.skipped,
         "skipped_holidays": d.skipped_holidays(),
         "region": cal.region(),
+        "edge_note": edge,
     });
     Ok(Report::ok(t, json))
 }
@@ -213,6 +229,7 @@ fn status_style(s: CaseStatus) -> Option<Style> {
     match s {
         CaseStatus::Overdue { .. } => Some(Style::Alarm),
         CaseStatus::Error => Some(Style::Dim),
+        CaseStatus::CalendarMissing { .. } => Some(Style::Warn),
         CaseStatus::Pending {
             working_days_left: 0..=2,
         } => Some(Style::Warn),
@@ -224,10 +241,37 @@ fn status_style(s: CaseStatus) -> Option<Style> {
 
 fn summary_line(r: &LedgerReport) -> String {
     let s = &r.summary;
+    let missing = if s.calendar_missing > 0 {
+        format!(
+            ", {} waiting for a year's calendar (待补日历)",
+            s.calendar_missing
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} cases: {} overdue (逾期未公示), {} could not be checked (数据有误), {} pending (待公示), {} published late (逾期公示), {} on time (按时公示)",
+        "{} cases: {} overdue (逾期未公示), {} could not be checked (数据有误){missing}, {} pending (待公示), {} published late (逾期公示), {} on time (按时公示)",
         s.total, s.overdue, s.errors, s.pending, s.late, s.on_time
     )
+}
+
+/// What to do about the 待补日历 rows, one line per missing year: how to
+/// supply it on the command line, and that these rows are not overdue.
+fn calendar_missing_lines(r: &LedgerReport) -> Vec<String> {
+    r.missing_years()
+        .into_iter()
+        .map(|(year, regional)| {
+            let what = if regional {
+                format!("the region's holidays of {year} (地方节假日日历) are not in the calendar: write them into a calendar file and give it with --calendar FILE")
+            } else {
+                format!(
+                    "the State Council's holiday notice for {year} (国务院办公厅关于{year}年部分节假日安排的通知) is not in the calendar: \
+                     import it with `shuangsui calendar import NOTICE --out cn-{year}.csv`, then give --calendar cn-{year}.csv"
+                )
+            };
+            format!("{year}: {what}; the rows waiting for it (待补日历) are not overdue and do not make the exit code 1, check again then.")
+        })
+        .collect()
 }
 
 /// The report as a terminal table, most urgent first.
@@ -277,6 +321,13 @@ fn ledger_table(r: &LedgerReport, colour: bool) -> String {
     let _ = writeln!(t, "{}", line(&header.map(str::to_string)));
     for (c, row) in r.cases.iter().zip(&rows) {
         let _ = writeln!(t, "{}", paint(colour, status_style(c.status), &line(row)));
+    }
+    let missing = calendar_missing_lines(r);
+    if !missing.is_empty() {
+        t.push('\n');
+        for l in missing {
+            let _ = writeln!(t, "{l}");
+        }
     }
     if r.has_overdue() {
         let _ = writeln!(
@@ -333,7 +384,7 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
     .map_err(with_calendar_hint)?;
     // Rows that could not be checked go to stderr too, so that a scheduled
     // job's log (or cron's mail) shows them even when nothing is overdue.
-    let warnings: Vec<Error> = report
+    let mut warnings: Vec<Error> = report
         .cases
         .iter()
         .flat_map(|c| {
@@ -345,6 +396,27 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
             })
         })
         .collect();
+    // And one line per year the 待补日历 rows wait for, for the same log.
+    if report.summary.calendar_missing > 0 {
+        let years: Vec<String> = report
+            .missing_years()
+            .iter()
+            .map(|(y, _)| y.to_string())
+            .collect();
+        warnings.push(Error::new(
+            ErrorKind::CalendarUncovered,
+            format!(
+                "{} case(s) wait for the calendar of {} (待补日历): their periods run into a year the calendar does not cover; supply it with --calendar FILE (see `shuangsui calendar status`) and check again",
+                report.summary.calendar_missing,
+                years.join(", ")
+            ),
+            format!(
+                "{} 个案件待补日历（{} 年）：期限延伸到日历尚未包含的年份；请用 --calendar 文件 补充该年日历（见 shuangsui calendar status）后重新核查",
+                report.summary.calendar_missing,
+                years.join("、")
+            ),
+        ));
+    }
     let code = u8::from(report.has_overdue());
     // The report as a JSON tree only when it is printed as JSON: for a
     // ledger of a million cases the tree takes gigabytes.
@@ -480,6 +552,76 @@ fn named_days(grids: &[MonthGrid]) -> Vec<String> {
     out
 }
 
+/// `shuangsui calendar status`.
+fn calendar_status(args: &CalendarStatusArgs) -> Result<Report> {
+    let today = match &args.today {
+        Some(d) => date_flag("--today", d)?,
+        None => today_in_china(),
+    };
+    let files = calendar_files(&args.calendar)?;
+    let user: Vec<UserCalendar<'_>> = files
+        .iter()
+        .map(|(n, t)| UserCalendar { name: n, text: t })
+        .collect();
+    let status =
+        shuangsui::calendar::calendar_status(args.calendar.region.as_deref(), &user, today)?;
+    let mut t = format!("Working-day calendar (工作日历) on {today}\n");
+    for layer in &status.layers {
+        let years: Vec<i32> = layer.years.iter().map(|y| y.year).collect();
+        let covered = match (years.first(), years.last()) {
+            (None, _) | (_, None) => "none (无)".to_string(),
+            (Some(a), Some(b)) if (b - a) as usize + 1 == years.len() && a != b => {
+                format!("{a}–{b}")
+            }
+            _ => years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let _ = writeln!(
+            t,
+            "\n{} ({}, {}): covers {covered}",
+            layer.name_zh, layer.name_en, layer.region
+        );
+        for y in &layer.years {
+            for s in &y.sources {
+                let whose = if s.shipped { "shipped" } else { "your file" };
+                let source = s.source.as_deref().unwrap_or("(no `# source:` line)");
+                let _ = writeln!(t, "  {}  {source}  [{}, {whose}]", y.year, s.file);
+            }
+        }
+    }
+    if !status.notes.is_empty() {
+        t.push('\n');
+    }
+    for n in &status.notes {
+        let _ = writeln!(t, "{}\n{}", n.zh, n.en);
+        if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext && n.region == "cn" {
+            let _ = writeln!(
+                t,
+                "  → shuangsui calendar import 通知.txt --out cn-{y}.csv，然后在 deadline、ledger 中加 --calendar cn-{y}.csv\n    (then give --calendar cn-{y}.csv to deadline and ledger)",
+                y = n.year
+            );
+        } else if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext {
+            let _ = writeln!(
+                t,
+                "  → 写一个含 `# region: {r}` 和 `# covers: {y}` 的日历文件，用 --calendar 文件 指定\n    (write a calendar file with `# region: {r}` and `# covers: {y}`; give it with --calendar FILE)",
+                r = n.region,
+                y = n.year
+            );
+        }
+    }
+    let json = serde_json::to_value(&status).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!("could not write JSON: {e}"),
+            format!("无法写出 JSON：{e}"),
+        )
+    })?;
+    Ok(Report::ok(t, json))
+}
+
 /// Months side by side, three to a row.
 fn grid_rows(t: &mut String, grids: &[MonthGrid], colour: bool) {
     for row in grids.chunks(3) {
@@ -498,8 +640,10 @@ fn grid_rows(t: &mut String, grids: &[MonthGrid], colour: bool) {
 
 /// `shuangsui calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<Report> {
-    if let Some(CalendarAction::Import(a)) = &args.action {
-        return calendar_import(a);
+    match &args.action {
+        Some(CalendarAction::Import(a)) => return calendar_import(a),
+        Some(CalendarAction::Status(a)) => return calendar_status(a),
+        None => {}
     }
     // clap requires YEAR when no subcommand is given.
     let year = args.year.unwrap_or_default();

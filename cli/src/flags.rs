@@ -180,9 +180,10 @@ pub enum Command {
     /// with one case a row: 案件编号, 当事人, 决定日期, 生效日期, 公示日期
     /// (empty while unpublished) and optionally 规则 (default 处罚结果公示,
     /// 7 working days from the effective date). Each case gets its due date
-    /// and status — 逾期未公示 overdue, 数据有误 a bad row, 待公示 pending,
-    /// 逾期公示 published late, 按时公示 on time — most urgent first, with
-    /// the working days late or left. Other columns pass through untouched;
+    /// and status — 逾期未公示 overdue, 数据有误 a bad row, 待补日历 waiting
+    /// for next year's holiday notice, 待公示 pending, 逾期公示 published
+    /// late, 按时公示 on time — most urgent first, with the working days
+    /// late or left. Other columns pass through untouched;
     /// the ledger file is never modified.
     ///
     /// Exits 1 when any case is overdue, so a daily scheduled job (cron,
@@ -497,6 +498,7 @@ pub struct LedgerArgs {
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CalendarArgs {
+    /// `calendar status` or `calendar import`; without one, the grids of YEAR.
     #[command(subcommand)]
     pub action: Option<CalendarAction>,
     /// The year, e.g. 2026.
@@ -509,9 +511,18 @@ pub struct CalendarArgs {
     pub calendar: CalendarFlags,
 }
 
-/// `shuangsui calendar import`.
+/// `shuangsui calendar status` and `shuangsui calendar import`.
 #[derive(Debug, Subcommand)]
 pub enum CalendarAction {
+    /// The years the calendar covers, layer by layer (national, each
+    /// region with data, the --calendar files), with the notice each year
+    /// comes from; from 1 November of the last covered year it says that
+    /// next year's notice should be imported.
+    ///
+    /// Exits 0 whatever it says: a scheduled job reads its notes (with
+    /// `--format json`, the `notes` list).
+    #[command(after_long_help = CALENDAR_HELP)]
+    Status(CalendarStatusArgs),
     /// Read the text of a holiday notice (节假日安排通知) into a calendar file.
     ///
     /// NOTICE is a text file (UTF-8) holding the notice as published —
@@ -630,4 +641,14 @@ pub struct PlanVerifyArgs {
     /// The batch announcement as published; by default DIR/announcement.json.
     #[arg(long, value_name = "FILE")]
     pub announcement: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarStatusArgs {
+    /// The day to judge by; default: today's date in China (Asia/Shanghai,
+    /// UTC+8) from the system clock.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub calendar: CalendarFlags,
 }

@@ -17,6 +17,9 @@
 //!   (民法典 第二百零一条、第二百零三条).
 //! - [`Rule`]: named deadline rules with their legal basis.
 //! - [`check_ledger`]: the case ledger check (台账核查).
+//! - [`calendar_status`]: the years covered, layer by layer, and when the
+//!   next notice is due; [`WorkingDayCalendar::edge_note`]: a deadline
+//!   that the next notice can still move.
 //! - [`import_notice`]: a holiday notice's text read into a calendar file.
 //! - [`MonthGrid`]: month views for the terminal and the web page;
 //!   [`PeriodMonth`]: the same with a deadline's period marked.
@@ -45,8 +48,9 @@ mod grid;
 mod import;
 mod ledger;
 mod rules;
+mod status;
 
-pub use count::{Deadline, Period};
+pub use count::{CalendarGap, Deadline, Period};
 pub(crate) use data::is_calendar_text;
 pub use data::{
     holiday_name_en, parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo,
@@ -63,6 +67,10 @@ pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
 };
 pub use rules::{Rule, StartEvent};
+pub use status::{
+    calendar_status, CalendarStatus, CoveredYear, EdgeNote, LayerStatus, StatusNote,
+    StatusNoteKind, YearSource,
+};
 
 /// The shipped calendar files, (file name, contents), e.g. for an adapter
 /// that offers them as templates or lists their sources.

@@ -283,7 +283,7 @@ fn facts(record: &DrawRecord) -> Vec<Vec<String>> {
 /// The ledger report (台账核查) as a workbook: the ledger's own columns,
 /// then the report's, one row per case in urgency order, the status cell
 /// coloured (red overdue, orange late, yellow due soon, green on time, grey
-/// errors).
+/// errors, blue waiting for a year's calendar).
 ///
 /// # Errors
 /// `Io` if the workbook cannot be assembled.
@@ -305,6 +305,7 @@ pub fn ledger_xlsx(report: &LedgerReport) -> Result<Vec<u8>> {
                 Some("late") => 0xF8D3A8,
                 Some("pending") => 0xFFF2B3,
                 Some("on_time") => 0xC9E7C1,
+                Some("calendar_missing") => 0xCFE2F3,
                 _ => 0xDDDDDD,
             };
             let f = cell_format().set_background_color(Color::RGB(colour));
