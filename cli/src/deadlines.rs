@@ -597,16 +597,10 @@ fn calendar_status(args: &CalendarStatusArgs) -> Result<Report> {
     }
     for n in &status.notes {
         let _ = writeln!(t, "{}\n{}", n.zh, n.en);
-        if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext && n.region == "cn" {
+        if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext {
             let _ = writeln!(
                 t,
-                "  → shuangsui calendar import 通知.txt --out cn-{y}.csv，然后在 deadline、ledger 中加 --calendar cn-{y}.csv\n    (then give --calendar cn-{y}.csv to deadline and ledger)",
-                y = n.year
-            );
-        } else if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext {
-            let _ = writeln!(
-                t,
-                "  → 写一个含 `# region: {r}` 和 `# covers: {y}` 的日历文件，用 --calendar 文件 指定\n    (write a calendar file with `# region: {r}` and `# covers: {y}`; give it with --calendar FILE)",
+                "  → shuangsui calendar import 通知.txt --out {r}-{y}.csv，然后在 deadline、ledger 中加 --calendar {r}-{y}.csv\n    (then give --calendar {r}-{y}.csv to deadline and ledger)",
                 r = n.region,
                 y = n.year
             );

@@ -273,12 +273,12 @@ fn layer_notes(
             (
                 format!(
                     "The {name_en} holidays of {next} are fixed by the regional government's holiday \
-                     notice, usually at the end of the year before; once it is published, add them to \
+                     notice, usually at the end of the year before; once it is published, import it into \
                      the calendar."
                 ),
                 format!(
                     "{name_zh}{next}年的地方节日放假日期由当地政府的节假日安排通知确定，通常在上一年年底发布；\
-                     发布后请补充到日历中。"
+                     发布后请导入日历。"
                 ),
             )
         };
