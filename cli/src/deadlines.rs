@@ -49,8 +49,8 @@ fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
 fn with_calendar_hint(e: Error) -> Error {
     if e.kind() == ErrorKind::CalendarUncovered {
         e.hint(
-            " Give the file with --calendar FILE.",
-            "请用 --calendar 文件 指定该文件。",
+            " Import with `shuangsui calendar import NOTICE.txt --out FILE`; give the file with --calendar FILE.",
+            "导入：shuangsui calendar import 通知.txt --out 文件；请用 --calendar 文件 指定该文件。",
         )
     } else {
         e

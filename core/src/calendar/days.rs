@@ -374,19 +374,17 @@ impl WorkingDayCalendar {
         if self.covers(year) {
             return Ok(());
         }
-        // Where to get the year and how to write it down; where to give the
-        // file is the adapter's (the command line's option, the page's box).
+        // Where to get the year and how to write it down; how to import the
+        // notice and where to give the file is the adapter's (the command
+        // line's `calendar import` and option, the page's boxes).
         let how = format!(
             "The State Council's General Office publishes that notice each year, near the end of \
-             the year before (www.gov.cn); copy its text and import it (`shuangsui calendar import`, or the page's \
-             box to paste a holiday notice into), which makes the calendar file for {year}; or write \
-             the file by hand: a line `# covers: {year}`, then one `date,kind,name,notice` row per \
+             the year before (www.gov.cn); copy the notice's whole text and import it, which makes the calendar \
+             file for {year}; or write the file by hand: a line `# covers: {year}`, then one `date,kind,name,notice` row per \
              day off and per make-up working day. Working days are never guessed from weekends alone."
         );
         let how_zh = format!(
-            "该通知由国务院办公厅每年年底前发布（可在中国政府网 www.gov.cn 查到）；请复制通知全文导入\
-             （shuangsui calendar import，或页面上的“粘贴节假日安排通知”），即得 {year} 年的日历文件；\
-             也可手写：先写一行 `# covers: {year}`，再按 `date,kind,name,notice` 每个放假日和调休上班日写一行。\
+            "该通知由国务院办公厅每年年底前发布（可在中国政府网 www.gov.cn 查到）；请复制通知全文导入，即得 {year} 年的日历文件；也可手写：先写一行 `# covers: {year}`，再按 `date,kind,name,notice` 每个放假日和调休上班日写一行。\
              本程序不会只按周末推算工作日。"
         );
         let (en, zh) = if !self.national_covers.contains(&year) {
@@ -415,14 +413,12 @@ impl WorkingDayCalendar {
                 format!(
                     "the {r} ({name}) calendar does not cover {year}: the dates of {holidays} that the \
                      regional government fixed for {year} are not in the calendar (covered: {covered}). \
-                     Import the regional government's holiday notice for {year} (`shuangsui calendar \
-                     import`, or the page's box to paste a holiday notice into), or write a calendar \
-                     file with `# region: {r}` and `# covers: {year}` then `date,kind,name,notice` rows."
+                     Import the regional government's holiday notice for {year} (its whole text), \
+                     or write a calendar file with `# region: {r}` and `# covers: {year}` then `date,kind,name,notice` rows."
                 ),
                 format!(
                     "{name}（{r}）日历不含 {year} 年：日历中没有当地政府确定的 {year} 年{holidays_zh}日期\
-                     （已含年份：{}）。请导入当地政府 {year} 年的节假日安排通知（shuangsui calendar import，\
-                     或页面上的“粘贴节假日安排通知”），或写一个日历文件，写明 `# region: {r}` 和 \
+                     （已含年份：{}）。请导入当地政府 {year} 年的节假日安排通知（复制通知全文），或写一个日历文件，写明 `# region: {r}` 和 \
                      `# covers: {year}`，再按 `date,kind,name,notice` 逐行列出。",
                     covered_zh(&covered)
                 ),
