@@ -553,29 +553,44 @@ fn check_row(
     }
     if errors.is_empty() {
         if let Some(due) = result.due {
-            let late_by = |x: Date| cal.working_days_between(due, x).map(|n| n.max(1));
-            let status = match published {
-                Some(p) if p <= due => Ok(CaseStatus::OnTime),
-                Some(p) => late_by(p)
-                    .map(|working_days| CaseStatus::Late { working_days })
-                    .map_err(|e| e.at(at(col(Field::Published)))),
-                None if today <= due => cal
-                    .working_days_between(today, due)
-                    .map(|working_days_left| CaseStatus::Pending { working_days_left })
-                    .map_err(|e| e.at(at(None))),
-                None => late_by(today)
-                    .map(|working_days| CaseStatus::Overdue { working_days })
-                    .map_err(|e| e.at(at(None))),
+            let column = if published.is_some() {
+                col(Field::Published)
+            } else {
+                None
             };
-            match status {
+            match publication_status(cal, due, published, today) {
                 Ok(s) => result.status = s,
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(e.at(at(column))),
             }
         }
     }
     result.errors = errors;
     result.cells = cells;
     result
+}
+
+/// Where a publication due on `due` stands on `today`: on time, late or
+/// overdue by N working days, or pending with N left (SPEC §16.5). The
+/// case ledger and the results ledger (§16.7) both count this way.
+///
+/// # Errors
+/// `CalendarUncovered` when the days between fall in a year the calendar
+/// does not cover.
+pub(crate) fn publication_status(
+    cal: &WorkingDayCalendar,
+    due: Date,
+    published: Option<Date>,
+    today: Date,
+) -> Result<CaseStatus> {
+    let late_by = |x: Date| cal.working_days_between(due, x).map(|n| n.max(1));
+    match published {
+        Some(p) if p <= due => Ok(CaseStatus::OnTime),
+        Some(p) => late_by(p).map(|working_days| CaseStatus::Late { working_days }),
+        None if today <= due => cal
+            .working_days_between(today, due)
+            .map(|working_days_left| CaseStatus::Pending { working_days_left }),
+        None => late_by(today).map(|working_days| CaseStatus::Overdue { working_days }),
+    }
 }
 
 fn period_text(p: Period) -> String {

@@ -17,6 +17,8 @@
 //!   (民法典 第二百零一条、第二百零三条).
 //! - [`Rule`]: named deadline rules with their legal basis.
 //! - [`check_ledger`]: the case ledger check (台账核查).
+//! - [`check_results_file`]: the inspection-results ledger of a draw
+//!   (抽查结果台账); [`read_ledger_file`] reads either kind.
 //! - [`MonthGrid`]: month views for the terminal and the web page;
 //!   [`PeriodMonth`]: the same with a deadline's period marked.
 //!
@@ -42,6 +44,7 @@ mod date;
 mod days;
 mod grid;
 mod ledger;
+mod results;
 mod rules;
 
 pub use count::{Deadline, Period};
@@ -56,6 +59,13 @@ pub use grid::{MonthGrid, PeriodDay, PeriodMonth};
 pub(crate) use ledger::is_ledger_header;
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
+};
+pub(crate) use results::is_results_header;
+pub use results::{
+    check_results_file, read_ledger_file, result_category, results_ledger_csv,
+    results_ledger_table, AnyLedger, Clock, ClockStatus, FigureGroup, Figures, RecordCheck,
+    RecordProblem, ResultCategory, ResultsReport, ResultsRow, ResultsSummary, FIGURE_COLUMNS,
+    FIGURE_DIMENSIONS, RESULTS_LEDGER_COLUMNS, RESULTS_LEDGER_DRAW_COLUMNS, RESULT_CATEGORIES,
 };
 pub use rules::{Rule, StartEvent};
 

@@ -463,7 +463,7 @@ fn table(rows: Vec<Vec<String>>) -> Identified {
 
 /// The kind of table a header row is the header of, if it is one.
 fn header_kind(cells: &[String]) -> Option<FileKind> {
-    if crate::calendar::is_ledger_header(cells) {
+    if crate::calendar::is_ledger_header(cells) || crate::calendar::is_results_header(cells) {
         return Some(FileKind::Ledger);
     }
     let has = |h: &str| cells.iter().any(|c| c.trim() == h);
