@@ -210,6 +210,7 @@ fn status_style(s: CaseStatus) -> Option<Style> {
     match s {
         CaseStatus::Overdue { .. } => Some(Style::Alarm),
         CaseStatus::Error => Some(Style::Dim),
+        CaseStatus::CalendarMissing { .. } => Some(Style::Warn),
         CaseStatus::Pending {
             working_days_left: 0..=2,
         } => Some(Style::Warn),
@@ -221,10 +222,37 @@ fn status_style(s: CaseStatus) -> Option<Style> {
 
 fn summary_line(r: &LedgerReport) -> String {
     let s = &r.summary;
+    let missing = if s.calendar_missing > 0 {
+        format!(
+            ", {} waiting for a year's calendar (待补日历)",
+            s.calendar_missing
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} cases: {} overdue (逾期未公示), {} could not be checked (数据有误), {} pending (待公示), {} published late (逾期公示), {} on time (按时公示)",
+        "{} cases: {} overdue (逾期未公示), {} could not be checked (数据有误){missing}, {} pending (待公示), {} published late (逾期公示), {} on time (按时公示)",
         s.total, s.overdue, s.errors, s.pending, s.late, s.on_time
     )
+}
+
+/// What to do about the 待补日历 rows, one line per missing year: how to
+/// supply it on the command line, and that these rows are not overdue.
+fn calendar_missing_lines(r: &LedgerReport) -> Vec<String> {
+    r.missing_years()
+        .into_iter()
+        .map(|(year, regional)| {
+            let what = if regional {
+                format!("the region's holidays of {year} (地方节假日日历) are not in the calendar: write them into a calendar file and give it with --calendar FILE")
+            } else {
+                format!(
+                    "the State Council's holiday notice for {year} (国务院办公厅关于{year}年部分节假日安排的通知) is not in the calendar: \
+                     import it with `shuangsui calendar import NOTICE --out cn-{year}.csv`, then give --calendar cn-{year}.csv"
+                )
+            };
+            format!("{year}: {what}; the rows waiting for it (待补日历) are not overdue and do not make the exit code 1, check again then.")
+        })
+        .collect()
 }
 
 /// The report as a terminal table, most urgent first.
@@ -274,6 +302,13 @@ fn ledger_table(r: &LedgerReport, colour: bool) -> String {
     let _ = writeln!(t, "{}", line(&header.map(str::to_string)));
     for (c, row) in r.cases.iter().zip(&rows) {
         let _ = writeln!(t, "{}", paint(colour, status_style(c.status), &line(row)));
+    }
+    let missing = calendar_missing_lines(r);
+    if !missing.is_empty() {
+        t.push('\n');
+        for l in missing {
+            let _ = writeln!(t, "{l}");
+        }
     }
     if r.has_overdue() {
         let _ = writeln!(
@@ -330,7 +365,7 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
     .map_err(with_calendar_hint)?;
     // Rows that could not be checked go to stderr too, so that a scheduled
     // job's log (or cron's mail) shows them even when nothing is overdue.
-    let warnings: Vec<Error> = report
+    let mut warnings: Vec<Error> = report
         .cases
         .iter()
         .flat_map(|c| {
@@ -342,6 +377,27 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
             })
         })
         .collect();
+    // And one line per year the 待补日历 rows wait for, for the same log.
+    if report.summary.calendar_missing > 0 {
+        let years: Vec<String> = report
+            .missing_years()
+            .iter()
+            .map(|(y, _)| y.to_string())
+            .collect();
+        warnings.push(Error::new(
+            ErrorKind::CalendarUncovered,
+            format!(
+                "{} case(s) wait for the calendar of {} (待补日历): their periods run into a year the calendar does not cover; supply it with --calendar FILE (see `shuangsui calendar status`) and check again",
+                report.summary.calendar_missing,
+                years.join(", ")
+            ),
+            format!(
+                "{} 个案件待补日历（{} 年）：期限延伸到日历尚未包含的年份；请用 --calendar 文件 补充该年日历（见 shuangsui calendar status）后重新核查",
+                report.summary.calendar_missing,
+                years.join("、")
+            ),
+        ));
+    }
     let code = u8::from(report.has_overdue());
     // The report as a JSON tree only when it is printed as JSON: for a
     // ledger of a million cases the tree takes gigabytes.

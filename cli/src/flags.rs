@@ -167,9 +167,10 @@ pub enum Command {
     /// with one case a row: 案件编号, 当事人, 决定日期, 生效日期, 公示日期
     /// (empty while unpublished) and optionally 规则 (default 处罚结果公示,
     /// 7 working days from the effective date). Each case gets its due date
-    /// and status — 逾期未公示 overdue, 数据有误 a bad row, 待公示 pending,
-    /// 逾期公示 published late, 按时公示 on time — most urgent first, with
-    /// the working days late or left. Other columns pass through untouched;
+    /// and status — 逾期未公示 overdue, 数据有误 a bad row, 待补日历 waiting
+    /// for next year's holiday notice, 待公示 pending, 逾期公示 published
+    /// late, 按时公示 on time — most urgent first, with the working days
+    /// late or left. Other columns pass through untouched;
     /// the ledger file is never modified.
     ///
     /// Exits 1 when any case is overdue, so a daily scheduled job (cron,

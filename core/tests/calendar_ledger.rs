@@ -148,11 +148,153 @@ fn uncovered_today_and_publication_on_a_day_off() {
     let r1 = check_ledger(&cal, "l.csv", csv1, today(), None).unwrap();
     assert_eq!(r1.cases[0].due, Some(Date::parse("2026-10-16").unwrap()));
     assert_eq!(r1.cases[0].status, CaseStatus::Late { working_days: 1 });
-    // C-2's period runs into 2027, which is not covered: a row error.
+    // C-2's period runs into 2027, which is not covered: waiting for the
+    // calendar (待补日历), not a row error.
     let c2 = r.cases.iter().find(|c| c.case_number == "C-2").unwrap();
-    assert_eq!(c2.status, CaseStatus::Error);
-    assert_eq!(c2.errors[0].kind(), ErrorKind::CalendarUncovered);
-    assert_eq!(c2.errors[0].location().unwrap().row, Some(3));
+    assert_eq!(c2.status.code(), "calendar_missing");
+    assert!(c2.errors.is_empty());
+}
+
+/// Issue 16: a period that runs into the next, not yet imported year is
+/// 待补日历 with the working days counted so far, not 数据有误; other rows
+/// are unaffected; the year's file turns it into an ordinary status.
+#[test]
+fn calendar_missing_rows() {
+    let cal = WorkingDayCalendar::national().unwrap();
+    let csv = "案件编号,决定日期,生效日期,公示日期,规则\n\
+               M-1,2026-12-28,2026-12-28,,\n\
+               M-2,2027-01-05,2027-01-05,,\n\
+               M-3,2026-12-25,2026-12-25,,10日\n\
+               M-4,2062-01-05,2062-01-05,,\n\
+               M-5,2026-12-01,2026-12-01,,\n\
+               M-6,2026-12-29,2026-12-28,,\n";
+    let today = Date::parse("2026-12-03").unwrap();
+    let r = check_ledger(&cal, "l.csv", csv, today, None).unwrap();
+    let case = |n: &str| r.cases.iter().find(|c| c.case_number == n).unwrap();
+    // 12-29, 12-30, 12-31 counted; 4 more in 2027.
+    let m1 = case("M-1");
+    assert_eq!(
+        m1.status,
+        CaseStatus::CalendarMissing {
+            year: 2027,
+            regional: false,
+            counted: Some(3),
+            remaining: Some(4)
+        }
+    );
+    assert_eq!(m1.status.label_zh(), "待补日历");
+    assert_eq!(m1.status.label_en(), "calendar missing");
+    assert_eq!(m1.due, None);
+    assert_eq!(
+        m1.explanation(),
+        "已计3个工作日（截至2026-12-31），还差4个；日历尚未包含2027年，请导入2027年国务院节假日安排通知后重新核查"
+    );
+    assert_eq!(
+        m1.explanation_en(),
+        "3 working days counted (to 2026-12-31), 4 still to count; the calendar does not cover 2027 yet: import the State Council's holiday notice for 2027 into the calendar, then check again"
+    );
+    // A start in the next year itself: nothing counted yet; the date is
+    // not wrong, the year is only not imported.
+    let m2 = case("M-2");
+    assert_eq!(
+        m2.status,
+        CaseStatus::CalendarMissing {
+            year: 2027,
+            regional: false,
+            counted: Some(0),
+            remaining: Some(7)
+        }
+    );
+    assert!(
+        m2.explanation().starts_with("起算日期在2027年"),
+        "{}",
+        m2.explanation()
+    );
+    // Natural days: no working days to count; the end lies in 2027.
+    let m3 = case("M-3");
+    assert_eq!(
+        m3.status,
+        CaseStatus::CalendarMissing {
+            year: 2027,
+            regional: false,
+            counted: None,
+            remaining: None
+        }
+    );
+    assert!(
+        m3.explanation().starts_with("期限延伸到2027年"),
+        "{}",
+        m3.explanation()
+    );
+    // 2062 is far beyond the next notice: more likely a typing error.
+    assert_eq!(case("M-4").status, CaseStatus::Error);
+    assert_eq!(case("M-4").errors[0].kind(), ErrorKind::CalendarUncovered);
+    assert_eq!(
+        case("M-5").status,
+        CaseStatus::Pending {
+            working_days_left: 5
+        }
+    );
+    // A row with another problem stays an error, whatever its year.
+    assert_eq!(case("M-6").status, CaseStatus::Error);
+    let s = r.summary;
+    assert_eq!(
+        (s.total, s.errors, s.calendar_missing, s.pending),
+        (6, 2, 3, 1)
+    );
+    assert!(!r.has_overdue());
+    assert_eq!(r.missing_years(), vec![(2027, false)]);
+    // Order: errors, then calendar missing (fewest still to count first),
+    // then pending.
+    let order: Vec<&str> = r.cases.iter().map(|c| c.case_number.as_str()).collect();
+    assert_eq!(order, ["M-4", "M-6", "M-1", "M-2", "M-3", "M-5"]);
+    let table = r.to_csv().unwrap();
+    assert!(
+        table.contains(",待补日历,calendar_missing,3,已计3个工作日"),
+        "{table}"
+    );
+    let json = r.to_json().unwrap();
+    assert!(json.contains("\"status\": \"calendar_missing\""), "{json}");
+    assert!(json.contains("\"calendar_missing\": 3"), "{json}");
+
+    // With the year imported, the same row has a due date.
+    let next = "# covers: 2027\ndate,kind,name\n2027-01-01,off,元旦\n";
+    let cal = WorkingDayCalendar::load(
+        None,
+        &[shuangsui::calendar::UserCalendar {
+            name: "cn-2027.csv",
+            text: next,
+        }],
+    )
+    .unwrap();
+    let r = check_ledger(&cal, "l.csv", csv, today, None).unwrap();
+    let m1 = r.cases.iter().find(|c| c.case_number == "M-1").unwrap();
+    assert_eq!(m1.due, Some(Date::parse("2027-01-07").unwrap()));
+    assert_eq!(m1.status.code(), "pending");
+}
+
+/// A region whose own holidays of a year are missing (Xinjiang ships
+/// 2022–2026) says so: the national notice is there.
+#[test]
+fn calendar_missing_in_a_region() {
+    let cal = WorkingDayCalendar::load(Some("xinjiang"), &[]).unwrap();
+    let csv = "案件编号,决定日期,生效日期,公示日期\nX-1,2021-06-01,2021-06-01,\n";
+    let r = check_ledger(&cal, "l.csv", csv, Date::parse("2026-12-03").unwrap(), None).unwrap();
+    let x = &r.cases[0];
+    assert_eq!(
+        x.status,
+        CaseStatus::CalendarMissing {
+            year: 2021,
+            regional: true,
+            counted: Some(0),
+            remaining: Some(7)
+        }
+    );
+    assert!(
+        x.explanation().contains("地方节假日日历"),
+        "{}",
+        x.explanation()
+    );
 }
 
 /// Issue 15: the page in English shows each case's explanation in English,

@@ -73,6 +73,25 @@ impl Deadline {
     }
 }
 
+/// How far a period gets on a calendar that ends before the period does
+/// (SPEC §16.5, 待补日历): the first year it needs that the calendar does
+/// not cover and, for working days, how many were counted before that year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CalendarGap {
+    /// The first year the period needs that the calendar does not cover.
+    pub year: i32,
+    /// True when the national calendar covers `year` and only the region's
+    /// holidays of that year are missing.
+    pub regional: bool,
+    /// For a period of working days: those counted from the start up to
+    /// the end of the year before `year` (0 when the period starts in or
+    /// at the very end before `year`); `None` for other periods.
+    pub counted: Option<u32>,
+    /// For a period of working days: those still to count in `year` and
+    /// after; `None` for other periods.
+    pub remaining: Option<u32>,
+}
+
 fn positive(n: u32, what: &str, what_zh: &str) -> Result<()> {
     if n == 0 {
         return Err(Error::new(
@@ -182,12 +201,7 @@ impl WorkingDayCalendar {
     /// [`ErrorKind::CalendarUncovered`] when the filing date lies in a year
     /// the calendar does not cover.
     pub fn quarterly_filing(&self, start: Date) -> Result<Deadline> {
-        let q = (start.month() - 1) / 3;
-        let due = if q == 3 {
-            Date::new(start.year() + 1, 1, 10)?
-        } else {
-            Date::new(start.year(), 3 * (q + 1) + 1, 10)?
-        };
+        let due = self.quarterly_filing_date(start)?;
         self.day(due)?;
         Ok(Deadline {
             start,
@@ -196,6 +210,16 @@ impl WorkingDayCalendar {
             moved_from: None,
             skipped: Vec::new(),
         })
+    }
+
+    /// The 10th of the month after the quarter of `start`.
+    fn quarterly_filing_date(&self, start: Date) -> Result<Date> {
+        let q = (start.month() - 1) / 3;
+        if q == 3 {
+            Date::new(start.year() + 1, 1, 10)
+        } else {
+            Date::new(start.year(), 3 * (q + 1) + 1, 10)
+        }
     }
 
     /// The due date of `period` counted from `start`.
@@ -210,6 +234,75 @@ impl WorkingDayCalendar {
             Period::WorkingDays(n) => self.add_working_days(start, n),
             Period::NaturalDays(n) => self.add_natural_days(start, n),
             Period::QuarterlyBy10th => self.quarterly_filing(start),
+        }
+    }
+
+    /// Where counting `period` from `start` stops for want of a year the
+    /// calendar does not cover, or `None` when that is not why the period
+    /// cannot be counted (it can, or it fails for another reason).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shuangsui::calendar::{Date, Period, WorkingDayCalendar};
+    /// let cal = WorkingDayCalendar::national()?; // 2018–2026
+    /// let gap = cal
+    ///     .calendar_gap(Date::parse("2026-12-28")?, Period::WorkingDays(7))
+    ///     .unwrap();
+    /// // 12-29, 12-30, 12-31 counted; four more are in 2027.
+    /// assert_eq!((gap.year, gap.counted, gap.remaining), (2027, Some(3), Some(4)));
+    /// # Ok::<(), shuangsui::Error>(())
+    /// ```
+    pub fn calendar_gap(&self, start: Date, period: Period) -> Option<CalendarGap> {
+        let gap = |year: i32| CalendarGap {
+            year,
+            regional: self.region().is_some() && self.national_covers_year(year),
+            counted: None,
+            remaining: None,
+        };
+        match period {
+            Period::WorkingDays(n) => {
+                let first = start.succ();
+                if first == start {
+                    return None;
+                }
+                let mut year = first.year();
+                while self.covers(year) {
+                    year += 1;
+                }
+                let counted = match Date::new(year - 1, 12, 31) {
+                    Ok(end) if end > start => {
+                        u32::try_from(self.working_days_between(start, end).ok()?).ok()?
+                    }
+                    _ => 0,
+                };
+                (counted < n).then(|| CalendarGap {
+                    counted: Some(counted),
+                    remaining: Some(n - counted),
+                    ..gap(year)
+                })
+            }
+            Period::NaturalDays(n) => {
+                // The end and the days off it is moved across.
+                let mut d = start.add_days(i64::from(n));
+                loop {
+                    if !self.covers(d.year()) {
+                        return Some(gap(d.year()));
+                    }
+                    if self.is_working_day(d).ok()? {
+                        return None;
+                    }
+                    let next = d.succ();
+                    if next == d {
+                        return None;
+                    }
+                    d = next;
+                }
+            }
+            Period::QuarterlyBy10th => {
+                let due = self.quarterly_filing_date(start).ok()?;
+                (!self.covers(due.year())).then(|| gap(due.year()))
+            }
         }
     }
 

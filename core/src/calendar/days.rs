@@ -331,6 +331,16 @@ impl WorkingDayCalendar {
             && (self.region.is_none() || self.region_covers.contains(&year))
     }
 
+    /// True when the national layer covers `year` (whatever the region).
+    pub(crate) fn national_covers_year(&self, year: i32) -> bool {
+        self.national_covers.contains(&year)
+    }
+
+    /// The last year the national layer covers, if any.
+    pub(crate) fn last_national_year(&self) -> Option<i32> {
+        self.national_covers.last().copied()
+    }
+
     /// Fails unless the calendar covers `year`.
     ///
     /// # Errors

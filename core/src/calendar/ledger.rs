@@ -29,6 +29,22 @@ pub enum CaseStatus {
     },
     /// The row could not be checked; see its errors.
     Error,
+    /// 待补日历: the period runs into a year the calendar does not cover
+    /// yet (typically next year, before its holiday notice is imported);
+    /// nothing is wrong with the row. Counted again once the year is added.
+    CalendarMissing {
+        /// The first year the period needs that the calendar lacks.
+        year: i32,
+        /// True when only the region's holidays of `year` are missing.
+        regional: bool,
+        /// Working days counted up to the end of the year before `year`
+        /// (periods of working days only).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        counted: Option<u32>,
+        /// Working days still to count (periods of working days only).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        remaining: Option<u32>,
+    },
     /// Not yet published and still in time.
     Pending {
         /// Working days from today (exclusive) to the due date (inclusive);
@@ -45,11 +61,13 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    /// The stable code: `overdue`, `error`, `pending`, `late`, `on_time`.
+    /// The stable code: `overdue`, `error`, `calendar_missing`, `pending`,
+    /// `late`, `on_time`.
     pub fn code(self) -> &'static str {
         match self {
             CaseStatus::Overdue { .. } => "overdue",
             CaseStatus::Error => "error",
+            CaseStatus::CalendarMissing { .. } => "calendar_missing",
             CaseStatus::Pending { .. } => "pending",
             CaseStatus::Late { .. } => "late",
             CaseStatus::OnTime => "on_time",
@@ -61,19 +79,37 @@ impl CaseStatus {
         match self {
             CaseStatus::Overdue { .. } => "逾期未公示",
             CaseStatus::Error => "数据有误",
+            CaseStatus::CalendarMissing { .. } => "待补日历",
             CaseStatus::Pending { .. } => "待公示",
             CaseStatus::Late { .. } => "逾期公示",
             CaseStatus::OnTime => "按时公示",
         }
     }
 
+    /// The English label (`calendar missing`).
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CaseStatus::Overdue { .. } => "overdue",
+            CaseStatus::Error => "cannot be checked",
+            CaseStatus::CalendarMissing { .. } => "calendar missing",
+            CaseStatus::Pending { .. } => "pending",
+            CaseStatus::Late { .. } => "published late",
+            CaseStatus::OnTime => "on time",
+        }
+    }
+
+    /// SPEC §16.5 order: overdue, errors, calendar missing (fewest working
+    /// days still to count first), pending, late, on time.
     fn rank(self) -> (u8, i64) {
         match self {
             CaseStatus::Overdue { working_days } => (0, -working_days),
             CaseStatus::Error => (1, 0),
-            CaseStatus::Pending { working_days_left } => (2, working_days_left),
-            CaseStatus::Late { working_days } => (3, -working_days),
-            CaseStatus::OnTime => (4, 0),
+            CaseStatus::CalendarMissing { remaining, .. } => {
+                (2, remaining.map_or(i64::MAX, i64::from))
+            }
+            CaseStatus::Pending { working_days_left } => (3, working_days_left),
+            CaseStatus::Late { working_days } => (4, -working_days),
+            CaseStatus::OnTime => (5, 0),
         }
     }
 }
@@ -124,6 +160,8 @@ pub struct LedgerSummary {
     pub overdue: usize,
     /// Rows with errors.
     pub errors: usize,
+    /// Rows waiting for a year's calendar (待补日历).
+    pub calendar_missing: usize,
     /// Pending, in time.
     pub pending: usize,
     /// Published late.
@@ -144,7 +182,8 @@ pub struct LedgerReport {
     /// Counts by status.
     pub summary: LedgerSummary,
     /// One result per row, most urgent first: overdue (most overdue first),
-    /// rows with errors, pending (soonest due first), late, on time.
+    /// rows with errors, rows waiting for a year's calendar, pending
+    /// (soonest due first), late, on time.
     pub cases: Vec<CaseResult>,
     /// The ledger's header row as read.
     #[serde(skip)]
@@ -375,6 +414,7 @@ pub fn check_ledger_file(
         match c.status {
             CaseStatus::Overdue { .. } => summary.overdue += 1,
             CaseStatus::Error => summary.errors += 1,
+            CaseStatus::CalendarMissing { .. } => summary.calendar_missing += 1,
             CaseStatus::Pending { .. } => summary.pending += 1,
             CaseStatus::Late { .. } => summary.late += 1,
             CaseStatus::OnTime => summary.on_time += 1,
@@ -495,6 +535,7 @@ fn check_row(
             }
         },
     };
+    let mut gap: Option<CaseStatus> = None;
     let mut result = CaseResult {
         row,
         case_number,
@@ -538,6 +579,12 @@ fn check_row(
             Some(start) => {
                 result.start = Some(start);
                 match cal.apply_rule(rule, start) {
+                    Err(e) if e.kind() == ErrorKind::CalendarUncovered => {
+                        match calendar_missing(cal, rule, start) {
+                            Some(status) => gap = Some(status),
+                            None => errors.push(e.at(at(start_col))),
+                        }
+                    }
                     Ok(d) => {
                         result.due = Some(d.due);
                         result.holidays_in_period = d
@@ -550,6 +597,9 @@ fn check_row(
                 }
             }
         }
+    }
+    if let (true, Some(status)) = (errors.is_empty(), gap) {
+        result.status = status;
     }
     if errors.is_empty() {
         if let Some(due) = result.due {
@@ -593,6 +643,25 @@ pub(crate) fn publication_status(
     }
 }
 
+/// The 待补日历 status of a period from `start` that runs into a year the
+/// calendar lacks (SPEC §16.5), or `None` when the year lacking is beyond
+/// the next notice (after the year following the last national year): a
+/// date such as 2062 is more likely mistyped than waiting for a calendar.
+pub(crate) fn calendar_missing(
+    cal: &WorkingDayCalendar,
+    rule: &Rule,
+    start: Date,
+) -> Option<CaseStatus> {
+    let gap = cal.calendar_gap(start, rule.period)?;
+    let next = cal.last_national_year()? + 1;
+    (gap.year <= next).then_some(CaseStatus::CalendarMissing {
+        year: gap.year,
+        regional: gap.regional,
+        counted: gap.counted,
+        remaining: gap.remaining,
+    })
+}
+
 fn period_text(p: Period) -> String {
     match p {
         Period::WorkingDays(n) => format!("{n}个工作日"),
@@ -621,6 +690,58 @@ impl CaseResult {
             .join(between)
     }
 
+    /// What a 待补日历 row has counted and what it waits for, in Chinese
+    /// (`zh`) or English; where to give the year's file is the adapter's.
+    fn calendar_missing_text(&self, zh: bool) -> String {
+        let CaseStatus::CalendarMissing {
+            year,
+            regional,
+            counted,
+            remaining,
+        } = self.status
+        else {
+            return String::new();
+        };
+        let what = match (regional, zh) {
+            (false, true) => format!("请导入{year}年国务院节假日安排通知后重新核查"),
+            (true, true) => format!("请补充{year}年的地方节假日日历后重新核查"),
+            (false, false) => format!(
+                "import the State Council's holiday notice for {year} into the calendar, then check again"
+            ),
+            (true, false) => {
+                format!("add the region's holidays of {year} to the calendar, then check again")
+            }
+        };
+        let before_year = self.start.is_some_and(|s| s.year() < year);
+        match (counted, remaining) {
+            (Some(n), Some(m)) if before_year => {
+                let end = year - 1;
+                if zh {
+                    format!("已计{n}个工作日（截至{end}-12-31），还差{m}个；日历尚未包含{year}年，{what}")
+                } else {
+                    format!(
+                        "{n} working day{} counted (to {end}-12-31), {m} still to count; the calendar does not cover {year} yet: {what}",
+                        if n == 1 { "" } else { "s" }
+                    )
+                }
+            }
+            _ if !before_year => {
+                if zh {
+                    format!("起算日期在{year}年，日历尚未包含该年，{what}")
+                } else {
+                    format!("the period starts in {year}, which the calendar does not cover yet: {what}")
+                }
+            }
+            _ => {
+                if zh {
+                    format!("期限延伸到{year}年，日历尚未包含该年，{what}")
+                } else {
+                    format!("the period runs into {year}, which the calendar does not cover yet: {what}")
+                }
+            }
+        }
+    }
+
     /// A one-line explanation in Chinese, as the CSV's 说明 column shows it.
     pub fn explanation(&self) -> String {
         let due = self.due.map(|d| d.to_string()).unwrap_or_default();
@@ -629,6 +750,7 @@ impl CaseResult {
                 format!("已超过截止日期{due} {working_days}个工作日，尚未公示")
             }
             CaseStatus::Error => self.errors_text(true),
+            CaseStatus::CalendarMissing { .. } => self.calendar_missing_text(true),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("今天（{due}）是最后一天"),
@@ -665,6 +787,7 @@ impl CaseResult {
                 )
             }
             CaseStatus::Error => self.errors_text(false),
+            CaseStatus::CalendarMissing { .. } => self.calendar_missing_text(false),
             CaseStatus::Pending {
                 working_days_left: 0,
             } => format!("today ({due}) is the last day"),
@@ -692,6 +815,22 @@ impl LedgerReport {
     /// True when any case is overdue (the CLI exits 1 then).
     pub fn has_overdue(&self) -> bool {
         self.summary.overdue > 0
+    }
+
+    /// The years the 待补日历 rows wait for, ascending, each with whether
+    /// only a region's holidays are missing.
+    pub fn missing_years(&self) -> Vec<(i32, bool)> {
+        let mut years: Vec<(i32, bool)> = self
+            .cases
+            .iter()
+            .filter_map(|c| match c.status {
+                CaseStatus::CalendarMissing { year, regional, .. } => Some((year, regional)),
+                _ => None,
+            })
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
     }
 
     /// The report as a table: the ledger's own columns untouched, then the
@@ -723,6 +862,10 @@ impl LedgerReport {
                         CaseStatus::Overdue { working_days }
                         | CaseStatus::Late { working_days } => working_days.to_string(),
                         CaseStatus::Pending { working_days_left } => working_days_left.to_string(),
+                        // The days counted so far; the explanation says so.
+                        CaseStatus::CalendarMissing {
+                            counted: Some(n), ..
+                        } => n.to_string(),
                         _ => String::new(),
                     };
                     let period = c

@@ -47,7 +47,7 @@ mod ledger;
 mod results;
 mod rules;
 
-pub use count::{Deadline, Period};
+pub use count::{CalendarGap, Deadline, Period};
 pub(crate) use data::is_calendar_text;
 pub use data::{
     holiday_name_en, parse_calendar_file, CalendarEntry, CalendarFile, EntryKind, RegionInfo,

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::date::Date;
 use super::days::WorkingDayCalendar;
-use super::ledger::{publication_status, CaseStatus};
+use super::ledger::{calendar_missing, publication_status, CaseStatus};
 use super::rules::Rule;
 use crate::input::table::{ReadOptions, RowSource, Table};
 use crate::record::{DrawRecord, Role};
@@ -305,8 +305,12 @@ pub enum ClockStatus {
         /// Working days past the due date (at least 1).
         working_days: i64,
     },
-    /// The period runs into a year the working-day calendar does not cover.
-    CalendarMissing,
+    /// 待补日历: the period runs into the next year, which the working-day
+    /// calendar does not cover yet (SPEC §16.5).
+    CalendarMissing {
+        /// The year the calendar lacks.
+        year: i32,
+    },
     /// The row's dates for this clock cannot be read; see the row's errors.
     Error,
 }
@@ -321,7 +325,7 @@ impl ClockStatus {
             ClockStatus::Pending { .. } => "pending",
             ClockStatus::Late { .. } => "late",
             ClockStatus::Overdue { .. } => "overdue",
-            ClockStatus::CalendarMissing => "calendar_missing",
+            ClockStatus::CalendarMissing { .. } => "calendar_missing",
             ClockStatus::Error => "error",
         }
     }
@@ -338,7 +342,7 @@ impl ClockStatus {
             ClockStatus::Overdue { working_days } => {
                 format!("逾期未公示 {working_days}个工作日")
             }
-            ClockStatus::CalendarMissing => "待补日历".to_string(),
+            ClockStatus::CalendarMissing { year } => format!("待补日历 缺{year}年日历"),
             ClockStatus::Error => "数据有误".to_string(),
         }
     }
@@ -364,7 +368,7 @@ impl ClockStatus {
             ClockStatus::Overdue { working_days } => {
                 format!("overdue by {}, not published", days(working_days))
             }
-            ClockStatus::CalendarMissing => "calendar missing".to_string(),
+            ClockStatus::CalendarMissing { year } => format!("calendar missing: {year}"),
             ClockStatus::Error => "data error".to_string(),
         }
     }
@@ -376,6 +380,7 @@ impl ClockStatus {
             CaseStatus::Late { working_days } => ClockStatus::Late { working_days },
             CaseStatus::Overdue { working_days } => ClockStatus::Overdue { working_days },
             CaseStatus::Error => ClockStatus::Error,
+            CaseStatus::CalendarMissing { year, .. } => ClockStatus::CalendarMissing { year },
         }
     }
 }
@@ -839,8 +844,8 @@ pub fn check_results_file(
         summary.overdue += usize::from(r.overdue());
         summary.errors += usize::from(!r.errors.is_empty());
         summary.calendar_missing += usize::from(
-            r.result_clock.status == ClockStatus::CalendarMissing
-                || r.penalty_clock.status == ClockStatus::CalendarMissing,
+            matches!(r.result_clock.status, ClockStatus::CalendarMissing { .. })
+                || matches!(r.penalty_clock.status, ClockStatus::CalendarMissing { .. }),
         );
         summary.closed += usize::from(r.closed);
     }
@@ -1001,6 +1006,7 @@ impl RowContext<'_> {
             }
         }
         let row_ok = errors.is_empty();
+        let mut clock_errors = Vec::new();
         // The inspection result: 20 working days from the inspection.
         let result_clock = match inspected {
             None if bad_dates && !cell(Field::Inspected).is_empty() => Clock {
@@ -1008,12 +1014,17 @@ impl RowContext<'_> {
                 ..Clock::not_started(result_published)
             },
             None => Clock::not_started(result_published),
-            Some(start) => self.clock(
-                Rule::find("inspection-results").ok(),
-                start,
-                result_published,
-                row_ok,
-            ),
+            Some(start) => self
+                .clock(
+                    Rule::find("inspection-results").ok(),
+                    start,
+                    result_published,
+                    row_ok,
+                )
+                .unwrap_or_else(|(c, e)| {
+                    clock_errors.push(e.at(self.at(row, Some(Field::Inspected))));
+                    c
+                }),
         };
         // The penalty: 7 working days from the day the decision takes
         // effect, or, while that is not known, from the decision itself.
@@ -1023,23 +1034,43 @@ impl RowContext<'_> {
                 ..Clock::not_started(penalty_published)
             },
             (None, _) => Clock::not_started(penalty_published),
-            (Some(_), Some(e)) => {
-                self.clock(Rule::find("penalty-publicity").ok(), e, penalty_published, row_ok)
-            }
-            (Some(d), None) => self.clock(
-                Rule::find("penalty-publicity-decision").ok(),
-                d,
-                penalty_published,
-                row_ok,
-            ),
+            (Some(_), Some(e)) => self
+                .clock(
+                    Rule::find("penalty-publicity").ok(),
+                    e,
+                    penalty_published,
+                    row_ok,
+                )
+                .unwrap_or_else(|(c, e)| {
+                    clock_errors.push(e.at(self.at(row, Some(Field::Effective))));
+                    c
+                }),
+            (Some(d), None) => self
+                .clock(
+                    Rule::find("penalty-publicity-decision").ok(),
+                    d,
+                    penalty_published,
+                    row_ok,
+                )
+                .unwrap_or_else(|(c, e)| {
+                    clock_errors.push(e.at(self.at(row, Some(Field::Decision))));
+                    c
+                }),
         };
+        errors.extend(clock_errors);
+        let row_ok = errors.is_empty();
         let penalty = decision.is_some();
-        let team = ((self.col)(Field::LeaderId).is_some() || (self.col)(Field::MemberIds).is_some())
-            .then(|| {
-                let leader = split_ids(&cell(Field::LeaderId));
-                let members = split_ids(&cell(Field::MemberIds));
-                leader.iter().chain(&members).map(|s| norm_inspector(s)).collect()
-            });
+        let team = ((self.col)(Field::LeaderId).is_some()
+            || (self.col)(Field::MemberIds).is_some())
+        .then(|| {
+            let leader = split_ids(&cell(Field::LeaderId));
+            let members = split_ids(&cell(Field::MemberIds));
+            leader
+                .iter()
+                .chain(&members)
+                .map(|s| norm_inspector(s))
+                .collect()
+        });
         let problem_found = category.is_some_and(|c| c.problem);
         let follow_up = !cell(Field::FollowUp).is_empty();
         let closed = row_ok
@@ -1067,16 +1098,18 @@ impl RowContext<'_> {
         }
     }
 
-    /// One publication's clock from `start`; `Error` when the row has
+    /// One publication's clock from `start`: `Error` when the row has
     /// errors (its dates are not to be trusted), `CalendarMissing` when the
-    /// period leaves the calendar.
+    /// period runs into the next year, not yet covered; `Err` with the
+    /// clock in `Error` when it cannot be counted (a year far beyond the
+    /// calendar, more likely a mistyped date).
     fn clock(
         &self,
         rule: Option<Rule>,
         start: Date,
         published: Option<Date>,
         row_ok: bool,
-    ) -> Clock {
+    ) -> std::result::Result<Clock, (Clock, Error)> {
         let mut clock = Clock {
             rule: rule.as_ref().map(|r| r.id.clone()),
             start: Some(start),
@@ -1084,24 +1117,27 @@ impl RowContext<'_> {
             published,
             status: ClockStatus::Error,
         };
-        let Some(rule) = rule else { return clock };
+        let Some(rule) = rule else { return Ok(clock) };
         if !row_ok {
-            return clock;
+            return Ok(clock);
         }
-        let status = self
-            .cal
-            .apply_rule(&rule, start)
-            .and_then(|d| {
-                clock.due = Some(d.due);
-                publication_status(self.cal, d.due, published, self.today)
-            })
-            .map(ClockStatus::of);
-        clock.status = match status {
-            Ok(s) => s,
-            Err(e) if e.kind() == ErrorKind::CalendarUncovered => ClockStatus::CalendarMissing,
-            Err(_) => ClockStatus::Error,
-        };
-        clock
+        let status = self.cal.apply_rule(&rule, start).and_then(|d| {
+            clock.due = Some(d.due);
+            publication_status(self.cal, d.due, published, self.today)
+        });
+        match status {
+            Ok(s) => {
+                clock.status = ClockStatus::of(s);
+                Ok(clock)
+            }
+            Err(e) => match calendar_missing(self.cal, &rule, start) {
+                Some(s) if clock.due.is_none() => {
+                    clock.status = ClockStatus::of(s);
+                    Ok(clock)
+                }
+                _ => Err((clock, e)),
+            },
+        }
     }
 }
 

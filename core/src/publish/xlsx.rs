@@ -283,7 +283,7 @@ fn facts(record: &DrawRecord) -> Vec<Vec<String>> {
 /// The ledger report (台账核查) as a workbook: the ledger's own columns,
 /// then the report's, one row per case in urgency order, the status cell
 /// coloured (red overdue, orange late, yellow due soon, green on time, grey
-/// errors).
+/// errors, blue waiting for a year's calendar).
 ///
 /// # Errors
 /// `Io` if the workbook cannot be assembled.
@@ -305,6 +305,7 @@ pub fn ledger_xlsx(report: &LedgerReport) -> Result<Vec<u8>> {
                 Some("late") => 0xF8D3A8,
                 Some("pending") => 0xFFF2B3,
                 Some("on_time") => 0xC9E7C1,
+                Some("calendar_missing") => 0xCFE2F3,
                 _ => 0xDDDDDD,
             };
             let f = cell_format().set_background_color(Color::RGB(colour));
@@ -345,7 +346,12 @@ pub fn results_ledger_xlsx(record: &DrawRecord) -> Result<Vec<u8>> {
     ws.set_name("抽查结果台账").map_err(xerr)?;
     ws.set_footer(FOOTER);
     write_table(ws, &RESULTS_LEDGER_COLUMNS, &rows)?;
-    let col = |h: &str| RESULTS_LEDGER_COLUMNS.iter().position(|c| *c == h).unwrap_or(0) as u16;
+    let col = |h: &str| {
+        RESULTS_LEDGER_COLUMNS
+            .iter()
+            .position(|c| *c == h)
+            .unwrap_or(0) as u16
+    };
     // The columns to fill in: wide enough to write in, dates as dates.
     let date = cell_format().set_num_format("yyyy-mm-dd");
     let last = rows.len() as u32;
@@ -375,7 +381,9 @@ pub fn results_ledger_xlsx(record: &DrawRecord) -> Result<Vec<u8>> {
             .set_error_style(DataValidationErrorStyle::Warning)
             .set_error_title("检查结果")
             .map_err(xerr)?
-            .set_error_message("请从下拉列表中选择检查结果；其他写法在台账核查时会被标为“数据有误”。")
+            .set_error_message(
+                "请从下拉列表中选择检查结果；其他写法在台账核查时会被标为“数据有误”。",
+            )
             .map_err(xerr)?;
         let c = col("检查结果");
         ws.add_data_validation(1, c, last, c, &dv).map_err(xerr)?;
@@ -423,15 +431,16 @@ pub fn results_report_xlsx(report: &crate::calendar::ResultsReport) -> Result<Ve
     }
     let ws = wb.add_worksheet();
     ws.set_name("统计").map_err(xerr)?;
-    write_table(ws, &crate::calendar::FIGURE_COLUMNS, &report.figures_table())?;
+    write_table(
+        ws,
+        &crate::calendar::FIGURE_COLUMNS,
+        &report.figures_table(),
+    )?;
     if let Some(check) = &report.record_check {
         let ws = wb.add_worksheet();
         ws.set_name("名单核对").map_err(xerr)?;
-        let mut lines: Vec<Vec<String>> = check
-            .problems
-            .iter()
-            .map(|p| vec![p.text_zh()])
-            .collect();
+        let mut lines: Vec<Vec<String>> =
+            check.problems.iter().map(|p| vec![p.text_zh()]).collect();
         if lines.is_empty() {
             lines.push(vec![format!(
                 "台账与抽取记录一致：抽中的 {} 户均在台账中且各出现一次，没有增加，检查组未改动",
