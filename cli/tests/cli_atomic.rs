@@ -328,7 +328,7 @@ fn demo_keeps_the_old_set_and_the_users_own_files() {
     let r = run(&["demo", "--out", &s(&out), "--force"]);
     assert_eq!(r.code, 0, "{r:?}");
     let now = snapshot(&out);
-    assert_eq!(now.len(), 10);
+    assert_eq!(now.len(), 12);
     assert_eq!(now["我的笔记.txt"], b"mine");
     assert_ne!(now["record.json"], b"an old record");
     assert!(staging_left(&dir).is_empty() && staging_left(&out).is_empty());
