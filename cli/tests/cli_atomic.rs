@@ -311,7 +311,7 @@ fn demo_keeps_the_old_set_and_the_users_own_files() {
     let out = dir.join("demo");
     assert_eq!(run(&["demo", "--out", &s(&out)]).code, 0);
     assert_eq!(snapshot(&out).len(), 11); // with 台账.csv and 台账.xlsx
-    // A file of the user's own in the folder: never moved or deleted.
+                                          // A file of the user's own in the folder: never moved or deleted.
     std::fs::write(out.join("我的笔记.txt"), "mine").unwrap();
     std::fs::write(out.join("record.json"), "an old record").unwrap();
     let old = snapshot(&out);

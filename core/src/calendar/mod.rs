@@ -64,8 +64,9 @@ pub(crate) use results::is_results_header;
 pub use results::{
     check_results_file, read_ledger_file, result_category, results_ledger_csv,
     results_ledger_table, AnyLedger, Clock, ClockStatus, FigureGroup, Figures, RecordCheck,
-    RecordProblem, ResultCategory, ResultsReport, ResultsRow, ResultsSummary, FIGURE_COLUMNS,
-    FIGURE_DIMENSIONS, RESULTS_LEDGER_COLUMNS, RESULTS_LEDGER_DRAW_COLUMNS, RESULT_CATEGORIES,
+    RecordProblem, ResultCategory, ResultsReport, ResultsRow, ResultsSummary, StatusCounts,
+    FIGURE_COLUMNS, FIGURE_DIMENSIONS, RESULTS_LEDGER_COLUMNS, RESULTS_LEDGER_DRAW_COLUMNS,
+    RESULT_CATEGORIES,
 };
 pub use rules::{Rule, StartEvent};
 

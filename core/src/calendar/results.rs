@@ -690,6 +690,19 @@ pub const FIGURE_DIMENSIONS: [(&str, &str, &str); 5] = [
     ("month", "检查月份", "month inspected"),
 ];
 
+impl FigureGroup {
+    /// The group's value in English: the dimension's own words (`total`,
+    /// `not inspected`, `(empty)`) translated, data values as they are.
+    pub fn value_en(&self) -> String {
+        match self.value.as_str() {
+            "合计" if self.by == "total" => "total".to_string(),
+            "未检查" if self.by == "month" => "not inspected".to_string(),
+            "（未填）" => "(empty)".to_string(),
+            v => v.to_string(),
+        }
+    }
+}
+
 /// The headers of the figures table.
 pub const FIGURE_COLUMNS: [&str; 13] = [
     "维度",
@@ -707,6 +720,39 @@ pub const FIGURE_COLUMNS: [&str; 13] = [
     "已办结",
 ];
 
+/// Counts of one clock's statuses over the rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    /// Not started (not inspected, no penalty).
+    pub not_started: usize,
+    /// Published in time.
+    pub on_time: usize,
+    /// To publish, still in time.
+    pub pending: usize,
+    /// Published late.
+    pub late: usize,
+    /// Overdue, not published.
+    pub overdue: usize,
+    /// 待补日历.
+    pub calendar_missing: usize,
+    /// 数据有误.
+    pub error: usize,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: ClockStatus) {
+        *match s {
+            ClockStatus::NotStarted => &mut self.not_started,
+            ClockStatus::OnTime => &mut self.on_time,
+            ClockStatus::Pending { .. } => &mut self.pending,
+            ClockStatus::Late { .. } => &mut self.late,
+            ClockStatus::Overdue { .. } => &mut self.overdue,
+            ClockStatus::CalendarMissing { .. } => &mut self.calendar_missing,
+            ClockStatus::Error => &mut self.error,
+        } += 1;
+    }
+}
+
 /// Counts of rows by the state of their inspection result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ResultsSummary {
@@ -720,6 +766,10 @@ pub struct ResultsSummary {
     pub calendar_missing: usize,
     /// Rows closed.
     pub closed: usize,
+    /// The inspection results' statuses.
+    pub results: StatusCounts,
+    /// The penalties' statuses.
+    pub penalties: StatusCounts,
 }
 
 /// The outcome of a results ledger check.
@@ -848,6 +898,8 @@ pub fn check_results_file(
                 || matches!(r.penalty_clock.status, ClockStatus::CalendarMissing { .. }),
         );
         summary.closed += usize::from(r.closed);
+        summary.results.add(r.result_clock.status);
+        summary.penalties.add(r.penalty_clock.status);
     }
     let figures = figures(&rows);
     Ok(ResultsReport {
