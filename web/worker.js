@@ -387,6 +387,22 @@ Object.assign(ops, {
   },
 });
 
+// results: the blank results ledger of a draw (台账.csv / 台账.xlsx), and a
+// ledger of either kind read as `shuangsui ledger` reads it (core
+// read_ledger_file), a results ledger checked against the record if given.
+Object.assign(ops, {
+  resultsLedgerCsv: ({ record }) => W.resultsLedgerCsv(text(record)),
+  resultsLedgerXlsx: ({ record }) => W.resultsLedgerXlsx(text(record)),
+  readLedgerFile({ bytes, name, today, region, calendars, record }) {
+    const ledger = W.readLedgerFile(new Uint8Array(bytes), name, today, region || '', calendars || '', record || '');
+    try {
+      return { kind: ledger.kind, report: JSON.parse(ledger.json), csv: ledger.csv(), xlsx: ledger.xlsx(), figuresCsv: ledger.figuresCsv() };
+    } finally {
+      ledger.free();
+    }
+  },
+});
+
 self.onmessage = (e) => {
   const { id, op, args } = e.data;
   const progress = (p) => self.postMessage({ id, progress: p });

@@ -639,8 +639,8 @@ fn results_ledger(
         .flat_map(|x| {
             x.errors.iter().map(|e| {
                 e.clone().context(
-                    &format!("row {} ({}) could not be checked (数据有误)", x.row, x.code),
-                    &format!("第 {} 行（{}）无法核对（数据有误）", x.row, x.code),
+                    &format!("entity {} could not be checked (数据有误)", x.code),
+                    &format!("检查对象 {} 无法核对（数据有误）", x.code),
                 )
             })
         })
