@@ -1027,15 +1027,16 @@ impl RowContext<'_> {
                 );
             }
         }
-        if decision.is_none() && cell(Field::Decision).is_empty() {
-            if effective.is_some() || penalty_published.is_some() {
-                problem(
-                    Field::Decision,
-                    "a penalty's effective or publication date is filled in but the decision date is empty".into(),
-                    "已填处罚决定生效日期或处罚公示日期，但处罚决定日期为空".into(),
-                    &mut errors,
-                );
-            }
+        if decision.is_none()
+            && cell(Field::Decision).is_empty()
+            && (effective.is_some() || penalty_published.is_some())
+        {
+            problem(
+                Field::Decision,
+                "a penalty's effective or publication date is filled in but the decision date is empty".into(),
+                "已填处罚决定生效日期或处罚公示日期，但处罚决定日期为空".into(),
+                &mut errors,
+            );
         }
         if let (Some(d), Some(e)) = (decision, effective) {
             if e < d {
@@ -1301,7 +1302,8 @@ fn figures(rows: &[ResultsRow]) -> Vec<FigureGroup> {
         value: "合计".to_string(),
         figures: total,
     });
-    let keys: [(&'static str, &dyn Fn(&ResultsRow) -> String); 4] = [
+    type Key<'a> = &'a dyn Fn(&ResultsRow) -> String;
+    let keys: [(&'static str, Key<'_>); 4] = [
         ("task", &|r| r.task.clone()),
         ("department", &|r| r.department.clone()),
         ("stratum", &|r| r.stratum.clone()),
