@@ -25,7 +25,7 @@
 //! | §12.1 | the pre-flight before announcing (advisory) | `draw/preflight.rs` |
 //! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
 //! | §14 | errors | `error.rs` |
-//! | §16 | working days, deadlines, ledgers, month grids | [`calendar`] |
+//! | §16 | working days, deadlines, ledgers (case and results ledgers), month grids | [`calendar`] |
 //! | — | what is published: result table, notice, workbooks, CSV; the page's result view (area columns, search) | `publish/` ([`xlsx`]), `publish/view.rs` |
 //!
 //! The entry points: [`TaskFile::parse`], [`open_entities`] /
