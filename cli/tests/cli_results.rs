@@ -167,10 +167,20 @@ fn write_xlsx(path: &Path, header: &[String], rows: &[Vec<String>]) {
     for (c, h) in header.iter().enumerate() {
         ws.write_string(1, c as u16, h).unwrap();
     }
+    // Dates as Excel keeps what a clerk types into a date cell: a serial
+    // number formatted as a date (a date that does not exist stays text).
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(r as u32 + 2, c as u16, v).unwrap();
+            let (r, c16) = (r as u32 + 2, c as u16);
+            match rust_xlsxwriter::ExcelDateTime::parse_from_str(v) {
+                Ok(d) if header[c].ends_with("日期") => {
+                    ws.write_datetime_with_format(r, c16, &d, &date).unwrap();
+                }
+                _ if !v.is_empty() => {
+                    ws.write_string(r, c16, v).unwrap();
+                }
+                _ => {}
             }
         }
     }
@@ -401,7 +411,8 @@ fn a_filled_ledger_is_checked_against_the_draw() {
     );
 
     // The same ledger as a workbook, rows reversed, a title row above the
-    // header and a column the clerk added, checks the same.
+    // header, a column the clerk added and the dates as date cells, checks
+    // the same.
     let xlsx = dir.join("填报.xlsx");
     let mut header2 = header.clone();
     header2.push("联系人".into());
