@@ -2070,7 +2070,9 @@
       try {
         const bytes = await readBytes(f);
         await call('checkFile', { bytes, name: f.name, kind: 'calendar' }, null, [bytes]);
-        kept.push({ name: f.name, text: await f.text() });
+        // Decoded by the core, as the command line decodes it (UTF-8 or GBK).
+        const again = await readBytes(f);
+        kept.push({ name: f.name, text: await call('calendarText', { bytes: again, name: f.name }, null, [again]) });
       } catch (err) {
         refused.push(errorView(err.file ? err : { ...err, file: f.name }));
       }
@@ -2078,7 +2080,45 @@
     state.calendars = kept;
     show($('#due-cal-status'), refused);
     showCalendars();
+    showCalendarStatus();
   });
+  $('[name=region]', dueForm).addEventListener('change', () => showCalendarStatus());
+
+  // edge: what the calendar covers today, layer by layer, and from
+  // 1 November that next year's notice is due (core calendar_status).
+  async function showCalendarStatus() {
+    const el = $('#due-coverage');
+    let s;
+    try {
+      s = await call('calendarStatus', {
+        region: $('[name=region]', dueForm).value, calendars: JSON.stringify(state.calendars), today: today(),
+      });
+    } catch (err) {
+      // A bad extra file is already named above it.
+      return show(el);
+    }
+    const zh = I18N.lang === 'zh';
+    // The national layer and the chosen region's: another region's years
+    // are not this office's concern (the command line lists them all).
+    const region = $('[name=region]', dueForm).value;
+    const mine = (id) => id === 'cn' || id === region;
+    s.layers = s.layers.filter((l) => mine(l.region));
+    s.notes = s.notes.filter((n) => mine(n.region));
+    const span = (ys) => (ys.length ? (ys.length > 1 && ys[ys.length - 1] - ys[0] === ys.length - 1 ? `${ys[0]}–${ys[ys.length - 1]}` : ys.join(zh ? '、' : ', ')) : t('edge.none'));
+    show(el,
+      h('p', { class: 'coverage-title', text: t('edge.title', { today: s.today }) }),
+      h('ul', { class: 'coverage-layers' }, s.layers.map((l) => h('li', { 'data-region': l.region },
+        t('edge.covers', { name: zh ? l.name_zh : l.name_en, years: span(l.years.map((y) => y.year)) }),
+        l.years.some((y) => y.sources.some((x) => !x.shipped))
+          ? (zh ? '' : ' ') + t('edge.yours', { years: span(l.years.filter((y) => y.sources.some((x) => !x.shipped)).map((y) => y.year)) }) : ''))),
+      h('details', { class: 'coverage-sources' },
+        h('summary', { text: t('edge.sources') }),
+        h('ul', {}, s.layers.flatMap((l) => l.years.flatMap((y) => y.sources.map((x) => h('li', {},
+          `${y.year} `, h('span', { lang: 'zh-CN', text: x.source || x.file }),
+          ` (${x.shipped ? t('edge.shipped') : t('edge.yourFile', { name: x.file })})`)))))),
+      s.notes.map((n) => h('p', { class: 'warn', 'data-testid': 'calendar-note', 'data-kind': n.kind },
+        zh ? n.zh : n.en, n.kind === 'import_next' ? (zh ? '' : ' ') + t('edge.how') : '')));
+  }
 
   $('#run-due').addEventListener('click', computeDeadline);
   dueForm.addEventListener('submit', (e) => {
@@ -2117,6 +2157,7 @@
           })),
         r.skipped_holidays.length ? h('p', {}, t('due.skipped', { list: r.skipped_holidays.map(holiday).join(I18N.lang === 'zh' ? '、' : ', ') })) : null,
         d.moved_from ? h('p', {}, t('due.moved', { from: d.moved_from, to: d.due })) : null,
+        r.edge_note ? h('p', { class: 'warn', 'data-testid': 'edge-note', text: I18N.lang === 'zh' ? r.edge_note.zh : r.edge_note.en }) : null,
         r.rule.minimum ? h('p', { class: 'hint' }, t('due.minimum')) : null,
         // The provision is quoted as written, in Chinese; a custom period
         // has none.
@@ -2163,14 +2204,22 @@
     const s = r.report.summary;
     show($('#led-summary'), h('ul', { class: 'chips' },
       h('li', { text: t('led.total', { n: s.total }) }),
-      ['overdue', 'errors', 'pending', 'late', 'on_time'].map((k) => {
+      ['overdue', 'errors', 'calendar_missing', 'pending', 'late', 'on_time'].map((k) => {
         const code = k === 'errors' ? 'error' : k;
+        // 待补日历 only when there is such a case.
+        if (k === 'calendar_missing' && !s[k]) return null;
         return h('li', { class: 'st-' + code, 'data-testid': 'ledger-' + code }, `${t('status.' + code)} ${s[k]}`);
-      })));
+      })),
+      // What the 待补日历 cases wait for, and where to give it.
+      s.calendar_missing ? h('p', { class: 'warn', 'data-testid': 'ledger-missing-note' },
+        t('edge.ledgerMissing', {
+          n: s.calendar_missing,
+          years: [...new Set(r.report.cases.filter((c) => c.status === 'calendar_missing').map((c) => c.year))].sort().join(en ? ', ' : '、'),
+        })) : null);
     const heads = ['led.row', 'led.case', 'led.entity', 'led.rule', 'led.start', 'led.due', 'led.published', 'led.status', 'led.days', 'led.note'].map((k) => t(k));
     const cell = (i, attrs, ...content) => h('td', { 'data-label': heads[i], ...attrs }, ...content);
     const date = (d) => (d ? h('span', { class: 'date', text: d }) : '');
-    const days = (c) => (c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : ''));
+    const days = (c) => (c.working_days !== undefined ? c.working_days : (c.working_days_left !== undefined ? c.working_days_left : (c.counted !== undefined ? c.counted : '')));
     $('#led-table').replaceChildren(
       h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
       h('tbody', {}, r.report.cases.map((c) => h('tr', { class: 'st-' + c.status },
@@ -2207,7 +2256,7 @@
   const RL_STATUSES = ['on_time', 'pending', 'late', 'overdue', 'calendar_missing', 'error', 'not_started'];
   const RL_COLOURS = {
     on_time: '#2e7d32', pending: '#1565c0', late: '#f9a825', overdue: '#c62828',
-    calendar_missing: '#7b1fa2', error: '#d97706', not_started: '#9e9e9e',
+    calendar_missing: '#7c4dbd', error: '#d97706', not_started: '#9e9e9e',
   };
 
   function clearResultsViews() {
@@ -2537,6 +2586,7 @@
     $('#due-calendars').value = '';
     show($('#due-cal-status'));
     showCalendars();
+    showCalendarStatus();
   });
 
   // ---- 移除: one button on each file box.
@@ -2882,7 +2932,7 @@
       b.setAttribute('aria-label', t('task.removeRow'));
       b.title = t('task.removeRow');
     }
-    fillDeadlineChoices().catch(() => {});
+    fillDeadlineChoices().then(showCalendarStatus).catch(() => {});
     for (const adv of $$('.drop .adv')) cliHint(adv);
     if (state.summary) showResults();
     renumber();
@@ -2921,7 +2971,7 @@
   const lang = fromStore ? fromStore.lang : hashLang;
   I18N.apply(lang === 'en' ? 'en' : 'zh');
   if (lang === 'en') setLang('en');
-  fillDeadlineChoices().then(() => saveHash()).catch(() => {});
+  fillDeadlineChoices().then(() => { saveHash(); showCalendarStatus(); }).catch(() => {});
   presetsReady.then(async () => {
     if (fromStore) {
       try {

@@ -434,6 +434,17 @@
     'rl.st.overdue': '逾期未公示',
     'rl.st.calendar_missing': '待补日历',
     'rl.st.error': '数据有误',
+    // --- edge (zh) ---
+    'status.calendar_missing': '待补日历',
+    'edge.title': '工作日日历（{today}）',
+    'edge.covers': '{name}：已含 {years} 年',
+    'edge.none': '无',
+    'edge.yours': '（其中 {years} 年来自补充日历文件）',
+    'edge.sources': '各年依据的通知',
+    'edge.shipped': '随程序提供',
+    'edge.yourFile': '补充日历文件 {name}',
+    'edge.how': '请在上方「补充日历文件」中加入该年的日历文件。',
+    'edge.ledgerMissing': '{n} 件待补日历：期限延伸到日历尚未包含的 {years} 年，这些案件并未逾期。请在上方「补充日历文件」中加入该年的日历文件，再按“核查”。',
   };
 
   const en = {
@@ -879,6 +890,17 @@
     'rl.st.overdue': 'overdue',
     'rl.st.calendar_missing': 'calendar missing',
     'rl.st.error': 'data error',
+    // --- edge (en) ---
+    'status.calendar_missing': 'Calendar missing',
+    'edge.title': 'Working-day calendar ({today})',
+    'edge.covers': '{name}: covers {years}',
+    'edge.none': 'no year',
+    'edge.yours': '({years} from your extra calendar files)',
+    'edge.sources': 'The notice behind each year',
+    'edge.shipped': 'shipped with the program',
+    'edge.yourFile': 'extra calendar file {name}',
+    'edge.how': 'Add that year\'s calendar file under “Extra calendar files” above.',
+    'edge.ledgerMissing': '{n} case(s) wait for the calendar: their periods run into {years}, which the calendar does not cover yet; they are not overdue. Add that year\'s calendar file under “Extra calendar files” above, then press “Check” again.',
   };
 
   const dicts = { zh, en };

@@ -403,6 +403,13 @@ Object.assign(ops, {
   },
 });
 
+// edge: the calendar's coverage on a day (core calendar_status) and a
+// calendar file's text from its bytes, UTF-8 or GBK (core decode_text).
+Object.assign(ops, {
+  calendarStatus: ({ region, calendars, today }) => JSON.parse(W.calendarStatus(region || '', calendars || '', today)),
+  calendarText: ({ bytes, name }) => W.calendarText(new Uint8Array(bytes), name),
+});
+
 self.onmessage = (e) => {
   const { id, op, args } = e.data;
   const progress = (p) => self.postMessage({ id, progress: p });

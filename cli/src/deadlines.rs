@@ -5,7 +5,10 @@
 //! system clock, because the core never reads the clock.
 
 use crate::commands::{file_name, io_error, name, read_text, Report};
-use crate::flags::{CalendarArgs, CalendarFlags, DeadlineArgs, Format, LedgerArgs};
+use crate::flags::{
+    CalendarArgs, CalendarCommand, CalendarFlags, CalendarStatusArgs, DeadlineArgs, Format,
+    LedgerArgs,
+};
 use crate::output::Outputs;
 use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
 use serde_json::json;
@@ -13,16 +16,27 @@ use shuangsui::calendar::{
     read_ledger_file, AnyLedger, CaseStatus, ClockStatus, Date, Day, DayKind, LedgerReport,
     MonthGrid, Period, ResultsReport, Rule, StartEvent, UserCalendar, WorkingDayCalendar,
 };
-use shuangsui::{Error, ErrorKind, ReadOptions, Result, TextEncoding};
+use shuangsui::{decode_text, Error, ErrorKind, ReadOptions, Result, TextEncoding};
 use std::fmt::Write as _;
+
+/// The `--calendar` files as (name, text), each decoded as a table is
+/// (UTF-8 with or without a byte-order mark, or GBK: SPEC §3.0).
+fn calendar_files(flags: &CalendarFlags) -> Result<Vec<(String, String)>> {
+    flags
+        .calendar
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| io_error(p, "read", e))?;
+            let n = name(p);
+            let text = decode_text(&bytes, &n, TextEncoding::Auto)?;
+            Ok((n, text))
+        })
+        .collect()
+}
 
 /// The calendar of `--region` with the `--calendar` files laid over it.
 fn load_calendar(flags: &CalendarFlags) -> Result<WorkingDayCalendar> {
-    let files = flags
-        .calendar
-        .iter()
-        .map(|p| Ok((name(p), read_text(p)?)))
-        .collect::<Result<Vec<_>>>()?;
+    let files = calendar_files(flags)?;
     let user: Vec<UserCalendar<'_>> = files
         .iter()
         .map(|(n, t)| UserCalendar { name: n, text: t })
@@ -174,6 +188,10 @@ pub fn deadline(args: &DeadlineArgs) -> Result<Report> {
         let _ = writeln!(t, "  an act on {} is in time (期限最后一日当日有效)", d.due);
     }
     let _ = writeln!(t, "  calendar: {}", region_label(&cal));
+    let edge = cal.edge_note(&d);
+    if let Some(note) = &edge {
+        let _ = writeln!(t, "\n  {}\n  {}", note.zh, note.en);
+    }
 
     let json = json!({
         "start": d.start,
@@ -185,6 +203,7 @@ pub fn deadline(args: &DeadlineArgs) -> Result<Report> {
         "skipped": d.skipped,
         "skipped_holidays": d.skipped_holidays(),
         "region": cal.region(),
+        "edge_note": edge,
     });
     Ok(Report::ok(t, json))
 }
@@ -784,18 +803,93 @@ fn named_days(grids: &[MonthGrid]) -> Vec<String> {
     out
 }
 
+/// `shuangsui calendar status`.
+fn calendar_status(args: &CalendarStatusArgs) -> Result<Report> {
+    let today = match &args.today {
+        Some(d) => date_flag("--today", d)?,
+        None => today_in_china(),
+    };
+    let files = calendar_files(&args.calendar)?;
+    let user: Vec<UserCalendar<'_>> = files
+        .iter()
+        .map(|(n, t)| UserCalendar { name: n, text: t })
+        .collect();
+    let status =
+        shuangsui::calendar::calendar_status(args.calendar.region.as_deref(), &user, today)?;
+    let mut t = format!("Working-day calendar (工作日历) on {today}\n");
+    for layer in &status.layers {
+        let years: Vec<i32> = layer.years.iter().map(|y| y.year).collect();
+        let covered = match (years.first(), years.last()) {
+            (None, _) | (_, None) => "none (无)".to_string(),
+            (Some(a), Some(b)) if (b - a) as usize + 1 == years.len() && a != b => {
+                format!("{a}–{b}")
+            }
+            _ => years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let _ = writeln!(
+            t,
+            "\n{} ({}, {}): covers {covered}",
+            layer.name_zh, layer.name_en, layer.region
+        );
+        for y in &layer.years {
+            for s in &y.sources {
+                let whose = if s.shipped { "shipped" } else { "your file" };
+                let source = s.source.as_deref().unwrap_or("(no `# source:` line)");
+                let _ = writeln!(t, "  {}  {source}  [{}, {whose}]", y.year, s.file);
+            }
+        }
+    }
+    if !status.notes.is_empty() {
+        t.push('\n');
+    }
+    for n in &status.notes {
+        let _ = writeln!(t, "{}\n{}", n.zh, n.en);
+        if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext && n.region == "cn" {
+            let _ = writeln!(
+                t,
+                "  → shuangsui calendar import 通知.txt --out cn-{y}.csv，然后在 deadline、ledger 中加 --calendar cn-{y}.csv\n    (then give --calendar cn-{y}.csv to deadline and ledger)",
+                y = n.year
+            );
+        } else if n.kind == shuangsui::calendar::StatusNoteKind::ImportNext {
+            let _ = writeln!(
+                t,
+                "  → 写一个含 `# region: {r}` 和 `# covers: {y}` 的日历文件，用 --calendar 文件 指定\n    (write a calendar file with `# region: {r}` and `# covers: {y}`; give it with --calendar FILE)",
+                r = n.region,
+                y = n.year
+            );
+        }
+    }
+    let json = serde_json::to_value(&status).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!("could not write JSON: {e}"),
+            format!("无法写出 JSON：{e}"),
+        )
+    })?;
+    Ok(Report::ok(t, json))
+}
+
 /// `shuangsui calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<Report> {
+    if let Some(CalendarCommand::Status(a)) = &args.command {
+        return calendar_status(a);
+    }
+    // clap requires YEAR without a subcommand.
+    let year = args.year.unwrap_or_default();
     let cal = load_calendar(&args.calendar)?;
     let grids = match args.month {
-        Some(m) => cal.month_grid(args.year, m).map(|g| vec![g]),
-        None => cal.year_grid(args.year),
+        Some(m) => cal.month_grid(year, m).map(|g| vec![g]),
+        None => cal.year_grid(year),
     }
     .map_err(with_calendar_hint)?;
     let colour = colour_stdout();
     let mut t = format!(
         "Working-day calendar (工作日历) {}, {}\n\n",
-        args.year,
+        year,
         region_label(&cal)
     );
     // Three months side by side.
@@ -826,19 +920,19 @@ pub fn calendar(args: &CalendarArgs) -> Result<Report> {
     );
     // The files that speak about this year: shipped ones by their year,
     // and every file the user gave.
-    let year = args.year.to_string();
+    let year_text = year.to_string();
     let shipped = shuangsui::calendar::shipped_files();
     let from: Vec<&str> = cal
         .sources()
         .iter()
         .map(String::as_str)
-        .filter(|s| s.contains(&year) || shipped.iter().all(|(f, _)| f != s))
+        .filter(|s| s.contains(&year_text) || shipped.iter().all(|(f, _)| f != s))
         .collect();
     if !from.is_empty() {
         let _ = writeln!(t, "From: {}", from.join(", "));
     }
     let json = json!({
-        "year": args.year,
+        "year": year,
         "region": cal.region(),
         "months": grids,
         "sources": cal.sources(),

@@ -485,13 +485,41 @@ pub struct LedgerArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CalendarArgs {
+    /// `calendar status`; without one, the grids of YEAR.
+    #[command(subcommand)]
+    pub command: Option<CalendarCommand>,
     /// The year, e.g. 2026.
-    #[arg(value_name = "YEAR")]
-    pub year: i32,
+    #[arg(value_name = "YEAR", required = true)]
+    pub year: Option<i32>,
     /// Only this month (1–12).
     #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=12))]
     pub month: Option<u32>,
+    #[command(flatten)]
+    pub calendar: CalendarFlags,
+}
+
+/// What `calendar` does besides printing a year.
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// The years the calendar covers, layer by layer (national, each
+    /// region with data, the --calendar files), with the notice each year
+    /// comes from; from 1 November of the last covered year it says that
+    /// next year's notice should be imported.
+    ///
+    /// Exits 0 whatever it says: a scheduled job reads its notes (with
+    /// `--format json`, the `notes` list).
+    #[command(after_long_help = CALENDAR_HELP)]
+    Status(CalendarStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarStatusArgs {
+    /// The day to judge by; default: today's date in China (Asia/Shanghai,
+    /// UTC+8) from the system clock.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
     #[command(flatten)]
     pub calendar: CalendarFlags,
 }

@@ -132,7 +132,7 @@ pub use input::open::{
 };
 pub use input::population::{EntitySource, Strata};
 pub use input::scan::{Directory, EntityIndex};
-pub use input::table::{ReadOptions, RowSource, Table, TextEncoding};
+pub use input::table::{decode_text, ReadOptions, RowSource, Table, TextEncoding};
 pub use publish::{
     announcement_html, exclusions_csv, notice_html, result_csv, result_table, write_notice_html,
     write_result_csv, ReadingFlags, ResultView, VerifyCommand, RESULT_COLUMNS,

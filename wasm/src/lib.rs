@@ -864,7 +864,19 @@ pub fn regions() -> String {
 /// The working-day calendar of `region` ("" for national) with the user's
 /// calendar files, given as JSON `[{name, text}]` ("" for none).
 fn working_calendar(region: &str, calendars: &str) -> Out<WorkingDayCalendar> {
-    let files: Vec<(String, String)> = if calendars.trim().is_empty() {
+    let files = calendar_files(calendars)?;
+    let user: Vec<UserCalendar> = files
+        .iter()
+        .map(|(name, text)| UserCalendar { name, text })
+        .collect();
+    let region = Some(region.trim()).filter(|r| !r.is_empty());
+    WorkingDayCalendar::load(region, &user).map_err(problem)
+}
+
+/// The user's calendar files, given as JSON `[{name, text}]` ("" for
+/// none), as (name, text).
+fn calendar_files(calendars: &str) -> Out<Vec<(String, String)>> {
+    Ok(if calendars.trim().is_empty() {
         Vec::new()
     } else {
         let v: Vec<Value> = serde_json::from_str(calendars).map_err(|e| {
@@ -880,13 +892,7 @@ fn working_calendar(region: &str, calendars: &str) -> Out<WorkingDayCalendar> {
                 (s("name"), s("text"))
             })
             .collect()
-    };
-    let user: Vec<UserCalendar> = files
-        .iter()
-        .map(|(name, text)| UserCalendar { name, text })
-        .collect();
-    let region = Some(region.trim()).filter(|r| !r.is_empty());
-    WorkingDayCalendar::load(region, &user).map_err(problem)
+    })
 }
 
 /// The due date of `rule` (an id, a name, or `7wd` / `30日`) from `start`:
@@ -1016,6 +1022,7 @@ pub fn deadline_months(
     let w = d.due.weekday();
     Ok(pretty(&json!({
         "rule": rule, "deadline": d, "months": months,
+        "edge_note": cal.edge_note(&d),
         "skipped_holidays": d.skipped_holidays(),
         "due_weekday": { "zh": w.short_zh(), "en": w.short_en() },
     })))
@@ -1450,4 +1457,34 @@ impl AnyLedger {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- edge
+
+/// The calendar's coverage on `today` (core `calendar_status`, SPEC
+/// §16.1): JSON `{today, layers: [{region, name_zh, name_en, years:
+/// [{year, sources: [{file, shipped, source}]}]}], notes: [{kind, region,
+/// year, en, zh}]}`, for `region` ("" for the national layer and every
+/// region with data) with the user's calendar files as JSON `[{name,
+/// text}]`.
+#[wasm_bindgen(js_name = calendarStatus)]
+pub fn calendar_status(region: &str, calendars: &str, today: &str) -> Out<String> {
+    let files = calendar_files(calendars)?;
+    let user: Vec<UserCalendar> = files
+        .iter()
+        .map(|(name, text)| UserCalendar { name, text })
+        .collect();
+    let region = Some(region.trim()).filter(|r| !r.is_empty());
+    let today = Date::parse(today).map_err(problem)?;
+    calendar::calendar_status(region, &user, today)
+        .map(|s| pretty(&s))
+        .map_err(problem)
+}
+
+/// A calendar file's text from its bytes, decoded as the command line
+/// decodes it (core `decode_text`: UTF-8 with or without a byte-order
+/// mark, or GBK).
+#[wasm_bindgen(js_name = calendarText)]
+pub fn calendar_text(bytes: &[u8], name: &str) -> Out<String> {
+    shuangsui::decode_text(bytes, name, shuangsui::TextEncoding::Auto).map_err(problem)
 }

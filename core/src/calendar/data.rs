@@ -49,6 +49,29 @@ pub struct CalendarEntry {
     pub notice: String,
 }
 
+/// The directives of a calendar file's text: (0-based line, lower-case
+/// key, trimmed value) of each comment `# key: value` with an ASCII key.
+fn directives(text: &str) -> impl Iterator<Item = (usize, String, &str)> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let comment = line.trim_start().strip_prefix('#')?;
+        let (key, value) = comment.split_once(':')?;
+        let key = key.trim();
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return None;
+        }
+        Some((i, key.to_ascii_lowercase(), value.trim()))
+    })
+}
+
+/// The `# source:` directive of a calendar file's text (the notice it
+/// was written from), if it has one.
+pub(crate) fn source_directive(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    directives(text)
+        .find(|(_, key, value)| key == "source" && !value.is_empty())
+        .map(|(_, _, value)| value.to_string())
+}
+
 /// A parsed calendar file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarFile {
@@ -224,19 +247,8 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
         row: Some(line as u64),
         column: None,
     };
-    for (i, line) in text.lines().enumerate() {
-        let Some(comment) = line.trim_start().strip_prefix('#') else {
-            continue;
-        };
-        let Some((key, value)) = comment.split_once(':') else {
-            continue;
-        };
-        let key = key.trim();
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            continue;
-        }
-        let value = value.trim();
-        match key.to_ascii_lowercase().as_str() {
+    for (i, key, value) in directives(text) {
+        match key.as_str() {
             "region" => {
                 let id = value.to_ascii_lowercase();
                 if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {

@@ -19,6 +19,9 @@
 //! - [`check_ledger`]: the case ledger check (台账核查).
 //! - [`check_results_file`]: the inspection-results ledger of a draw
 //!   (抽查结果台账); [`read_ledger_file`] reads either kind.
+//! - [`calendar_status`]: the years covered, layer by layer, and when the
+//!   next notice is due; [`WorkingDayCalendar::edge_note`]: a deadline
+//!   that the next notice can still move.
 //! - [`MonthGrid`]: month views for the terminal and the web page;
 //!   [`PeriodMonth`]: the same with a deadline's period marked.
 //!
@@ -46,6 +49,7 @@ mod grid;
 mod ledger;
 mod results;
 mod rules;
+mod status;
 
 pub use count::{CalendarGap, Deadline, Period};
 pub(crate) use data::is_calendar_text;
@@ -69,6 +73,10 @@ pub use results::{
     RESULT_CATEGORIES,
 };
 pub use rules::{Rule, StartEvent};
+pub use status::{
+    calendar_status, CalendarStatus, CoveredYear, EdgeNote, LayerStatus, StatusNote,
+    StatusNoteKind, YearSource,
+};
 
 /// The shipped calendar files, (file name, contents), e.g. for an adapter
 /// that offers them as templates or lists their sources.

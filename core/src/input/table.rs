@@ -240,12 +240,7 @@ impl<'a> Table<'a> {
                 .at(at(source, None, None))
             })?;
         }
-        let input: Box<dyn Read + 'a> = match options.encoding {
-            TextEncoding::Auto if bom => Box::new(Utf8Checked::new(chained, false)),
-            TextEncoding::Auto => Box::new(AutoText::new(chained)),
-            TextEncoding::Utf8 => Box::new(Utf8Checked::new(chained, false)),
-            TextEncoding::Gb18030 => Box::new(Gb18030Reader::new(chained)),
-        };
+        let input = decoded(chained, bom, options.encoding);
         let reader = CsvParser::new(
             Box::new(BufReader::with_capacity(64 * 1024, input)) as Box<dyn BufRead + 'a>,
             delimiter,
@@ -685,6 +680,62 @@ impl Read for AutoText<'_> {
             });
         }
     }
+}
+
+/// SPEC §3.0: the text of a file's bytes, the byte-order mark (if any)
+/// already skipped, as UTF-8 whatever the file's encoding.
+fn decoded<'a>(bytes: Box<dyn Read + 'a>, bom: bool, encoding: TextEncoding) -> Box<dyn Read + 'a> {
+    match encoding {
+        TextEncoding::Auto if bom => Box::new(Utf8Checked::new(bytes, false)),
+        TextEncoding::Auto => Box::new(AutoText::new(bytes)),
+        TextEncoding::Utf8 => Box::new(Utf8Checked::new(bytes, false)),
+        TextEncoding::Gb18030 => Box::new(Gb18030Reader::new(bytes)),
+    }
+}
+
+/// A whole text file's contents decoded the way a CSV table is (SPEC
+/// §3.0): UTF-8 with or without a byte-order mark, or GBK/GB18030, by
+/// `encoding` (`Auto`: decided from the bytes). Used for the files that
+/// are read as text rather than as a table, such as calendar files.
+///
+/// # Errors
+/// `Csv` when the bytes are not text in that encoding (the message says
+/// how to save the file again), naming `source`.
+///
+/// # Example
+///
+/// ```
+/// use shuangsui::{decode_text, TextEncoding};
+/// // 元旦 in GBK.
+/// let gbk = b"2027-01-01,off,\xd4\xaa\xb5\xa9\n";
+/// assert_eq!(decode_text(gbk, "cn-2027.csv", TextEncoding::Auto)?, "2027-01-01,off,元旦\n");
+/// assert!(decode_text(b"\xff\xfe\x00", "x.csv", TextEncoding::Auto).is_err());
+/// # Ok::<(), shuangsui::Error>(())
+/// ```
+pub fn decode_text(bytes: &[u8], source: &str, encoding: TextEncoding) -> Result<String> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let start = if bom && encoding != TextEncoding::Gb18030 {
+        3
+    } else {
+        0
+    };
+    let mut text = String::new();
+    decoded(Box::new(&bytes[start..]), bom, encoding)
+        .read_to_string(&mut text)
+        .map_err(|io| {
+            io.get_ref()
+                .and_then(|inner| inner.downcast_ref::<Error>())
+                .cloned()
+                .unwrap_or_else(|| {
+                    Error::new(
+                        ErrorKind::Io,
+                        format!("cannot read the file: {io}"),
+                        format!("无法读取文件：{io}"),
+                    )
+                })
+                .in_file(source)
+        })?;
+    Ok(text)
 }
 
 /// Why a CSV record could not be read.
