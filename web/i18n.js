@@ -596,7 +596,7 @@
     'cal.weekdays': 'Mo,Tu,We,Th,Fr,Sa,Su',
 
     'led.title': 'Ledger check',
-    'led.hint': 'Drop a case ledger (CSV in UTF-8 or GBK, or Excel: case number, decision date, effective date, publication date, rule…), or the results ledger the draw wrote, filled in (台账.xlsx: inspection date, result, penalty decision date, publication dates…); every row is checked against today.',
+    'led.hint': 'Drop a case ledger (CSV in UTF-8 or GBK, or Excel: case number, decision date, effective date, publication date, rule…), or the results ledger the draw wrote, filled in (its Excel workbook: inspection date, result, penalty decision date, publication dates…); every row is checked against today.',
     'led.file': 'Ledger (case ledger or results ledger)',
     'led.today': 'Check as of (today)',
     'led.run': 'Check',
@@ -834,8 +834,8 @@
     'res.col.unit': 'Supervising unit',
 
     // --- results (en) ---
-    'rl.blankXlsx': 'Download the results ledger 台账.xlsx',
-    'rl.blankCsv': 'Download the results ledger 台账.csv',
+    'rl.blankXlsx': 'Download the results ledger (Excel)',
+    'rl.blankCsv': 'Download the results ledger (CSV)',
     'rl.record': 'Draw record record.json or result notice notice.html (optional: checks that the results ledger matches the draw)',
     'rl.downloadFigures': 'Download the figures (CSV)',
     'rl.total': '{n} entities',
