@@ -9,7 +9,8 @@ against the `cryptography` package when that happens to be installed.
 
 Usage
   python3 seeds/verify.py                 run every case folder under seeds/
-                                          (v1) and seeds/v2/ (v2)
+                                          (v1), seeds/v2/ (v2) and seeds/plans/
+                                          (plans, SPEC §17)
   python3 seeds/verify.py seeds/05-xyz    run one case folder
   python3 seeds/verify.py --bless         also write the missing expected
                                           files of v2 cases (never overwrites)
@@ -2887,11 +2888,257 @@ def run_v2_case(folder: Path, bless: bool = False):
     return True, (f"blessed {', '.join(blessed)}" if blessed else "")
 
 
-def run_all(v1_folders, v2_folders, bless=False) -> int:
+# ---------------------------------------------------------------------------
+# SPEC §17: plans and batches (shuangsui-plan/1)
+# ---------------------------------------------------------------------------
+
+PLAN_PROTOCOL = "shuangsui-plan/1"
+PLAN_KEYS = {"plan", "entities_file", "inspectors_file", "exclusions_files",
+             "invalid_codes", "columns", "batch"}
+BATCH_KEYS = {"name", "draw_date", "seed", "task"}
+PLAN_FILE_KEYS = ("entities_file", "inspectors_file", "exclusions_files")
+NOT_IN_PLAN_TASK = ("draw_date", "seed", "invalid_codes", "columns")
+# SPEC §17.3: the kinds with which a task fails alone.
+TASK_FAILURES = {"OverlappingStrata", "QuotaExceedsStratum",
+                 "NoQualifiedInspector", "Infeasible"}
+
+
+def _plan_files(v, where) -> list:
+    if isinstance(v, str):
+        return [_text(v, where)]
+    if isinstance(v, list):
+        return [_text(x, where) for x in v]
+    _bad(f"{where}: a file name or a list of file names")
+
+
+def _same_event(a, b) -> bool:
+    """SPEC §17.1: two forms naming the same public event."""
+    if a["kind"] != b["kind"]:
+        return False
+    if a["kind"] == "lottery":
+        return (a["game"], a["issue"]) == (b["game"], b["issue"])
+    if a["kind"] == "beacon":
+        return (a["beacon"], a["round"]) == (b["beacon"], b["round"])
+    return (a["event"], a["date"]) == (b["event"], b["date"])
+
+
+def load_plan(path: Path):
+    """SPEC §17.1: read a plan file; return {"plan", "batches": [{"name",
+    "forms", "tasks": [{"task", "inputs", "entities_file", …}]}]}."""
+    try:
+        doc = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise DrawError("InvalidTask", f"{path}: not a valid TOML file: {e}")
+    _check_keys(doc, PLAN_KEYS, "plan")
+    if "plan" not in doc:
+        _bad("plan: missing required key plan")
+    plan = {"plan": _text(doc["plan"], "plan"), "batches": []}
+    shared = {k: _text(doc[k], k) for k in ("entities_file", "inspectors_file")
+              if k in doc}
+    shared_excl = _plan_files(doc.get("exclusions_files", []),
+                              "exclusions_files")
+    batches = doc.get("batch", [])
+    if not isinstance(batches, list) or not batches:
+        _bad("plan: no [[batch]]")
+    for b in batches:
+        if not isinstance(b, dict):
+            _bad("batch: not a table")
+        _check_keys(b, BATCH_KEYS, "batch")
+        for k in ("name", "draw_date", "seed"):
+            if k not in b:
+                _bad(f"batch: missing required key {k}")
+        name = _text(b["name"], "batch.name")
+        tasks = b.get("task", [])
+        if not isinstance(tasks, list) or not tasks:
+            _bad(f"batch {name}: no [[batch.task]]")
+        batch = {"name": name, "tasks": []}
+        for t in tasks:
+            if not isinstance(t, dict):
+                _bad(f"batch {name}: a task is not a table")
+            for k in NOT_IN_PLAN_TASK:
+                if k in t:
+                    _bad(f"batch {name}: a task of a plan has no {k}")
+            own = {k: t[k] for k in PLAN_FILE_KEYS if k in t}
+            doc_t = {k: v for k, v in t.items() if k not in PLAN_FILE_KEYS}
+            doc_t["draw_date"] = b["draw_date"]
+            doc_t["seed"] = b["seed"]
+            for k in ("invalid_codes", "columns"):
+                if k in doc:
+                    doc_t[k] = doc[k]
+            task, inputs = build_task(doc_t)
+            forms = parse_seed_forms(b["seed"])
+            files = {}
+            for k in ("entities_file", "inspectors_file"):
+                if k in own:
+                    files[k] = _text(own[k], k)
+                elif k in shared:
+                    files[k] = shared[k]
+                else:
+                    _bad(f"batch {name}: a task has no {k}")
+            files["exclusions_files"] = (
+                _plan_files(own["exclusions_files"], "exclusions_files")
+                if "exclusions_files" in own else shared_excl)
+            if any(x["task"]["name"] == task["name"] for x in batch["tasks"]):
+                _bad(f"batch {name}: two tasks named {task['name']!r}")
+            batch["tasks"].append({"task": task, "inputs": inputs,
+                                   "forms": forms, **files})
+        if any(x["name"] == name for x in plan["batches"]):
+            _bad(f"plan: two batches named {name!r}")
+        batch["forms"] = batch["tasks"][0]["forms"]
+        plan["batches"].append(batch)
+    for i, a in enumerate(plan["batches"]):
+        for b in plan["batches"][:i]:
+            for f in a["forms"]:
+                if any(_same_event(f, g) for g in b["forms"]):
+                    _bad(f"batches {b['name']!r} and {a['name']!r} share a "
+                         "seed source (SPEC §17.1)")
+    return plan
+
+
+def batch_announcement_digest(a: dict) -> str:
+    """SPEC §17.2."""
+    body = {k: v for k, v in a.items() if k != "batch_announcement_digest"}
+    return H("shuangsui/1/plan-batch-announcement",
+             canonical_json(body)).hex()
+
+
+def batch_digest(b: dict) -> str:
+    """SPEC §17.4."""
+    body = {k: v for k, v in b.items() if k != "batch_digest"}
+    return H("shuangsui/1/plan-batch", canonical_json(body)).hex()
+
+
+def plan_visits(records) -> list:
+    """SPEC §17.4: the visit list from the tasks' records (None for a task
+    that failed), in the batch's order."""
+    visits, at = [], {}
+    for t, r in enumerate(records):
+        if r is None:
+            continue
+        for d in r["draws"]:
+            eid = d["entity"]["id"]
+            if eid not in at:
+                at[eid] = len(visits)
+                visits.append({"entity": dict(d["entity"]), "tasks": [],
+                               "team": []})
+            v = visits[at[eid]]
+            v["tasks"].append(t)
+            for m in d["team"]:
+                same = [x for x in v["team"] if x["id"] == m["id"]]
+                if same:
+                    same[0]["tasks"].append(t)
+                else:
+                    v["team"].append({
+                        "id": m["id"], "name": m["name"],
+                        "department": m["department"],
+                        "role": "leader" if not v["team"] else "member",
+                        "tasks": [t]})
+    return visits
+
+
+def plan_case_outputs(folder: Path, inputs_out: list) -> dict:
+    """SPEC §17: a plan case: every batch announced, drawn (each task by
+    §5–§11 under its own announcement, failing alone with the kinds of
+    §17.3) and summed up in its batch record."""
+    try:
+        plan = load_plan(folder / "plan.toml")
+        given = json.loads((folder / "batches.json").read_text("utf-8"))
+        out = []
+        for batch, inp in zip(plan["batches"], given):
+            tasks = []
+            for t in batch["tasks"]:
+                inputs = t["inputs"]
+                inputs_out.append(inputs)
+                ents = load_entities(folder / t["entities_file"], inputs)
+                insp = load_inspectors(folder / t["inspectors_file"], inputs)
+                excl = set(t["task"]["exclusions"])
+                for x in t["exclusions_files"]:
+                    excl |= load_exclusions(folder / x, inputs)
+                ann = build_announcement(t["task"], ents, insp, excl,
+                                         inp["published"], batch["forms"])
+                tasks.append((t["task"], ents, insp, excl, ann))
+            a = {"protocol": PLAN_PROTOCOL, "plan": plan["plan"],
+                 "batch": batch["name"],
+                 "published": tasks[0][4]["published"],
+                 "seed_sources": batch["forms"],
+                 "tasks": [x[4] for x in tasks]}
+            a["batch_announcement_digest"] = batch_announcement_digest(a)
+            texts = [(f"batches.json: seed {n + 1}", s)
+                     for n, s in enumerate(inp["seed"])]
+            if len(texts) != len(batch["forms"]):
+                raise DrawError("AnnouncementMismatch", "seed count")
+            sources = []
+            for (where, text), form in zip(texts, batch["forms"]):
+                kind, value = enter_seed(text, form, where)
+                sources.append({"kind": kind, "value": value,
+                                "description": describe_form(form),
+                                "form": form})
+            records, listed = [], []
+            for task, ents, insp, excl, ann in tasks:
+                try:
+                    r = draw_v2(task, ents, insp, excl, texts, ann)
+                    records.append(r)
+                    listed.append({"name": task["name"],
+                                   "record_digest": r["record_digest"],
+                                   "error": None})
+                except DrawError as e:
+                    if e.kind not in TASK_FAILURES:
+                        raise
+                    records.append(None)
+                    listed.append({"name": task["name"],
+                                   "record_digest": None, "error": e.kind})
+            b = {"protocol": PLAN_PROTOCOL, "plan": plan["plan"],
+                 "batch": batch["name"],
+                 "batch_announcement_digest": a["batch_announcement_digest"],
+                 "seed": {"sources": sources,
+                          "digest": seed_digest(sources).hex()},
+                 "tasks": listed, "visits": plan_visits(records)}
+            b["batch_digest"] = batch_digest(b)
+            out.append({"announcement": a,
+                        "records": [r if r is not None else
+                                    {"error": x["error"]}
+                                    for r, x in zip(records, listed)],
+                        "batch": b})
+    except DrawError as e:
+        return {"expected.json": {"error": e.kind}, "_message": str(e)}
+    return {"expected.json": {"batches": out}}
+
+
+def run_plan_case(folder: Path, bless: bool = False):
+    """Run one plan case folder; return (ok, message)."""
+    inputs = []
+    try:
+        got = plan_case_outputs(folder, inputs)
+    finally:
+        _print_warnings(inputs, f"plans/{folder.name}: ")
+    path = folder / "expected.json"
+    if not path.exists():
+        if bless:
+            path.write_text(pretty_json(got["expected.json"]), encoding="utf-8")
+            return True, "blessed expected.json"
+        return False, "expected.json is missing (run with --bless)"
+    want = json.loads(path.read_bytes().decode("utf-8-sig"))
+    if canonical_json(want) != canonical_json(got["expected.json"]):
+        diff = first_difference(want, got["expected.json"])
+        p, exp, found = diff if diff else ((), want, got["expected.json"])
+        extra = f" ({got['_message']})" if "_message" in got else ""
+        return False, (f"expected.json: first difference at {p}: expected "
+                       f"{_show(exp)}, computed {_show(found)}{extra}")
+    for b in want.get("batches", []):
+        if batch_digest(b["batch"]) != b["batch"]["batch_digest"] or \
+                batch_announcement_digest(b["announcement"]) != \
+                b["announcement"]["batch_announcement_digest"]:
+            return False, "a digest of expected.json does not match its content"
+    return True, ""
+
+
+def run_all(v1_folders, v2_folders, bless=False, plan_folders=()) -> int:
     passed = failed = 0
     for label, folders, runner in (("v1", v1_folders, run_case),
                                    ("v2", v2_folders,
-                                    lambda f: run_v2_case(f, bless))):
+                                    lambda f: run_v2_case(f, bless)),
+                                   ("plans", plan_folders,
+                                    lambda f: run_plan_case(f, bless))):
         for folder in folders:
             ok, msg = runner(folder)
             name = f"{label}/{folder.name}"
@@ -2903,7 +3150,8 @@ def run_all(v1_folders, v2_folders, bless=False) -> int:
                 failed += 1
                 print(f"FAIL {name} : {msg}", flush=True)
     print(f"{passed} passed, {failed} failed "
-          f"({len(v1_folders)} v1 cases, {len(v2_folders)} v2 cases)")
+          f"({len(v1_folders)} v1 cases, {len(v2_folders)} v2 cases, "
+          f"{len(plan_folders)} plan cases)")
     return 0 if failed == 0 else 1
 
 
@@ -2974,9 +3222,12 @@ def main(argv=None) -> int:
             ap.error(f"{folder} is not a folder")
         if folder.resolve().parent.name == "v2":
             return run_all([], [folder], args.bless)
+        if folder.resolve().parent.name == "plans":
+            return run_all([], [], args.bless, [folder])
         return run_all([folder], [], args.bless)
     here = Path(__file__).resolve().parent
-    return run_all(case_folders(here), case_folders(here / "v2"), args.bless)
+    return run_all(case_folders(here), case_folders(here / "v2"), args.bless,
+                   case_folders(here / "plans"))
 
 
 def verify_v2_cli(record, args, inputs) -> int:

@@ -23,6 +23,12 @@ pub fn vector_cases_v2() -> Vec<PathBuf> {
     cases_in(&repo_root().join("seeds/v2"))
 }
 
+/// Every plan case folder (`shuangsui-plan/1`, SPEC §17) under
+/// `seeds/plans/`, sorted by name.
+pub fn vector_cases_plans() -> Vec<PathBuf> {
+    cases_in(&repo_root().join("seeds/plans"))
+}
+
 fn cases_in(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

@@ -1786,7 +1786,7 @@
   $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
   $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
   $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
-  // results: the blank results ledger of the draw, to fill in (SPEC §16.7);
+  // results: the blank results ledger of the draw, to fill in (SPEC §16.8);
   // the CSV with a byte-order mark, so that Excel reads it as UTF-8.
   $('#dl-results-xlsx').addEventListener('click', downloadFrom('台账.xlsx', XLSX, (record) => call('resultsLedgerXlsx', { record })));
   $('#dl-results-csv').addEventListener('click', downloadFrom('台账.csv', 'text/csv', async (record) => '\ufeff' + await call('resultsLedgerCsv', { record })));
@@ -2080,7 +2080,6 @@
     state.calendars = kept;
     show($('#due-cal-status'), refused);
     showCalendars();
-    showCalendarStatus();
   });
   $('[name=region]', dueForm).addEventListener('change', () => showCalendarStatus());
 
@@ -2167,6 +2166,8 @@
     } catch (err) {
       show(out, errorView(err));
       months.replaceChildren();
+      // A year the calendar lacks: the paste box supplies it (issue 16).
+      if (err && err.kind === 'CalendarUncovered') $('#notice-import').open = true;
     }
   }
 
@@ -2248,7 +2249,7 @@
     if (r && r.kind === 'results') download('results-figures.csv', '\ufeff' + r.figuresCsv, 'text/csv');
   });
 
-  // ---- results: the inspection-results ledger (抽查结果台账, SPEC §16.7)
+  // ---- results: the inspection-results ledger (抽查结果台账, SPEC §16.8)
   // as the core checked it: the summary, the check against the record,
   // the charts, the rows and the figures. Every status, count and rate is
   // the core's; the page only lays them out.
@@ -2580,13 +2581,92 @@
     const n = state.calendars.length;
     $('#due-calendars-status').textContent = n ? t('day2.calendarsLoaded', { n, names: state.calendars.map((c) => c.name).join('、') }) : '';
     $('#due-calendars-remove').hidden = !n;
+    showCalendarStatus();
   }
   $('#due-calendars-remove').addEventListener('click', () => {
     state.calendars = [];
     $('#due-calendars').value = '';
     show($('#due-cal-status'));
     showCalendars();
-    showCalendarStatus();
+  });
+
+  // ---- import: the holiday notice pasted as text (issue 16). The core
+  // reads it (calendar::import_notices) and gives the calendar file, its
+  // month grids and a summary; nothing is read here. The result is used
+  // as an extra calendar file, as if it had been chosen above.
+  let imported = null;
+  $('#read-notice').addEventListener('click', async () => {
+    const out = $('#notice-result');
+    const months = $('#notice-months');
+    imported = null;
+    $('#use-imported').disabled = true;
+    $('#dl-imported').disabled = true;
+    months.replaceChildren();
+    const text = $('#notice-text').value;
+    if (!text.trim()) return show(out, errorView({ kind: 'Missing', message: 'imp.empty' }));
+    try {
+      const r = await call('importNotice', { text });
+      imported = r;
+      $('#use-imported').disabled = false;
+      $('#dl-imported').disabled = false;
+      await showImported();
+    } catch (err) {
+      show(out, errorView(err));
+    }
+  });
+
+  // The summary and the grids in the page's language (holiday names in
+  // English from the core); shown again after a language switch.
+  async function showImported() {
+    const r = imported;
+    if (!r) return;
+    const names = [...new Set([...r.holidays.map((x) => x.name),
+      ...r.months.flatMap((g) => g.weeks.flat().filter((x) => x && x.name).map((x) => x.name))])];
+    const english = I18N.lang === 'zh' ? names : await call('holidayNameEn', { names });
+    const holiday = (n) => english[names.indexOf(n)] || n;
+    const first = r.notices[0];
+    const render = () => {
+      const lines = r.holidays.map((x) => h('li', { 'data-testid': 'notice-holiday' },
+        t(x.first === x.last ? 'imp.holidayOne' : 'imp.holiday', { name: holiday(x.name), first: x.first, last: x.last, off: x.off }) +
+        (x.work ? t('imp.work', { n: x.work }) : '') + (x.cancel ? t('imp.cancel', { n: x.cancel }) : '')));
+      const off = r.holidays.reduce((a, x) => a + x.off, 0);
+      const work = r.holidays.reduce((a, x) => a + x.work, 0);
+      show($('#notice-result'),
+        h('p', { class: 'ok', 'data-testid': 'notice-ok' }, tData('imp.ok', {
+          title: first.title, number: first.number || t('imp.noNumber'), date: first.date || t('imp.noDate'), year: r.year,
+        }, ['title', 'number'])),
+        r.notices.length > 1 ? h('ul', {}, r.notices.slice(1).map((n) => h('li', { lang: 'zh-CN', text: `${n.title}（${n.number || ''}）` }))) : null,
+        h('ul', {}, lines),
+        h('p', { 'data-testid': 'notice-total', text: t('imp.total', { off, work }) }),
+        r.ignored.length ? h('div', { class: 'hint' }, h('p', { text: t('imp.ignored') }),
+          h('ul', {}, r.ignored.map((x) => h('li', { lang: 'zh-CN', text: x })))) : null,
+        r.months_error ? h('p', { class: 'warn' }, t('imp.noMonths'), problemLine(r.months_error)) : null);
+    };
+    kept($('#notice-result'), render);
+    const grids = r.months.map((g) => ({ ...g, weeks: g.weeks.map((w) => w.map((d) => (d && d.name ? { ...d, name: holiday(d.name) } : d))) }));
+    show($('#notice-months'), grids.map(monthView));
+  }
+
+  $('#use-imported').addEventListener('click', () => {
+    if (!imported) return;
+    const file = { name: imported.file_name, text: imported.file_text };
+    state.calendars = state.calendars.filter((c) => c.name !== file.name).concat([file]);
+    // A regional file needs its region chosen (the core refuses it otherwise).
+    const regSel = $('[name=region]', dueForm);
+    const region = imported.region === 'cn' ? '' : imported.region;
+    const moved = !!region && regSel.value !== region;
+    if (moved) {
+      regSel.value = region;
+      saveHash();
+    }
+    kept($('#due-cal-status'), () => show($('#due-cal-status'),
+      h('p', { class: 'ok', 'data-testid': 'notice-used', text: t('imp.used', { name: file.name }) }),
+      moved ? h('p', { text: t('imp.regionSet', { region: regSel.selectedOptions[0] ? regSel.selectedOptions[0].textContent : region }) }) : null));
+    showCalendars();
+  });
+
+  $('#dl-imported').addEventListener('click', () => {
+    if (imported) download(imported.file_name, imported.file_text, 'text/csv;charset=utf-8');
   });
 
   // ---- 移除: one button on each file box.
@@ -2948,6 +3028,7 @@
     if (state.taskToml) refreshTask().catch(() => {});
     showEntropy().catch(() => {});
     showLedger();
+    if (imported) showImported().catch(() => {});
     if ($('[data-testid=due-date]')) computeDeadline();
     if (state.lastSelf) showSelf(state.lastSelf);
     for (const box of $$('.drop[data-kind=record]')) recordStatus(box);

@@ -371,6 +371,26 @@
     // --- files (zh) ---
     'err.unknown': '出现了无法说明的错误，请重新选择文件再试。',
 
+    // --- import (zh) ---
+    'imp.summary': '没有该年的日历文件？粘贴节假日安排通知',
+    'imp.label': '把国务院办公厅关于某年部分节假日安排的通知全文（含标题、文号和文末的落款日期）粘贴在这里；也可粘贴新疆维吾尔自治区人民政府办公厅的节假日通知',
+    'imp.read': '读取通知',
+    'imp.use': '使用此日历',
+    'imp.download': '下载日历文件',
+    'imp.empty': '请先把通知全文粘贴到上面的框里，再点「读取通知」。',
+    'imp.ok': '已读出 {title}（{number}，{date}），{year} 年。请对照通知逐日核对下面的月历，无误后点「使用此日历」。',
+    'imp.noNumber': '无文号',
+    'imp.noDate': '无落款日期',
+    'imp.holiday': '{name}：{first} 至 {last}，放假 {off} 天',
+    'imp.holidayOne': '{name}：{first}，放假 {off} 天',
+    'imp.work': '，调休上班 {n} 天',
+    'imp.cancel': '，取消全国调休上班 {n} 天',
+    'imp.total': '合计：放假 {off} 天，调休上班 {work} 天。',
+    'imp.ignored': '以下文字与日期无关，未采用：',
+    'imp.noMonths': '无法画出月历：',
+    'imp.used': '已使用 {name}：期限计算和台账核查现在按这份日历计算。',
+    'imp.regionSet': '地区已改为“{region}”。',
+
     // --- layout (zh) ---
     'res.search': '查找（统一社会信用代码、企业名称、所属区域、检查人员姓名或执法证号）',
     'res.none': '没有符合的结果。请换一个词，或清空查找框以显示全部。',
@@ -443,8 +463,8 @@
     'edge.sources': '各年依据的通知',
     'edge.shipped': '随程序提供',
     'edge.yourFile': '补充日历文件 {name}',
-    'edge.how': '请在上方「补充日历文件」中加入该年的日历文件。',
-    'edge.ledgerMissing': '{n} 件待补日历：期限延伸到日历尚未包含的 {years} 年，这些案件并未逾期。请在上方「补充日历文件」中加入该年的日历文件，再按“核查”。',
+    'edge.how': '请在上方「补充日历文件」中加入该年的日历文件，或在「没有该年的日历文件？粘贴节假日安排通知」中粘贴通知原文。',
+    'edge.ledgerMissing': '{n} 件待补日历：期限延伸到日历尚未包含的 {years} 年，这些案件并未逾期。请在上方「补充日历文件」中加入该年的日历文件（或粘贴该年的节假日安排通知），再按“核查”。',
   };
 
   const en = {
@@ -816,6 +836,26 @@
     // --- files (en) ---
     'err.unknown': 'Something went wrong that cannot be described; choose the file again and retry.',
 
+    // --- import (en) ---
+    'imp.summary': 'No calendar file for the year? Paste the holiday notice',
+    'imp.label': 'Paste the full text of the State Council General Office\'s holiday notice for the year (国务院办公厅关于…年部分节假日安排的通知, with its title, document number and the date at the end) here; the Xinjiang regional government\'s holiday notice can be pasted too',
+    'imp.read': 'Read the notice',
+    'imp.use': 'Use this calendar',
+    'imp.download': 'Download the calendar file',
+    'imp.empty': 'Paste the notice\'s full text into the box above first, then press “Read the notice”.',
+    'imp.ok': 'Read {title} ({number}, {date}), for {year}. Check the months below against the notice day by day, then press “Use this calendar”.',
+    'imp.noNumber': 'no document number',
+    'imp.noDate': 'no date',
+    'imp.holiday': '{name}: {first} to {last}, {off} day(s) off',
+    'imp.holidayOne': '{name}: {first}, {off} day(s) off',
+    'imp.work': ', {n} make-up working day(s)',
+    'imp.cancel': ', {n} national make-up working day(s) cancelled',
+    'imp.total': 'Total: {off} days off, {work} make-up working days.',
+    'imp.ignored': 'Not about days, not used:',
+    'imp.noMonths': 'The months cannot be drawn: ',
+    'imp.used': '{name} is in use: deadlines and the ledger check now count with this calendar.',
+    'imp.regionSet': 'The region was set to “{region}”.',
+
     // --- layout (en) ---
     'res.search': 'Search (entity code, name, area, inspector name or certificate number)',
     'res.none': 'No matching result. Try another word, or clear the search box to show all.',
@@ -899,8 +939,8 @@
     'edge.sources': 'The notice behind each year',
     'edge.shipped': 'shipped with the program',
     'edge.yourFile': 'extra calendar file {name}',
-    'edge.how': 'Add that year\'s calendar file under “Extra calendar files” above.',
-    'edge.ledgerMissing': '{n} case(s) wait for the calendar: their periods run into {years}, which the calendar does not cover yet; they are not overdue. Add that year\'s calendar file under “Extra calendar files” above, then press “Check” again.',
+    'edge.how': 'Add that year\'s calendar file under “Extra calendar files” above, or paste the notice under “No calendar file for the year? Paste the holiday notice”.',
+    'edge.ledgerMissing': '{n} case(s) wait for the calendar: their periods run into {years}, which the calendar does not cover yet; they are not overdue. Add that year\'s calendar file under “Extra calendar files” above (or paste that year\'s holiday notice), then press “Check” again.',
   };
 
   const dicts = { zh, en };

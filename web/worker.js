@@ -338,6 +338,8 @@ const ops = {
   resultPage: ({ query, from, count }) =>
     JSON.parse(need('resultView', 'record').page(need('drawing', 'record'), query || '', from, count)),
   holidayNameEn: ({ names }) => names.map((n) => W.holidayNameEn(n)),
+  // import
+  importNotice: ({ text }) => JSON.parse(W.importNotice(text)),
 
 
   // day2: the announced task for the page (core TaskForm::of_task,

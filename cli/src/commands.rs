@@ -333,6 +333,9 @@ fn draw_table(record: &DrawRecord, limit: usize) -> String {
 
 /// `shuangsui demo`.
 pub fn demo(args: &DemoArgs) -> Result<Report> {
+    if args.plan {
+        return crate::plans::demo_plan(args);
+    }
     let d = shuangsui::synth::demo()?;
     let mut files = Vec::new();
     if let Some(dir) = &args.out {
@@ -612,7 +615,7 @@ fn summary_lines(t: &mut String, a: &Announcement) {
 
 /// The pre-flight (预检) as text, Chinese first: the strata as they will
 /// be drawn, then each finding.
-fn preflight_text(p: &shuangsui::Preflight) -> String {
+pub(crate) fn preflight_text(p: &shuangsui::Preflight) -> String {
     let mut t = String::from("预检 (pre-flight): the task read against the directories before announcing\n分层 (strata):\n");
     for s in &p.strata {
         let to_draw = s.to_draw.map_or("—".to_string(), |k| k.to_string());
@@ -771,7 +774,7 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     .with_warnings(l.warnings))
 }
 
-/// The files `draw` writes, as one set (SPEC §11, §16.7).
+/// The files `draw` writes, as one set (SPEC §11, §16.8).
 const DRAW_OUTPUTS: [&str; 6] = [
     "record.json",
     "result.csv",

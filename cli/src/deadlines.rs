@@ -6,15 +6,16 @@
 
 use crate::commands::{file_name, io_error, name, read_text, Report};
 use crate::flags::{
-    CalendarArgs, CalendarCommand, CalendarFlags, CalendarStatusArgs, DeadlineArgs, Format,
-    LedgerArgs,
+    CalendarAction, CalendarArgs, CalendarFlags, CalendarImportArgs, CalendarStatusArgs,
+    DeadlineArgs, Format, LedgerArgs,
 };
 use crate::output::Outputs;
 use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
 use serde_json::json;
 use shuangsui::calendar::{
-    read_ledger_file, AnyLedger, CaseStatus, ClockStatus, Date, Day, DayKind, LedgerReport,
-    MonthGrid, Period, ResultsReport, Rule, StartEvent, UserCalendar, WorkingDayCalendar,
+    import_notices, read_ledger_file, AnyLedger, CaseStatus, ClockStatus, Date, Day, DayKind,
+    LedgerReport, MonthGrid, Period, ResultsReport, Rule, StartEvent, UserCalendar,
+    WorkingDayCalendar,
 };
 use shuangsui::{decode_text, Error, ErrorKind, ReadOptions, Result, TextEncoding};
 use std::fmt::Write as _;
@@ -645,7 +646,7 @@ fn results_text(r: &ResultsReport, colour: bool) -> String {
     t
 }
 
-/// `shuangsui ledger` on a results ledger (SPEC §16.7).
+/// `shuangsui ledger` on a results ledger (SPEC §16.8).
 fn results_ledger(
     args: &LedgerArgs,
     format: Format,
@@ -873,12 +874,30 @@ fn calendar_status(args: &CalendarStatusArgs) -> Result<Report> {
     Ok(Report::ok(t, json))
 }
 
+/// Months side by side, three to a row.
+fn grid_rows(t: &mut String, grids: &[MonthGrid], colour: bool) {
+    for row in grids.chunks(3) {
+        let blocks: Vec<Vec<String>> = row.iter().map(|g| month_lines(g, colour)).collect();
+        let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
+        for i in 0..height {
+            let line: Vec<String> = blocks
+                .iter()
+                .map(|b| b.get(i).cloned().unwrap_or_else(|| " ".repeat(MONTH_WIDTH)))
+                .collect();
+            let _ = writeln!(t, "{}", line.join("    ").trim_end());
+        }
+        t.push('\n');
+    }
+}
+
 /// `shuangsui calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<Report> {
-    if let Some(CalendarCommand::Status(a)) = &args.command {
-        return calendar_status(a);
+    match &args.action {
+        Some(CalendarAction::Import(a)) => return calendar_import(a),
+        Some(CalendarAction::Status(a)) => return calendar_status(a),
+        None => {}
     }
-    // clap requires YEAR without a subcommand.
+    // clap requires YEAR when no subcommand is given.
     let year = args.year.unwrap_or_default();
     let cal = load_calendar(&args.calendar)?;
     let grids = match args.month {
@@ -892,19 +911,7 @@ pub fn calendar(args: &CalendarArgs) -> Result<Report> {
         year,
         region_label(&cal)
     );
-    // Three months side by side.
-    for row in grids.chunks(3) {
-        let blocks: Vec<Vec<String>> = row.iter().map(|g| month_lines(g, colour)).collect();
-        let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
-        for i in 0..height {
-            let line: Vec<String> = blocks
-                .iter()
-                .map(|b| b.get(i).cloned().unwrap_or_else(|| " ".repeat(MONTH_WIDTH)))
-                .collect();
-            let _ = writeln!(t, "{}", line.join("    ").trim_end());
-        }
-        t.push('\n');
-    }
+    grid_rows(&mut t, &grids, colour);
     let named = named_days(&grids);
     if named.is_empty() {
         let _ = writeln!(t, "No holiday notice days (no 休 or 班) in this period.");
@@ -938,4 +945,159 @@ pub fn calendar(args: &CalendarArgs) -> Result<Report> {
         "sources": cal.sources(),
     });
     Ok(Report::ok(t, json))
+}
+
+/// Reads a notice from a file, or from stdin for `-`.
+fn read_notice_text(path: &std::path::Path) -> Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| shuangsui::io_error("stdin", "read", &e))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::new(
+                ErrorKind::Io,
+                "the text on stdin is not UTF-8",
+                "标准输入的文字不是 UTF-8 编码",
+            )
+        })?;
+        return Ok(("stdin".to_string(), text));
+    }
+    Ok((name(path), read_text(path)?))
+}
+
+/// `shuangsui calendar import`: the notice's text read by the core into a
+/// calendar file; grids and a summary to check it by eye.
+fn calendar_import(args: &CalendarImportArgs) -> Result<Report> {
+    if args.notices.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(Error::new(
+            ErrorKind::InvalidValue,
+            "`-` (stdin) can be given only once",
+            "`-`（标准输入）只能给一次",
+        ));
+    }
+    // Refused before any work when --out exists and no --force.
+    let staged = match &args.out {
+        Some(out) => Some(Outputs::files(&[out], args.force)?),
+        None => None,
+    };
+    let texts = args
+        .notices
+        .iter()
+        .map(|p| read_notice_text(p))
+        .collect::<Result<Vec<_>>>()?;
+    let refs: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
+    let cal = import_notices(&refs).map_err(|e| match texts.as_slice() {
+        [(n, _)] => e.in_file(n),
+        _ => e,
+    })?;
+    let file_text = cal.to_file_text();
+
+    let mut t = String::new();
+    let region = match cal.region.as_str() {
+        shuangsui::calendar::NATIONAL => "national (全国)".to_string(),
+        r => format!("region {r}"),
+    };
+    let _ = writeln!(
+        t,
+        "Read {} notice(s) for {}, {region}:",
+        cal.notices.len(),
+        cal.year
+    );
+    for n in &cal.notices {
+        let number = n.number.as_deref().unwrap_or("no 文号");
+        let date = n
+            .date
+            .map_or_else(|| "no 落款 date".to_string(), |d| d.to_string());
+        let _ = writeln!(t, "  {} ({number}, {date})", n.title);
+    }
+    t.push('\n');
+    match cal.month_grids() {
+        Ok(grids) => grid_rows(&mut t, &grids, colour_stdout() && args.out.is_some()),
+        Err(e) => {
+            let _ = writeln!(
+                t,
+                "(no month grids: {} / {})\n",
+                e.message(),
+                e.message_zh()
+            );
+        }
+    }
+    let _ = writeln!(t, "Per holiday (逐项核对):");
+    let (mut off, mut work, mut cancel) = (0, 0, 0);
+    for h in cal.holidays() {
+        off += h.off;
+        work += h.work;
+        cancel += h.cancel;
+        let mut parts = vec![format!("{} off (休)", h.off)];
+        if h.work > 0 {
+            parts.push(format!("{} make-up working (班)", h.work));
+        }
+        if h.cancel > 0 {
+            parts.push(format!(
+                "{} national make-up day(s) cancelled (取消调休)",
+                h.cancel
+            ));
+        }
+        let _ = writeln!(
+            t,
+            "  {}  {}  {}",
+            pad(&h.name, 14),
+            pad(&span(h.first, h.last), 23),
+            parts.join(", ")
+        );
+    }
+    let _ = writeln!(
+        t,
+        "Total: {off} days off, {work} make-up working days{}.",
+        if cancel > 0 {
+            format!(", {cancel} cancelled make-up days")
+        } else {
+            String::new()
+        }
+    );
+    for i in &cal.ignored {
+        let _ = writeln!(
+            t,
+            "  not about days, not used (与日期无关，未采用): {}",
+            truncate(i, 60)
+        );
+    }
+    let region_flag = if cal.region == shuangsui::calendar::NATIONAL {
+        String::new()
+    } else {
+        format!(" --region {}", cal.region)
+    };
+    let json = json!({
+        "region": cal.region,
+        "year": cal.year,
+        "notices": cal.notices,
+        "holidays": cal.holidays(),
+        "ignored": cal.ignored,
+        "file": args.out.as_deref().map(name),
+    });
+    match (&args.out, staged) {
+        (Some(out), Some(staged)) => {
+            staged.write_bytes(&file_name(out), file_text.as_bytes())?;
+            staged.commit()?;
+            let _ = writeln!(
+                t,
+                "\nWrote {}. Check the grids against the notice, then use it: shuangsui deadline --start DATE --rule RULE{region_flag} --calendar {}",
+                name(out),
+                name(out)
+            );
+            Ok(Report::ok(t, json))
+        }
+        _ => {
+            // The file itself on stdout (to redirect); the check goes to
+            // stderr so that the redirected file stays clean.
+            let _ = writeln!(
+                t,
+                "\nThe calendar file is on stdout; save it (or use --out FILE) and give it to deadline/ledger/calendar with{region_flag} --calendar FILE."
+            );
+            eprint!("{t}");
+            let mut json = json;
+            json["calendar_file"] = json!(file_text);
+            Ok(Report::ok(file_text, json))
+        }
+    }
 }

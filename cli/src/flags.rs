@@ -15,6 +15,9 @@ Exit codes:
   2  usage or input error: a wrong flag, a missing or malformed file, a
      task that breaks a rule, inputs that differ from the announcement, a
      date in a year the working-day calendar does not cover
+  3  `plan draw` only: at least one task of the batch failed (an infeasible
+     team, a quota larger than its stratum); it is named on stderr, and
+     every other task's outputs and the batch's visit list were written
 
 Errors go to stderr in Chinese, then in English: `错误：FILE，第 N 行，“X”列：…`
 then `error: FILE, row N, column \"X\": what is wrong and what to do`; with --format json, stdout holds one JSON document and errors
@@ -35,7 +38,7 @@ draw from it without this program.";
 /// publish record.json, result.csv and notice.html; anyone can `verify`.
 /// Try `shuangsui demo` first.
 #[derive(Debug, Parser)]
-#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference, ledger found an overdue case), 2 usage or input error. More with --help.")]
+#[command(name = "shuangsui", version, after_long_help = EXIT_CODES, after_help = "Exit codes: 0 ok, 1 a check failed (verify found a difference, ledger found an overdue case), 2 usage or input error, 3 a task of a `plan draw` batch failed. More with --help.")]
 pub struct Cli {
     /// Output format on stdout: `text` for people, `json` for programs;
     /// `ledger` also writes `csv` and `xlsx` (`table` is another name for
@@ -147,6 +150,16 @@ pub enum Command {
     /// --map-* flags (or the task's `[columns.*]` as flags) the draw used.
     #[command(after_long_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Plans (年度抽查计划) of batches (批次) of tasks: announce, draw and verify a batch at once.
+    ///
+    /// A plan file (TOML, SPEC.md §17) names the plan, its batches — each
+    /// with its own draw date and seed — and each batch's tasks (the keys
+    /// of a task file), over shared or per-task directories. Each task is
+    /// an ordinary draw whose record verifies alone with `shuangsui
+    /// verify`; each batch gets one announcement and a visit list (检查安排)
+    /// in which an entity drawn by several tasks gets one joint visit.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// The due date of a publication period (公示期限) on the official working-day calendar.
     ///
     /// Counts the way Chinese law does (民法典 第二百零一条、第二百零三条):
@@ -193,7 +206,8 @@ of 2018–2026 and Xinjiang's 肉孜节/古尔邦节 of the years it knows. A da
 year it does not cover is an error (exit 2) that names the year, never a
 weekends-only guess: supply the year as a calendar file with --calendar
 (`# covers: 2027`, then `date,kind,name,notice` rows, one per day off and per
-make-up working day; see SPEC.md §16).
+make-up working day; see SPEC.md §16). `shuangsui calendar import NOTICE`
+makes that file from the text of the notice itself.
 
 Exit codes:
   0  done; for `ledger`: no case is overdue
@@ -242,6 +256,13 @@ pub struct DemoArgs {
     /// Overwrite files that already exist in --out.
     #[arg(long)]
     pub force: bool,
+    /// Run the demo's plan (年度抽查计划) instead: three tasks of two
+    /// departments in two batches, each batch announced, drawn with its
+    /// own seed and verified, with joint visits (联合检查) for entities two
+    /// tasks drew. With --out, the plan, the directories and each batch's
+    /// folders are kept there.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Which synthetic directory to make.
@@ -487,9 +508,9 @@ pub struct LedgerArgs {
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CalendarArgs {
-    /// `calendar status`; without one, the grids of YEAR.
+    /// `calendar status` or `calendar import`; without one, the grids of YEAR.
     #[command(subcommand)]
-    pub command: Option<CalendarCommand>,
+    pub action: Option<CalendarAction>,
     /// The year, e.g. 2026.
     #[arg(value_name = "YEAR", required = true)]
     pub year: Option<i32>,
@@ -500,9 +521,9 @@ pub struct CalendarArgs {
     pub calendar: CalendarFlags,
 }
 
-/// What `calendar` does besides printing a year.
+/// `shuangsui calendar status` and `shuangsui calendar import`.
 #[derive(Debug, Subcommand)]
-pub enum CalendarCommand {
+pub enum CalendarAction {
     /// The years the calendar covers, layer by layer (national, each
     /// region with data, the --calendar files), with the notice each year
     /// comes from; from 1 November of the last covered year it says that
@@ -512,6 +533,124 @@ pub enum CalendarCommand {
     /// `--format json`, the `notes` list).
     #[command(after_long_help = CALENDAR_HELP)]
     Status(CalendarStatusArgs),
+    /// Read the text of a holiday notice (节假日安排通知) into a calendar file.
+    ///
+    /// NOTICE is a text file (UTF-8) holding the notice as published —
+    /// 国务院办公厅关于YYYY年部分节假日安排的通知 with its 文号, items and 落款
+    /// date — or `-` to read pasted text from stdin. Amendments of the same
+    /// year (关于调整…/关于延长…) follow it as further NOTICE files. A
+    /// regional notice (新疆维吾尔自治区人民政府办公厅) gives a `# region:` file.
+    /// The months it touches are printed as grids to check against the
+    /// notice by eye. A text that is not read completely is refused and
+    /// nothing is written. Without --out the calendar file goes to stdout;
+    /// use it with `--calendar FILE` on `deadline`, `ledger` and `calendar`.
+    #[command(after_long_help = CALENDAR_HELP)]
+    Import(CalendarImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarImportArgs {
+    /// The notice's text file (or `-` for stdin), then its amendments.
+    #[arg(value_name = "NOTICE", required = true, num_args = 1..)]
+    pub notices: Vec<PathBuf>,
+    /// Write the calendar file here (written whole or not at all); the
+    /// grids and the summary go to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `shuangsui plan …`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Announce one batch (批次抽查公告) before its seed exists.
+    ///
+    /// Writes into --out: announcement.json (the batch announcement, to
+    /// publish), announcement.html (it, printable) and one folder per task with that task's own
+    /// announcement.json and printable announcement.html.
+    #[command(after_long_help = EXIT_CODES)]
+    Announce(PlanAnnounceArgs),
+    /// Draw one batch with its published seed.
+    ///
+    /// Writes into --out: the batch announcement, batch.json (the batch
+    /// record with the visit list), visits.csv, visits.xlsx and visits.html
+    /// (检查安排),
+    /// and one folder per task with its record.json, result.csv,
+    /// result.xlsx, notice.html and announcement.json (or error.txt when
+    /// the task failed; exit code 3).
+    #[command(after_long_help = EXIT_CODES)]
+    Draw(PlanDrawArgs),
+    /// Verify one drawn batch: every task's record, and the visit list.
+    #[command(after_long_help = EXIT_CODES)]
+    Verify(PlanVerifyArgs),
+}
+
+/// The plan file and the batch, shared by the plan commands.
+#[derive(Debug, Args)]
+pub struct PlanFiles {
+    /// The plan file (抽查计划, TOML; SPEC.md §17.1). Directory paths in it
+    /// are relative to its folder.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// The batch, by number (1, 2, …) or name; needed when the plan has
+    /// several.
+    #[arg(long, value_name = "N|NAME")]
+    pub batch: Option<String>,
+    #[command(flatten)]
+    pub read: ReadFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanAnnounceArgs {
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The day the batch announcement is published (发布日期), YYYY-MM-DD;
+    /// by default today in China (UTC+8).
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// The folder to write the announcement into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Overwrite the files if they exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Announce even though the pre-flight (预检) of some task found
+    /// warnings, once you have checked each of them. Errors always refuse.
+    #[arg(long)]
+    pub accept_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanDrawArgs {
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The batch announcement (announcement.json written by `plan announce`).
+    #[arg(long, value_name = "FILE")]
+    pub announcement: PathBuf,
+    /// The published seed, one per announced source, in order, written as
+    /// published (`--seed "3 0 7"`).
+    #[arg(long, value_name = "S", required = true, allow_hyphen_values = true)]
+    pub seed: Vec<String>,
+    /// The folder to write the batch into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Overwrite the files if they exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanVerifyArgs {
+    /// The folder `plan draw` wrote (batch.json and one folder per task).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub files: PlanFiles,
+    /// The batch announcement as published; by default DIR/announcement.json.
+    #[arg(long, value_name = "FILE")]
+    pub announcement: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

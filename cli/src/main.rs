@@ -16,6 +16,7 @@ mod commands;
 mod deadlines;
 mod flags;
 mod output;
+mod plans;
 mod progress;
 mod term;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Announce(a) => commands::announce(a),
         Command::Draw(a) => commands::draw(a, cli.format),
         Command::Verify(a) => commands::verify(a),
+        Command::Plan(p) => plans::plan(p, cli.format),
         Command::Deadline(a) => deadlines::deadline(a),
         Command::Rules => deadlines::rules(),
         Command::Ledger(a) => deadlines::ledger(a, cli.format),

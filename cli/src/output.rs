@@ -172,7 +172,12 @@ impl Outputs {
                 )),
             ));
         }
-        let f = File::create(self.staging.join(file)).map_err(|e| io_error(&shown, "write", e))?;
+        let staged = self.staging.join(file);
+        // A set may have folders of its own (`plan draw`: one per task).
+        if let Some(dir) = staged.parent().filter(|d| *d != self.staging) {
+            fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create the folder for", e))?;
+        }
+        let f = File::create(staged).map_err(|e| io_error(&shown, "write", e))?;
         let mut w = io::BufWriter::with_capacity(1 << 20, f);
         write(&mut w).map_err(|e| io_error(&shown, "write", e))?;
         let f = w
@@ -234,6 +239,9 @@ impl Outputs {
         self.done = true;
         sync_dir(&home);
         for n in &self.names {
+            if let Some(dir) = self.target.join(n).parent() {
+                let _ = fs::create_dir_all(dir);
+            }
             fs::rename(commit.join(n), self.target.join(n)).map_err(|e| {
                 io_error(&self.path(n), "move into place", e).hint(
                     &format!(
@@ -260,7 +268,7 @@ impl Outputs {
         for e in entries {
             let e = e.map_err(|e| io_error(&self.target, "read the folder", e))?;
             let n = e.file_name().to_string_lossy().into_owned();
-            if !self.names.contains(&n) && !n.starts_with(&self.prefix) {
+            if !self.names.iter().any(|x| top(x) == n) && !n.starts_with(&self.prefix) {
                 return Ok(false);
             }
         }
@@ -276,7 +284,7 @@ impl Outputs {
         };
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if !self.names.contains(&n) && !n.starts_with(&self.prefix) {
+            if !self.names.iter().any(|x| top(x) == n) && !n.starts_with(&self.prefix) {
                 let to = self.target.join(&n);
                 if !to.exists() {
                     let _ = fs::rename(e.path(), to);
@@ -344,6 +352,11 @@ impl Drop for Outputs {
 }
 
 /// A path whose last component is a name (`.` and `..` are resolved).
+/// The first component of an output's name (its folder within the set).
+fn top(name: &str) -> &str {
+    name.split('/').next().unwrap_or(name)
+}
+
 fn nameable(p: &Path) -> Result<PathBuf> {
     match p.file_name() {
         Some(_) if !p.ends_with(".") => Ok(p.to_path_buf()),

@@ -1,4 +1,4 @@
-//! The inspection-results ledger (抽查结果台账, issue 17, SPEC §16.7) end to
+//! The inspection-results ledger (抽查结果台账, issue 17, SPEC §16.8) end to
 //! end: the demo's draw writes 台账.csv and 台账.xlsx; a copy is filled in
 //! with mixed statuses — on time, late, overdue, 待补日历 (a period running
 //! into 2027), a penalty on each of its clocks, a bad date — and tampered

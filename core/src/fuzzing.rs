@@ -38,6 +38,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("announcement", announcement),
     ("ledger", ledger),
     ("calendar", calendar),
+    ("plan", plan),
+    ("batch", batch),
 ];
 
 /// Whether the bytes start like a workbook (zip for `.xlsx`, OLE2 for
@@ -182,7 +184,7 @@ fn demo_record() -> &'static crate::DrawRecord {
     RECORD.get_or_init(|| crate::synth::demo().expect("the demo draws").record)
 }
 
-/// A ledger (台账) of either kind (SPEC §16.5, §16.7), in any format the
+/// A ledger (台账) of either kind (SPEC §16.5, §16.8), in any format the
 /// directories accept, read as `shuangsui ledger` reads it, on a fixed day
 /// against the national calendar; a results ledger also against the
 /// demo's record.
@@ -238,5 +240,31 @@ pub fn calendar(data: &[u8]) {
         for &year in file.covers.iter().take(3) {
             let _ = cal.year_grid(year);
         }
+    }
+}
+
+/// A plan file (TOML, SPEC §17.1); an accepted plan's batches are chosen
+/// by number and by name.
+pub fn plan(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(p) = crate::PlanFile::parse(&text, "plan.toml") {
+        for (i, b) in p.batches.iter().enumerate() {
+            let _ = p.batch(Some(&(i + 1).to_string()));
+            let _ = p.batch(Some(&b.name));
+        }
+    }
+}
+
+/// The batch documents (JSON, SPEC §17.2, §17.4): a batch announcement,
+/// and a batch record with what is published of it.
+pub fn batch(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(a) = crate::BatchAnnouncement::from_json(&text) {
+        let _ = a.compute_digest();
+    }
+    if let Ok(b) = crate::BatchRecord::from_json(&text) {
+        let _ = b.compute_digest();
+        let _ = crate::visits_csv(&b);
+        let _ = crate::visits_html(&b);
     }
 }

@@ -24,6 +24,7 @@
 //! | §11, §12 | the record and the announcement, canonical JSON | `record/mod.rs` |
 //! | §12.1 | the pre-flight before announcing (advisory) | `draw/preflight.rs` |
 //! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
+//! | §17 | plans: the plan file, batch announcement, batch draw, visit list (joint visits), batch verification | `plan/mod.rs`, `plan/batch.rs` |
 //! | §14 | errors | `error.rs` |
 //! | §16 | working days, deadlines, ledgers (case and results ledgers), month grids | [`calendar`] |
 //! | — | what is published: result table, notice, workbooks, CSV; the page's result view (area columns, search) | `publish/` ([`xlsx`]), `publish/view.rs` |
@@ -107,12 +108,19 @@ mod error;
 pub mod fuzzing;
 mod input;
 mod parallel;
+mod plan;
 mod publish;
 mod record;
 mod spec;
 pub mod synth;
 pub mod timing;
 
+pub use plan::{
+    announce_batch, batch_announcement_html, draw_batch, verify_batch, visits, visits_csv,
+    visits_html, visits_table, visits_xlsx, BatchAnnouncement, BatchCheck, BatchDraw, BatchPlan,
+    BatchRecord, BatchTask, PlanFile, PlannedTask, TaskCheck, TaskInputs, TaskOutcome, Visit,
+    VisitMember, PLAN_PROTOCOL, VISIT_COLUMNS,
+};
 pub use publish::xlsx;
 pub use spec::uscc;
 

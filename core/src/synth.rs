@@ -734,6 +734,59 @@ count = 1
     })
 }
 
+/// The demo's plan (年度抽查计划, SPEC §17): three tasks of two departments
+/// over the demo directories, in two batches, each batch with its own
+/// seed. Both tasks of the first batch draw every D-class entity, so those
+/// entities get one joint visit (联合检查) each.
+pub const DEMO_PLAN_TOML: &str = r#"# 抽查计划 (plan) of the shuangsui demo: see SPEC.md §17.1 for every key.
+plan = "阜康市2027年度双随机抽查计划（演示）"
+entities_file = "entities.csv"      # shared by every task
+inspectors_file = "inspectors.csv"
+
+[[batch]]
+name = "第一批次"
+draw_date = 2027-03-16
+[[batch.seed]]                      # this batch's own seed, announced before it exists
+lottery = "福彩3D"
+issue = "2027066"
+date = 2027-03-15
+
+[[batch.task]]
+name = "2027年第一批次企业公示信息抽查（演示）"
+item = "企业公示信息检查"
+departments = ["阜康市市场监督管理局"]
+fields = ["市场秩序"]
+strata_by = { attribute = "信用风险等级", ratios = { A = "3%", B = "5%", C = "10%", D = "100%" } }
+team = { size = 2, avoid_same = ["所属区域"] }
+
+[[batch.task]]
+name = "2027年第一批次商务领域经营行为抽查（演示）"
+item = "商务领域经营行为检查"
+departments = ["阜康市商务和工业信息化局"]
+fields = ["商务执法"]
+strata_by = { attribute = "信用风险等级", ratios = { A = "2%", B = "4%", C = "10%", D = "100%" } }
+team = { size = 2 }
+
+[[batch]]
+name = "第二批次"
+draw_date = 2027-06-16
+[[batch.seed]]
+lottery = "福彩3D"
+issue = "2027157"
+date = 2027-06-15
+
+[[batch.task]]
+name = "2027年第二批次市场秩序抽查（演示）"
+item = "经营行为检查"
+departments = ["阜康市市场监督管理局"]
+fields = ["市场秩序"]
+strata_by = { attribute = "信用风险等级", ratios = { A = "3%", B = "5%", C = "10%", D = "50%" } }
+"#;
+
+/// Each batch of [`DEMO_PLAN_TOML`]: the day its announcement is
+/// published and its seed, as the lottery published it.
+pub const DEMO_PLAN_BATCHES: [(&str, &str); 2] = [("2027-03-10", "3 0 7"), ("2027-06-09", "5 2 1")];
+
 #[cfg(test)]
 mod tests {
     use super::*;

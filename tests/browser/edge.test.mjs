@@ -46,7 +46,7 @@ describe('edge: the end of the calendar', () => {
     const notes = page.locator('[data-testid=calendar-note]');
     assert.equal(await notes.count(), 1);
     assert.equal(await notes.first().textContent(),
-      '2027年的节假日安排通知通常在10月至12月发布；发布后请导入日历。请在上方「补充日历文件」中加入该年的日历文件。');
+      '2027年的节假日安排通知通常在10月至12月发布；发布后请导入日历。请在上方「补充日历文件」中加入该年的日历文件，或在「没有该年的日历文件？粘贴节假日安排通知」中粘贴通知原文。');
 
     // A deadline due in the last covered December carries the note.
     await page.fill('[data-testid=due-start]', '2026-12-14');

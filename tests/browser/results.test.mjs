@@ -1,4 +1,4 @@
-// The inspection-results ledger on the page (issue 17, SPEC §16.7): after
+// The inspection-results ledger on the page (issue 17, SPEC §16.8): after
 // the demo's draw the page offers 台账.xlsx and 台账.csv, byte for byte the
 // command line's; a copy filled in with mixed statuses and tampered with
 // (an entity dropped, one added, a team changed) goes into the 期限 tab

@@ -61,8 +61,8 @@ fn problem(e: shuangsui::Error) -> JsValue {
 fn on_the_page(e: shuangsui::Error) -> shuangsui::Error {
     if e.kind() == shuangsui::ErrorKind::CalendarUncovered {
         e.hint(
-            " Choose the file in “Extra calendar files” above, then press “Compute” or “Check” again.",
-            "请在上方「补充日历文件」处选择该文件，然后再点「计算」或「核查」。",
+            " Choose the file in “Extra calendar files” above (or paste that year's holiday notice under “No calendar file for the year? Paste the holiday notice”), then press “Compute” or “Check” again.",
+            "请在上方「补充日历文件」处选择该文件（或在「没有该年的日历文件？粘贴节假日安排通知」处粘贴该年的通知全文），然后再点「计算」或「核查」。",
         )
     } else {
         e
@@ -1319,7 +1319,7 @@ pub fn holiday_name_en(name: &str) -> String {
 
 // ---------------------------------------------------------------- results
 
-/// The blank inspection-results ledger of a draw (台账.csv, SPEC §16.7),
+/// The blank inspection-results ledger of a draw (台账.csv, SPEC §16.8),
 /// from a record, without a byte-order mark.
 #[wasm_bindgen(js_name = resultsLedgerCsv)]
 pub fn results_ledger_csv(record_json: &str) -> Out<String> {
@@ -1334,7 +1334,7 @@ pub fn results_ledger_xlsx(record_json: &str) -> Out<Vec<u8>> {
 }
 
 /// A ledger of either kind as the core read it (core `read_ledger_file`):
-/// a case ledger (§16.5) or a results ledger (§16.7).
+/// a case ledger (§16.5) or a results ledger (§16.8).
 #[wasm_bindgen]
 pub struct AnyLedger(calendar::AnyLedger);
 
@@ -1487,4 +1487,48 @@ pub fn calendar_status(region: &str, calendars: &str, today: &str) -> Out<String
 #[wasm_bindgen(js_name = calendarText)]
 pub fn calendar_text(bytes: &[u8], name: &str) -> Out<String> {
     shuangsui::decode_text(bytes, name, shuangsui::TextEncoding::Auto).map_err(problem)
+}
+
+// ---------------------------------------------------------------- import
+
+/// A holiday notice's text (国务院办公厅关于YYYY年部分节假日安排的通知, or a
+/// regional government's) read by the core (SPEC §16.7), as JSON:
+/// `{region, year, notices, holidays, ignored, file_name, file_text,
+/// months}`; `months` are the month grids the rows touch (SPEC §16.6), or
+/// `months_error` (the error form of [`problem`]) when they cannot be drawn
+/// (a regional file of a year without national data). Several notices (a
+/// yearly one and its amendments) are given as a JSON list of texts when
+/// `text` starts with `[`.
+#[wasm_bindgen(js_name = importNotice)]
+pub fn import_notice(text: &str) -> Out<String> {
+    let texts: Vec<String> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(|e| {
+            problem(shuangsui::Error::new(
+                shuangsui::ErrorKind::InvalidValue,
+                format!("the notices must be a JSON list of texts: {e}"),
+                format!("通知须为文字的 JSON 列表：{e}"),
+            ))
+        })?
+    } else {
+        vec![text.to_string()]
+    };
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let cal = calendar::import_notices(&refs).map_err(problem)?;
+    let mut v = json!({
+        "region": cal.region,
+        "year": cal.year,
+        "notices": cal.notices,
+        "holidays": cal.holidays(),
+        "ignored": cal.ignored,
+        "file_name": cal.file_name(),
+        "file_text": cal.to_file_text(),
+    });
+    match cal.month_grids() {
+        Ok(g) => v["months"] = json!(g),
+        Err(e) => {
+            v["months"] = json!([]);
+            v["months_error"] = e.to_json();
+        }
+    }
+    Ok(pretty(&v))
 }

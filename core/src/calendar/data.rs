@@ -19,25 +19,35 @@
 //! which layer the file belongs to (`cn` for the national arrangement, else
 //! a region id such as `xinjiang`); `covers` lists the years whose every day
 //! off and make-up working day the file states (or `none`). The table has the
-//! columns `date`, `kind` (`off` = 放假, `work` = 调休上班) and `name`, and an
-//! optional `notice`. See SPEC.md §16.
+//! columns `date`, `kind` (`off` = 放假, `work` = 调休上班, `cancel` =
+//! 取消调休: a regional file takes back a national make-up working day, the
+//! day reverts to its weekday) and `name`, and an optional `notice`. See
+//! SPEC.md §16. `shuangsui calendar import` writes such a file from the
+//! text of the notice itself (SPEC §16.7).
 
 use std::collections::BTreeSet;
+
+use serde::Serialize;
 
 use super::date::Date;
 use crate::{Error, ErrorKind, Location, Result};
 
 /// Whether an entry makes a day a day off or a working day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     /// 放假: a day off, whatever its weekday.
     Off,
     /// 调休上班: a working day, whatever its weekday.
     Work,
+    /// 取消调休: a regional file cancels the national make-up working day
+    /// of that date, which reverts to its weekday (SPEC §16.2). Loading it
+    /// over a layer without a make-up working day there is an error.
+    Cancel,
 }
 
 /// One row of a calendar file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalendarEntry {
     /// The day.
     pub date: Date,
@@ -353,11 +363,12 @@ pub fn parse_calendar_file(source: &str, text: &str) -> Result<CalendarFile> {
         let kind = match get(col_kind).to_ascii_lowercase().as_str() {
             "off" | "休" | "放假" => EntryKind::Off,
             "work" | "班" | "上班" => EntryKind::Work,
+            "cancel" | "取消调休" => EntryKind::Cancel,
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
-                    format!("kind \"{other}\" is neither `off` (放假) nor `work` (调休上班)"),
-                    format!("类型“{other}”既不是 `off`（放假）也不是 `work`（调休上班）"),
+                    format!("kind \"{other}\" is neither `off` (放假), `work` (调休上班) nor `cancel` (取消调休)"),
+                    format!("类型“{other}”既不是 `off`（放假）、`work`（调休上班），也不是 `cancel`（取消调休）"),
                 )
                 .at(at("kind")))
             }

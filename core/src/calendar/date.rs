@@ -77,7 +77,7 @@ impl Weekday {
         ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][self.index()]
     }
 
-    fn from_index(i: i64) -> Weekday {
+    pub(crate) fn from_index(i: i64) -> Weekday {
         const ALL: [Weekday; 7] = [
             Weekday::Monday,
             Weekday::Tuesday,

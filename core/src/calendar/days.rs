@@ -133,8 +133,9 @@ impl WorkingDayCalendar {
     ///
     /// # Errors
     ///
-    /// - [`ErrorKind::InvalidValue`] for an unknown region, or a user file
-    ///   of another region than the chosen one;
+    /// - [`ErrorKind::InvalidValue`] for an unknown region, a user file
+    ///   of another region than the chosen one, or a `cancel` row (取消调休)
+    ///   on a date where the layers below have no make-up working day;
     /// - any error of [`parse_calendar_file`](super::parse_calendar_file)
     ///   for a malformed user file.
     ///
@@ -223,7 +224,7 @@ impl WorkingDayCalendar {
             )
             .chain(&user_files);
         for f in layers {
-            cal.add_layer(f);
+            cal.add_layer(f)?;
         }
         cal.count_working_days();
         Ok(cal)
@@ -261,8 +262,9 @@ impl WorkingDayCalendar {
             Some(EntryKind::Off) => DayKind::HolidayOff,
             Some(EntryKind::Work) if weekday.is_weekend() => DayKind::MakeUpWorking,
             Some(EntryKind::Work) => DayKind::Working,
-            None if weekday.is_weekend() => DayKind::Weekend,
-            None => DayKind::Working,
+            // Cancel rows are taken out when their layer is added.
+            Some(EntryKind::Cancel) | None if weekday.is_weekend() => DayKind::Weekend,
+            Some(EntryKind::Cancel) | None => DayKind::Working,
         }
     }
 
@@ -284,13 +286,33 @@ impl WorkingDayCalendar {
         Some(at(b)? - at(a)?)
     }
 
-    fn add_layer(&mut self, f: &CalendarFile) {
+    fn add_layer(&mut self, f: &CalendarFile) -> Result<()> {
         if f.region == NATIONAL {
             self.national_covers.extend(&f.covers);
         } else {
             self.region_covers.extend(&f.covers);
         }
         for e in &f.entries {
+            if e.kind == EntryKind::Cancel {
+                // 取消调休 (SPEC §16.2): only a make-up working day below can
+                // be cancelled; the day reverts to its weekday.
+                if self.entries.get(&e.date).map(|x| x.kind) != Some(EntryKind::Work) {
+                    return Err(Error::new(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "{} is marked `cancel` (取消调休), but the calendar under this file has no make-up working day on that date; remove the row, or load the national file that has it first",
+                            e.date
+                        ),
+                        format!(
+                            "{} 标为 `cancel`（取消调休），但下层日历在这一天没有调休上班日；请删除该行，或先加载含有该调休上班日的全国日历文件",
+                            e.date
+                        ),
+                    )
+                    .in_file(&f.source));
+                }
+                self.entries.remove(&e.date);
+                continue;
+            }
             self.entries.insert(
                 e.date,
                 Entry {
@@ -301,6 +323,7 @@ impl WorkingDayCalendar {
             );
         }
         self.sources.push(f.source.clone());
+        Ok(())
     }
 
     /// The chosen region's id, `None` for the national calendar.
@@ -417,11 +440,7 @@ impl WorkingDayCalendar {
             Some(e) => Day {
                 date,
                 weekday,
-                kind: match e.kind {
-                    EntryKind::Off => DayKind::HolidayOff,
-                    EntryKind::Work if weekday.is_weekend() => DayKind::MakeUpWorking,
-                    EntryKind::Work => DayKind::Working,
-                },
+                kind: self.kind_of(date),
                 name: Some(e.name.clone()).filter(|n| !n.is_empty()),
                 notice: Some(e.notice.clone()).filter(|n| !n.is_empty()),
             },

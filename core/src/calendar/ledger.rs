@@ -621,7 +621,7 @@ fn check_row(
 
 /// Where a publication due on `due` stands on `today`: on time, late or
 /// overdue by N working days, or pending with N left (SPEC §16.5). The
-/// case ledger and the results ledger (§16.7) both count this way.
+/// case ledger and the results ledger (§16.8) both count this way.
 ///
 /// # Errors
 /// `CalendarUncovered` when the days between fall in a year the calendar

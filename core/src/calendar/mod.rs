@@ -22,6 +22,7 @@
 //! - [`calendar_status`]: the years covered, layer by layer, and when the
 //!   next notice is due; [`WorkingDayCalendar::edge_note`]: a deadline
 //!   that the next notice can still move.
+//! - [`import_notice`]: a holiday notice's text read into a calendar file.
 //! - [`MonthGrid`]: month views for the terminal and the web page;
 //!   [`PeriodMonth`]: the same with a deadline's period marked.
 //!
@@ -46,6 +47,7 @@ mod data;
 mod date;
 mod days;
 mod grid;
+mod import;
 mod ledger;
 mod results;
 mod rules;
@@ -60,6 +62,9 @@ pub use data::{
 pub use date::{Date, Weekday};
 pub use days::{Day, DayKind, UserCalendar, WorkingDayCalendar};
 pub use grid::{MonthGrid, PeriodDay, PeriodMonth};
+pub use import::{
+    import_notice, import_notices, HolidaySummary, ImportedCalendar, NoticeForm, NoticeInfo,
+};
 pub(crate) use ledger::is_ledger_header;
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,

@@ -1,4 +1,4 @@
-//! The inspection-results ledger (抽查结果台账, SPEC §16.7): the third part
+//! The inspection-results ledger (抽查结果台账, SPEC §16.8): the third part
 //! of 双随机、一公开, 抽查情况及查处结果及时向社会公开.
 //!
 //! A draw gives the blank ledger ([`results_ledger_table`]): one row per
@@ -37,7 +37,7 @@ pub struct ResultCategory {
     pub problem: bool,
 }
 
-/// The inspection result categories (SPEC §16.7), in the order of the
+/// The inspection result categories (SPEC §16.8), in the order of the
 /// dropdown: the 抽查检查结果 categories that 国家企业信用信息公示系统
 /// publishes for 企业公示信息抽查 (企业公示信息抽查暂行办法, 原国家工商总局令
 /// 第67号, 2025年市场监管总局令第101号修订; the four grounds of 经营异常名录
@@ -446,7 +446,7 @@ pub struct ResultsRow {
     pub result_clock: Clock,
     /// The penalty's publication (7 working days).
     pub penalty_clock: Clock,
-    /// True when nothing is left to do for the row (SPEC §16.7).
+    /// True when nothing is left to do for the row (SPEC §16.8).
     pub closed: bool,
     /// The team's certificate numbers as the ledger gives them, leader
     /// first; `None` when the ledger has no team columns.
@@ -608,7 +608,7 @@ pub struct RecordCheck {
     pub problems: Vec<RecordProblem>,
 }
 
-/// The counts of one group of rows (SPEC §16.7).
+/// The counts of one group of rows (SPEC §16.8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Figures {
     /// Rows (entities drawn).
@@ -1468,7 +1468,7 @@ impl ResultsReport {
 pub enum AnyLedger {
     /// A case ledger (台账核查, SPEC §16.5).
     Cases(super::LedgerReport),
-    /// A results ledger (抽查结果台账, SPEC §16.7).
+    /// A results ledger (抽查结果台账, SPEC §16.8).
     Results(ResultsReport),
 }
 

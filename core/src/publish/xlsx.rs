@@ -318,7 +318,7 @@ pub fn ledger_xlsx(report: &LedgerReport) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(xerr)
 }
 
-/// The blank inspection-results ledger of a draw (台账.xlsx, SPEC §16.7):
+/// The blank inspection-results ledger of a draw (台账.xlsx, SPEC §16.8):
 /// sheet 抽查结果台账 with [`crate::calendar::RESULTS_LEDGER_COLUMNS`], one
 /// row per drawn entity, codes and certificate numbers stored as text, the
 /// date columns formatted `yyyy-mm-dd`, and 检查结果 a dropdown of
