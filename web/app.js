@@ -231,7 +231,9 @@
     verifyRecord: null, // the published record's text on the verify tab (record.json or notice.html)
     selfRecord: null, // the same, dropped in the self-check section
     ledger: null,      // {name, bytes}: the file as given (CSV, GBK or Excel)
-    ledgerReport: null, // {report, csv, xlsx}
+    ledgerReport: null, // {kind, report, csv, xlsx, figuresCsv}
+    ledRecord: null, // results: the record (record.json or notice.html text) a results ledger is checked against
+    ledRecordName: '',
     calendars: [],     // [{name, text}] user calendar files
     timings: {},       // milliseconds in the worker, by slot and 'draw'
     // day2
@@ -609,7 +611,7 @@
     const kind = box.dataset.kind;
     // A verdict is of the files it was given: another file hides it.
     // (The self-check's own record is not the verification's.)
-    if (!isDrawSlot(box.dataset.slot) && box.dataset.slot !== 'self-record') clearVerify();
+    if (!isDrawSlot(box.dataset.slot) && box.dataset.slot !== 'self-record' && box.dataset.slot !== 'led-record') clearVerify();
     if (kind === 'entities' || kind === 'inspectors' || kind === 'exclusions') {
       await loadDirectory(box, file);
       return;
@@ -619,7 +621,8 @@
     if (kind === 'ledger') clearLedgerReport();
     if (!(await fileFits(box, kind, file))) {
       if (kind === 'task') { state.taskToml = null; state.taskInfo = null; show($('#task-status')); }
-      if (kind === 'record') state[box.dataset.slot === 'self-record' ? 'selfRecord' : 'verifyRecord'] = null;
+      if (kind === 'record') state[recordSlot(box) + 'Record'] = null;
+      if (box.dataset.slot === 'led-record') clearLedgerReport();
       if (kind === 'announcement') state.verifyAnnouncement = null;
       if (kind === 'ledger') { clearLedgerReport(); state.ledger = null; }
       syncRemove(box);
@@ -1783,6 +1786,10 @@
   $('#dl-csv').addEventListener('click', downloadFrom('result.csv', 'text/csv', (record) => call('resultCsv', { record })));
   $('#dl-xlsx').addEventListener('click', downloadFrom('result.xlsx', XLSX, (record) => call('resultXlsx', { record })));
   $('#dl-notice').addEventListener('click', downloadFrom('notice.html', 'text/html', (record) => call('noticeHtml', { record })));
+  // results: the blank results ledger of the draw, to fill in (SPEC §16.8);
+  // the CSV with a byte-order mark, so that Excel reads it as UTF-8.
+  $('#dl-results-xlsx').addEventListener('click', downloadFrom('台账.xlsx', XLSX, (record) => call('resultsLedgerXlsx', { record })));
+  $('#dl-results-csv').addEventListener('click', downloadFrom('台账.csv', 'text/csv', async (record) => '\ufeff' + await call('resultsLedgerCsv', { record })));
   $('#dl-excl').addEventListener('click', async () => {
     download('exclusions.csv', await call('exclusionsCsv', { ids: state.exclusionIds }), 'text/csv');
   });
@@ -1792,11 +1799,15 @@
 
   // A published record, record.json or the notice that carries it, read
   // by the core (the verify tab's slot, or the self-check's own).
+  // The state a record box keeps its record in: the verification's, the
+  // self-check's, or the results ledger's (期限 tab).
+  const recordSlot = (box) => ({ 'self-record': 'self', 'led-record': 'led' })[box.dataset.slot] || 'verify';
+
   async function loadRecord(box, file) {
     const status = $('.status', box);
     const text = await file.text();
     const self = box.dataset.slot === 'self-record';
-    const slot = self ? 'self' : 'verify';
+    const slot = recordSlot(box);
     state[slot + 'Record'] = null;
     state[slot + 'RecordName'] = file.name;
     box.classList.remove('ok', 'bad');
@@ -1811,12 +1822,13 @@
       box.classList.add('bad');
       show(status, errorView({ ...err, file: err.file || file.name }));
     }
-    if (self || !state.selfRecord) clearSelf();
+    if (slot === 'led') clearLedgerReport();
+    else if (self || !state.selfRecord) clearSelf();
   }
 
   // What a record box says of the record it holds (again on a language switch).
   function recordStatus(box) {
-    const slot = box.dataset.slot === 'self-record' ? 'self' : 'verify';
+    const slot = recordSlot(box);
     const s = state[slot + 'Summary'];
     if (!s || !state[slot + 'Record']) return;
     show($('.status', box), t(s.notice ? 'dirs.loaded.notice' : 'dirs.loaded.record', {
@@ -2164,9 +2176,12 @@
     const table = $('#led-table');
     if (!state.ledger) return show(out, errorView({ kind: 'Missing', message: 'need.ledger' }));
     try {
-      const r = await call('checkLedgerFile', {
+      // One reading for both kinds (core read_ledger_file): a results
+      // ledger is checked against the record when one is given.
+      const r = await call('readLedgerFile', {
         bytes: state.ledger.bytes, name: state.ledger.name, today: $('#led-today').value || today(),
         region: $('[name=region]', dueForm).value, calendars: JSON.stringify(state.calendars),
+        record: state.ledRecord || '',
       });
       state.ledgerReport = r;
       $('#dl-ledger').disabled = false;
@@ -2184,6 +2199,8 @@
   function showLedger() {
     const r = state.ledgerReport;
     if (!r) return;
+    if (r.kind === 'results') return showResultsLedger(r);
+    clearResultsViews();
     const en = I18N.lang !== 'zh';
     const s = r.report.summary;
     show($('#led-summary'), h('ul', { class: 'chips' },
@@ -2219,12 +2236,160 @@
         cell(9, { class: 'note' }, en ? c.explanation_en : c.explanation)))));
   }
 
+  // A results ledger's report has its own names (and a figures table).
+  const reportName = (ext) => (state.ledgerReport && state.ledgerReport.kind === 'results' ? 'results-ledger-report.' : 'ledger-report.') + ext;
   $('#dl-ledger').addEventListener('click', () => {
-    if (state.ledgerReport) download('ledger-report.csv', '\ufeff' + state.ledgerReport.csv, 'text/csv');
+    if (state.ledgerReport) download(reportName('csv'), '\ufeff' + state.ledgerReport.csv, 'text/csv');
   });
   $('#dl-ledger-xlsx').addEventListener('click', () => {
-    if (state.ledgerReport) download('ledger-report.xlsx', state.ledgerReport.xlsx, XLSX);
+    if (state.ledgerReport) download(reportName('xlsx'), state.ledgerReport.xlsx, XLSX);
   });
+  $('#dl-ledger-figures').addEventListener('click', () => {
+    const r = state.ledgerReport;
+    if (r && r.kind === 'results') download('results-figures.csv', '\ufeff' + r.figuresCsv, 'text/csv');
+  });
+
+  // ---- results: the inspection-results ledger (抽查结果台账, SPEC §16.8)
+  // as the core checked it: the summary, the check against the record,
+  // the charts, the rows and the figures. Every status, count and rate is
+  // the core's; the page only lays them out.
+
+  const RL_STATUSES = ['on_time', 'pending', 'late', 'overdue', 'calendar_missing', 'error', 'not_started'];
+  const RL_COLOURS = {
+    on_time: '#2e7d32', pending: '#1565c0', late: '#f9a825', overdue: '#c62828',
+    calendar_missing: '#7c4dbd', error: '#d97706', not_started: '#9e9e9e',
+  };
+
+  function clearResultsViews() {
+    $('#led-record-check').replaceChildren();
+    $('#led-charts').replaceChildren();
+    $('#led-figures').replaceChildren();
+    $('#dl-ledger-figures').hidden = true;
+    $('#dl-ledger-figures').disabled = true;
+  }
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+    for (const c of children.flat()) if (c != null) el.append(c);
+    return el;
+  }
+
+  // A horizontal bar chart: one bar a row, `value` of `max`, its label
+  // on the left and its text on the right. Drawn by the page (no library),
+  // so that it prints and works offline.
+  function barChart(title, rows, max, testid) {
+    const labelW = 230;
+    const barW = 330;
+    const textW = 240;
+    const rowH = 30;
+    const top = 8;
+    const width = labelW + barW + textW;
+    const height = top + rows.length * rowH + 8;
+    const chart = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': title, class: 'bar-chart', 'data-testid': testid,
+    });
+    rows.forEach((r, i) => {
+      const y = top + i * rowH;
+      const w = max > 0 && r.value != null ? Math.round((barW * r.value) / max) : 0;
+      chart.append(
+        svg('text', { x: labelW - 8, y: y + 19, 'text-anchor': 'end', class: 'bar-label' }, r.label),
+        svg('rect', { x: labelW, y: y + 5, width: barW, height: 20, fill: '#eef1f5' }),
+        svg('rect', { x: labelW, y: y + 5, width: w, height: 20, fill: r.colour || '#2e7d32' }),
+        svg('text', { x: labelW + barW + 8, y: y + 19, class: 'bar-value' }, r.text));
+    });
+    return h('figure', { class: 'chart' }, h('figcaption', { text: title }), chart);
+  }
+
+  function showResultsLedger(r) {
+    const en = I18N.lang !== 'zh';
+    const rep = r.report;
+    const s = rep.summary;
+    $('#dl-ledger-figures').hidden = false;
+    $('#dl-ledger-figures').disabled = false;
+    show($('#led-summary'), h('ul', { class: 'chips' },
+      h('li', { text: t('rl.total', { n: fmtInt(s.total) }) }),
+      h('li', { class: 'st-overdue', 'data-testid': 'results-overdue', text: t('rl.overdue', { n: fmtInt(s.overdue) }) }),
+      h('li', { class: 'st-error', 'data-testid': 'results-errors', text: t('rl.errors', { n: fmtInt(s.errors) }) }),
+      h('li', { class: 'st-calendar_missing', 'data-testid': 'results-calendar-missing', text: t('rl.calendarMissing', { n: fmtInt(s.calendar_missing) }) }),
+      h('li', { class: 'st-on_time', 'data-testid': 'results-closed', text: t('rl.closed', { n: fmtInt(s.closed) }) })),
+    s.calendar_missing ? h('p', { class: 'warn', 'data-testid': 'results-calendar-hint', text: t('rl.calendarHint', { n: fmtInt(s.calendar_missing) }) }) : null);
+
+    // The check against the record.
+    const c = rep.record_check;
+    if (!c) {
+      show($('#led-record-check'), h('p', { class: 'hint', text: t('rl.recordNone') }));
+    } else {
+      show($('#led-record-check'),
+        h('h3', { text: t('rl.recordTitle') }),
+        h('p', { class: 'hint' }, t('rl.recordOf', { task: c.task, n: fmtInt(c.drawn) })),
+        c.problems.length
+          ? [h('p', { class: 'bad', text: t('rl.recordBad', { n: fmtInt(c.problems.length) }) }),
+            h('ul', { class: 'problems' }, c.problems.map((p) => h('li', { 'data-problem': p.problem, text: en ? p.text_en : p.text_zh })))]
+          : h('p', { class: 'good', text: t('rl.recordOk', { n: fmtInt(c.drawn) }) }));
+    }
+
+    // The charts: the on-time rate of the total and per stratum (per
+    // department too when there are several), and the statuses.
+    const groups = (by) => rep.figures.filter((g) => g.by === by);
+    const label = (g) => (g.by === 'total' ? t('rl.by.total') : (en ? g.value_en : g.value));
+    const rateRows = (list) => list.map((g) => ({
+      label: label(g),
+      value: g.permille,
+      colour: RL_COLOURS.on_time,
+      text: g.permille == null ? t('rl.chart.rateNone') : t('rl.chart.rateOf', { rate: g.rate, on: g.published_on_time, due: g.published_on_time + g.published_late + g.overdue }),
+    }));
+    const charts = [barChart(t('rl.chart.rate', { by: t('rl.by.stratum') }), rateRows(groups('total').concat(groups('stratum'))), 1000, 'chart-rate-stratum')];
+    if (groups('department').length > 1) {
+      charts.push(barChart(t('rl.chart.rate', { by: t('rl.by.department') }), rateRows(groups('department')), 1000, 'chart-rate-department'));
+    }
+    const statusRows = (counts) => {
+      const max = Math.max(1, ...RL_STATUSES.map((k) => counts[k]));
+      return [RL_STATUSES.map((k) => ({ label: t('rl.st.' + k), value: counts[k], colour: RL_COLOURS[k], text: fmtInt(counts[k]) })), max];
+    };
+    const [results, rmax] = statusRows(s.results);
+    charts.push(barChart(t('rl.chart.status', { n: fmtInt(s.total) }), results, rmax, 'chart-status'));
+    const penalties = s.total - s.penalties.not_started;
+    if (penalties > 0) {
+      const [rows, max] = statusRows(s.penalties);
+      charts.push(barChart(t('rl.chart.penalty', { n: fmtInt(penalties) }), rows.filter((x) => x.label !== t('rl.st.not_started')), max, 'chart-penalty'));
+    }
+    show($('#led-charts'), charts, h('p', { class: 'hint', text: t('rl.chart.rateNote') }));
+
+    // The rows, in the file's order.
+    const heads = ['led.row', 'rl.col.code', 'rl.col.name', 'rl.col.inspected', 'rl.col.result', 'rl.col.resultStatus', 'rl.col.penaltyStatus', 'rl.col.closed', 'led.note'].map((k) => t(k));
+    const cell = (i, attrs, ...content) => h('td', { 'data-label': heads[i], ...attrs }, ...content);
+    const badge = (clock) => h('span', { class: 'badge st-' + clock.status, text: en ? clock.text_en : clock.text_zh });
+    const worst = (x) => {
+      const order = ['overdue', 'error', 'calendar_missing', 'pending', 'late', 'on_time', 'not_started'];
+      const a = order.indexOf(x.result_clock.status);
+      const b = order.indexOf(x.penalty_clock.status);
+      return order[Math.min(a, b)];
+    };
+    $('#led-table').replaceChildren(
+      h('thead', {}, h('tr', {}, heads.map((text) => h('th', { scope: 'col', text })))),
+      h('tbody', {}, rep.rows.map((x) => h('tr', { class: 'st-' + worst(x), 'data-code': x.code },
+        cell(0, { class: 'n' }, String(x.row)),
+        cell(1, { lang: 'zh-CN' }, h('code', { class: 'code', text: x.code })),
+        cell(2, { class: 'entity-name', lang: 'zh-CN' }, x.name),
+        cell(3, {}, x.inspected ? h('span', { class: 'date', text: x.inspected }) : ''),
+        cell(4, { class: 'result', lang: 'zh-CN' }, x.result),
+        cell(5, { 'data-status': x.result_clock.status }, badge(x.result_clock)),
+        cell(6, { 'data-status': x.penalty_clock.status }, badge(x.penalty_clock)),
+        cell(7, {}, t(x.closed ? 'rl.yes' : 'rl.no')),
+        cell(8, { class: 'note' }, en ? x.note_en : x.note_zh)))));
+
+    // The figures table, as the figures CSV has it.
+    const fheads = ['by', 'value', 'drawn', 'inspected', 'published', 'onTime', 'late', 'overdue', 'rate', 'problems', 'penalties', 'penaltiesOnTime', 'closed'].map((k) => t('rl.fig.' + k));
+    $('#led-figures').replaceChildren(
+      h('caption', { text: t('rl.figuresTitle') }),
+      h('thead', {}, h('tr', {}, fheads.map((text) => h('th', { scope: 'col', text })))),
+      h('tbody', {}, rep.figures.map((g) => h('tr', { 'data-by': g.by, 'data-value': g.value },
+        h('td', { text: t('rl.by.' + g.by) }),
+        h('td', { lang: 'zh-CN', text: label(g) }),
+        g.cells.slice(2).map((v) => h('td', { class: 'n', text: v }))))));
+  }
 
   // ------------------------------------------------------------------
   // The URL hash carries the setup (tab, task parameters, announced seed
@@ -2409,6 +2574,7 @@
     $('#dl-ledger-xlsx').disabled = true;
     $('#led-summary').replaceChildren();
     $('#led-table').replaceChildren();
+    clearResultsViews();
   }
 
   function showCalendars() {
@@ -2511,6 +2677,7 @@
     if (slot === 'v-record') return !!state.verifyRecord;
     if (slot === 'self-record') return !!state.selfRecord;
     if (slot === 'ledger') return !!state.ledger;
+    if (slot === 'led-record') return !!state.ledRecord;
     return picked.has(slot);
   }
 
@@ -2540,6 +2707,9 @@
       clearSelf();
     } else if (slot === 'ledger') {
       state.ledger = null;
+      clearLedgerReport();
+    } else if (slot === 'led-record') {
+      state.ledRecord = null;
       clearLedgerReport();
     } else {
       if (isDrawSlot(slot)) staleInputs();

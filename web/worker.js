@@ -389,6 +389,22 @@ Object.assign(ops, {
   },
 });
 
+// results: the blank results ledger of a draw (台账.csv / 台账.xlsx), and a
+// ledger of either kind read as `shuangsui ledger` reads it (core
+// read_ledger_file), a results ledger checked against the record if given.
+Object.assign(ops, {
+  resultsLedgerCsv: ({ record }) => W.resultsLedgerCsv(text(record)),
+  resultsLedgerXlsx: ({ record }) => W.resultsLedgerXlsx(text(record)),
+  readLedgerFile({ bytes, name, today, region, calendars, record }) {
+    const ledger = W.readLedgerFile(new Uint8Array(bytes), name, today, region || '', calendars || '', record || '');
+    try {
+      return { kind: ledger.kind, report: JSON.parse(ledger.json), csv: ledger.csv(), xlsx: ledger.xlsx(), figuresCsv: ledger.figuresCsv() };
+    } finally {
+      ledger.free();
+    }
+  },
+});
+
 // edge: the calendar's coverage on a day (core calendar_status) and a
 // calendar file's text from its bytes, UTF-8 or GBK (core decode_text).
 Object.assign(ops, {

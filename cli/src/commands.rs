@@ -341,7 +341,12 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
     if let Some(dir) = &args.out {
         let xlsx = shuangsui::xlsx::result_xlsx(&d.record)?;
         let announcement_html = shuangsui::announcement_html(&d.announcement);
-        let contents: [(&str, &[u8]); 9] = [
+        let ledger_csv = format!(
+            "\u{feff}{}",
+            shuangsui::calendar::results_ledger_csv(&d.record)
+        );
+        let ledger_xlsx = shuangsui::xlsx::results_ledger_xlsx(&d.record)?;
+        let contents: [(&str, &[u8]); 11] = [
             ("entities.csv", d.entities_csv.as_bytes()),
             ("inspectors.csv", d.inspectors_csv.as_bytes()),
             ("task.toml", d.task_toml.as_bytes()),
@@ -351,6 +356,8 @@ pub fn demo(args: &DemoArgs) -> Result<Report> {
             ("result.csv", d.result_csv.as_bytes()),
             ("result.xlsx", &xlsx),
             ("notice.html", d.notice_html.as_bytes()),
+            ("台账.csv", ledger_csv.as_bytes()),
+            ("台账.xlsx", &ledger_xlsx),
         ];
         let names: Vec<&str> = contents.iter().map(|(f, _)| *f).collect();
         let out = Outputs::folder(dir, &names, args.force)?;
@@ -767,17 +774,37 @@ pub fn announce(args: &AnnounceArgs) -> Result<Report> {
     .with_warnings(l.warnings))
 }
 
+/// The files `draw` writes, as one set (SPEC §11, §16.8).
+const DRAW_OUTPUTS: [&str; 6] = [
+    "record.json",
+    "result.csv",
+    "result.xlsx",
+    "notice.html",
+    "台账.csv",
+    "台账.xlsx",
+];
+
+/// Stages the blank results ledger of `record` (台账.csv with a byte-order
+/// mark for Excel, 台账.xlsx with the 检查结果 dropdown) beside the draw's
+/// other outputs in `dir`.
+fn write_results_ledger(out: &Outputs, record: &shuangsui::DrawRecord, dir: &Path) -> Result<()> {
+    let csv = format!(
+        "\u{feff}{}",
+        shuangsui::calendar::results_ledger_csv(record)
+    );
+    out.write_bytes("台账.csv", csv.as_bytes())?;
+    let xlsx = shuangsui::xlsx::results_ledger_xlsx(record)
+        .map_err(|e| e.in_file(&name(&dir.join("台账.xlsx"))))?;
+    out.write_bytes("台账.xlsx", &xlsx)
+}
+
 /// `shuangsui draw`.
 pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
     let record_path = args.out.join("record.json");
     let result_path = args.out.join("result.csv");
     let xlsx_path = args.out.join("result.xlsx");
     let notice_path = args.out.join("notice.html");
-    let out = Outputs::folder(
-        &args.out,
-        &["record.json", "result.csv", "result.xlsx", "notice.html"],
-        args.force,
-    )?;
+    let out = Outputs::folder(&args.out, &DRAW_OUTPUTS, args.force)?;
     let announcement = match &args.announcement {
         Some(p) => Some(Announcement::from_json(&read_text(p)?).map_err(|e| e.in_file(&name(p)))?),
         None => None,
@@ -828,7 +855,8 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
                 let xlsx = shuangsui::xlsx::result_xlsx(&record)
                     .map_err(|e| e.in_file(&name(&xlsx_path)))?;
                 out.write_bytes("result.xlsx", &xlsx)
-            });
+            })
+            .and_then(|()| write_results_ledger(&out, &record, &args.out));
         let theirs = other.join().unwrap_or_else(|_| {
             Err(Error::new(
                 ErrorKind::Io,
@@ -904,6 +932,14 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
         "  {}  抽查结果公告 (public notice, print or post)",
         name(&notice_path)
     );
+    let _ = writeln!(
+        t,
+        "  {}, {}  抽查结果台账 (results ledger to fill in: inspection date, result, follow-up, penalty, publication; check it with `shuangsui ledger {} --record {}`)",
+        name(&args.out.join("台账.xlsx")),
+        name(&args.out.join("台账.csv")),
+        name(&args.out.join("台账.xlsx")),
+        name(&record_path)
+    );
     // Mappings are not in the record: whoever verifies needs them too, the
     // task file's first, then the flags' (as the draw read the files).
     let maps = |task: &[(String, String)], flag: &str, values: &[String]| {
@@ -948,6 +984,8 @@ pub fn draw(args: &DrawArgs, format: Format) -> Result<Report> {
                 "result": name(&result_path),
                 "result_xlsx": name(&xlsx_path),
                 "notice": name(&notice_path),
+                "ledger": name(&args.out.join("台账.csv")),
+                "ledger_xlsx": name(&args.out.join("台账.xlsx")),
             },
             "verify_command": check,
             "record": record,

@@ -13,8 +13,9 @@ use crate::output::Outputs;
 use crate::term::{colour_stdout, pad, paint, truncate, width, Style};
 use serde_json::json;
 use shuangsui::calendar::{
-    check_ledger_file, import_notices, CaseStatus, Date, Day, DayKind, LedgerReport, MonthGrid,
-    Period, Rule, StartEvent, UserCalendar, WorkingDayCalendar,
+    import_notices, read_ledger_file, AnyLedger, CaseStatus, ClockStatus, Date, Day, DayKind,
+    LedgerReport, MonthGrid, Period, ResultsReport, Rule, StartEvent, UserCalendar,
+    WorkingDayCalendar,
 };
 use shuangsui::{decode_text, Error, ErrorKind, ReadOptions, Result, TextEncoding};
 use std::fmt::Write as _;
@@ -373,15 +374,27 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         None => None,
     };
     let bytes = std::fs::read(&args.file).map_err(|e| io_error(&args.file, "read", e))?;
-    let report = check_ledger_file(
+    let record = match &args.record {
+        Some(p) => Some(
+            shuangsui::DrawRecord::from_published(&read_text(p)?)
+                .map_err(|e| e.in_file(&name(p)))?,
+        ),
+        None => None,
+    };
+    let report = match read_ledger_file(
         &cal,
         &name(&args.file),
         &bytes,
         &read,
         today,
         default_rule.as_ref(),
+        record.as_ref(),
     )
-    .map_err(with_calendar_hint)?;
+    .map_err(with_calendar_hint)?
+    {
+        AnyLedger::Cases(r) => r,
+        AnyLedger::Results(r) => return results_ledger(args, format, &r, staged),
+    };
     // Rows that could not be checked go to stderr too, so that a scheduled
     // job's log (or cron's mail) shows them even when nothing is overdue.
     let mut warnings: Vec<Error> = report
@@ -473,6 +486,245 @@ pub fn ledger(args: &LedgerArgs, format: Format) -> Result<Report> {
         }
     };
     Ok(report_out)
+}
+
+fn clock_style(s: ClockStatus) -> Option<Style> {
+    match s {
+        ClockStatus::Overdue { .. } => Some(Style::Alarm),
+        ClockStatus::Error | ClockStatus::CalendarMissing { .. } => Some(Style::Dim),
+        ClockStatus::Pending {
+            working_days_left: 0..=2,
+        }
+        | ClockStatus::Late { .. } => Some(Style::Warn),
+        ClockStatus::OnTime => Some(Style::Good),
+        ClockStatus::Pending { .. } | ClockStatus::NotStarted => None,
+    }
+}
+
+fn results_summary_line(r: &ResultsReport) -> String {
+    let s = &r.summary;
+    format!(
+        "{} rows (行): {} overdue (逾期未公示), {} could not be checked (数据有误), {} calendar missing (待补日历), {} closed (已办结)",
+        s.total, s.overdue, s.errors, s.calendar_missing, s.closed
+    )
+}
+
+/// The record check in words, one line each.
+fn record_lines(r: &ResultsReport) -> Vec<String> {
+    let Some(c) = &r.record_check else {
+        return Vec::new();
+    };
+    let mut out = vec![format!(
+        "record check (与抽取记录核对): {} ({} drawn, record digest {})",
+        c.task, c.drawn, c.record_digest
+    )];
+    if c.problems.is_empty() {
+        out.push(format!(
+            "  matches the draw (与抽取结果一致): all {} drawn entities present once, none added, teams unchanged",
+            c.drawn
+        ));
+    }
+    for p in &c.problems {
+        out.push(format!("  ✗ {} ({})", p.text_zh(), p.text_en()));
+    }
+    out
+}
+
+/// A results ledger's report as a terminal text: the summary, the record
+/// check, the rows, the figures.
+fn results_text(r: &ResultsReport, colour: bool) -> String {
+    let mut t = format!(
+        "Results ledger check (抽查结果台账核查) of {} on {}\n{}\n",
+        r.source,
+        r.today,
+        results_summary_line(r)
+    );
+    for l in record_lines(r) {
+        let _ = writeln!(t, "{l}");
+    }
+    t.push('\n');
+    let header = [
+        "行",
+        "统一社会信用代码",
+        "企业名称",
+        "检查结果",
+        "结果公示",
+        "处罚公示",
+        "办结",
+        "说明",
+    ];
+    // The 说明 column is the report table's last (the row's errors).
+    let (_, table) = r.table();
+    let rows: Vec<[String; 8]> = r
+        .rows
+        .iter()
+        .zip(&table)
+        .map(|(x, full)| {
+            [
+                x.row.to_string(),
+                x.code.clone(),
+                truncate(&x.name, 20),
+                truncate(&x.result, 16),
+                x.result_clock.status.text_zh("未检查"),
+                x.penalty_clock.status.text_zh("无处罚"),
+                if x.closed { "是" } else { "否" }.to_string(),
+                full.last().cloned().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let last = cells.len() - 1;
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    c.clone()
+                } else {
+                    pad(c, widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(t, "{}", line(&header.map(str::to_string)));
+    for (x, row) in r.rows.iter().zip(&rows) {
+        let worst = if matches!(x.penalty_clock.status, ClockStatus::Overdue { .. }) {
+            x.penalty_clock.status
+        } else {
+            x.result_clock.status
+        };
+        let _ = writeln!(t, "{}", paint(colour, clock_style(worst), &line(row)));
+    }
+    let _ = writeln!(t, "\nfigures (统计):");
+    let figures = r.figures_table();
+    let head: Vec<String> = shuangsui::calendar::FIGURE_COLUMNS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut fw: Vec<usize> = head.iter().map(|h| width(h)).collect();
+    for row in &figures {
+        for (w, c) in fw.iter_mut().zip(row) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let fline = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pad(c, fw[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(t, "{}", fline(&head));
+    for row in &figures {
+        let _ = writeln!(t, "{}", fline(row));
+    }
+    if r.has_overdue() {
+        let _ = writeln!(
+            t,
+            "\n{} row(s) overdue: publish them now (exit code 1).",
+            r.summary.overdue
+        );
+    }
+    if r.has_record_problems() {
+        let _ = writeln!(
+            t,
+            "\nthe ledger does not match the draw record (台账与抽取记录不符, exit code 1)."
+        );
+    }
+    t
+}
+
+/// `shuangsui ledger` on a results ledger (SPEC §16.8).
+fn results_ledger(
+    args: &LedgerArgs,
+    format: Format,
+    report: &ResultsReport,
+    staged: Option<Outputs>,
+) -> Result<Report> {
+    let warnings: Vec<Error> = report
+        .rows
+        .iter()
+        .flat_map(|x| {
+            x.errors.iter().map(|e| {
+                e.clone().context(
+                    &format!("entity {} could not be checked (数据有误)", x.code),
+                    &format!("检查对象 {} 无法核对（数据有误）", x.code),
+                )
+            })
+        })
+        .collect();
+    let code = u8::from(report.has_overdue() || report.has_record_problems());
+    let csv = || {
+        if args.figures {
+            report.figures_csv()
+        } else {
+            report.to_csv()
+        }
+    };
+    let json_value = || {
+        serde_json::to_value(report).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not write JSON: {e}"),
+                format!("无法写出 JSON：{e}"),
+            )
+        })
+    };
+    match &args.out {
+        None => Ok(Report {
+            text: match format {
+                Format::Csv => csv(),
+                _ => results_text(report, colour_stdout()),
+            },
+            json: if format == Format::Json {
+                json_value()?
+            } else {
+                serde_json::Value::Null
+            },
+            code,
+            warnings,
+        }),
+        Some(out) => {
+            let bytes = match format {
+                Format::Xlsx => shuangsui::xlsx::results_report_xlsx(report)?,
+                Format::Csv => format!("\u{feff}{}", csv()).into_bytes(),
+                Format::Json => format!("{}\n", report.to_json()?).into_bytes(),
+                Format::Text => results_text(report, false).into_bytes(),
+            };
+            if let Some(staged) = staged {
+                staged.write_bytes(&file_name(out), &bytes)?;
+                staged.commit()?;
+            }
+            let mut text = format!(
+                "{} on {}: {}\n",
+                report.source,
+                report.today,
+                results_summary_line(report)
+            );
+            for l in record_lines(report) {
+                let _ = writeln!(text, "{l}");
+            }
+            let _ = writeln!(text, "wrote the report to {}", name(out));
+            Ok(Report {
+                text,
+                json: json!({ "file": name(out), "today": report.today, "summary": report.summary, "record_check": report.record_check }),
+                code,
+                warnings,
+            })
+        }
+    }
 }
 
 /// The mark of a day in the plain calendar and its colour.

@@ -472,7 +472,8 @@ pub struct DeadlineArgs {
 
 #[derive(Debug, Args)]
 pub struct LedgerArgs {
-    /// The case ledger (台账): CSV (UTF-8 or GBK) or an Excel workbook.
+    /// The ledger (台账): a case ledger, or the results ledger a draw wrote
+    /// (台账.xlsx / 台账.csv); CSV (UTF-8 or GBK) or an Excel workbook.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The day to check on; default: today's date in China (Asia/Shanghai,
@@ -493,6 +494,15 @@ pub struct LedgerArgs {
     /// Overwrite --out if it exists (the ledger itself is never written).
     #[arg(long)]
     pub force: bool,
+    /// The draw's record (record.json, or notice.html which carries it):
+    /// a results ledger (台账.xlsx from `draw`) is checked against it —
+    /// every drawn entity present once, none added, the teams unchanged.
+    #[arg(long, value_name = "RECORD")]
+    pub record: Option<PathBuf>,
+    /// For a results ledger with --format csv: the figures (统计) instead of
+    /// the rows.
+    #[arg(long)]
+    pub figures: bool,
 }
 
 #[derive(Debug, Args)]

@@ -40,7 +40,14 @@ fn staging_left(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-const OUTPUTS: [&str; 4] = ["record.json", "result.csv", "result.xlsx", "notice.html"];
+const OUTPUTS: [&str; 6] = [
+    "record.json",
+    "result.csv",
+    "result.xlsx",
+    "notice.html",
+    "台账.csv",
+    "台账.xlsx",
+];
 
 /// The demo's folder, and its task without `[[seed]]` for unannounced draws.
 fn demo_inputs(dir: &Path) -> (PathBuf, PathBuf) {
@@ -303,8 +310,8 @@ fn demo_keeps_the_old_set_and_the_users_own_files() {
     let dir = scratch("demo");
     let out = dir.join("demo");
     assert_eq!(run(&["demo", "--out", &s(&out)]).code, 0);
-    assert_eq!(snapshot(&out).len(), 9);
-    // A file of the user's own in the folder: never moved or deleted.
+    assert_eq!(snapshot(&out).len(), 11); // with 台账.csv and 台账.xlsx
+                                          // A file of the user's own in the folder: never moved or deleted.
     std::fs::write(out.join("我的笔记.txt"), "mine").unwrap();
     std::fs::write(out.join("record.json"), "an old record").unwrap();
     let old = snapshot(&out);
@@ -321,7 +328,7 @@ fn demo_keeps_the_old_set_and_the_users_own_files() {
     let r = run(&["demo", "--out", &s(&out), "--force"]);
     assert_eq!(r.code, 0, "{r:?}");
     let now = snapshot(&out);
-    assert_eq!(now.len(), 10);
+    assert_eq!(now.len(), 12);
     assert_eq!(now["我的笔记.txt"], b"mine");
     assert_ne!(now["record.json"], b"an old record");
     assert!(staging_left(&dir).is_empty() && staging_left(&out).is_empty());

@@ -14,7 +14,7 @@
 use std::sync::OnceLock;
 
 use crate::calendar::{
-    check_ledger_file, parse_calendar_file, Date, UserCalendar, WorkingDayCalendar,
+    parse_calendar_file, read_ledger_file, AnyLedger, Date, UserCalendar, WorkingDayCalendar,
 };
 use crate::{
     lottery_preset, lottery_presets, Announcement, DrawRecord, EntityDirectory, EntityIndex,
@@ -177,24 +177,51 @@ fn national() -> &'static WorkingDayCalendar {
     CAL.get_or_init(|| WorkingDayCalendar::national().expect("the shipped calendar loads"))
 }
 
-/// A case ledger (台账), in any format the directories accept, checked on
-/// a fixed day against the national calendar.
+/// The demo's record, built once: the ledger target checks results
+/// ledgers against it.
+fn demo_record() -> &'static crate::DrawRecord {
+    static RECORD: OnceLock<crate::DrawRecord> = OnceLock::new();
+    RECORD.get_or_init(|| crate::synth::demo().expect("the demo draws").record)
+}
+
+/// A ledger (台账) of either kind (SPEC §16.5, §16.8), in any format the
+/// directories accept, read as `shuangsui ledger` reads it, on a fixed day
+/// against the national calendar; a results ledger also against the
+/// demo's record.
 pub fn ledger(data: &[u8]) {
     let today = Date::new(2026, 10, 14).expect("a real date");
-    if let Ok(report) = check_ledger_file(
-        national(),
-        "台账.csv",
-        data,
-        &ReadOptions::default(),
-        today,
-        None,
-    ) {
-        for case in &report.cases {
-            let _ = case.explanation();
+    let read = |record| {
+        read_ledger_file(
+            national(),
+            "台账.csv",
+            data,
+            &ReadOptions::default(),
+            today,
+            None,
+            record,
+        )
+    };
+    match read(None) {
+        Ok(AnyLedger::Cases(report)) => {
+            for case in &report.cases {
+                let _ = case.explanation();
+            }
+            let _ = report.table();
+            let _ = report.to_csv();
+            let _ = report.to_json();
         }
-        let _ = report.table();
-        let _ = report.to_csv();
-        let _ = report.to_json();
+        Ok(AnyLedger::Results(_)) => {
+            if let Ok(AnyLedger::Results(report)) = read(Some(demo_record())) {
+                for row in &report.rows {
+                    let _ = report.row_text_en(row);
+                }
+                let _ = report.to_csv();
+                let _ = report.figures_csv();
+                let _ = report.record_lines_zh();
+                let _ = report.to_json();
+            }
+        }
+        Err(_) => {}
     }
 }
 

@@ -26,7 +26,7 @@
 //! | §13 | verification and what it proves (assurance) | `record/verify.rs` |
 //! | §17 | plans: the plan file, batch announcement, batch draw, visit list (joint visits), batch verification | `plan/mod.rs`, `plan/batch.rs` |
 //! | §14 | errors | `error.rs` |
-//! | §16 | working days, deadlines, ledgers, month grids | [`calendar`] |
+//! | §16 | working days, deadlines, ledgers (case and results ledgers), month grids | [`calendar`] |
 //! | — | what is published: result table, notice, workbooks, CSV; the page's result view (area columns, search) | `publish/` ([`xlsx`]), `publish/view.rs` |
 //!
 //! The entry points: [`TaskFile::parse`], [`open_entities`] /

@@ -49,7 +49,7 @@ const BOXES = [
   { tab: 'verify', input: '[data-testid=verify-inspectors]', status: '.drop[data-slot=v-inspectors]', label: '「执法检查人员名录库」', takes: 'inspectors.csv' },
   { tab: 'verify', input: '[data-testid=verify-exclusions]', status: '.drop[data-slot=v-exclusions]', label: '「排除名单」' },
   { tab: 'verify', input: '[data-testid=verify-announcement]', status: '.drop[data-slot=v-announcement]', label: '「抽查公告」', takes: 'announcement.json' },
-  { tab: 'deadline', input: '[data-testid=ledger-file]', status: '.drop[data-slot=ledger]', label: '「案件台账」' },
+  { tab: 'deadline', input: '[data-testid=ledger-file]', status: '.drop[data-slot=ledger]', label: '「台账」' },
   { tab: 'deadline', input: '[data-testid=due-calendars]', status: '#due-cal-status', label: '「补充日历文件」' },
 ];
 

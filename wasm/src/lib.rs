@@ -1317,6 +1317,148 @@ pub fn holiday_name_en(name: &str) -> String {
     calendar::holiday_name_en(name).unwrap_or_else(|| name.to_string())
 }
 
+// ---------------------------------------------------------------- results
+
+/// The blank inspection-results ledger of a draw (台账.csv, SPEC §16.8),
+/// from a record, without a byte-order mark.
+#[wasm_bindgen(js_name = resultsLedgerCsv)]
+pub fn results_ledger_csv(record_json: &str) -> Out<String> {
+    record(record_json).map(|r| calendar::results_ledger_csv(&r))
+}
+
+/// The blank results ledger as a workbook with the 检查结果 dropdown
+/// (台账.xlsx), from a record.
+#[wasm_bindgen(js_name = resultsLedgerXlsx)]
+pub fn results_ledger_xlsx(record_json: &str) -> Out<Vec<u8>> {
+    shuangsui::xlsx::results_ledger_xlsx(&record(record_json)?).map_err(problem)
+}
+
+/// A ledger of either kind as the core read it (core `read_ledger_file`):
+/// a case ledger (§16.5) or a results ledger (§16.8).
+#[wasm_bindgen]
+pub struct AnyLedger(calendar::AnyLedger);
+
+/// Reads a ledger file (CSV in UTF-8 or GBK, or Excel) of either kind on
+/// `today`, as `shuangsui ledger` does; a results ledger is checked
+/// against `record` (record.json or notice.html text) unless it is empty.
+#[wasm_bindgen(js_name = readLedgerFile)]
+pub fn read_ledger_file(
+    bytes: &[u8],
+    name: &str,
+    today: &str,
+    region: &str,
+    calendars: &str,
+    record_text: &str,
+) -> Out<AnyLedger> {
+    check_slot(bytes, name, Slot::Ledger)?;
+    let cal = working_calendar(region, calendars)?;
+    let today = Date::parse(today).map_err(problem)?;
+    let record = if record_text.trim().is_empty() {
+        None
+    } else {
+        Some(shuangsui::DrawRecord::from_published(record_text).map_err(problem)?)
+    };
+    calendar::read_ledger_file(
+        &cal,
+        name,
+        bytes,
+        &ReadOptions::default(),
+        today,
+        None,
+        record.as_ref(),
+    )
+    .map(AnyLedger)
+    .map_err(problem)
+}
+
+#[wasm_bindgen]
+impl AnyLedger {
+    /// `cases` or `results`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        match &self.0 {
+            calendar::AnyLedger::Cases(_) => "cases",
+            calendar::AnyLedger::Results(_) => "results",
+        }
+        .to_string()
+    }
+
+    /// The report as JSON: a case ledger's as [`Ledger::json`]; a results
+    /// ledger's as the core writes it, with each clock's text in both
+    /// languages (`text_zh`, `text_en`), each row's errors on one line
+    /// (`note_zh`, `note_en`), each record problem's text, and each figure
+    /// group's table row (`cells`, as the figures CSV) and English value.
+    #[wasm_bindgen(getter)]
+    pub fn json(&self) -> String {
+        let r = match &self.0 {
+            calendar::AnyLedger::Cases(c) => return Ledger(c.clone()).json(),
+            calendar::AnyLedger::Results(r) => r,
+        };
+        let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+        let (_, table) = r.table();
+        if let Some(rows) = v.get_mut("rows").and_then(Value::as_array_mut) {
+            for ((j, x), cells) in rows.iter_mut().zip(&r.rows).zip(&table) {
+                for (key, clock, none_zh, none_en) in [
+                    ("result_clock", &x.result_clock, "未检查", "not inspected"),
+                    ("penalty_clock", &x.penalty_clock, "无处罚", "no penalty"),
+                ] {
+                    j[key]["text_zh"] = Value::String(clock.status.text_zh(none_zh));
+                    j[key]["text_en"] = Value::String(clock.status.text_en(none_en));
+                }
+                j["note_zh"] = Value::String(cells.last().cloned().unwrap_or_default());
+                j["note_en"] = Value::String(r.row_text_en(x));
+            }
+        }
+        if let (Some(problems), Some(check)) = (
+            v.pointer_mut("/record_check/problems")
+                .and_then(Value::as_array_mut),
+            &r.record_check,
+        ) {
+            for (j, p) in problems.iter_mut().zip(&check.problems) {
+                j["text_zh"] = Value::String(p.text_zh());
+                j["text_en"] = Value::String(p.text_en());
+            }
+        }
+        let cells = r.figures_table();
+        if let Some(groups) = v.get_mut("figures").and_then(Value::as_array_mut) {
+            for ((j, g), row) in groups.iter_mut().zip(&r.figures).zip(cells) {
+                j["value_en"] = Value::String(g.value_en());
+                j["rate"] = Value::String(g.figures.on_time_rate());
+                j["permille"] = json!(g.figures.on_time_permille());
+                j["cells"] = json!(row);
+            }
+        }
+        v.to_string()
+    }
+
+    /// The report as CSV (without a byte-order mark).
+    pub fn csv(&self) -> Out<String> {
+        match &self.0 {
+            calendar::AnyLedger::Cases(c) => c.to_csv().map_err(problem),
+            calendar::AnyLedger::Results(r) => Ok(r.to_csv()),
+        }
+    }
+
+    /// A results ledger's figures as CSV; empty for a case ledger.
+    #[wasm_bindgen(js_name = figuresCsv)]
+    pub fn figures_csv(&self) -> String {
+        match &self.0 {
+            calendar::AnyLedger::Cases(_) => String::new(),
+            calendar::AnyLedger::Results(r) => r.figures_csv(),
+        }
+    }
+
+    /// The report as an Excel workbook (`.xlsx`).
+    pub fn xlsx(&self) -> Out<Vec<u8>> {
+        match &self.0 {
+            calendar::AnyLedger::Cases(c) => shuangsui::xlsx::ledger_xlsx(c).map_err(problem),
+            calendar::AnyLedger::Results(r) => {
+                shuangsui::xlsx::results_report_xlsx(r).map_err(problem)
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- edge
 
 /// The calendar's coverage on `today` (core `calendar_status`, SPEC

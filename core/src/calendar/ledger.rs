@@ -603,23 +603,14 @@ fn check_row(
     }
     if errors.is_empty() {
         if let Some(due) = result.due {
-            let late_by = |x: Date| cal.working_days_between(due, x).map(|n| n.max(1));
-            let status = match published {
-                Some(p) if p <= due => Ok(CaseStatus::OnTime),
-                Some(p) => late_by(p)
-                    .map(|working_days| CaseStatus::Late { working_days })
-                    .map_err(|e| e.at(at(col(Field::Published)))),
-                None if today <= due => cal
-                    .working_days_between(today, due)
-                    .map(|working_days_left| CaseStatus::Pending { working_days_left })
-                    .map_err(|e| e.at(at(None))),
-                None => late_by(today)
-                    .map(|working_days| CaseStatus::Overdue { working_days })
-                    .map_err(|e| e.at(at(None))),
+            let column = if published.is_some() {
+                col(Field::Published)
+            } else {
+                None
             };
-            match status {
+            match publication_status(cal, due, published, today) {
                 Ok(s) => result.status = s,
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(e.at(at(column))),
             }
         }
     }
@@ -628,11 +619,39 @@ fn check_row(
     result
 }
 
+/// Where a publication due on `due` stands on `today`: on time, late or
+/// overdue by N working days, or pending with N left (SPEC §16.5). The
+/// case ledger and the results ledger (§16.8) both count this way.
+///
+/// # Errors
+/// `CalendarUncovered` when the days between fall in a year the calendar
+/// does not cover.
+pub(crate) fn publication_status(
+    cal: &WorkingDayCalendar,
+    due: Date,
+    published: Option<Date>,
+    today: Date,
+) -> Result<CaseStatus> {
+    let late_by = |x: Date| cal.working_days_between(due, x).map(|n| n.max(1));
+    match published {
+        Some(p) if p <= due => Ok(CaseStatus::OnTime),
+        Some(p) => late_by(p).map(|working_days| CaseStatus::Late { working_days }),
+        None if today <= due => cal
+            .working_days_between(today, due)
+            .map(|working_days_left| CaseStatus::Pending { working_days_left }),
+        None => late_by(today).map(|working_days| CaseStatus::Overdue { working_days }),
+    }
+}
+
 /// The 待补日历 status of a period from `start` that runs into a year the
 /// calendar lacks (SPEC §16.5), or `None` when the year lacking is beyond
 /// the next notice (after the year following the last national year): a
 /// date such as 2062 is more likely mistyped than waiting for a calendar.
-fn calendar_missing(cal: &WorkingDayCalendar, rule: &Rule, start: Date) -> Option<CaseStatus> {
+pub(crate) fn calendar_missing(
+    cal: &WorkingDayCalendar,
+    rule: &Rule,
+    start: Date,
+) -> Option<CaseStatus> {
     let gap = cal.calendar_gap(start, rule.period)?;
     let next = cal.last_national_year()? + 1;
     (gap.year <= next).then_some(CaseStatus::CalendarMissing {

@@ -17,6 +17,8 @@
 //!   (民法典 第二百零一条、第二百零三条).
 //! - [`Rule`]: named deadline rules with their legal basis.
 //! - [`check_ledger`]: the case ledger check (台账核查).
+//! - [`check_results_file`]: the inspection-results ledger of a draw
+//!   (抽查结果台账); [`read_ledger_file`] reads either kind.
 //! - [`calendar_status`]: the years covered, layer by layer, and when the
 //!   next notice is due; [`WorkingDayCalendar::edge_note`]: a deadline
 //!   that the next notice can still move.
@@ -47,6 +49,7 @@ mod days;
 mod grid;
 mod import;
 mod ledger;
+mod results;
 mod rules;
 mod status;
 
@@ -65,6 +68,14 @@ pub use import::{
 pub(crate) use ledger::is_ledger_header;
 pub use ledger::{
     check_ledger, check_ledger_file, CaseResult, CaseStatus, LedgerReport, LedgerSummary,
+};
+pub(crate) use results::is_results_header;
+pub use results::{
+    check_results_file, read_ledger_file, result_category, results_ledger_csv,
+    results_ledger_table, AnyLedger, Clock, ClockStatus, FigureGroup, Figures, RecordCheck,
+    RecordProblem, ResultCategory, ResultsReport, ResultsRow, ResultsSummary, StatusCounts,
+    FIGURE_COLUMNS, FIGURE_DIMENSIONS, RESULTS_LEDGER_COLUMNS, RESULTS_LEDGER_DRAW_COLUMNS,
+    RESULT_CATEGORIES,
 };
 pub use rules::{Rule, StartEvent};
 pub use status::{

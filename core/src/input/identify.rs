@@ -78,7 +78,7 @@ impl FileKind {
             FileKind::Notice => "the public notice of a result (notice.html)",
             FileKind::WebPage => "a web page",
             FileKind::Task => "a task file (task.toml)",
-            FileKind::Ledger => "a case ledger",
+            FileKind::Ledger => "a ledger (a case ledger or a results ledger)",
             FileKind::Calendar => "a working-day calendar file",
             FileKind::Image => "an image",
             FileKind::Pdf => "a PDF document",
@@ -102,7 +102,7 @@ impl FileKind {
             FileKind::Notice => "抽查结果公告网页（notice.html）",
             FileKind::WebPage => "网页",
             FileKind::Task => "抽查任务文件（task.toml）",
-            FileKind::Ledger => "案件台账",
+            FileKind::Ledger => "台账（案件台账或抽查结果台账）",
             FileKind::Calendar => "工作日日历文件",
             FileKind::Image => "图片",
             FileKind::Pdf => "PDF 文档",
@@ -184,7 +184,7 @@ impl Slot {
             (Via::Page, Slot::Task) => "“Task file”",
             (Via::Page, Slot::Announcement) => "“Announcement”",
             (Via::Page, Slot::Record) => "“Draw record”",
-            (Via::Page, Slot::Ledger) => "“Case ledger”",
+            (Via::Page, Slot::Ledger) => "“Ledger”",
             (Via::Page, Slot::Calendar) => "“Extra calendar files”",
             (Via::CommandLine, s) => s.option(),
         }
@@ -200,7 +200,7 @@ impl Slot {
             (Via::Page, Slot::Task) => "「任务文件」",
             (Via::Page, Slot::Announcement) => "「抽查公告」",
             (Via::Page, Slot::Record) => "「抽取记录」",
-            (Via::Page, Slot::Ledger) => "「案件台账」",
+            (Via::Page, Slot::Ledger) => "「台账」",
             (Via::Page, Slot::Calendar) => "「补充日历文件」",
             (Via::CommandLine, s) => s.option(),
         }
@@ -463,7 +463,7 @@ fn table(rows: Vec<Vec<String>>) -> Identified {
 
 /// The kind of table a header row is the header of, if it is one.
 fn header_kind(cells: &[String]) -> Option<FileKind> {
-    if crate::calendar::is_ledger_header(cells) {
+    if crate::calendar::is_ledger_header(cells) || crate::calendar::is_results_header(cells) {
         return Some(FileKind::Ledger);
     }
     let has = |h: &str| cells.iter().any(|c| c.trim() == h);
@@ -689,8 +689,8 @@ fn wanted(slot: Slot, via: Via) -> (String, String) {
             "与结果一同公布的 record.json，或载有记录的结果公告 notice.html",
         ),
         Slot::Ledger => (
-            "a table with the columns 案件编号, 决定日期 and 生效日期 (CSV or Excel)",
-            "含“案件编号”“决定日期”“生效日期”列的表格（CSV 或 Excel）",
+            "a case ledger with the columns 案件编号, 决定日期 and 生效日期, or the results ledger a draw wrote (台账.xlsx: 统一社会信用代码, 检查日期, 检查结果), as CSV or Excel",
+            "含“案件编号”“决定日期”“生效日期”列的案件台账，或抽取时生成的抽查结果台账（台账.xlsx：统一社会信用代码、检查日期、检查结果），CSV 或 Excel 均可",
         ),
         Slot::Calendar => (
             "a calendar file: a `# covers: year` line, then `date,kind,name` rows",

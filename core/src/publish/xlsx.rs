@@ -24,8 +24,8 @@ use crate::publish::RESULT_COLUMNS;
 use crate::record::DrawRecord;
 use crate::{Error, ErrorKind, Result};
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatBorder, IntoCustomDateTime, Workbook,
-    Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
+    FormatBorder, IntoCustomDateTime, Workbook, Worksheet, XlsxError,
 };
 
 mod book;
@@ -314,6 +314,140 @@ pub fn ledger_xlsx(report: &LedgerReport) -> Result<Vec<u8>> {
                     .map_err(xerr)?;
             }
         }
+    }
+    wb.save_to_buffer().map_err(xerr)
+}
+
+/// The blank inspection-results ledger of a draw (台账.xlsx, SPEC §16.8):
+/// sheet 抽查结果台账 with [`crate::calendar::RESULTS_LEDGER_COLUMNS`], one
+/// row per drawn entity, codes and certificate numbers stored as text, the
+/// date columns formatted `yyyy-mm-dd`, and 检查结果 a dropdown of
+/// [`crate::calendar::RESULT_CATEGORIES`] (another text gets a warning,
+/// which the clerk may override; `shuangsui ledger` then reports the cell).
+///
+/// # Errors
+/// `Io` if the workbook cannot be assembled (more rows than a sheet holds).
+///
+/// # Example
+/// ```
+/// let demo = shuangsui::synth::demo().unwrap();
+/// let bytes = shuangsui::xlsx::results_ledger_xlsx(&demo.record).unwrap();
+/// assert!(bytes.starts_with(b"PK"));
+/// ```
+pub fn results_ledger_xlsx(record: &DrawRecord) -> Result<Vec<u8>> {
+    use crate::calendar::{RESULTS_LEDGER_COLUMNS, RESULTS_LEDGER_DRAW_COLUMNS, RESULT_CATEGORIES};
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(
+        &format!("抽查结果台账 {}", record.task.name),
+        &record.task.draw_date,
+    )?);
+    let rows = crate::calendar::results_ledger_table(record);
+    let ws = wb.add_worksheet();
+    ws.set_name("抽查结果台账").map_err(xerr)?;
+    ws.set_footer(FOOTER);
+    write_table(ws, &RESULTS_LEDGER_COLUMNS, &rows)?;
+    let col = |h: &str| {
+        RESULTS_LEDGER_COLUMNS
+            .iter()
+            .position(|c| *c == h)
+            .unwrap_or(0) as u16
+    };
+    // The columns to fill in: wide enough to write in, dates as dates.
+    let date = cell_format().set_num_format("yyyy-mm-dd");
+    let last = rows.len() as u32;
+    for (c, h) in RESULTS_LEDGER_COLUMNS
+        .iter()
+        .enumerate()
+        .skip(RESULTS_LEDGER_DRAW_COLUMNS)
+    {
+        let c = c as u16;
+        let is_date = h.ends_with("日期");
+        let w = match *h {
+            "检查结果" => 30.0,
+            "后续处置" | "备注" => 24.0,
+            _ => 14.0,
+        };
+        ws.set_column_width(c, w).map_err(xerr)?;
+        let f = if is_date { date.clone() } else { cell_format() };
+        for r in 1..=last {
+            ws.write_blank(r, c, &f).map_err(xerr)?;
+        }
+    }
+    if last > 0 {
+        let names: Vec<&str> = RESULT_CATEGORIES.iter().map(|c| c.name).collect();
+        let dv = DataValidation::new()
+            .allow_list_strings(&names)
+            .map_err(xerr)?
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("检查结果")
+            .map_err(xerr)?
+            .set_error_message(
+                "请从下拉列表中选择检查结果；其他写法在台账核查时会被标为“数据有误”。",
+            )
+            .map_err(xerr)?;
+        let c = col("检查结果");
+        ws.add_data_validation(1, c, last, c, &dv).map_err(xerr)?;
+    }
+    wb.save_to_buffer().map_err(xerr)
+}
+
+/// The results ledger report (抽查结果台账核查) as a workbook: sheet 台账核查
+/// (the ledger's columns then the report's, status cells coloured), sheet
+/// 统计 (the figures), and, with a record, sheet 名单核对 (the differences
+/// from the draw, or a line saying there are none).
+///
+/// # Errors
+/// `Io` if the workbook cannot be assembled.
+pub fn results_report_xlsx(report: &crate::calendar::ResultsReport) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties("抽查结果台账核查", &report.today.to_string())?);
+    let (header, rows) = report.table();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let ws = wb.add_worksheet();
+    ws.set_name("台账核查").map_err(xerr)?;
+    ws.set_footer(FOOTER);
+    write_table(ws, &header, &rows)?;
+    for name in ["结果公示状态", "处罚公示状态"] {
+        let Some(sc) = header.iter().position(|h| *h == name) else {
+            continue;
+        };
+        for (r, row) in rows.iter().enumerate() {
+            let v = row[sc].as_str();
+            let colour = if v.starts_with("逾期未公示") {
+                0xF4B6B6
+            } else if v.starts_with("逾期公示") {
+                0xF8D3A8
+            } else if v.starts_with("待公示") {
+                0xFFF2B3
+            } else if v == "按时公示" {
+                0xC9E7C1
+            } else {
+                0xEEEEEE
+            };
+            let f = cell_format().set_background_color(Color::RGB(colour));
+            ws.write_string_with_format(r as u32 + 1, sc as u16, v, &f)
+                .map_err(xerr)?;
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("统计").map_err(xerr)?;
+    write_table(
+        ws,
+        &crate::calendar::FIGURE_COLUMNS,
+        &report.figures_table(),
+    )?;
+    if let Some(check) = &report.record_check {
+        let ws = wb.add_worksheet();
+        ws.set_name("名单核对").map_err(xerr)?;
+        let mut lines: Vec<Vec<String>> =
+            check.problems.iter().map(|p| vec![p.text_zh()]).collect();
+        if lines.is_empty() {
+            lines.push(vec![format!(
+                "台账与抽取记录一致：抽中的 {} 户均在台账中且各出现一次，没有增加，检查组未改动",
+                check.drawn
+            )]);
+        }
+        write_table(ws, &["与抽取记录核对"], &lines)?;
     }
     wb.save_to_buffer().map_err(xerr)
 }
