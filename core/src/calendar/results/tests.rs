@@ -264,3 +264,17 @@ fn the_dropdown_lists_every_category() {
     // The codes are text cells (inline or shared strings), not numbers.
     assert!(!sheet.contains("<v>91652302"));
 }
+
+/// The draw's columns of the blank ledger are the result table's (SPEC
+/// §16.8), 抽签值 left out: the two lists are written out as constants, so
+/// this is what keeps them one.
+#[test]
+fn the_ledger_names_the_draw_columns_as_the_result_table_does() {
+    let result = crate::publish::RESULT_COLUMNS;
+    assert_eq!(RESULTS_LEDGER_COLUMNS[0], "抽查任务");
+    assert_eq!(
+        RESULTS_LEDGER_COLUMNS[1..RESULTS_LEDGER_DRAW_COLUMNS],
+        result[..result.len() - 1]
+    );
+    assert_eq!(result[result.len() - 1], "抽签值");
+}
