@@ -674,20 +674,7 @@ impl CaseResult {
     /// The row's errors on one line, each after its column, in Chinese
     /// (`zh`) or English.
     fn errors_text(&self, zh: bool) -> String {
-        let (after_column, between) = if zh { ("：", "；") } else { (": ", "; ") };
-        self.errors
-            .iter()
-            .map(|e| {
-                let col = e
-                    .location()
-                    .and_then(|l| l.column.as_deref())
-                    .map(|c| format!("{c}{after_column}"))
-                    .unwrap_or_default();
-                let message = if zh { e.message_zh() } else { e.message() };
-                format!("{col}{message}")
-            })
-            .collect::<Vec<_>>()
-            .join(between)
+        errors_text(&self.errors, zh)
     }
 
     /// What a 待补日历 row has counted and what it waits for, in Chinese
@@ -926,4 +913,23 @@ impl LedgerReport {
             )
         })
     }
+}
+
+/// A row's errors on one line, each after its column: the case ledger's
+/// and the results ledger's (one wording for both).
+pub(crate) fn errors_text(errors: &[crate::Error], zh: bool) -> String {
+    let (after_column, between) = if zh { ("：", "；") } else { (": ", "; ") };
+    errors
+        .iter()
+        .map(|e| {
+            let col = e
+                .location()
+                .and_then(|l| l.column.as_deref())
+                .map(|c| format!("{c}{after_column}"))
+                .unwrap_or_default();
+            let message = if zh { e.message_zh() } else { e.message() };
+            format!("{col}{message}")
+        })
+        .collect::<Vec<_>>()
+        .join(between)
 }

@@ -468,20 +468,7 @@ impl ResultsRow {
 
     /// The row's errors on one line, each after its column.
     fn errors_text(&self, zh: bool) -> String {
-        let (after, between) = if zh { ("：", "；") } else { (": ", "; ") };
-        self.errors
-            .iter()
-            .map(|e| {
-                let col = e
-                    .location()
-                    .and_then(|l| l.column.as_deref())
-                    .map(|c| format!("{c}{after}"))
-                    .unwrap_or_default();
-                let m = if zh { e.message_zh() } else { e.message() };
-                format!("{col}{m}")
-            })
-            .collect::<Vec<_>>()
-            .join(between)
+        super::ledger::errors_text(&self.errors, zh)
     }
 }
 
